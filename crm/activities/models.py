@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.activities.enums import ActivityKind, CallDirection, CallOutcome, Channel, TaskPriority
+from crm.core.records import Record
+
+
+class Activity(Record):
+    """A note, task, call or meeting about an account and/or a contact.
+
+    `occurred_at` places it on the timeline: when a call happened, when a meeting starts, when a note was written,
+    when a task is due (or was created when it has no due date).
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    subject = models.CharField(_("subject"), max_length=200, blank=True, default="")
+    body = models.TextField(_("details"), blank=True, default="")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.UI)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="+"
+    )
+    account = models.ForeignKey(
+        "contacts.Account", verbose_name=_("account"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", verbose_name=_("contact"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # task
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=TaskPriority.choices, blank=True, default=""
+    )
+    is_done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # call
+    direction = models.CharField(_("direction"), max_length=10, choices=CallDirection.choices, blank=True, default="")
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices, blank=True, default="")
+    # meeting
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, default="")
+    attendee_contacts = models.ManyToManyField(
+        "contacts.Contact", verbose_name=_("attending contacts"), blank=True, related_name="+"
+    )
+    attendee_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("attending colleagues"), blank=True, related_name="+"
+    )
+    custom = models.JSONField(default=dict, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["account", "-occurred_at", "-id"], name="activity_account_time_idx"),
+            models.Index(fields=["contact", "-occurred_at", "-id"], name="activity_contact_time_idx"),
+            models.Index(fields=["owner", "is_done", "due_at"], name="activity_owner_due_idx"),
+            models.Index(fields=["-occurred_at", "-id"], name="activity_time_idx"),
+            models.Index(fields=["kind"], name="activity_kind_idx"),
+            models.Index(fields=["deleted_at"], name="activity_deleted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or str(self.get_kind_display())
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:activity_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.kind == ActivityKind.TASK and not self.is_done and self.due_at is not None and (
+            self.due_at < timezone.now()
+        )

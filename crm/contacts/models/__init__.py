@@ -1,0 +1,6 @@
+from crm.contacts.models.accounts import Account
+from crm.contacts.models.addresses import Address
+from crm.contacts.models.contacts import Contact, ContactAccount
+from crm.contacts.models.tags import Tag
+
+__all__ = ["Account", "Address", "Contact", "ContactAccount", "Tag"]

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from crm.contacts.enums import AccountStatus, AccountType, CompanySize, Industry
+from crm.core.records import Record
+
+
+class Account(Record):
+    """An organisation: customer, prospect, partner, distributor or supplier."""
+
+    name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True, default="")
+    tax_id = models.CharField(_("tax id"), max_length=40, blank=True, default="", db_index=True)
+    account_type = models.CharField(
+        _("type"), max_length=20, choices=AccountType.choices, default=AccountType.PROSPECT
+    )
+    status = models.CharField(_("status"), max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True, default="")
+    size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True, default="")
+    website = models.URLField(_("website"), max_length=300, blank=True, default="")
+    email = models.EmailField(_("email"), blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=40, blank=True, default="")
+    other_emails = models.JSONField(_("other emails"), default=list, blank=True)
+    other_phones = models.JSONField(_("other phones"), default=list, blank=True)
+    description = models.TextField(_("description"), blank=True, default="")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent account"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("relationship manager"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    tags = models.ManyToManyField("contacts.Tag", verbose_name=_("tags"), blank=True, related_name="accounts")
+    custom = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta(Record.Meta):
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [
+            models.Index(fields=["name", "id"], name="account_name_idx"),
+            models.Index(fields=["owner", "name", "id"], name="account_owner_name_idx"),
+            models.Index(fields=["account_type", "name", "id"], name="account_type_name_idx"),
+            models.Index(fields=["status"], name="account_status_idx"),
+            models.Index(fields=["industry"], name="account_industry_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="account_updated_idx"),
+            models.Index(fields=["deleted_at"], name="account_deleted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:account_detail", args=[self.pk])

@@ -1,0 +1,98 @@
+"""Soft delete, restore and purge: generic over every audited record model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from crm.core.audit.context import audit_context
+from crm.core.audit.registry import audited_models
+from crm.core.errors import RecordNotFound
+
+RETENTION_DAYS = 30
+
+
+def _record_models() -> list[type[models.Model]]:
+    return [spec.model for spec in audited_models() if hasattr(spec.model, "deletion_batch")]
+
+
+def _model_for(object_type: str) -> type[models.Model]:
+    for model in _record_models():
+        if model._meta.label_lower == object_type:
+            return model
+    raise RecordNotFound()
+
+
+@transaction.atomic
+def record_soft_delete(
+    *, instance: Any, actor: Any, dependents: Iterable[Any] = (), batch: uuid.UUID | None = None
+) -> uuid.UUID:
+    """Move `instance` (and `dependents`, e.g. its activities) to the recycle bin as one batch."""
+    batch = batch or uuid.uuid4()
+    now = timezone.now()
+    with audit_context(actor=actor):
+        for obj in [instance, *dependents]:
+            if obj.deleted_at is not None:
+                continue
+            obj.deleted_at = now
+            obj.deletion_batch = batch
+            obj.save(update_fields=["deleted_at", "deletion_batch", "updated_at"])
+    return batch
+
+
+@transaction.atomic
+def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
+    """Bring a record back from the recycle bin, with everything deleted together with it."""
+    model = _model_for(object_type)
+    instance = model.all_objects.select_for_update().filter(pk=object_id, deleted_at__isnull=False).first()  # type: ignore[attr-defined]
+    if instance is None:
+        raise RecordNotFound()
+    batch = instance.deletion_batch
+    with audit_context(actor=actor):
+        for other_model in _record_models():
+            rows = (
+                other_model.all_objects.filter(deletion_batch=batch)  # type: ignore[attr-defined]
+                if batch
+                else other_model.all_objects.filter(pk=object_id) if other_model is model else []
+            )
+            for obj in rows:
+                obj.deleted_at = None
+                obj.deletion_batch = None
+                obj.save(update_fields=["deleted_at", "deletion_batch", "updated_at"])
+    instance.refresh_from_db()
+    return instance
+
+
+def recycle_bin_purge(*, older_than_days: int = RETENTION_DAYS, now: dt.datetime | None = None) -> int:
+    """Delete for good what has been in the recycle bin longer than the retention period."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=older_than_days)
+    purged = 0
+    with audit_context(source="job"):
+        for model in _record_models():
+            while True:
+                ids = list(
+                    model.all_objects.filter(deleted_at__lt=cutoff).values_list("pk", flat=True)[:500]  # type: ignore[attr-defined]
+                )
+                if not ids:
+                    break
+                with transaction.atomic():
+                    for obj in model.all_objects.filter(pk__in=ids):  # type: ignore[attr-defined]
+                        obj.delete()
+                        purged += 1
+    return purged
+
+
+@transaction.atomic
+def record_purge(*, object_type: str, object_id: int, actor: Any) -> None:
+    """Delete one record in the recycle bin for good (administrators)."""
+    model = _model_for(object_type)
+    instance = model.all_objects.filter(pk=object_id, deleted_at__isnull=False).first()  # type: ignore[attr-defined]
+    if instance is None:
+        raise RecordNotFound()
+    with audit_context(actor=actor):
+        instance.delete()

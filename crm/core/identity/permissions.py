@@ -1,0 +1,190 @@
+"""The permission engine: what a user may do with each object type, and how far it reaches.
+
+Every selector scopes with `Model.objects.visible_to(user, action)` (see `crm.core.records`), which asks
+`scope_q()` here. Results are cached on the user object for the length of a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils.functional import Promise
+
+from crm.core.identity.enums import SCOPE_RANK, Action, RoleKey, Scope
+
+if TYPE_CHECKING:
+    from crm.core.identity.models import User
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    key: str  # "contacts.account"
+    label: str | Promise
+    owner_field: str = "owner"
+
+
+_OBJECT_TYPES: dict[str, ObjectType] = {}
+
+
+def object_type_register(*, key: str, label: str | Promise, owner_field: str = "owner") -> None:
+    _OBJECT_TYPES[key] = ObjectType(key=key, label=label, owner_field=owner_field)
+
+
+def object_types() -> list[ObjectType]:
+    return list(_OBJECT_TYPES.values())
+
+
+ALL_ACTIONS = [a.value for a in Action]
+
+# The built-in roles: object type "*" stands for every registered object type.
+DEFAULT_ROLE_MATRIX: dict[str, dict[str, str]] = {
+    RoleKey.ADMINISTRATOR: {a: Scope.ALL for a in ALL_ACTIONS},
+    RoleKey.SALES_MANAGER: {
+        Action.VIEW: Scope.ALL,
+        Action.CREATE: Scope.ALL,
+        Action.CHANGE: Scope.HIERARCHY,
+        Action.DELETE: Scope.HIERARCHY,
+        Action.EXPORT: Scope.HIERARCHY,
+    },
+    RoleKey.SALES_REP: {
+        Action.VIEW: Scope.TEAM,
+        Action.CREATE: Scope.OWN,
+        Action.CHANGE: Scope.OWN,
+        Action.DELETE: Scope.OWN,
+        Action.EXPORT: Scope.OWN,
+    },
+    RoleKey.SERVICE_AGENT: {
+        Action.VIEW: Scope.ALL,
+        Action.CREATE: Scope.OWN,
+        Action.CHANGE: Scope.TEAM,
+        Action.EXPORT: Scope.OWN,
+    },
+    RoleKey.MARKETING: {
+        Action.VIEW: Scope.ALL,
+        Action.CREATE: Scope.OWN,
+        Action.CHANGE: Scope.OWN,
+        Action.EXPORT: Scope.ALL,
+    },
+    RoleKey.READ_ONLY: {Action.VIEW: Scope.ALL},
+}
+
+
+def _cache(user: Any) -> dict[str, Any]:
+    cache = getattr(user, "_crm_perm_cache", None)
+    if cache is None:
+        cache = {}
+        user._crm_perm_cache = cache
+    return cache
+
+
+def permission_cache_clear(user: Any) -> None:
+    if hasattr(user, "_crm_perm_cache"):
+        del user._crm_perm_cache
+
+
+def _grants(user: User) -> dict[tuple[str, str], str]:
+    cache = _cache(user)
+    if "grants" not in cache:
+        from crm.core.identity.models import RolePermission
+
+        grants: dict[tuple[str, str], str] = {}
+        if user.role_id:
+            rows = RolePermission.objects.filter(role_id=user.role_id).values_list(
+                "object_type", "action", "scope"
+            )
+            for object_type, action, scope in rows:
+                grants[(object_type, action)] = scope
+        cache["grants"] = grants
+    grants_map: dict[tuple[str, str], str] = cache["grants"]
+    return grants_map
+
+
+def user_scope(user: Any, object_type: str, action: str) -> str | None:
+    """The widest scope `user` has for `action` on `object_type`, or None when denied."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Scope.ALL
+    grants = _grants(user)
+    return grants.get((object_type, action)) or grants.get(("*", action))
+
+
+def user_can(user: Any, object_type: str, action: str) -> bool:
+    return user_scope(user, object_type, action) is not None
+
+
+def user_is_admin(user: Any) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cache = _cache(user)
+    if "is_admin" not in cache:
+        cache["is_admin"] = bool(user.role_id and user.role.is_admin)
+    return bool(cache["is_admin"])
+
+
+def user_hierarchy_ids(user: Any) -> list[int]:
+    """The user and everyone who reports to them, directly or not."""
+    cache = _cache(user)
+    if "hierarchy" not in cache:
+        from crm.core.identity.models import User
+
+        ids: set[int] = {user.pk}
+        frontier = [user.pk]
+        while frontier:
+            below = list(User.objects.filter(manager_id__in=frontier).values_list("pk", flat=True))
+            frontier = [pk for pk in below if pk not in ids]
+            ids.update(frontier)
+        cache["hierarchy"] = sorted(ids)
+    hierarchy: list[int] = cache["hierarchy"]
+    return hierarchy
+
+
+def user_team_member_ids(user: Any) -> list[int]:
+    cache = _cache(user)
+    if "team" not in cache:
+        from crm.core.identity.models import User
+
+        if user.team_id:
+            cache["team"] = list(User.objects.filter(team_id=user.team_id).values_list("pk", flat=True))
+        else:
+            cache["team"] = [user.pk]
+    team: list[int] = cache["team"]
+    return team
+
+
+def scope_q(user: Any, object_type: str, action: str, owner_field: str = "owner") -> Q | None:
+    """A filter for the records `user` may `action`; None when the user may not act at all."""
+    scope = user_scope(user, object_type, action)
+    if scope is None:
+        return None
+    if scope == Scope.ALL:
+        return Q()
+    if scope == Scope.OWN:
+        return Q(**{f"{owner_field}_id": user.pk})
+    if scope == Scope.TEAM:
+        return Q(**{f"{owner_field}_id__in": user_team_member_ids(user)})
+    return Q(**{f"{owner_field}_id__in": user_hierarchy_ids(user)})
+
+
+def owner_in_scope(user: Any, owner_id: int | None, object_type: str, action: str) -> bool:
+    """Whether `user` may `action` a record owned by `owner_id` (no query when the answer is cached)."""
+    scope = user_scope(user, object_type, action)
+    if scope is None:
+        return False
+    if scope == Scope.ALL:
+        return True
+    if owner_id is None:
+        return False
+    if scope == Scope.OWN:
+        return bool(owner_id == user.pk)
+    if scope == Scope.TEAM:
+        return owner_id in user_team_member_ids(user)
+    return owner_id in user_hierarchy_ids(user)
+
+
+def widest(scopes: list[str]) -> str | None:
+    return max(scopes, key=lambda s: SCOPE_RANK[Scope(s)]) if scopes else None

@@ -1,0 +1,65 @@
+"""The base of every domain record: timestamps, soft delete, and permission scoping.
+
+`Model.objects` hides soft-deleted rows; `Model.all_objects` sees them (the recycle bin uses it).
+`Model.objects.visible_to(user, action)` is the one place a list is narrowed to what a user may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crm.core.identity.permissions import scope_q
+
+
+class RecordQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any, action: str = "view") -> Self:
+        model = self.model
+        q = scope_q(user, model._meta.label_lower, action, getattr(model, "OWNER_FIELD", "owner"))
+        if q is None:
+            return self.none()
+        return self.filter(q) if q else self
+
+    def alive(self) -> Self:
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> Self:
+        return self.filter(deleted_at__isnull=False)
+
+
+class AliveManager(models.Manager[Any]):
+    """The default manager: soft-deleted rows are not there."""
+
+    def get_queryset(self) -> RecordQuerySet:
+        return RecordQuerySet(self.model, using=self._db).filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: Any, action: str = "view") -> RecordQuerySet:
+        return self.get_queryset().visible_to(user, action)
+
+
+class Record(models.Model):
+    """Abstract base: every domain table inherits it."""
+
+    OWNER_FIELD: ClassVar[str] = "owner"
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    deletion_batch = models.UUIDField(null=True, blank=True, editable=False)
+
+    objects = AliveManager()
+    all_objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @classmethod
+    def object_type(cls) -> str:
+        return cls._meta.label_lower
