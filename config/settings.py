@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crm.core.audit",
     "crm.core.customfields",
     "crm.core.ui",
+    "crm.core.savedviews",
     "crm.core.api",
     # domain
     "crm.contacts",

@@ -2,6 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
     path("support-admin/", admin.site.urls),
+    path("api/", include("crm.core.api.urls")),
+    path("", include("crm.core.identity.urls")),
+    path("", include("crm.core.audit.urls")),
+    path("", include("crm.core.customfields.urls")),
+    path("", include("crm.core.savedviews.urls")),
+    path("", include("crm.contacts.urls")),
+    path("", include("crm.activities.urls")),
     path("", include("crm.core.ui.urls")),
 ]

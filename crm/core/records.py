@@ -63,3 +63,31 @@ class Record(models.Model):
     @classmethod
     def object_type(cls) -> str:
         return cls._meta.label_lower
+
+
+def record_authorize(*, actor: Any, record: Record, action: str) -> None:
+    """Raise RecordNotFound when `actor` may not see `record`, PermissionDenied when they may not `action` it.
+
+    `actor=None` is the system itself (CLI, migrations, demo data): always allowed.
+    """
+    from crm.core.errors import PermissionDenied, RecordNotFound
+    from crm.core.identity.permissions import owner_in_scope
+
+    if actor is None:
+        return
+    object_type = record._meta.label_lower
+    owner_id = getattr(record, f"{record.OWNER_FIELD}_id", None)
+    if not owner_in_scope(actor, owner_id, object_type, "view"):
+        raise RecordNotFound()
+    if action != "view" and not owner_in_scope(actor, owner_id, object_type, action):
+        raise PermissionDenied()
+
+
+def record_authorize_create(*, actor: Any, object_type: str, owner_id: int | None) -> None:
+    from crm.core.errors import PermissionDenied
+    from crm.core.identity.permissions import owner_in_scope
+
+    if actor is None:
+        return
+    if not owner_in_scope(actor, owner_id, object_type, "create"):
+        raise PermissionDenied()

@@ -42,7 +42,9 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
 
 
 def _on_init(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    setattr(instance, SNAPSHOT_ATTR, None if instance._state.adding else _snapshot(instance))
+    # `_state.adding` is not yet settled here (from_db sets it after __init__), so always snapshot;
+    # post_save's `created` tells a create from an update.
+    setattr(instance, SNAPSHOT_ATTR, _snapshot(instance))
 
 
 def _fk_repr(f: models.Field[Any, Any], pk: Any) -> str:

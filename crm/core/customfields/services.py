@@ -41,7 +41,7 @@ def _clean_one(definition: CustomFieldDefinition, raw: Any) -> Any:
         if not number.is_finite() or abs(number) >= decimal.Decimal("1e15"):
             raise ValueError(_("Enter a number."))
         if ft == FieldType.MONEY:
-            return str(number.quantize(decimal.Decimal("0.01")))
+            return float(number.quantize(decimal.Decimal("0.01")))
         return int(number) if number == number.to_integral_value() else float(number)
     if ft == FieldType.DATE:
         if isinstance(raw, dt.date):

@@ -1,0 +1,159 @@
+"""Permission-scoped reads of accounts and contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
+from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
+from crm.core.errors import RecordNotFound
+from crm.core.listing import Page, capped_count
+
+
+def account_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Account]:
+    qs = Account.objects.visible_to(user, action)
+    if params:
+        qs = ACCOUNT_LIST.apply(qs, params, user=user)
+    return qs
+
+
+def account_list(
+    *, user: Any, params: Mapping[str, Any], sort: str | None = None, cursor: str | None = None,
+    limit: int | str | None = None,
+) -> Page:
+    """One keyset page of the accounts `user` may see, filtered by `params` (see contacts.listing)."""
+    qs = account_query(user=user, params=params).select_related("owner", "parent").prefetch_related("tags")
+    return ACCOUNT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+
+
+def account_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
+    return capped_count(account_query(user=user, params=params))
+
+
+def account_get(*, user: Any, pk: int | str, action: str = "view") -> Account:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise RecordNotFound() from None
+    account = (
+        Account.objects.visible_to(user, action)
+        .select_related("owner", "parent", "owner__team")
+        .prefetch_related("tags")
+        .filter(pk=key)
+        .first()
+    )
+    if account is None:
+        raise RecordNotFound()
+    return account
+
+
+def account_search(*, user: Any, q: str, limit: int = 10) -> list[Account]:
+    term = (q or "").strip()
+    if not term:
+        return []
+    qs = Account.objects.visible_to(user).filter(name__icontains=term).order_by("name", "id")
+    return list(qs[:limit])
+
+
+def account_contacts(*, user: Any, account: Account, limit: int = 100) -> list[ContactAccount]:
+    """Memberships of `account` whose contact the user may see."""
+    visible = Contact.objects.visible_to(user).values("pk")
+    return list(
+        ContactAccount.objects.filter(account=account, contact_id__in=visible)
+        .select_related("contact")
+        .order_by("-is_primary", "contact__full_name")[:limit]
+    )
+
+
+def account_subsidiaries(*, user: Any, account: Account, limit: int = 50) -> list[Account]:
+    return list(Account.objects.visible_to(user).filter(parent=account).order_by("name")[:limit])
+
+
+def account_addresses(*, account: Account) -> list[Address]:
+    return list(Address.objects.filter(account=account).order_by("-is_primary", "id"))
+
+
+def contact_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Contact]:
+    qs = Contact.objects.visible_to(user, action)
+    if params:
+        qs = CONTACT_LIST.apply(qs, params, user=user)
+    return qs
+
+
+def contact_list(
+    *, user: Any, params: Mapping[str, Any], sort: str | None = None, cursor: str | None = None,
+    limit: int | str | None = None,
+) -> Page:
+    qs = (
+        contact_query(user=user, params=params)
+        .select_related("owner", "primary_account")
+        .prefetch_related("tags")
+    )
+    return CONTACT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+
+
+def contact_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
+    return capped_count(contact_query(user=user, params=params))
+
+
+def contact_get(*, user: Any, pk: int | str, action: str = "view") -> Contact:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise RecordNotFound() from None
+    contact = (
+        Contact.objects.visible_to(user, action)
+        .select_related("owner", "primary_account")
+        .prefetch_related(
+            "tags",
+            Prefetch("memberships", queryset=ContactAccount.objects.select_related("account").order_by("-is_primary")),
+        )
+        .filter(pk=key)
+        .first()
+    )
+    if contact is None:
+        raise RecordNotFound()
+    return contact
+
+
+def contact_search(*, user: Any, q: str, limit: int = 10) -> list[Contact]:
+    term = (q or "").strip()
+    if not term:
+        return []
+    qs = Contact.objects.visible_to(user).filter(full_name__icontains=term).order_by("full_name", "id")
+    if "@" in term:
+        qs = Contact.objects.visible_to(user).filter(email__istartswith=term).order_by("email", "id")
+    return list(qs.select_related("primary_account")[:limit])
+
+
+def contact_addresses(*, contact: Contact) -> list[Address]:
+    return list(Address.objects.filter(contact=contact).order_by("-is_primary", "id"))
+
+
+def address_get(*, user: Any, pk: int) -> Address:
+    address = Address.objects.select_related("account", "contact").filter(pk=pk).first()
+    if address is None:
+        raise RecordNotFound()
+    parent = address.account or address.contact
+    model = type(parent)
+    if parent is None or not model.objects.visible_to(user).filter(pk=parent.pk).exists():
+        raise RecordNotFound()
+    return address
+
+
+def tag_list(*, q: str = "", limit: int = 50) -> list[Tag]:
+    qs = Tag.objects.all()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return list(qs.order_by("name")[:limit])
+
+
+def account_exists_visible(*, user: Any, pk: int) -> bool:
+    return Account.objects.visible_to(user).filter(pk=pk).exists()
+
+
+def contact_exists_visible(*, user: Any, pk: int) -> bool:
+    return Contact.objects.visible_to(user).filter(pk=pk).exists()
