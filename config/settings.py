@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     # domain
     "crm.contacts",
     "crm.activities",
+    # front doors
+    "crm.demo",
 ]
 
 MIDDLEWARE = [
