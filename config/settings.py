@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "crm.core.ui.middleware.HtmxMessagesMiddleware",
     "crm.core.audit.middleware.AuditContextMiddleware",
 ]
 

@@ -5,10 +5,12 @@ Used by the ``crm_ui`` template tags; usable from views and exports too.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel import Locale
 from babel import numbers as babel_numbers
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
@@ -62,8 +64,10 @@ def format_percent(value: Any, decimals: int = 0) -> str:
     number = _decimal(value)
     if number is None:
         return EMPTY
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
-    return babel_numbers.format_percent(number, format=pattern, locale=babel_locale())
+    locale = Locale.parse(babel_locale())
+    pattern = copy.copy(locale.percent_formats[None])
+    pattern.frac_prec = (decimals, decimals)
+    return babel_numbers.format_percent(number, format=pattern, locale=locale)
 
 
 def _as_local(value: dt.date) -> dt.date:
@@ -113,8 +117,10 @@ def _relative_datetime(value: dt.datetime, *, now: dt.datetime | None) -> str:
 
 
 def _relative_date(value: dt.date, *, now: dt.datetime | None) -> str:
-    today = timezone.localdate(now) if now is not None and timezone.is_aware(now) else (
-        now.date() if now is not None else timezone.localdate()
+    today = (
+        timezone.localdate(now)
+        if now is not None and timezone.is_aware(now)
+        else (now.date() if now is not None else timezone.localdate())
     )
     days = (value - today).days
     if days == 0:
@@ -152,4 +158,3 @@ def initials_for(user: Any) -> str:
     if len(words) == 1:
         return words[0][:2].upper()
     return (words[0][0] + words[-1][0]).upper()
-

@@ -21,9 +21,11 @@ CSP = "; ".join(
         "object-src 'none'",
     ]
 )
-DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net").replace(
-    "style-src 'self'", "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net"
-).replace("img-src 'self' data:", "img-src 'self' data: https://django-ninja.dev")
+DOCS_CSP = (
+    CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net")
+    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net")
+    .replace("img-src 'self' data:", "img-src 'self' data: https://django-ninja.dev")
+)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -51,8 +53,43 @@ class UserLanguageMiddleware:
             request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
         response = self.get_response(request)
         user: Any = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language:
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.language
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language
+        ):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
         translation.get_language()
+        return response
+
+
+class HtmxMessagesMiddleware:
+    """On htmx responses that are not redirects, move pending ``messages`` into ``showToast`` triggers.
+
+    Without it a message added during an htmx request would wait for the next full page load.
+    Place after MessageMiddleware and HtmxMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.headers.get("HX-Request") or request.headers.get("HX-Boosted"):
+            return response
+        if 300 <= response.status_code < 400 or "HX-Redirect" in response or "HX-Location" in response:
+            return response
+        from django.contrib import messages
+
+        from crm.core.ui.toasts import toast
+
+        storage = getattr(request, "_messages", None)
+        if storage is None:
+            return response
+        for message in messages.get_messages(request):
+            level = {"error": "error", "warning": "warning", "success": "success"}.get(
+                message.level_tag, "info"
+            )
+            toast(response, message.message, level=level)
         return response

@@ -52,7 +52,9 @@ class QuickFindGroup:
 _PROVIDERS: dict[str, QuickFindProvider] = {}
 
 
-def quick_find_register(label: str | Promise, fn: QuickFindFn, *, order: int = 100, key: str | None = None) -> None:
+def quick_find_register(
+    label: str | Promise, fn: QuickFindFn, *, order: int = 100, key: str | None = None
+) -> None:
     """Add a provider; ``key`` defaults to the function's dotted name."""
     provider_key = key or f"{fn.__module__}.{fn.__qualname__}"
     _PROVIDERS[provider_key] = QuickFindProvider(key=provider_key, label=label, fn=fn, order=order)
@@ -78,7 +80,9 @@ def quick_find_run(*, user: Any, q: str, limit: int = 5) -> list[QuickFindGroup]
         except Exception:
             logger.exception("quick find provider %s failed", provider.key)
             continue
-        hits = [QuickFindHit(label=str(a), sublabel=str(b or ""), url=str(c)) for a, b, c in list(rows)[:limit]]
+        hits = [
+            QuickFindHit(label=str(a), sublabel=str(b or ""), url=str(c)) for a, b, c in list(rows)[:limit]
+        ]
         if hits:
             groups.append(QuickFindGroup(key=provider.key, label=provider.label, hits=hits))
     return groups
