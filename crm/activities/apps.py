@@ -8,9 +8,29 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities and timeline")
 
     def ready(self) -> None:
+        from crm.activities import handlers
         from crm.activities.models import Activity
+        from crm.activities.timeline import register_builtin_sources
+        from crm.contacts.events import AccountDeleted, ContactDeleted
+        from crm.core.api.api import api_router_register
         from crm.core.audit.registry import audit_register
-        from crm.core.identity.permissions import object_type_register
+        from crm.core.events import subscribe
+        from crm.core.identity.permissions import object_type_register, user_can
 
         audit_register(Activity, highlight=("is_done", "owner"))
         object_type_register(key="activities.activity", label=_("Activities"))
+        subscribe(AccountDeleted, handlers.on_account_deleted)
+        subscribe(ContactDeleted, handlers.on_contact_deleted)
+        register_builtin_sources()
+        api_router_register(prefix="", router="crm.activities.api.router")
+        try:
+            from crm.core.ui.panels import home_panel_register
+        except ImportError:  # the UI shell is optional for the domain code
+            return
+        home_panel_register(
+            key="activities.my_open_tasks",
+            title=_("My open tasks"),
+            url_name="activities:my_tasks_panel",
+            order=10,
+            is_visible=lambda user: user_can(user, "activities.activity", "view"),
+        )

@@ -53,6 +53,7 @@ class Activity(Record):
         settings.AUTH_USER_MODEL, verbose_name=_("attending colleagues"), blank=True, related_name="+"
     )
     custom = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta(Record.Meta):
         verbose_name = _("activity")
@@ -71,6 +72,17 @@ class Activity(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("activities:activity_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        """The subject, else the start of the body as plain text, else the kind ("Note")."""
+        from crm.activities.richtext import body_excerpt
+
+        return self.subject or body_excerpt(self.body, 80) or str(self.get_kind_display())
+
+    @property
+    def is_task(self) -> bool:
+        return self.kind == ActivityKind.TASK
 
     @property
     def is_overdue(self) -> bool:

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from crm.activities.models import Activity
+from crm.activities.tests.factories import ActivityFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def client_rep(rep: Any) -> Client:
+    c = Client()
+    c.force_login(rep)
+    return c
+
+
+def _timeline_url(obj: Any, object_type: str = "contacts.account") -> str:
+    return reverse("activities:timeline", args=[object_type, obj.pk])
+
+
+def test_timeline_is_a_partial_with_entries(client_rep: Client, rep: Any, account: Any) -> None:
+    ActivityFactory(owner=rep, account=account, subject="Coffee with Lola", body="<p>Nice <script>x()</script></p>")
+    response = client_rep.get(_timeline_url(account), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Coffee with Lola" in html
+    assert "<script>x()" not in html
+    assert 'hx-trigger="timelineChanged from:body"' in html
+
+
+def test_timeline_of_an_invisible_or_unknown_record_is_404(client_rep: Client, foreign_account: Any) -> None:
+    assert client_rep.get(_timeline_url(foreign_account), **HTMX).status_code == 404
+    assert client_rep.get(reverse("activities:timeline", args=["contacts.account", 999999])).status_code == 404
+    assert client_rep.get(reverse("activities:timeline", args=["sales.order", 1])).status_code == 404
+
+
+def test_timeline_load_older_answers_the_next_entries_only(client_rep: Client, rep: Any, account: Any) -> None:
+    base = timezone.now() - dt.timedelta(days=10)
+    for i in range(40):
+        ActivityFactory(owner=rep, account=account, occurred_at=base + dt.timedelta(hours=i), subject=f"Item {i:02d}")
+    first = client_rep.get(_timeline_url(account), **HTMX).content.decode()
+    assert "Item 39" in first and "Load older" in first
+    cursor = first.split("cursor=")[1].split("&")[0]
+    from urllib.parse import unquote
+
+    older = client_rep.get(_timeline_url(account), {"cursor": unquote(cursor)}, **HTMX).content.decode()
+    assert 'class="timeline"' not in older
+    # page 1: the account's "created" entry (newest) and items 39..16; page 2: the rest
+    assert "Item 39" not in older and "Item 16" not in older
+    assert "Item 15" in older and "Item 00" in older
+
+
+def test_timeline_with_a_broken_cursor_is_400(client_rep: Client, account: Any) -> None:
+    assert client_rep.get(_timeline_url(account), {"cursor": "garbage!"}, **HTMX).status_code == 400
+
+
+def test_timeline_query_count_is_flat(
+    client_rep: Client, rep: Any, account: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        ActivityFactory(owner=rep, account=account, occurred_at=timezone.now() - dt.timedelta(hours=i))
+    with django_assert_max_num_queries(12):
+        assert client_rep.get(_timeline_url(account), **HTMX).status_code == 200
+
+
+def test_composer_renders_tabs_and_a_form(client_rep: Client, account: Any) -> None:
+    url = reverse("activities:composer", args=["contacts.account", account.pk])
+    html = client_rep.get(url, {"kind": "call"}, **HTMX).content.decode()
+    assert "<html" not in html
+    for label in ("Note", "Task", "Call", "Meeting"):
+        assert label in html
+    assert 'name="call-' in html
+
+
+def test_composer_saves_and_triggers_timeline_refresh(client_rep: Client, account: Any) -> None:
+    url = reverse("activities:composer", args=["contacts.account", account.pk])
+    response = client_rep.post(
+        f"{url}?kind=task", {"kind": "task", f"task-{account.pk}-subject": "Send quote",
+                             f"task-{account.pk}-priority": "high"}, **HTMX
+    )
+    assert response.status_code == 200
+    triggers = json.loads(response.headers["HX-Trigger"])
+    assert "timelineChanged" in triggers and "showToast" in triggers
+    task = Activity.objects.get()
+    assert task.subject == "Send quote" and task.account_id == account.pk and task.priority == "high"
+
+
+def test_composer_shows_inline_errors_and_stores_nothing(client_rep: Client, account: Any) -> None:
+    url = reverse("activities:composer", args=["contacts.account", account.pk])
+    p = f"meeting-{account.pk}-"
+    response = client_rep.post(
+        f"{url}?kind=meeting",
+        {"kind": "meeting", p + "starts_at": "2030-01-01T10:00", p + "ends_at": "2030-01-01T09:00"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "HX-Trigger" not in response.headers
+    html = response.content.decode()
+    assert "The meeting must end after it starts." in html
+    assert Activity.objects.count() == 0
+
+
+def test_composer_for_an_invisible_record_is_404_and_stores_nothing(client_rep: Client, foreign_account: Any) -> None:
+    url = reverse("activities:composer", args=["contacts.account", foreign_account.pk])
+    assert client_rep.get(url, **HTMX).status_code == 404
+    response = client_rep.post(f"{url}?kind=note", {"kind": "note", f"note-{foreign_account.pk}-body": "x"}, **HTMX)
+    assert response.status_code == 404
+    assert Activity.objects.count() == 0
+
+
+def test_complete_from_the_timeline_answers_the_entry(client_rep: Client, rep: Any, account: Any) -> None:
+    task = TaskFactory(owner=rep, account=account, subject="Call back")
+    url = reverse("activities:activity_complete", args=[task.pk])
+    response = client_rep.post(url, {"is_done": "1", "from": "contacts.account"}, **HTMX)
+    assert response.status_code == 200
+    assert f'id="tl-activities-{task.pk}"' in response.content.decode()
+    task.refresh_from_db()
+    assert task.is_done and task.done_at is not None
+    response = client_rep.post(url, {"from": "panel"}, **HTMX)
+    task.refresh_from_db()
+    assert not task.is_done
+    assert f'id="task-{task.pk}"' in response.content.decode()
+
+
+def test_complete_someone_elses_task_is_refused(client_rep: Client, colleague: Any, other_rep: Any, account: Any) -> None:
+    theirs = TaskFactory(owner=colleague, account=account)
+    assert client_rep.post(reverse("activities:activity_complete", args=[theirs.pk]), {"is_done": "1"}).status_code == 403
+    hidden = TaskFactory(owner=other_rep)
+    assert client_rep.post(reverse("activities:activity_complete", args=[hidden.pk]), {"is_done": "1"}).status_code == 404
+    theirs.refresh_from_db()
+    hidden.refresh_from_db()
+    assert not theirs.is_done and not hidden.is_done
+
+
+def test_activity_list_filters_and_paginates(
+    client_rep: Client, rep: Any, account: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(60):
+        ActivityFactory(owner=rep, account=account, subject=f"Note {i}")
+    TaskFactory(owner=rep, account=account, subject="Overdue thing", due_at=timezone.now() - dt.timedelta(days=1))
+    url = reverse("activities:activity_list")
+    with django_assert_max_num_queries(20):
+        response = client_rep.get(url)
+    assert response.status_code == 200
+    assert "Next" in response.content.decode()
+    html = client_rep.get(url, {"state": "overdue"}).content.decode()
+    assert "Overdue thing" in html and "Note 1<" not in html
+    html = client_rep.get(url, {"q": "Note 59"}).content.decode()
+    assert "Note 59" in html and "Overdue thing" not in html
+    assert client_rep.get(url, {"sort": "-due_at"}).status_code == 200
+    assert client_rep.get(url, {"sort": "bogus"}).status_code == 400
+
+
+def test_activity_detail_edit_and_delete(client_rep: Client, rep: Any, account: Any) -> None:
+    note = ActivityFactory(owner=rep, account=account, subject="Old", body="<p>x</p>")
+    url = reverse("activities:activity_detail", args=[note.pk])
+    assert client_rep.get(url).status_code == 200
+    response = client_rep.post(url, {"body": "New text", "version": note.version})
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.body == "<p>New text</p>"
+    response = client_rep.post(url, {"body": "Stale", "version": 1})
+    assert response.status_code == 200 and "Someone else changed" in response.content.decode()
+    response = client_rep.post(reverse("activities:activity_delete", args=[note.pk]), **HTMX)
+    assert response.status_code == 204 and "HX-Redirect" in response.headers
+    assert not Activity.objects.filter(pk=note.pk).exists()
+
+
+def test_activity_detail_of_an_invisible_activity_is_404(client_rep: Client, other_rep: Any) -> None:
+    hidden = ActivityFactory(owner=other_rep)
+    assert client_rep.get(reverse("activities:activity_detail", args=[hidden.pk])).status_code == 404
+
+
+def test_activity_on_a_visible_account_opens_even_if_owned_by_another_team(
+    client_rep: Client, other_rep: Any, account: Any
+) -> None:
+    theirs = ActivityFactory(owner=other_rep, account=account, subject="Visiting")
+    response = client_rep.get(reverse("activities:activity_detail", args=[theirs.pk]))
+    assert response.status_code == 200
+    assert 'name="version"' not in response.content.decode()  # no edit form: may see, may not change
+
+
+def test_my_tasks_panel_lists_overdue_first(client_rep: Client, rep: Any, account: Any) -> None:
+    now = timezone.now()
+    TaskFactory(owner=rep, account=account, subject="Later", due_at=now + dt.timedelta(days=2))
+    TaskFactory(owner=rep, account=account, subject="No date", due_at=None)
+    TaskFactory(owner=rep, account=account, subject="Late", due_at=now - dt.timedelta(days=1))
+    TaskFactory(owner=rep, account=account, subject="Finished", is_done=True)
+    html = client_rep.get(reverse("activities:my_tasks_panel"), **HTMX).content.decode()
+    assert html.index("Late") < html.index("Later") < html.index("No date")
+    assert "Finished" not in html and "Overdue" in html
