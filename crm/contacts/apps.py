@@ -9,6 +9,7 @@ class ContactsConfig(AppConfig):
 
     def ready(self) -> None:
         from crm.contacts.models import Account, Address, Contact, ContactAccount
+        from crm.core.api.api import api_router_register
         from crm.core.audit.registry import audit_register
         from crm.core.identity.permissions import object_type_register
 
@@ -18,3 +19,20 @@ class ContactsConfig(AppConfig):
         audit_register(Address)
         object_type_register(key="contacts.account", label=_("Accounts"))
         object_type_register(key="contacts.contact", label=_("Contacts"))
+        api_router_register(prefix="", router="crm.contacts.api.router")
+        self._register_ui()
+
+    def _register_ui(self) -> None:
+        """Quick-find providers and the home panel (the sidebar entries are registered by crm.core.ui)."""
+        from crm.contacts.views.search import account_quick_find, contact_quick_find
+        from crm.core.identity.permissions import user_can
+        from crm.core.ui.panels import home_panel_register
+        from crm.core.ui.search import quick_find_register
+
+        quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
+        quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
+        home_panel_register(
+            key="contacts.recent_accounts", title=_("Recently updated accounts"),
+            url_name="contacts:home_recent_accounts", order=30,
+            is_visible=lambda user: user_can(user, "contacts.account", "view"),
+        )

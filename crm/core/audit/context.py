@@ -45,3 +45,13 @@ def audit_context(
         yield ctx
     finally:
         _current.reset(token)
+
+
+def audit_actor_set(actor: Any) -> None:
+    """Make `actor` the current context's actor without a with-block.
+
+    For the API, which learns who is acting only after the request's context was opened (token authentication).
+    The request's AuditContextMiddleware resets the context variable when the request ends.
+    """
+    outer = _current.get()
+    _current.set(replace(outer, actor=actor, request_id=outer.request_id or uuid.uuid4().hex))
