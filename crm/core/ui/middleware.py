@@ -21,12 +21,6 @@ CSP = "; ".join(
         "object-src 'none'",
     ]
 )
-DOCS_CSP = (
-    CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net")
-    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net")
-    .replace("img-src 'self' data:", "img-src 'self' data: https://django-ninja.dev")
-)
-
 
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy on every page: no inline scripts, no inline styles, no third parties."""
@@ -37,7 +31,7 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = DOCS_CSP if request.path.endswith("/api/v1/docs") else CSP
+            response["Content-Security-Policy"] = CSP
         return response
 
 
