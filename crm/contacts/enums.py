@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountType(models.TextChoices):
@@ -64,5 +65,5 @@ class AddressKind(models.TextChoices):
     BILLING = "billing", _("Billing")
     SHIPPING = "shipping", _("Shipping")
     OFFICE = "office", _("Office")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("address kind", "Home")
     OTHER = "other", _("Other")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
 from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
 from crm.core.errors import RecordNotFound
-from crm.core.listing import Page, capped_count
+from crm.core.listing import MAX_LIMIT, Page, capped_count
 
 
 def account_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Account]:
@@ -157,3 +157,63 @@ def account_exists_visible(*, user: Any, pk: int) -> bool:
 
 def contact_exists_visible(*, user: Any, pk: int) -> bool:
     return Contact.objects.visible_to(user).filter(pk=pk).exists()
+
+
+def account_recent(*, user: Any, limit: int = 8) -> list[Account]:
+    """The accounts `user` may see, most recently updated first (the home page panel)."""
+    return list(
+        Account.objects.visible_to(user).select_related("owner").order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def account_choices(*, user: Any, limit: int = 300, include: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of visible accounts for a picker, by name; `include` is always there (the current value)."""
+    qs = Account.objects.visible_to(user).order_by("name", "id").values_list("id", "name")
+    rows = list(qs[:limit])
+    if include and all(pk != include for pk, _name in rows):
+        extra = Account.objects.visible_to(user).filter(pk=include).values_list("id", "name").first()
+        if extra:
+            rows.insert(0, extra)
+    return rows
+
+
+def _export_batches(spec: Any, qs: QuerySet[Any], sort: str | None, batch: int) -> Iterator[list[Any]]:
+    spec.resolve_sort(sort)  # an unknown sort fails now, before the response starts streaming
+
+    def batches() -> Iterator[list[Any]]:
+        cursor: str | None = None
+        while True:
+            page = spec.paginate(qs, sort=sort, cursor=cursor, limit=batch)
+            if page.items:
+                yield page.items
+            if not page.next_cursor:
+                return
+            cursor = page.next_cursor
+
+    return batches()
+
+
+def account_export_batches(
+    *, user: Any, params: Mapping[str, Any], sort: str | None = None, batch: int = MAX_LIMIT
+) -> Iterator[list[Account]]:
+    """The accounts `user` may export, filtered like the list, in keyset batches (constant memory).
+
+    Filters are checked here (InvalidInput) before any row is read.
+    """
+    qs = (
+        account_query(user=user, params=params, action="export")
+        .select_related("owner", "parent")
+        .prefetch_related("tags")
+    )
+    return _export_batches(ACCOUNT_LIST, qs, sort, batch)
+
+
+def contact_export_batches(
+    *, user: Any, params: Mapping[str, Any], sort: str | None = None, batch: int = MAX_LIMIT
+) -> Iterator[list[Contact]]:
+    qs = (
+        contact_query(user=user, params=params, action="export")
+        .select_related("owner", "primary_account")
+        .prefetch_related("tags")
+    )
+    return _export_batches(CONTACT_LIST, qs, sort, batch)

@@ -1,4 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from crm.contacts import views
 
 app_name = "contacts"
-urlpatterns: list = []
+urlpatterns = [
+    # accounts
+    path("accounts/", views.account_list, name="account_list"),
+    path("accounts/new/", views.account_create, name="account_create"),
+    path("accounts/bulk/", views.account_bulk, name="account_bulk"),
+    path("accounts/recent/", views.account_recent_panel, name="home_recent_accounts"),
+    path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/edit/", views.account_update, name="account_update"),
+    path("accounts/<int:pk>/fields/<str:key>/", views.account_field, name="account_field"),
+    path("accounts/<int:pk>/owner/", views.account_owner, name="account_owner"),
+    path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
+    path("accounts/<int:pk>/addresses/", views.account_address_add, name="account_address_add"),
+    path("accounts/<int:pk>/contacts/link/", views.account_contact_link, name="account_contact_link"),
+    path("accounts/<int:pk>/contacts/picker/", views.account_contact_picker, name="account_contact_picker"),
+    # contacts
+    path("contacts/", views.contact_list, name="contact_list"),
+    path("contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/bulk/", views.contact_bulk, name="contact_bulk"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", views.contact_update, name="contact_update"),
+    path("contacts/<int:pk>/fields/<str:key>/", views.contact_field, name="contact_field"),
+    path("contacts/<int:pk>/owner/", views.contact_owner, name="contact_owner"),
+    path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("contacts/<int:pk>/addresses/", views.contact_address_add, name="contact_address_add"),
+    path("contacts/<int:pk>/accounts/link/", views.contact_account_link, name="contact_account_link"),
+    path("contacts/<int:pk>/accounts/picker/", views.contact_account_picker, name="contact_account_picker"),
+    path("contacts/<int:pk>/accounts/<int:account_pk>/unlink/", views.membership_remove, name="membership_remove"),
+    # addresses (of either)
+    path("addresses/<int:pk>/edit/", views.address_update, name="address_update"),
+    path("addresses/<int:pk>/remove/", views.address_remove, name="address_remove"),
+]

@@ -47,7 +47,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     team = None
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         obj.set_password(extracted or "pass-1234-word")
         if create:
             obj.save(update_fields=["password"])
@@ -75,7 +75,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
 
     @factory.post_generation
-    def tags(obj: Account, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def tags(obj: Account, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.tags.set([t if isinstance(t, Tag) else TagFactory(name=t) for t in extracted])
 
@@ -92,7 +92,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
 
     @factory.post_generation
-    def tags(obj: Contact, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def tags(obj: Contact, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.tags.set([t if isinstance(t, Tag) else TagFactory(name=t) for t in extracted])
 

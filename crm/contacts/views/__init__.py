@@ -1,0 +1,63 @@
+"""HTML views of accounts and contacts (thin: parse, call one service or selector, render)."""
+
+from crm.contacts.views.accounts import (
+    account_bulk,
+    account_create,
+    account_delete,
+    account_detail,
+    account_field,
+    account_list,
+    account_owner,
+    account_recent_panel,
+    account_update,
+)
+from crm.contacts.views.contacts import (
+    contact_bulk,
+    contact_create,
+    contact_delete,
+    contact_detail,
+    contact_field,
+    contact_list,
+    contact_owner,
+    contact_update,
+)
+from crm.contacts.views.related import (
+    account_address_add,
+    account_contact_link,
+    account_contact_picker,
+    address_remove,
+    address_update,
+    contact_account_link,
+    contact_account_picker,
+    contact_address_add,
+    membership_remove,
+)
+
+__all__ = [
+    "account_address_add",
+    "account_bulk",
+    "account_contact_link",
+    "account_contact_picker",
+    "account_create",
+    "account_delete",
+    "account_detail",
+    "account_field",
+    "account_list",
+    "account_owner",
+    "account_recent_panel",
+    "account_update",
+    "address_remove",
+    "address_update",
+    "contact_account_link",
+    "contact_account_picker",
+    "contact_address_add",
+    "contact_bulk",
+    "contact_create",
+    "contact_delete",
+    "contact_detail",
+    "contact_field",
+    "contact_list",
+    "contact_owner",
+    "contact_update",
+    "membership_remove",
+]
