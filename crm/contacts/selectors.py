@@ -14,7 +14,7 @@ from crm.core.listing import MAX_LIMIT, Page, capped_count
 
 
 def account_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Account]:
-    qs = Account.objects.visible_to(user, action)
+    qs: QuerySet[Account] = Account.objects.visible_to(user, action)
     if params:
         qs = ACCOUNT_LIST.apply(qs, params, user=user)
     return qs
@@ -77,7 +77,7 @@ def account_addresses(*, account: Account) -> list[Address]:
 
 
 def contact_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Contact]:
-    qs = Contact.objects.visible_to(user, action)
+    qs: QuerySet[Contact] = Contact.objects.visible_to(user, action)
     if params:
         qs = CONTACT_LIST.apply(qs, params, user=user)
     return qs
@@ -137,9 +137,13 @@ def address_get(*, user: Any, pk: int) -> Address:
     address = Address.objects.select_related("account", "contact").filter(pk=pk).first()
     if address is None:
         raise RecordNotFound()
-    parent = address.account or address.contact
-    model = type(parent)
-    if parent is None or not model.objects.visible_to(user).filter(pk=parent.pk).exists():
+    if address.account is not None:
+        visible = Account.objects.visible_to(user).filter(pk=address.account_id).exists()
+    elif address.contact is not None:
+        visible = Contact.objects.visible_to(user).filter(pk=address.contact_id).exists()
+    else:
+        visible = False
+    if not visible:
         raise RecordNotFound()
     return address
 
