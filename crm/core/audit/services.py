@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from crm.core.audit.context import audit_context
 from crm.core.audit.registry import audited_models
-from crm.core.errors import RecordNotFound
+from crm.core.errors import PermissionDenied, RecordNotFound
+from crm.core.identity.permissions import scope_q, user_is_admin
 
 RETENTION_DAYS = 30
 
@@ -49,7 +50,13 @@ def record_soft_delete(
 def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
     """Bring a record back from the recycle bin, with everything deleted together with it."""
     model = _model_for(object_type)
-    instance = model.all_objects.select_for_update().filter(pk=object_id, deleted_at__isnull=False).first()  # type: ignore[attr-defined]
+    rows = model.all_objects.select_for_update().filter(pk=object_id, deleted_at__isnull=False)  # type: ignore[attr-defined]
+    if actor is not None:  # only what the actor could have deleted comes back (None: the system itself)
+        q = scope_q(actor, object_type, "delete", getattr(model, "OWNER_FIELD", "owner"))
+        if q is None:
+            raise RecordNotFound()
+        rows = rows.filter(q)
+    instance = rows.first()
     if instance is None:
         raise RecordNotFound()
     batch = instance.deletion_batch
@@ -58,7 +65,7 @@ def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
             rows = (
                 other_model.all_objects.filter(deletion_batch=batch)  # type: ignore[attr-defined]
                 if batch
-                else other_model.all_objects.filter(pk=object_id) if other_model is model else []
+                else other_model.all_objects.filter(pk=object_id) if other_model is model else []  # type: ignore[attr-defined]
             )
             for obj in rows:
                 obj.deleted_at = None
@@ -89,7 +96,9 @@ def recycle_bin_purge(*, older_than_days: int = RETENTION_DAYS, now: dt.datetime
 
 @transaction.atomic
 def record_purge(*, object_type: str, object_id: int, actor: Any) -> None:
-    """Delete one record in the recycle bin for good (administrators)."""
+    """Delete one record in the recycle bin for good (administrators; `actor=None` is the system)."""
+    if actor is not None and not user_is_admin(actor):
+        raise PermissionDenied()
     model = _model_for(object_type)
     instance = model.all_objects.filter(pk=object_id, deleted_at__isnull=False).first()  # type: ignore[attr-defined]
     if instance is None:

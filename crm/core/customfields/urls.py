@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from crm.core.customfields import views
 
 app_name = "customfields"
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/fields/", views.field_list, name="field_list"),
+    path("settings/fields/new/", views.field_create, name="field_create"),
+    path("settings/fields/<int:pk>/", views.field_edit, name="field_edit"),
+    path("settings/fields/<int:pk>/deactivate/", views.field_deactivate, name="field_deactivate"),
+]

@@ -5,6 +5,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from crm.core.identity.models import AccessToken, Role, RolePermission, Team, User
+from crm.core.listing import ListSpec, Page, SortField
+
+USER_LIST = ListSpec(
+    object_type="identity.user",
+    filters=(),
+    sorts=(SortField(name="name", path="full_name"), SortField(name="email", path="email")),
+    default_sort="name",
+)
 
 
 def user_exists(*, pk: int) -> bool:
@@ -28,6 +36,20 @@ def user_list(*, search: str = "", is_active: bool | None = None, team_id: int |
     if team_id:
         qs = qs.filter(team_id=team_id)
     return qs.order_by("full_name", "id")
+
+
+def user_page(
+    *,
+    search: str = "",
+    is_active: bool | None = None,
+    team_id: int | None = None,
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """One keyset page of users for the administrators' list."""
+    qs = user_list(search=search, is_active=is_active, team_id=team_id)
+    return USER_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
 
 
 def user_choices() -> list[tuple[int, str]]:
@@ -62,3 +84,9 @@ def role_permission_matrix(*, role: Role) -> dict[tuple[str, str], str]:
 
 def token_list(*, user: Any) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+
+
+def user_names(*, ids: list[int]) -> dict[int, str]:
+    """{id: name} for showing people referred to by id (custom "user" fields, audit values)."""
+    rows = User.objects.filter(pk__in=ids).values_list("id", "full_name", "email")
+    return {pk: name or email for pk, name, email in rows}

@@ -11,7 +11,9 @@ from crm.core.errors import DomainError
 def command_error(exc: DomainError) -> CommandError:
     """`InvalidInput` with field errors becomes one line per field: `email: Enter a valid email address.`"""
     if exc.field_errors:
-        lines = [f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in exc.field_errors.items()]
+        lines = [
+            f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in exc.field_errors.items()
+        ]
         return CommandError("\n".join(lines))
     return CommandError(exc.message)
 

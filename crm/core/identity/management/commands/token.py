@@ -7,7 +7,7 @@ the token is and that it is shown only once goes to stderr.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
@@ -17,7 +17,9 @@ from crm.core.audit.context import audit_context
 from crm.core.errors import DomainError, RecordNotFound
 from crm.core.identity import selectors, services
 from crm.core.identity.management.commands._errors import command_error, database_error
-from crm.core.identity.models import User
+
+if TYPE_CHECKING:
+    from crm.core.identity.models import User
 
 
 class _ConsoleOperator:
@@ -47,7 +49,9 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="create a token and print its secret (shown only once)")
         create.add_argument("--user", required=True, metavar="EMAIL", help="the user the token acts as")
         create.add_argument("--name", default="cli", help="what the token is for (default: cli)")
-        create.add_argument("--scopes", default="read,write", help="comma-separated: read,write (default: both)")
+        create.add_argument(
+            "--scopes", default="read,write", help="comma-separated: read,write (default: both)"
+        )
         create.add_argument("--expires-days", default=None, help="days until it expires (default: never)")
         listing = sub.add_parser("list", help="the user's live tokens")
         listing.add_argument("--user", required=True, metavar="EMAIL")
@@ -93,7 +97,9 @@ class Command(BaseCommand):
         if not tokens:
             self.stderr.write(f"{user.email} has no live tokens.")
             return
-        self.stdout.write(f"{'ID':>6}  {'NAME':<24} {'PREFIX':<11} {'SCOPES':<11} {'CREATED':<17} {'LAST USED':<17} EXPIRES")
+        self.stdout.write(
+            f"{'ID':>6}  {'NAME':<24} {'PREFIX':<11} {'SCOPES':<11} {'CREATED':<17} {'LAST USED':<17} EXPIRES"
+        )
         for t in tokens:
             self.stdout.write(
                 f"{t.pk:>6}  {t.name[:24]:<24} {t.prefix:<11} {','.join(t.scopes):<11} {_when(t.created_at):<17} "
