@@ -93,7 +93,9 @@ def account_get(request: HttpRequest, account_id: int, response: HttpResponse) -
 
 
 @accounts.patch("/{int:account_id}", response=AccountOut)
-def account_update(request: HttpRequest, account_id: int, payload: AccountPatch, response: HttpResponse) -> Any:
+def account_update(
+    request: HttpRequest, account_id: int, payload: AccountPatch, response: HttpResponse
+) -> Any:
     """Change the fields sent. Send `If-Match: <version>` (or `version`) to refuse overwriting a newer edit."""
     user = request.auth  # type: ignore[attr-defined]
     account = selectors.account_get(user=user, pk=account_id)
@@ -184,7 +186,9 @@ def contact_get(request: HttpRequest, contact_id: int, response: HttpResponse) -
 
 
 @contacts.patch("/{int:contact_id}", response=ContactDetailOut)
-def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse) -> Any:
+def contact_update(
+    request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse
+) -> Any:
     """Change the fields sent. Send `If-Match: <version>` (or `version`) to refuse overwriting a newer edit."""
     user = request.auth  # type: ignore[attr-defined]
     contact = selectors.contact_get(user=user, pk=contact_id)

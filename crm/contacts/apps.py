@@ -32,7 +32,9 @@ class ContactsConfig(AppConfig):
         quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
         quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
         home_panel_register(
-            key="contacts.recent_accounts", title=_("Recently updated accounts"),
-            url_name="contacts:home_recent_accounts", order=30,
+            key="contacts.recent_accounts",
+            title=_("Recently updated accounts"),
+            url_name="contacts:home_recent_accounts",
+            order=30,
             is_visible=lambda user: user_can(user, "contacts.account", "view"),
         )

@@ -7,11 +7,12 @@ the `custom` dict, one-per-line text areas become lists). `apply_domain_errors()
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.contacts.enums import (
@@ -25,6 +26,7 @@ from crm.contacts.enums import (
 )
 from crm.core.customfields.enums import FieldType
 from crm.core.errors import DomainError
+from crm.core.ui.widgets import RecordPicker
 
 CUSTOM_PREFIX = "custom__"
 BLANK = [("", "—")]
@@ -59,6 +61,19 @@ def apply_domain_errors(form: forms.Form, exc: DomainError) -> None:
         else:
             label = key.removeprefix("custom.")
             form.add_error(None, [f"{label}: {m}" for m in messages])
+
+
+def account_picker_field(label: Any) -> forms.IntegerField:
+    """An account chosen by search (there may be millions): the id only; the view resolves it through the selector."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        widget=RecordPicker(
+            options_url=reverse_lazy("contacts:account_picker_options"), placeholder=_("Search accounts…")
+        ),
+        error_messages={"invalid": _("Choose an account from the list."), "min_value": _("Choose an account from the list.")},
+    )
 
 
 def custom_form_field(definition: Any, *, users: Sequence[tuple[int, str]], language: str) -> forms.Field:
@@ -108,10 +123,14 @@ class RecordForm(forms.Form):
         instance: Any = None,
         only: Iterable[str] | None = None,
         language: str = "en",
+        record_labels: Mapping[int, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instance = instance
+        for form_field in self.fields.values():
+            if isinstance(form_field.widget, RecordPicker):
+                form_field.widget.set_labels(record_labels or {})
         self.custom_definitions = {d.key: d for d in custom_definitions}
         if "owner" in self.fields:
             self.fields["owner"].choices = [(str(pk), name) for pk, name in users]  # type: ignore[attr-defined]
@@ -208,9 +227,7 @@ class AccountForm(RecordForm):
     website = forms.CharField(label=_("Website"), max_length=300, required=False)
     legal_name = forms.CharField(label=_("Legal name"), max_length=200, required=False)
     tax_id = forms.CharField(label=_("Tax id"), max_length=40, required=False)
-    parent = forms.TypedChoiceField(
-        label=_("Parent account"), coerce=int, empty_value=None, required=False, choices=()
-    )
+    parent = account_picker_field(_("Parent account"))
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=2000, help_text=_("Separate tags with commas."),
         widget=forms.TextInput(attrs={"list": "tag-options", "autocomplete": "off"}),
@@ -224,14 +241,6 @@ class AccountForm(RecordForm):
         help_text=_("One per line."),
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args: Any, parents: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "parent" in self.fields:
-            own = getattr(self.instance, "pk", None)
-            self.fields["parent"].choices = BLANK + [  # type: ignore[attr-defined]
-                (str(pk), name) for pk, name in parents if pk != own
-            ]
 
     def clean_other_emails(self) -> str:
         value: str = self.cleaned_data.get("other_emails", "")
@@ -265,7 +274,7 @@ class ContactForm(RecordForm):
     mobile = forms.CharField(label=_("Mobile"), max_length=40, required=False)
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     department = forms.CharField(label=_("Department"), max_length=120, required=False)
-    account = forms.TypedChoiceField(label=_("Account"), coerce=int, empty_value=None, required=False, choices=())
+    account = account_picker_field(_("Account"))
     account_role = forms.ChoiceField(
         label=_("Role at the account"), choices=BLANK + list(ContactRole.choices), required=False
     )
@@ -292,15 +301,11 @@ class ContactForm(RecordForm):
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, accounts: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "language" in self.fields:
             self.fields["language"].choices = BLANK + [  # type: ignore[attr-defined]
                 (code, str(name)) for code, name in settings.LANGUAGES
-            ]
-        if "account" in self.fields:
-            self.fields["account"].choices = BLANK + [  # type: ignore[attr-defined]
-                (str(pk), name) for pk, name in accounts
             ]
 
     def clean_other_emails(self) -> str:

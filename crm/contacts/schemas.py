@@ -72,7 +72,6 @@ class AccountPage(PageOut[AccountOut]):
 
 
 class _AccountFields(InSchema):
-
     legal_name: str = Field("", max_length=200)
     tax_id: str = Field("", max_length=40)
     account_type: AccountType = AccountType.PROSPECT
@@ -115,8 +114,12 @@ class AccountPatch(PatchSchema):
     description: str | None = None
     parent_id: int | None = None
     tags: list[str] | None = None
-    custom: dict[str, Any] | None = Field(None, description="Merged into the stored values; null clears a key.")
-    version: int | None = Field(None, description="The version you read; a newer one on the server answers 409.")
+    custom: dict[str, Any] | None = Field(
+        None, description="Merged into the stored values; null clears a key."
+    )
+    version: int | None = Field(
+        None, description="The version you read; a newer one on the server answers 409."
+    )
 
 
 # --- contacts ---------------------------------------------------------------------------------------------
@@ -179,7 +182,6 @@ class ContactPage(PageOut[ContactOut]):
 
 
 class ContactIn(InSchema):
-
     first_name: str = Field("", max_length=100)
     last_name: str = Field("", max_length=100)
     job_title: str = Field("", max_length=120)
@@ -227,13 +229,11 @@ class ContactPatch(PatchSchema):
 
 # --- owner change, memberships, addresses ------------------------------------------------------------------
 class OwnerChangeIn(InSchema):
-
     owner_id: int
     reason: str = Field("", max_length=500, description="Why; kept in the record's history.")
 
 
 class MembershipIn(InSchema):
-
     account_id: int
     role: ContactRole | Blank = ""
     job_title: str = Field("", max_length=120)
@@ -252,7 +252,6 @@ class AddressOut(Schema):
 
 
 class AddressIn(InSchema):
-
     kind: AddressKind = AddressKind.OFFICE
     street: str = Field("", max_length=200)
     city: str = Field("", max_length=100)
@@ -263,7 +262,6 @@ class AddressIn(InSchema):
 
 
 class AddressPatch(PatchSchema):
-
     kind: AddressKind | None = None
     street: str | None = Field(None, max_length=200)
     city: str | None = Field(None, max_length=100)

@@ -10,7 +10,29 @@ from django.db.models import Prefetch, QuerySet
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
 from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
 from crm.core.errors import RecordNotFound
-from crm.core.listing import MAX_LIMIT, Page, capped_count
+from crm.core.listing import MAX_LIMIT, ListSpec, Page, capped_count, decode_cursor
+
+# Lists load the owner with a second query instead of `select_related("owner")`: the owner is the column the
+# permission scope filters on (`owner_id IN (team)`), and with an INNER JOIN to the users table SQLite's planner
+# starts from the few users, reads every row they own through the owner index and sorts them all (a temp B-tree
+# over the whole team's rows on every page) instead of walking the sort index and stopping after one page.
+# Nullable relations (account, parent) are LEFT JOINs, which SQLite does not reorder, so they stay joined.
+LIST_PREFETCH = ("owner", "tags")
+
+
+def _paginate(spec: ListSpec, qs: QuerySet[Any], *, sort: str | None, cursor: str | None,
+              limit: int | str | None) -> Page:
+    """`spec.paginate` with a redundant bound on the sort column (`full_name >= <cursor's name>`).
+
+    The keyset condition `(name > x) OR (name = x AND id > y)` is only a filter to PostgreSQL and SQLite, so
+    without the bound page 50 walks the sort index from the first row (bench: 36,000 rows read, 170 ms on PG);
+    with it the index scan starts at the cursor.
+    """
+    if cursor:
+        field, descending = spec.resolve_sort(sort)
+        value, _last_id = decode_cursor(cursor)
+        qs = qs.filter(**{f"{field.path}__{'lte' if descending else 'gte'}": value})
+    return spec.paginate(qs, sort=sort, cursor=cursor, limit=limit)
 
 
 def account_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Account]:
@@ -25,8 +47,8 @@ def account_list(
     limit: int | str | None = None,
 ) -> Page:
     """One keyset page of the accounts `user` may see, filtered by `params` (see contacts.listing)."""
-    qs = account_query(user=user, params=params).select_related("owner", "parent").prefetch_related("tags")
-    return ACCOUNT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    qs = account_query(user=user, params=params).select_related("parent").prefetch_related(*LIST_PREFETCH)
+    return _paginate(ACCOUNT_LIST, qs, sort=sort, cursor=cursor, limit=limit)
 
 
 def account_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
@@ -87,12 +109,8 @@ def contact_list(
     *, user: Any, params: Mapping[str, Any], sort: str | None = None, cursor: str | None = None,
     limit: int | str | None = None,
 ) -> Page:
-    qs = (
-        contact_query(user=user, params=params)
-        .select_related("owner", "primary_account")
-        .prefetch_related("tags")
-    )
-    return CONTACT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    qs = contact_query(user=user, params=params).select_related("primary_account").prefetch_related(*LIST_PREFETCH)
+    return _paginate(CONTACT_LIST, qs, sort=sort, cursor=cursor, limit=limit)
 
 
 def contact_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
@@ -166,7 +184,7 @@ def contact_exists_visible(*, user: Any, pk: int) -> bool:
 def account_recent(*, user: Any, limit: int = 8) -> list[Account]:
     """The accounts `user` may see, most recently updated first (the home page panel)."""
     return list(
-        Account.objects.visible_to(user).select_related("owner").order_by("-updated_at", "-id")[:limit]
+        Account.objects.visible_to(user).prefetch_related("owner").order_by("-updated_at", "-id")[:limit]
     )
 
 
@@ -187,7 +205,7 @@ def _export_batches(spec: Any, qs: QuerySet[Any], sort: str | None, batch: int) 
     def batches() -> Iterator[list[Any]]:
         cursor: str | None = None
         while True:
-            page = spec.paginate(qs, sort=sort, cursor=cursor, limit=batch)
+            page = _paginate(spec, qs, sort=sort, cursor=cursor, limit=batch)
             if page.items:
                 yield page.items
             if not page.next_cursor:
@@ -206,8 +224,8 @@ def account_export_batches(
     """
     qs = (
         account_query(user=user, params=params, action="export")
-        .select_related("owner", "parent")
-        .prefetch_related("tags")
+        .select_related("parent")
+        .prefetch_related(*LIST_PREFETCH)
     )
     return _export_batches(ACCOUNT_LIST, qs, sort, batch)
 
@@ -217,7 +235,7 @@ def contact_export_batches(
 ) -> Iterator[list[Contact]]:
     qs = (
         contact_query(user=user, params=params, action="export")
-        .select_related("owner", "primary_account")
-        .prefetch_related("tags")
+        .select_related("primary_account")
+        .prefetch_related(*LIST_PREFETCH)
     )
     return _export_batches(CONTACT_LIST, qs, sort, batch)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/new/", views.account_create, name="account_create"),
     path("accounts/bulk/", views.account_bulk, name="account_bulk"),
     path("accounts/recent/", views.account_recent_panel, name="home_recent_accounts"),
+    path("accounts/picker/", views.account_picker_options, name="account_picker_options"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/edit/", views.account_update, name="account_update"),
     path("accounts/<int:pk>/fields/<str:key>/", views.account_field, name="account_field"),

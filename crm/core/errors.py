@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import django.core.exceptions
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,7 +20,7 @@ class DomainError(Exception):
         super().__init__(self.message)
 
 
-class RecordNotFound(DomainError):
+class RecordNotFound(DomainError, Http404):
     """The record does not exist, or the user may not see it (both answer the same, 404)."""
 
     code = "not_found"
@@ -26,7 +28,7 @@ class RecordNotFound(DomainError):
     default_message = _("Not found.")
 
 
-class PermissionDenied(DomainError):
+class PermissionDenied(DomainError, django.core.exceptions.PermissionDenied):
     code = "permission_denied"
     status = 403
     default_message = _("You do not have permission to do this.")

@@ -16,8 +16,12 @@ class Account(Record):
     account_type = models.CharField(
         _("type"), max_length=20, choices=AccountType.choices, default=AccountType.PROSPECT
     )
-    status = models.CharField(_("status"), max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
-    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    industry = models.CharField(
+        _("industry"), max_length=30, choices=Industry.choices, blank=True, default=""
+    )
     size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True, default="")
     website = models.URLField(_("website"), max_length=300, blank=True, default="")
     email = models.EmailField(_("email"), blank=True, default="")
@@ -26,11 +30,17 @@ class Account(Record):
     other_phones = models.JSONField(_("other phones"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True, default="")
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent account"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("parent account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="subsidiaries",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("relationship manager"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("relationship manager"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     tags = models.ManyToManyField("contacts.Tag", verbose_name=_("tags"), blank=True, related_name="accounts")

@@ -30,8 +30,23 @@ from crm.core.records import record_authorize, record_authorize_create
 OBJECT_TYPE = "contacts.account"
 ACCOUNT_FIELDS = frozenset(
     {
-        "name", "legal_name", "tax_id", "account_type", "status", "industry", "size", "website", "email",
-        "phone", "other_emails", "other_phones", "description", "parent", "owner", "tags", "custom",
+        "name",
+        "legal_name",
+        "tax_id",
+        "account_type",
+        "status",
+        "industry",
+        "size",
+        "website",
+        "email",
+        "phone",
+        "other_emails",
+        "other_phones",
+        "description",
+        "parent",
+        "owner",
+        "tags",
+        "custom",
     }
 )
 
@@ -67,7 +82,9 @@ def _apply(account: Account, data: dict[str, Any], errors: dict[str, list[str]])
     if "custom" in data:
         try:
             data["custom"] = custom_values_clean(
-                object_type=OBJECT_TYPE, values=data["custom"], existing=account.custom if account.pk else None
+                object_type=OBJECT_TYPE,
+                values=data["custom"],
+                existing=account.custom if account.pk else None,
             )
         except InvalidInput as exc:
             errors.update(exc.field_errors)
@@ -138,8 +155,12 @@ def account_update(
     if locked.owner_id != old_owner_id:
         publish_on_commit(
             OwnerChanged(
-                object_type=OBJECT_TYPE, object_id=locked.pk, old_owner_id=old_owner_id,
-                new_owner_id=locked.owner_id, actor_id=getattr(actor, "pk", None), reason=reason,
+                object_type=OBJECT_TYPE,
+                object_id=locked.pk,
+                old_owner_id=old_owner_id,
+                new_owner_id=locked.owner_id,
+                actor_id=getattr(actor, "pk", None),
+                reason=reason,
             )
         )
     return locked
@@ -163,10 +184,16 @@ def account_delete(*, actor: Any, account: Account) -> Account:
 
 
 @transaction.atomic
-def account_bulk_assign_owner(*, actor: Any, ids: Iterable[int], owner: Any, reason: str = "") -> tuple[int, int]:
+def account_bulk_assign_owner(
+    *, actor: Any, ids: Iterable[int], owner: Any, reason: str = ""
+) -> tuple[int, int]:
     """Reassign many accounts; returns (changed, skipped because not allowed or not found)."""
     _check_owner(owner)
-    return bulk_apply(model=Account, ids=ids, fn=lambda a: account_update(actor=actor, account=a, owner=owner, reason=reason))
+    return bulk_apply(
+        model=Account,
+        ids=ids,
+        fn=lambda a: account_update(actor=actor, account=a, owner=owner, reason=reason),
+    )
 
 
 @transaction.atomic

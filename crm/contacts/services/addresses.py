@@ -57,9 +57,9 @@ def address_update(*, actor: Any, address: Address, **changes: Any) -> Address:
     _clean(address, changes)
     with audit_context(actor=actor):
         if address.is_primary:
-            Address.objects.filter(account=address.account, contact=address.contact).exclude(pk=address.pk).update(
-                is_primary=False
-            )
+            Address.objects.filter(account=address.account, contact=address.contact).exclude(
+                pk=address.pk
+            ).update(is_primary=False)
         address.save()
     return address
 

@@ -31,9 +31,24 @@ from crm.core.records import record_authorize, record_authorize_create
 OBJECT_TYPE = "contacts.contact"
 CONTACT_FIELDS = frozenset(
     {
-        "first_name", "last_name", "job_title", "department", "email", "other_emails", "phone", "mobile",
-        "other_phones", "language", "birthday", "description", "owner", "email_consent", "consent_source",
-        "do_not_call", "tags", "custom",
+        "first_name",
+        "last_name",
+        "job_title",
+        "department",
+        "email",
+        "other_emails",
+        "phone",
+        "mobile",
+        "other_phones",
+        "language",
+        "birthday",
+        "description",
+        "owner",
+        "email_consent",
+        "consent_source",
+        "do_not_call",
+        "tags",
+        "custom",
     }
 )
 
@@ -58,7 +73,9 @@ def _apply(contact: Contact, data: dict[str, Any], errors: dict[str, list[str]])
     if "custom" in data:
         try:
             data["custom"] = custom_values_clean(
-                object_type=OBJECT_TYPE, values=data["custom"], existing=contact.custom if contact.pk else None
+                object_type=OBJECT_TYPE,
+                values=data["custom"],
+                existing=contact.custom if contact.pk else None,
             )
         except InvalidInput as exc:
             errors.update(exc.field_errors)
@@ -103,7 +120,9 @@ def contact_create(
         if tags:
             contact.tags.set(tags_resolve(names=tags))
         if account is not None:
-            ContactAccount.objects.create(contact=contact, account=account, role=account_role, is_primary=True)
+            ContactAccount.objects.create(
+                contact=contact, account=account, role=account_role, is_primary=True
+            )
             contact.primary_account = account
             contact.save(update_fields=["primary_account", "updated_at"])
     return contact
@@ -133,8 +152,12 @@ def contact_update(
     if locked.owner_id != old_owner_id:
         publish_on_commit(
             OwnerChanged(
-                object_type=OBJECT_TYPE, object_id=locked.pk, old_owner_id=old_owner_id,
-                new_owner_id=locked.owner_id, actor_id=getattr(actor, "pk", None), reason=reason,
+                object_type=OBJECT_TYPE,
+                object_id=locked.pk,
+                old_owner_id=old_owner_id,
+                new_owner_id=locked.owner_id,
+                actor_id=getattr(actor, "pk", None),
+                reason=reason,
             )
         )
     return locked
@@ -157,7 +180,13 @@ def contact_delete(*, actor: Any, contact: Contact) -> Contact:
 
 @transaction.atomic
 def contact_link_account(
-    *, actor: Any, contact: Contact, account: Account, role: str = "", job_title: str = "", is_primary: bool = False
+    *,
+    actor: Any,
+    contact: Contact,
+    account: Account,
+    role: str = "",
+    job_title: str = "",
+    is_primary: bool = False,
 ) -> ContactAccount:
     """Make `contact` a member of `account` with a role (or change the role if already a member)."""
     record_authorize(actor=actor, record=contact, action="change")
@@ -194,10 +223,14 @@ def contact_unlink_account(*, actor: Any, contact: Contact, account: Account) ->
 
 
 @transaction.atomic
-def contact_bulk_assign_owner(*, actor: Any, ids: Iterable[int], owner: Any, reason: str = "") -> tuple[int, int]:
+def contact_bulk_assign_owner(
+    *, actor: Any, ids: Iterable[int], owner: Any, reason: str = ""
+) -> tuple[int, int]:
     _check_owner(owner)
     return bulk_apply(
-        model=Contact, ids=ids, fn=lambda c: contact_update(actor=actor, contact=c, owner=owner, reason=reason)
+        model=Contact,
+        ids=ids,
+        fn=lambda c: contact_update(actor=actor, contact=c, owner=owner, reason=reason),
     )
 
 

@@ -73,10 +73,14 @@ def clean_list(
     data[name] = out
 
 
-def full_clean_or_raise(instance: models.Model, errors: dict[str, list[str]], exclude: tuple[str, ...] = ()) -> None:
+def full_clean_or_raise(
+    instance: models.Model, errors: dict[str, list[str]], exclude: tuple[str, ...] = ()
+) -> None:
     """Model validation (lengths, choices, email, URL) merged with the errors found so far."""
     try:
-        instance.full_clean(exclude=[*exclude, "owner", "parent", "primary_account", "full_name"], validate_unique=False)
+        instance.full_clean(
+            exclude=[*exclude, "owner", "parent", "primary_account", "full_name"], validate_unique=False
+        )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             if name not in errors:

@@ -13,7 +13,9 @@ def make_user(db: Any) -> Callable[..., User]:
     """make_user("sales_rep", team="North", manager=boss) → an active user with that built-in role."""
     counter = {"n": 0}
 
-    def make(role: str = "sales_rep", *, team: str | None = "North", manager: User | None = None, **extra: Any) -> User:
+    def make(
+        role: str = "sales_rep", *, team: str | None = "North", manager: User | None = None, **extra: Any
+    ) -> User:
         counter["n"] += 1
         n = counter["n"]
         team_obj = Team.objects.get_or_create(name=team)[0] if team else None

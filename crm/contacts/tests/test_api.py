@@ -180,7 +180,9 @@ def test_list_filters_sorts_and_pages_with_cursors(api: ApiClient, rep: Any) -> 
     names = [a["name"] for a in body["items"]]
     cursor = body["next_cursor"]
     while cursor:
-        page = api.get("/api/v1/accounts", {"status": "active", "sort": "-name", "limit": 2, "cursor": cursor}).json()
+        page = api.get(
+            "/api/v1/accounts", {"status": "active", "sort": "-name", "limit": 2, "cursor": cursor}
+        ).json()
         names += [a["name"] for a in page["items"]]
         cursor = page["next_cursor"]
     assert names == ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]
@@ -205,7 +207,9 @@ def test_list_search_and_owner_me(api: ApiClient, rep: Any, team: Any) -> None:
         ({"status": "sleepy"}, "status"),
     ],
 )
-def test_bad_list_parameters_are_400_naming_the_parameter(api: ApiClient, params: dict[str, str], field: str) -> None:
+def test_bad_list_parameters_are_400_naming_the_parameter(
+    api: ApiClient, params: dict[str, str], field: str
+) -> None:
     response = api.get("/api/v1/accounts", params)
 
     assert response.status_code == 400
@@ -308,7 +312,9 @@ def test_session_auth_needs_csrf_for_writes(rep: Any) -> None:
     client.force_login(rep)
 
     assert client.get("/api/v1/accounts").status_code == 200
-    response = client.post("/api/v1/accounts", data=json.dumps({"name": "Csrf"}), content_type="application/json")
+    response = client.post(
+        "/api/v1/accounts", data=json.dumps({"name": "Csrf"}), content_type="application/json"
+    )
 
     assert response.status_code == 403
     assert not Account.objects.filter(name="Csrf").exists()
@@ -422,7 +428,9 @@ def test_history_pages_with_cursor(api: ApiClient, rep: Any) -> None:
         api.patch(f"/api/v1/accounts/{account['id']}", {"description": f"v{i}"})
 
     page = api.get(f"/api/v1/accounts/{account['id']}/history", {"limit": 2}).json()
-    rest = api.get(f"/api/v1/accounts/{account['id']}/history", {"limit": 2, "cursor": page["next_cursor"]}).json()
+    rest = api.get(
+        f"/api/v1/accounts/{account['id']}/history", {"limit": 2, "cursor": page["next_cursor"]}
+    ).json()
 
     actions = [e["action"] for e in page["items"] + rest["items"]]
     assert actions == ["update", "update", "update", "create"]
@@ -449,8 +457,14 @@ def test_contact_crud_with_account_membership(api: ApiClient, rep: Any) -> None:
 
     created = api.post(
         "/api/v1/contacts",
-        {"first_name": "Ana", "last_name": "García", "email": "ana@example.com", "account_id": account.pk,
-         "account_role": "decision_maker", "birthday": "1990-05-01"},
+        {
+            "first_name": "Ana",
+            "last_name": "García",
+            "email": "ana@example.com",
+            "account_id": account.pk,
+            "account_role": "decision_maker",
+            "birthday": "1990-05-01",
+        },
     )
     assert created.status_code == 201, created.content
     body = created.json()
@@ -521,7 +535,9 @@ def test_contact_history_and_owner_change(rep: Any, team: Any) -> None:
     contact = ContactFactory(owner=rep)
     api = ApiClient(manager)
 
-    changed = api.post(f"/api/v1/contacts/{contact.pk}/owner", {"owner_id": manager.pk, "reason": "Escalation"})
+    changed = api.post(
+        f"/api/v1/contacts/{contact.pk}/owner", {"owner_id": manager.pk, "reason": "Escalation"}
+    )
     history = api.get(f"/api/v1/contacts/{contact.pk}/history").json()
 
     assert changed.status_code == 200
@@ -556,7 +572,9 @@ def test_bad_address_is_422_and_nothing_stored(api: ApiClient, rep: Any) -> None
 
 
 def test_address_of_another_teams_account_is_404(api: ApiClient) -> None:
-    address = AddressFactory(account=AccountFactory(owner=user_with_role("sales_rep", team=TeamFactory(name="S"))))
+    address = AddressFactory(
+        account=AccountFactory(owner=user_with_role("sales_rep", team=TeamFactory(name="S")))
+    )
 
     response = api.patch(f"/api/v1/addresses/{address.pk}", {"city": "Elsewhere"})
 

@@ -27,8 +27,14 @@ def other_rep(make_user):
 
 
 def test_create_normalises_fields_and_audits_who_and_what(rep):
-    account = account_create(actor=rep, name="  Acme   Ibérica ", phone="912 345 678", website="acme.es",
-                             email="Info@ACME.es", tags=["VIP", "vip", "madrid"])
+    account = account_create(
+        actor=rep,
+        name="  Acme   Ibérica ",
+        phone="912 345 678",
+        website="acme.es",
+        email="Info@ACME.es",
+        tags=["VIP", "vip", "madrid"],
+    )
     assert account.name == "Acme Ibérica"
     assert account.phone == "+34912345678"
     assert account.website == "https://acme.es"
@@ -136,7 +142,9 @@ def test_delete_moves_to_recycle_bin_and_restore_brings_it_back(rep):
     assert Account.all_objects.get(pk=account.pk).deleted_at is not None
     record_restore(object_type="contacts.account", object_id=account.pk, actor=rep)
     assert Account.objects.filter(pk=account.pk).exists()
-    actions = list(AuditEntry.objects.filter(object_id=account.pk).order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_id=account.pk).order_by("id").values_list("action", flat=True)
+    )
     assert actions == ["create", "delete", "restore"]
 
 
@@ -146,7 +154,9 @@ def test_bulk_assign_skips_records_the_actor_may_not_change(make_user, rep, othe
     rep.save()
     mine = account_create(actor=rep, name="Mine")
     theirs = account_create(actor=other_rep, name="Theirs")
-    changed, skipped = account_bulk_assign_owner(actor=boss, ids=[mine.pk, theirs.pk], owner=boss, reason="Holiday")
+    changed, skipped = account_bulk_assign_owner(
+        actor=boss, ids=[mine.pk, theirs.pk], owner=boss, reason="Holiday"
+    )
     assert (changed, skipped) == (1, 1)
     mine.refresh_from_db()
     theirs.refresh_from_db()

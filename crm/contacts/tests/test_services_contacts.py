@@ -28,8 +28,15 @@ def admin(make_user):
 
 def test_create_with_account_makes_it_primary_with_the_role(rep):
     account = account_create(actor=rep, name="Acme")
-    contact = contact_create(actor=rep, first_name=" Lucía ", last_name="Gómez", email="LUCIA@acme.es",
-                             mobile="+34 600 123 456", account=account, account_role="billing")
+    contact = contact_create(
+        actor=rep,
+        first_name=" Lucía ",
+        last_name="Gómez",
+        email="LUCIA@acme.es",
+        mobile="+34 600 123 456",
+        account=account,
+        account_role="billing",
+    )
     assert contact.full_name == "Lucía Gómez"
     assert contact.email == "lucia@acme.es"
     assert contact.mobile == "+34600123456"
@@ -66,9 +73,17 @@ def test_link_second_account_and_unlink_primary_promotes_the_other(rep):
 
 
 def test_custom_fields_are_validated_and_audited(admin, rep):
-    custom_field_create(actor=admin, object_type="contacts.contact", key="segment", label="Segment",
-                        field_type="choice", choices=[{"value": "smb", "label": "SMB"}, {"value": "ent", "label": "Enterprise"}])
-    custom_field_create(actor=admin, object_type="contacts.contact", key="score", label="Score", field_type="number")
+    custom_field_create(
+        actor=admin,
+        object_type="contacts.contact",
+        key="segment",
+        label="Segment",
+        field_type="choice",
+        choices=[{"value": "smb", "label": "SMB"}, {"value": "ent", "label": "Enterprise"}],
+    )
+    custom_field_create(
+        actor=admin, object_type="contacts.contact", key="score", label="Score", field_type="number"
+    )
     contact = contact_create(actor=rep, first_name="Ana", custom={"segment": "smb", "score": "7"})
     assert contact.custom == {"segment": "smb", "score": 7}
     with pytest.raises(InvalidInput) as exc:
@@ -77,13 +92,21 @@ def test_custom_fields_are_validated_and_audited(admin, rep):
     contact.refresh_from_db()
     assert contact.custom == {"segment": "smb", "score": 7}
     contact_update(actor=rep, contact=contact, custom={"segment": "ent"})
-    entry = AuditEntry.objects.filter(object_id=contact.pk, object_type="contacts.contact", action="update").latest("id")
+    entry = AuditEntry.objects.filter(
+        object_id=contact.pk, object_type="contacts.contact", action="update"
+    ).latest("id")
     assert {"field": "custom.segment", "old": "smb", "new": "ent"} in entry.changes
 
 
 def test_required_custom_field_is_enforced_on_create(admin, rep):
-    custom_field_create(actor=admin, object_type="contacts.contact", key="source", label="Source",
-                        field_type="text", is_required=True)
+    custom_field_create(
+        actor=admin,
+        object_type="contacts.contact",
+        key="source",
+        label="Source",
+        field_type="text",
+        is_required=True,
+    )
     with pytest.raises(InvalidInput) as exc:
         contact_create(actor=rep, first_name="Ana")
     assert "custom.source" in exc.value.field_errors

@@ -753,6 +753,19 @@ def test_read_only_user_gets_no_create_button_and_403_on_create(client):
     assert not Account.all_objects.filter(name="Nope").exists()
 
 
+def test_a_refused_action_renders_the_403_page_on_the_shell(client):
+    reader = user_with_role("read_only")
+    client.force_login(reader)
+
+    response = client.post(reverse("contacts:account_create"),
+                           {"name": "Nope", "account_type": "customer", "status": "active", "owner": reader.pk})
+
+    body = content(response)
+    assert response.status_code == 403
+    assert "You do not have permission to do this" in body and 'class="sidebar"' in body
+    assert "Traceback" not in body
+
+
 # --- home panel and quick find ---------------------------------------------------------------------------------
 
 
@@ -777,6 +790,25 @@ def test_quick_find_providers_are_registered_and_scoped(rep, outsider):
 
     assert groups["Accounts"] == ["Findable Co"]
     assert groups["Contacts"] == ["Findable Person"]
+
+
+def test_quick_find_popover_query_count_does_not_grow_with_matches(client, rep, django_assert_max_num_queries):
+    """One query per provider (accounts, contacts, with the contact's account joined), five hits each."""
+    client.force_login(rep)
+    url, params = reverse("ui:quick_find"), {"q": "zeta", "popover": "1"}
+    account = AccountFactory(owner=rep, name="Zeta 0")
+    ContactFactory(owner=rep, first_name="Zeta", last_name="0", full_name="Zeta 0", primary_account=account)
+    client.get(url, params, HTTP_HX_REQUEST="true")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, params, HTTP_HX_REQUEST="true")
+    for i in range(1, 12):
+        account = AccountFactory(owner=rep, name=f"Zeta {i}")
+        ContactFactory(owner=rep, first_name="Zeta", last_name=str(i), full_name=f"Zeta {i}", primary_account=account)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = content(client.get(url, params, HTTP_HX_REQUEST="true"))
+
+    assert body.count('class="qf-pop__item"') == 10  # 5 accounts + 5 contacts
 
 
 def test_role_helper_returns_builtin_roles():

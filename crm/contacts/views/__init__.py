@@ -8,6 +8,7 @@ from crm.contacts.views.accounts import (
     account_field,
     account_list,
     account_owner,
+    account_picker_options,
     account_recent_panel,
     account_update,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "account_field",
     "account_list",
     "account_owner",
+    "account_picker_options",
     "account_recent_panel",
     "account_update",
     "address_remove",

@@ -242,6 +242,21 @@ def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_view
+def account_picker_options(request: HttpRequest) -> HttpResponse:
+    """The record picker's suggestions: up to 10 accounts the user may see whose name contains ``q``."""
+    q = request.GET.get("q", "").strip()[:100]
+    accounts = selectors.account_search(user=request.user, q=q, limit=10)
+    context = {
+        "options": [(a.pk, a.name, a.get_account_type_display()) for a in accounts],
+        "q": q,
+        "selected": request.GET.get("selected", ""),
+    }
+    return render(request, "ui/components/record_picker_options.html", context)
+
+
+@login_required
+@require_GET
+@domain_view
 def account_recent_panel(request: HttpRequest) -> HttpResponse:
     """Home page panel: the user's most recently updated visible accounts."""
     accounts = selectors.account_recent(user=request.user, limit=8)

@@ -82,7 +82,13 @@ def bulk_page(
 
 
 def _confirm(
-    request: HttpRequest, form: BulkActionForm, action: str, ids: list[str], back: str, config: Any, status: int = 200
+    request: HttpRequest,
+    form: BulkActionForm,
+    action: str,
+    ids: list[str],
+    back: str,
+    config: Any,
+    status: int = 200,
 ) -> HttpResponse:
     titles = {"assign_owner": _("Assign an owner"), "tag": _("Add a tag")}
     return render(

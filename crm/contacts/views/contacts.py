@@ -114,7 +114,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(
         request.POST if request.method == "POST" else None,
         initial={"owner": user.pk, "account": account.pk if account else None},
-        **form_kwargs(RECORD, user, include_account=account.pk if account else None),
+        **form_kwargs(RECORD, user, account=account),
     )
 
     def create(changes: dict[str, Any]) -> Any:

@@ -85,7 +85,9 @@ def _first(params: QueryDict, key: str) -> str:
     return (params.get(key) or "").strip()
 
 
-def selected_columns(params: QueryDict, all_columns: Sequence[Column], default: Sequence[str]) -> list[Column]:
+def selected_columns(
+    params: QueryDict, all_columns: Sequence[Column], default: Sequence[str]
+) -> list[Column]:
     by_key = {c.key: c for c in all_columns}
     wanted: list[str] = []
     for raw in params.getlist("columns"):
@@ -106,7 +108,9 @@ def filter_params(params: QueryDict) -> QueryDict:
     return out
 
 
-def clean_query(params: QueryDict, config: ListConfig, *, keep: tuple[str, ...] = ("cursor", "view")) -> QueryDict:
+def clean_query(
+    params: QueryDict, config: ListConfig, *, keep: tuple[str, ...] = ("cursor", "view")
+) -> QueryDict:
     """The list's state without empty or default values (what the address bar and saved views show)."""
     out = QueryDict(mutable=True)
     for key in params:
@@ -143,21 +147,43 @@ def filter_controls(
             return None
         if spec.kind == "choice":
             return FilterControl(
-                name, spec.label, "select", [(str(v), str(lbl)) for v, lbl in spec.choices],
-                value=_first(params, name), any_label=_("Any"),
+                name,
+                spec.label,
+                "select",
+                [(str(v), str(lbl)) for v, lbl in spec.choices],
+                value=_first(params, name),
+                any_label=_("Any"),
             )
         if spec.kind == "user":
-            return FilterControl(name, _("Owner"), "select", user_options, value=_first(params, name),
-                                 any_label=_("Anyone"))
+            return FilterControl(
+                name, _("Owner"), "select", user_options, value=_first(params, name), any_label=_("Anyone")
+            )
         if spec.kind == "tag":
-            return FilterControl(name, spec.label, "select", [(t, t) for t in config.tag_choices()],
-                                 value=_first(params, name), any_label=_("Any tag"))
+            return FilterControl(
+                name,
+                spec.label,
+                "select",
+                [(t, t) for t in config.tag_choices()],
+                value=_first(params, name),
+                any_label=_("Any tag"),
+            )
         if spec.kind == "bool":
-            return FilterControl(name, spec.label, "select", [("true", str(_("Yes"))), ("false", str(_("No")))],
-                                 value=_first(params, name), any_label=_("Any"))
+            return FilterControl(
+                name,
+                spec.label,
+                "select",
+                [("true", str(_("Yes"))), ("false", str(_("No")))],
+                value=_first(params, name),
+                any_label=_("Any"),
+            )
         if spec.kind in {"date", "datetime"}:
-            return FilterControl(name, spec.label, "range_date", value_from=_first(params, f"{name}__gte"),
-                                 value_to=_first(params, f"{name}__lte"))
+            return FilterControl(
+                name,
+                spec.label,
+                "range_date",
+                value_from=_first(params, f"{name}__gte"),
+                value_to=_first(params, f"{name}__lte"),
+            )
         if spec.kind == "text":
             return FilterControl(name, spec.label, "text", value=_first(params, name))
         return None
@@ -171,19 +197,51 @@ def filter_controls(
         ft = d.field_type
         if ft in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
             options = [(str(c["value"]), d.choice_label(c["value"], lang)) for c in d.choices or []]
-            more.append(FilterControl(name, label, "select", options, value=_first(params, name), any_label=_("Any")))
+            more.append(
+                FilterControl(name, label, "select", options, value=_first(params, name), any_label=_("Any"))
+            )
         elif ft == FieldType.BOOLEAN:
-            more.append(FilterControl(name, label, "select", [("true", str(_("Yes"))), ("false", str(_("No")))],
-                                      value=_first(params, name), any_label=_("Any")))
+            more.append(
+                FilterControl(
+                    name,
+                    label,
+                    "select",
+                    [("true", str(_("Yes"))), ("false", str(_("No")))],
+                    value=_first(params, name),
+                    any_label=_("Any"),
+                )
+            )
         elif ft == FieldType.USER:
-            more.append(FilterControl(name, label, "select", [(str(pk), n) for pk, n in users],
-                                      value=_first(params, name), any_label=_("Anyone")))
+            more.append(
+                FilterControl(
+                    name,
+                    label,
+                    "select",
+                    [(str(pk), n) for pk, n in users],
+                    value=_first(params, name),
+                    any_label=_("Anyone"),
+                )
+            )
         elif ft in (FieldType.NUMBER, FieldType.MONEY):
-            more.append(FilterControl(name, label, "range_number", value_from=_first(params, f"{name}__gte"),
-                                      value_to=_first(params, f"{name}__lte")))
+            more.append(
+                FilterControl(
+                    name,
+                    label,
+                    "range_number",
+                    value_from=_first(params, f"{name}__gte"),
+                    value_to=_first(params, f"{name}__lte"),
+                )
+            )
         elif ft == FieldType.DATE:
-            more.append(FilterControl(name, label, "range_date", value_from=_first(params, f"{name}__gte"),
-                                      value_to=_first(params, f"{name}__lte")))
+            more.append(
+                FilterControl(
+                    name,
+                    label,
+                    "range_date",
+                    value_from=_first(params, f"{name}__gte"),
+                    value_to=_first(params, f"{name}__lte"),
+                )
+            )
         else:
             more.append(FilterControl(name, label, "text", value=_first(params, name)))
     return primary, more
@@ -222,13 +280,20 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
     errors: list[str] = []
     status = 200
     try:
-        page = config.list_fn(user=user, params=filters, sort=sort, cursor=_first(params, "cursor") or None,
-                              limit=page_size)
+        page = config.list_fn(
+            user=user, params=filters, sort=sort, cursor=_first(params, "cursor") or None, limit=page_size
+        )
         count, capped = config.count_fn(user=user, params=filters)
     except InvalidInput as exc:
         labels = {f.name: str(f.label) for f in config.spec.filters}
-        labels.update({"sort": str(_("Sort")), "cursor": str(_("Page")), "limit": str(_("Page size")),
-                       "page_size": str(_("Page size"))})
+        labels.update(
+            {
+                "sort": str(_("Sort")),
+                "cursor": str(_("Page")),
+                "limit": str(_("Page size")),
+                "page_size": str(_("Page size")),
+            }
+        )
         labels.update({f"custom.{d.key}": d.label_for(lang) for d in definitions})
         errors = _error_lines(exc, labels)
         page, count, capped, status = _empty_page(sort), 0, False, 400
@@ -268,9 +333,11 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
         "list_url": list_url,
         "create_url": reverse(config.create_url_name) if user_can(user, config.object_type, "create") else "",
         "bulk_url": reverse(config.bulk_url_name),
-        "export_url": f"{list_url}?{export_query.urlencode()}" if user_can(user, config.object_type, "export")
+        "export_url": f"{list_url}?{export_query.urlencode()}"
+        if user_can(user, config.object_type, "export")
         else "",
-        "can_bulk": user_can(user, config.object_type, "change") or user_can(user, config.object_type, "delete"),
+        "can_bulk": user_can(user, config.object_type, "change")
+        or user_can(user, config.object_type, "delete"),
         "bulk_actions": bulk_actions(user, config.object_type),
         "tag_options": config.tag_choices(),
         "results_id": RESULTS_ID,
@@ -292,10 +359,15 @@ def bulk_actions(user: Any, object_type: str) -> list[dict[str, Any]]:
         actions.append({"value": "assign_owner", "label": _("Assign owner"), "icon": "user-circle"})
         actions.append({"value": "tag", "label": _("Add tag"), "icon": "tag"})
     if user_can(user, object_type, "delete"):
-        actions.append({
-            "value": "delete", "label": _("Move to recycle bin"), "icon": "trash", "danger": True,
-            "confirm": _("Move the selected records to the recycle bin?"),
-        })
+        actions.append(
+            {
+                "value": "delete",
+                "label": _("Move to recycle bin"),
+                "icon": "trash",
+                "danger": True,
+                "confirm": _("Move the selected records to the recycle bin?"),
+            }
+        )
     return actions
 
 
@@ -323,10 +395,14 @@ def export_csv(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
     definitions = custom_field_list(object_type=config.object_type)
     columns = config.columns(definitions, language=language())
     try:
-        batches = config.export_fn(user=user, params=filter_params(params), sort=_first(params, "sort") or None)
+        batches = config.export_fn(
+            user=user, params=filter_params(params), sort=_first(params, "sort") or None
+        )
     except InvalidInput as exc:
         names = {f.name: str(f.label) for f in config.spec.filters}
-        return HttpResponse("\n".join(_error_lines(exc, names)), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "\n".join(_error_lines(exc, names)), status=400, content_type="text/plain; charset=utf-8"
+        )
     ctx = {"user_names": dict(active_users())}
     writer = csv.writer(_Echo())
     labels = ["ID", *[str(c.label) for c in columns]]

@@ -92,27 +92,29 @@ def resolve_references(user: Any, changes: dict[str, Any]) -> dict[str, Any]:
             try:
                 changes[name] = selectors.account_get(user=user, pk=changes[name])
             except RecordNotFound:
-                errors[name] = [_("Choose an account.")]
+                errors[name] = [_("Choose an account you can see.")]
     if errors:
         raise InvalidInput(field_errors=errors)
     return changes
 
 
 def form_kwargs(config: RecordConfig, user: Any, record: Any = None, *, only: Sequence[str] | None = None,
-                include_account: int | None = None) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {
+                account: Any = None) -> dict[str, Any]:
+    """The form's keyword arguments. Accounts are picked by search: only the current one's label is passed
+    (the record's parent, loaded with it, or the `account` a new contact starts at) — no list of accounts."""
+    labels: dict[int, str] = {}
+    parent = getattr(record, "parent", None) if getattr(record, "parent_id", None) else None
+    for known in (parent, account):
+        if known is not None:
+            labels[known.pk] = known.name
+    return {
         "custom_definitions": custom_field_list(object_type=config.object_type),
         "users": active_users(),
         "instance": record,
         "only": only,
         "language": language(),
+        "record_labels": labels,
     }
-    needs_accounts = only is None or "parent" in only or "account" in only
-    if needs_accounts:
-        current = include_account or getattr(record, "parent_id", None)
-        choices = selectors.account_choices(user=user, include=current)
-        kwargs["parents" if config.object_type == "contacts.account" else "accounts"] = choices
-    return kwargs
 
 
 def record_field(request: HttpRequest, config: RecordConfig, pk: int, key: str) -> HttpResponse:

@@ -22,8 +22,11 @@ def _problems(exc: InvalidInput) -> str:
 
 
 def _form_problems(form: AddressForm | MembershipForm) -> str:
-    return " ".join(f"{form.fields[n].label}: {e}" if n in form.fields else str(e)
-                    for n, es in form.errors.items() for e in es)
+    return " ".join(
+        f"{form.fields[n].label}: {e}" if n in form.fields else str(e)
+        for n, es in form.errors.items()
+        for e in es
+    )
 
 
 # --- addresses ---------------------------------------------------------------------------------------------
@@ -101,8 +104,11 @@ def account_contact_picker(request: HttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, pk=pk)
     q = (request.GET.get("q") or "").strip()[:100]
     members = {m.contact_id for m in selectors.account_contacts(user=request.user, account=account)}
-    found = [c for c in selectors.contact_search(user=request.user, q=q, limit=PICKER_LIMIT + len(members))
-             if c.pk not in members][:PICKER_LIMIT]
+    found = [
+        c
+        for c in selectors.contact_search(user=request.user, q=q, limit=PICKER_LIMIT + len(members))
+        if c.pk not in members
+    ][:PICKER_LIMIT]
     options = [(c.pk, str(c), c.primary_account.name if c.primary_account else c.email) for c in found]
     return render(request, "contacts/_picker_results.html", {"options": options, "q": q})
 
@@ -114,8 +120,11 @@ def contact_account_picker(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, pk=pk)
     q = (request.GET.get("q") or "").strip()[:100]
     members = {m.account_id for m in contact.memberships.all()}
-    found = [a for a in selectors.account_search(user=request.user, q=q, limit=PICKER_LIMIT + len(members))
-             if a.pk not in members][:PICKER_LIMIT]
+    found = [
+        a
+        for a in selectors.account_search(user=request.user, q=q, limit=PICKER_LIMIT + len(members))
+        if a.pk not in members
+    ][:PICKER_LIMIT]
     options = [(a.pk, a.name, a.get_account_type_display()) for a in found]
     return render(request, "contacts/_picker_results.html", {"options": options, "q": q})
 
@@ -130,14 +139,20 @@ def _link(request: HttpRequest, *, contact_pk: int | None, account_pk: int | Non
         contact = selectors.contact_get(user=request.user, pk=contact_pk or data["other"])
         account = selectors.account_get(user=request.user, pk=account_pk or data["other"])
         services.contact_link_account(
-            actor=request.user, contact=contact, account=account, role=data["role"], job_title=data["job_title"]
+            actor=request.user,
+            contact=contact,
+            account=account,
+            role=data["role"],
+            job_title=data["job_title"],
         )
     except RecordNotFound:
         messages.error(request, _("That record is not available."))
     except InvalidInput as exc:
         messages.error(request, _problems(exc))
     else:
-        messages.success(request, _("%(contact)s linked to %(account)s.") % {"contact": contact, "account": account})
+        messages.success(
+            request, _("%(contact)s linked to %(account)s.") % {"contact": contact, "account": account}
+        )
     return redirect(back)
 
 
@@ -146,7 +161,9 @@ def _link(request: HttpRequest, *, contact_pk: int | None, account_pk: int | Non
 @domain_view
 def account_contact_link(request: HttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, pk=pk)
-    return _link(request, contact_pk=None, account_pk=account.pk, back=account.get_absolute_url() + "#contacts")
+    return _link(
+        request, contact_pk=None, account_pk=account.pk, back=account.get_absolute_url() + "#contacts"
+    )
 
 
 @login_required
@@ -154,7 +171,9 @@ def account_contact_link(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_view
 def contact_account_link(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(user=request.user, pk=pk)
-    return _link(request, contact_pk=contact.pk, account_pk=None, back=contact.get_absolute_url() + "#accounts")
+    return _link(
+        request, contact_pk=contact.pk, account_pk=None, back=contact.get_absolute_url() + "#accounts"
+    )
 
 
 @login_required
@@ -165,7 +184,12 @@ def membership_remove(request: HttpRequest, pk: int, account_pk: int) -> HttpRes
     contact = selectors.contact_get(user=request.user, pk=pk)
     account = selectors.account_get(user=request.user, pk=account_pk)
     services.contact_unlink_account(actor=request.user, contact=contact, account=account)
-    messages.success(request, _("%(contact)s is no longer linked to %(account)s.") % {
-        "contact": contact, "account": account,
-    })
+    messages.success(
+        request,
+        _("%(contact)s is no longer linked to %(account)s.")
+        % {
+            "contact": contact,
+            "account": account,
+        },
+    )
     return redirect(safe_next(request, contact.get_absolute_url()))

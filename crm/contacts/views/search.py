@@ -16,7 +16,12 @@ def account_quick_find(user: Any, q: str, limit: int) -> list[tuple[str, str, st
 
 def contact_quick_find(user: Any, q: str, limit: int) -> list[tuple[str, str, str]]:
     return [
-        (str(c), " · ".join(p for p in (c.job_title, c.primary_account.name if c.primary_account else c.email) if p),
-         c.get_absolute_url())
+        (
+            str(c),
+            " · ".join(
+                p for p in (c.job_title, c.primary_account.name if c.primary_account else c.email) if p
+            ),
+            c.get_absolute_url(),
+        )
         for c in selectors.contact_search(user=user, q=q, limit=limit)
     ]

@@ -15,14 +15,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return base
+    # All lazy: built only when a template uses them, so htmx fragments (quick find, pickers, panels) pay no query.
     return {
         **base,
-        "nav_is_admin": user_is_admin(user),
-        "nav_can": {
-            "accounts": user_can(user, "contacts.account", "view"),
-            "contacts": user_can(user, "contacts.contact", "view"),
-            "activities": user_can(user, "activities.activity", "view"),
-        },
-        # Built only when a template iterates it (htmx fragments never do).
+        "nav_is_admin": SimpleLazyObject(lambda: user_is_admin(user)),
+        "nav_can": SimpleLazyObject(
+            lambda: {
+                "accounts": user_can(user, "contacts.account", "view"),
+                "contacts": user_can(user, "contacts.contact", "view"),
+                "activities": user_can(user, "activities.activity", "view"),
+            }
+        ),
         "nav_sections": SimpleLazyObject(lambda: nav_sections(user=user, path=request.path)),
     }

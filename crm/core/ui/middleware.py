@@ -22,6 +22,7 @@ CSP = "; ".join(
     ]
 )
 
+
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy on every page: no inline scripts, no inline styles, no third parties."""
 

@@ -24,6 +24,7 @@ from crm.core.ui.styleguide import (
 )
 
 __all__ = [
+    "csrf_failure",
     "home",
     "language_set",
     "quick_find",
@@ -69,6 +70,17 @@ def quick_find(request: HttpRequest) -> HttpResponse:
     context = {"q": q, "groups": groups, "too_short": len(q) < QUICK_FIND_MIN_LENGTH}
     template = "ui/quick_find.html#popover" if is_popover else "ui/quick_find.html"
     return render(request, template, context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: the form's token is stale (session expired, signed in or out elsewhere).
+
+    Explains that nothing was saved and how to go on; the technical ``reason`` is never shown. htmx requests
+    get the header ``X-CRM-Error: csrf`` so the page's script shows the same advice as a toast.
+    """
+    response = render(request, "403_csrf.html", status=403)
+    response["X-CRM-Error"] = "csrf"
+    return response
 
 
 @require_POST

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
@@ -87,6 +88,32 @@ def test_quick_find_popover_is_a_fragment(client_in: Client, monkeypatch: pytest
     body = response.content.decode()
     assert "<html" not in body
     assert "qf-pop__item" in body and "Acme Corp" in body
+
+
+def test_quick_find_popover_costs_one_query_per_provider_and_asks_for_five(
+    client_in: Client, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    monkeypatch.setattr(search, "_PROVIDERS", {})
+    limits: list[int] = []
+
+    def users(user: object, q: str, limit: int) -> list[tuple[str, str, str]]:
+        limits.append(limit)
+        return [(u.full_name, u.email, "/") for u in User.objects.filter(full_name__icontains=q)[:limit]]
+
+    def teams(user: object, q: str, limit: int) -> list[tuple[str, str, str]]:
+        limits.append(limit)
+        return [(u.email, "", "/") for u in User.objects.filter(email__icontains=q)[:limit]]
+
+    url, params, headers = "/find/", {"q": "ana", "popover": "1"}, {"HX-Request": "true"}
+    client_in.get(url, params, headers=headers)  # warm the session
+    with django_assert_num_queries(2):  # session + user: the shell's navigation is never built for a fragment
+        client_in.get(url, params, headers=headers)
+    search.quick_find_register("Users", users, key="t.users")
+    search.quick_find_register("Emails", teams, key="t.emails")
+    with django_assert_num_queries(4):
+        body = client_in.get(url, params, headers=headers).content.decode()
+    assert "Ana López" in body
+    assert limits == [5, 5]
 
 
 def test_quick_find_needs_two_letters(client_in: Client) -> None:

@@ -60,7 +60,8 @@
   doc.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     var body = doc.body;
-    var message = status === 403 ? body.dataset.msgForbidden : status === 404 ? body.dataset.msgNotFound : body.dataset.msgError;
+    var isCsrf = event.detail.xhr && event.detail.xhr.getResponseHeader("X-CRM-Error") === "csrf";
+    var message = isCsrf ? body.dataset.msgSession : status === 403 ? body.dataset.msgForbidden : status === 404 ? body.dataset.msgNotFound : body.dataset.msgError;
     showToast(message || "Something went wrong (" + status + ").", "error");
   });
   doc.addEventListener("htmx:sendError", function () {
@@ -100,6 +101,14 @@
       return;
     }
     if (t.closest("[data-sidebar-close]")) { setNav(false); var tog = doc.querySelector("[data-sidebar-toggle]"); if (tog) tog.focus(); return; }
+
+    /* Error pages: "Go back" returns to the previous page when there is one (the link's href is the fallback). */
+    var back = t.closest("[data-history-back]");
+    if (back && window.history.length > 1 && doc.referrer && doc.referrer.indexOf(window.location.origin) === 0) {
+      event.preventDefault();
+      window.history.back();
+      return;
+    }
 
     var close = t.closest("[data-toast-close]");
     if (close) { dismiss(close.closest("[data-toast]")); return; }
@@ -172,6 +181,143 @@
       else index = index <= 0 ? -1 : index - 1;
       if (index < 0) doc.getElementById("quickfind-input").focus(); else items[index].focus();
     }
+  });
+
+  /* ---- record picker: search-as-you-type combobox (ui/components/record_picker.html) ----------------- */
+  function picker(el) { return el && el.closest ? el.closest("[data-picker]") : null; }
+  function pickerInput(p) { return p.querySelector("[data-picker-input]"); }
+  function pickerListbox(p) { return p.querySelector("[data-picker-listbox]"); }
+  function pickerOptions(p) {
+    return Array.prototype.slice.call(pickerListbox(p).querySelectorAll('[role=option]:not([aria-disabled="true"])'));
+  }
+  function pickerIsOpen(p) { return !pickerListbox(p).hidden; }
+
+  function pickerSetOpen(p, open) {
+    var input = pickerInput(p);
+    pickerListbox(p).hidden = !open;
+    input.setAttribute("aria-expanded", String(open));
+    if (!open) { input.removeAttribute("aria-activedescendant"); p.removeAttribute("data-picker-want"); }
+  }
+
+  function pickerActivate(p, index) {
+    var options = pickerOptions(p);
+    var input = pickerInput(p);
+    options.forEach(function (o) { o.classList.remove("is-active"); });
+    if (index < 0 || !options[index]) { input.removeAttribute("aria-activedescendant"); return; }
+    options[index].classList.add("is-active");
+    input.setAttribute("aria-activedescendant", options[index].id);
+    options[index].scrollIntoView({ block: "nearest" });
+  }
+
+  function pickerCommit(p, value, label) {
+    var input = pickerInput(p);
+    var hidden = p.querySelector("[data-picker-value]");
+    var changed = hidden.value !== value;
+    hidden.value = value;
+    input.value = label;
+    input.setAttribute("data-picker-committed", label);
+    p.classList.toggle("has-value", value !== "");
+    pickerSetOpen(p, false);
+    if (changed) hidden.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  /* Leaving the field without choosing keeps the previous choice; an emptied field clears it. */
+  function pickerSettle(p) {
+    var input = pickerInput(p);
+    if (input.value.trim() === "") pickerCommit(p, "", "");
+    else input.value = input.getAttribute("data-picker-committed") || "";
+    pickerSetOpen(p, false);
+  }
+
+  doc.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.hasAttribute || !elt.hasAttribute("data-picker-input")) return;
+    var p = picker(elt);
+    var data = event.detail.formData;
+    if (data && data.delete) {
+      data.delete(elt.name);
+      data.set("q", elt.value);
+      data.set("selected", p.querySelector("[data-picker-value]").value);
+    } else {
+      var params = event.detail.parameters;
+      delete params[elt.name];
+      params.q = elt.value;
+      params.selected = p.querySelector("[data-picker-value]").value;
+    }
+  });
+
+  doc.addEventListener("htmx:afterSwap", function (event) {
+    var listbox = event.detail.target;
+    if (!listbox || !listbox.hasAttribute || !listbox.hasAttribute("data-picker-listbox")) return;
+    var p = picker(listbox);
+    listbox.querySelectorAll("[role=option]").forEach(function (o, i) { o.id = listbox.id + "-" + i; });
+    var status = listbox.querySelector("[data-picker-status]");
+    var live = p.querySelector("[aria-live]");
+    if (live) live.textContent = status ? status.getAttribute("data-picker-status") : "";
+    pickerSetOpen(p, doc.activeElement === pickerInput(p) && p.hasAttribute("data-picker-want"));
+    if (pickerIsOpen(p)) p.setAttribute("data-picker-want", "");
+  });
+
+  doc.addEventListener("input", function (event) {
+    var p = event.target.hasAttribute && event.target.hasAttribute("data-picker-input") ? picker(event.target) : null;
+    if (p) p.setAttribute("data-picker-want", "");
+  });
+
+  /* Capture phase: the picker handles its keys before the page-wide shortcuts (Escape cancels inline edits). */
+  doc.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.hasAttribute || !input.hasAttribute("data-picker-input")) return;
+    var p = picker(input);
+    var open = pickerIsOpen(p);
+    var options = pickerOptions(p);
+    var current = options.findIndex(function (o) { return o.classList.contains("is-active"); });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!open) {
+        p.setAttribute("data-picker-want", "");
+        if (window.htmx) window.htmx.trigger(input, "picker:open");
+        return;
+      }
+      if (event.key === "ArrowDown") pickerActivate(p, Math.min(current + 1, options.length - 1));
+      else pickerActivate(p, current - 1);
+    } else if (event.key === "Enter" && open) {
+      event.preventDefault();
+      event.stopPropagation();
+      var chosen = options[current >= 0 ? current : 0];
+      if (chosen) pickerCommit(p, chosen.getAttribute("data-value"), chosen.getAttribute("data-label"));
+    } else if (event.key === "Escape") {
+      var committed = input.getAttribute("data-picker-committed") || "";
+      if (open || input.value !== committed) {
+        event.preventDefault();
+        event.stopPropagation();
+        if (open) pickerSetOpen(p, false); else input.value = committed;
+      }
+    } else if (event.key === "Tab" && open && current >= 0) {
+      pickerCommit(p, options[current].getAttribute("data-value"), options[current].getAttribute("data-label"));
+    }
+  }, true);
+
+  /* Pointer: mousedown keeps the focus in the input, click chooses. */
+  doc.addEventListener("mousedown", function (event) {
+    if (event.target.closest && event.target.closest("[data-picker-listbox], [data-picker-clear]")) event.preventDefault();
+  });
+  doc.addEventListener("click", function (event) {
+    var t = event.target;
+    var option = t.closest && t.closest("[data-picker-listbox] [role=option]");
+    if (option && option.getAttribute("aria-disabled") !== "true") {
+      pickerCommit(picker(option), option.getAttribute("data-value"), option.getAttribute("data-label"));
+      return;
+    }
+    var clear = t.closest && t.closest("[data-picker-clear]");
+    if (clear) {
+      var p = picker(clear);
+      pickerCommit(p, "", "");
+      pickerInput(p).focus();
+    }
+  });
+  doc.addEventListener("focusout", function (event) {
+    var p = event.target.hasAttribute && event.target.hasAttribute("data-picker-input") ? picker(event.target) : null;
+    if (p && !(event.relatedTarget && p.contains(event.relatedTarget))) pickerSettle(p);
   });
 
   /* ---- bulk selection ---------------------------------------------------------------------------------- */
