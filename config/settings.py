@@ -117,9 +117,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
         ),
     }
-    _db["TEST"] = {"NAME": os.environ.get("CRM_SQLITE_TEST_NAME", "")} if os.environ.get(
-        "CRM_SQLITE_TEST_NAME"
-    ) else {}
+    _db["TEST"] = (
+        {"NAME": os.environ.get("CRM_SQLITE_TEST_NAME", "")} if os.environ.get("CRM_SQLITE_TEST_NAME") else {}
+    )
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db.setdefault("OPTIONS", {})

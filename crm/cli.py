@@ -66,11 +66,19 @@ def _default_workers() -> int:
     return max(2, min(cpus * 2, 8))
 
 
+def _gunicorn_has_setting(name: str) -> bool:
+    from gunicorn import config
+
+    return any(setting.name == name for setting in config.KNOWN_SETTINGS)
+
+
 def _serve(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="crm serve", description="Run the web server (gunicorn).")
     parser.add_argument("--host", default=os.environ.get("CRM_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", _default_workers())))
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", _default_workers()))
+    )
     parser.add_argument("--threads", type=int, default=int(os.environ.get("CRM_WEB_THREADS", "4")))
     parser.add_argument("--timeout", type=int, default=60, help="seconds before a stuck request is killed")
     parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
@@ -82,6 +90,7 @@ def _serve(argv: Sequence[str]) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
     storage = settings.STORAGES["staticfiles"]["BACKEND"]
     if "Manifest" in storage or not getattr(settings, "WHITENOISE_USE_FINDERS", False):
         # Production: WhiteNoise serves the hashed files from STATIC_ROOT; collect them first (fast when
@@ -112,6 +121,8 @@ def _serve(argv: Sequence[str]) -> int:
     ]
     if args.reload:
         gunicorn_argv.append("--reload")
+    if _gunicorn_has_setting("control_socket_disable"):
+        gunicorn_argv.append("--no-control-socket")  # one fixed socket path would clash between instances
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, gunicorn_argv)  # noqa: S606 - replaces this process with gunicorn

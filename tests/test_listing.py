@@ -54,16 +54,29 @@ def test_filters_combine_choices_owner_me_tags_and_text(admin):
     account_create(actor=admin, name="Beta", account_type="partner", tags=["vip"])
     account_create(actor=admin, name="Gamma", account_type="customer", owner=other)
     assert _names(account_list(user=admin, params={"account_type": "customer"})) == ["Acme", "Gamma"]
-    assert _names(account_list(user=admin, params={"account_type": "customer,partner", "owner": "me"})) == ["Acme", "Beta"]
+    assert _names(account_list(user=admin, params={"account_type": "customer,partner", "owner": "me"})) == [
+        "Acme",
+        "Beta",
+    ]
     assert _names(account_list(user=admin, params={"tag": "vip", "account_type": "partner"})) == ["Beta"]
     assert _names(account_list(user=admin, params={"q": "amm"})) == ["Gamma"]
 
 
 def test_custom_field_filters_by_type(admin):
-    custom_field_create(actor=admin, object_type="contacts.account", key="tier", label="Tier", field_type="choice",
-                        choices=[{"value": "gold"}, {"value": "silver"}])
-    custom_field_create(actor=admin, object_type="contacts.account", key="seats", label="Seats", field_type="number")
-    custom_field_create(actor=admin, object_type="contacts.account", key="renewal", label="Renewal", field_type="date")
+    custom_field_create(
+        actor=admin,
+        object_type="contacts.account",
+        key="tier",
+        label="Tier",
+        field_type="choice",
+        choices=[{"value": "gold"}, {"value": "silver"}],
+    )
+    custom_field_create(
+        actor=admin, object_type="contacts.account", key="seats", label="Seats", field_type="number"
+    )
+    custom_field_create(
+        actor=admin, object_type="contacts.account", key="renewal", label="Renewal", field_type="date"
+    )
     account_create(actor=admin, name="Big", custom={"tier": "gold", "seats": 120, "renewal": "2027-01-31"})
     account_create(actor=admin, name="Small", custom={"tier": "silver", "seats": 8, "renewal": "2026-12-01"})
     assert _names(account_list(user=admin, params={"custom.tier": "gold"})) == ["Big"]

@@ -1,6 +1,6 @@
 """The committed openapi.json is the API the code serves. Regenerate after changing the API:
 
-    .venv/bin/python manage.py export_openapi --output openapi.json      (or: crm manage export_openapi -o openapi.json)
+.venv/bin/python manage.py export_openapi --output openapi.json      (or: crm manage export_openapi -o openapi.json)
 """
 
 from __future__ import annotations

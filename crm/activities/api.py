@@ -71,7 +71,9 @@ def activity_get(request: HttpRequest, activity_id: int, response: HttpResponse)
 
 
 @activities.patch("/{int:activity_id}", response=ActivityDetailOut)
-def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch, response: HttpResponse) -> Any:
+def activity_update(
+    request: HttpRequest, activity_id: int, payload: ActivityPatch, response: HttpResponse
+) -> Any:
     """Change the fields sent. Send `If-Match: <version>` (or `version`) to refuse overwriting a newer edit."""
     user = request.auth  # type: ignore[attr-defined]
     activity = selectors.activity_get(user=user, pk=activity_id)
@@ -103,16 +105,23 @@ def activity_delete(request: HttpRequest, activity_id: int) -> Any:
 
 
 # --- timelines ------------------------------------------------------------------------------------------------
-def _timeline(request: HttpRequest, object_type: str, object_id: int, cursor: str | None, limit: int | None) -> Any:
+def _timeline(
+    request: HttpRequest, object_type: str, object_id: int, cursor: str | None, limit: int | None
+) -> Any:
     size = limit or DEFAULT_LIMIT
     with query_errors():
-        page = timeline_page(user=request.auth, object_type=object_type, object_id=object_id, cursor=cursor, limit=size)  # type: ignore[attr-defined]
+        page = timeline_page(
+            user=request.auth, object_type=object_type, object_id=object_id, cursor=cursor, limit=size
+        )  # type: ignore[attr-defined]
     return {"items": page.entries, "next_cursor": page.next_cursor, "limit": size}
 
 
 @router.get("/accounts/{int:account_id}/timeline", response=TimelinePageOut, tags=["accounts"])
 def account_timeline(
-    request: HttpRequest, account_id: int, cursor: str | None = None, limit: int | None = Query(None, ge=1, le=MAX_LIMIT)  # type: ignore[type-arg]
+    request: HttpRequest,
+    account_id: int,
+    cursor: str | None = None,
+    limit: int | None = Query(None, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]
 ) -> Any:
     """Everything that happened to the account, newest first: activities, changes, and what other apps add."""
     return _timeline(request, "contacts.account", account_id, cursor, limit)
@@ -120,6 +129,9 @@ def account_timeline(
 
 @router.get("/contacts/{int:contact_id}/timeline", response=TimelinePageOut, tags=["contacts"])
 def contact_timeline(
-    request: HttpRequest, contact_id: int, cursor: str | None = None, limit: int | None = Query(None, ge=1, le=MAX_LIMIT)  # type: ignore[type-arg]
+    request: HttpRequest,
+    contact_id: int,
+    cursor: str | None = None,
+    limit: int | None = Query(None, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]
 ) -> Any:
     return _timeline(request, "contacts.contact", contact_id, cursor, limit)

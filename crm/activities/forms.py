@@ -18,7 +18,11 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y
 BLANK = [("", "—")]
 
 # service error key → form field
-ERROR_FIELDS = {"duration_seconds": "duration_minutes", "attendee_contact_ids": None, "attendee_user_ids": None}
+ERROR_FIELDS = {
+    "duration_seconds": "duration_minutes",
+    "attendee_contact_ids": None,
+    "attendee_user_ids": None,
+}
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -36,7 +40,9 @@ def _dt_field(label: Any, *, required: bool = False) -> forms.DateTimeField:
 
 def _body_field() -> forms.CharField:
     return forms.CharField(
-        label=_("Details"), required=False, max_length=50_000,
+        label=_("Details"),
+        required=False,
+        max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What happened, what was agreed…")}),
     )
 
@@ -56,17 +62,25 @@ class ActivityForm(forms.Form):
 class NoteForm(ActivityForm):
     kind = ActivityKind.NOTE
     body = forms.CharField(
-        label=_("Note"), required=False, max_length=50_000,
+        label=_("Note"),
+        required=False,
+        max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("Write a note…")}),
     )
 
 
 class TaskForm(ActivityForm):
     kind = ActivityKind.TASK
-    subject = forms.CharField(label=_("Task"), max_length=200, required=True,
-                              widget=forms.TextInput(attrs={"placeholder": _("e.g. Send the quote")}))
+    subject = forms.CharField(
+        label=_("Task"),
+        max_length=200,
+        required=True,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Send the quote")}),
+    )
     due_at = _dt_field(_("Due"))
-    priority = forms.ChoiceField(label=_("Priority"), choices=TaskPriority.choices, initial=TaskPriority.NORMAL)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=TaskPriority.choices, initial=TaskPriority.NORMAL
+    )
     body = _body_field()
 
 
@@ -76,8 +90,12 @@ class CallForm(ActivityForm):
     direction = forms.ChoiceField(
         label=_("Direction"), choices=CallDirection.choices, initial=CallDirection.OUTBOUND
     )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=BLANK + list(CallOutcome.choices), required=False,
-                                initial=CallOutcome.CONNECTED)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=BLANK + list(CallOutcome.choices),
+        required=False,
+        initial=CallOutcome.CONNECTED,
+    )
     duration_minutes = forms.DecimalField(
         label=_("Duration (minutes)"), required=False, min_value=0, max_digits=7, decimal_places=1
     )
@@ -132,15 +150,28 @@ def apply_domain_errors(form: forms.Form, exc: DomainError) -> None:
 class ActivityFilterForm(forms.Form):
     """The filters above the activity list (all optional; the selector validates again)."""
 
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices])
-    owner = forms.ChoiceField(label=_("Assigned to"), required=False, choices=[("", _("Anyone")), ("me", _("Me"))])
-    state = forms.ChoiceField(
-        label=_("State"), required=False,
-        choices=[("", _("Open and done")), ("open", _("Open")), ("done", _("Done")), ("overdue", _("Overdue"))],
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices]
     )
-    occurred_at__gte = forms.DateField(label=_("From"), required=False,
-                                       widget=forms.DateInput(attrs={"type": "date"}))
-    occurred_at__lte = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.ChoiceField(
+        label=_("Assigned to"), required=False, choices=[("", _("Anyone")), ("me", _("Me"))]
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("Open and done")),
+            ("open", _("Open")),
+            ("done", _("Done")),
+            ("overdue", _("Overdue")),
+        ],
+    )
+    occurred_at__gte = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_at__lte = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,7 +179,11 @@ class ActivityFilterForm(forms.Form):
 
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("", _("Anyone")), ("me", _("Me")), *[(str(pk), name) for pk, name in user_choices()]]
+        owner.choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            *[(str(pk), name) for pk, name in user_choices()],
+        ]
 
     def params(self) -> dict[str, str]:
         """Selector parameters from the cleaned filters."""

@@ -24,11 +24,19 @@ class Activity(Record):
         settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="+"
     )
     account = models.ForeignKey(
-        "contacts.Account", verbose_name=_("account"), null=True, blank=True, on_delete=models.CASCADE,
+        "contacts.Account",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     contact = models.ForeignKey(
-        "contacts.Contact", verbose_name=_("contact"), null=True, blank=True, on_delete=models.CASCADE,
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     # task
@@ -39,9 +47,13 @@ class Activity(Record):
     is_done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     # call
-    direction = models.CharField(_("direction"), max_length=10, choices=CallDirection.choices, blank=True, default="")
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=CallDirection.choices, blank=True, default=""
+    )
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices, blank=True, default="")
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=CallOutcome.choices, blank=True, default=""
+    )
     # meeting
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
@@ -86,6 +98,9 @@ class Activity(Record):
 
     @property
     def is_overdue(self) -> bool:
-        return self.kind == ActivityKind.TASK and not self.is_done and self.due_at is not None and (
-            self.due_at < timezone.now()
+        return (
+            self.kind == ActivityKind.TASK
+            and not self.is_done
+            and self.due_at is not None
+            and (self.due_at < timezone.now())
         )

@@ -14,8 +14,24 @@ from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "b", "strong", "i", "em", "u", "s", "p", "br", "ul", "ol", "li", "blockquote", "code", "pre",
-        "h3", "h4", "hr",
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "s",
+        "p",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "code",
+        "pre",
+        "h3",
+        "h4",
+        "hr",
     }
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}

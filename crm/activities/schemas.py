@@ -98,7 +98,16 @@ class ActivityIn(InSchema):
 
 class ActivityPatch(PatchSchema):
     NULLABLE = frozenset(
-        {"account_id", "contact_id", "due_at", "duration_seconds", "starts_at", "ends_at", "custom", "version"}
+        {
+            "account_id",
+            "contact_id",
+            "due_at",
+            "duration_seconds",
+            "starts_at",
+            "ends_at",
+            "custom",
+            "version",
+        }
     )
 
     subject: str | None = Field(None, max_length=200)

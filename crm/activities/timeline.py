@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -60,7 +61,11 @@ AUDIT_ICONS: dict[str, str] = {
     AuditAction.RESTORE: "arrow-uturn-left",
     AuditAction.PURGE: "trash",
 }
-AUDIT_TONES: dict[str, str] = {AuditAction.DELETE: "danger", AuditAction.PURGE: "danger", AuditAction.RESTORE: "success"}
+AUDIT_TONES: dict[str, str] = {
+    AuditAction.DELETE: "danger",
+    AuditAction.PURGE: "danger",
+    AuditAction.RESTORE: "success",
+}
 CHANNEL_ICONS: dict[str, str] = {
     Channel.UI: "computer-desktop",
     Channel.EMAIL: "envelope",
@@ -230,7 +235,12 @@ def _before_for(source: str, cursor: tuple[dt.datetime, str, int] | None) -> Bef
 
 
 def timeline_page(
-    *, user: Any, object_type: str, object_id: int | str, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    *,
+    user: Any,
+    object_type: str,
+    object_id: int | str,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
 ) -> TimelinePage:
     """One page of the record's timeline, newest first. RecordNotFound when `user` may not see the record."""
     pk = timeline_subject_check(user=user, object_type=object_type, object_id=object_id)
@@ -238,7 +248,13 @@ def timeline_page(
     position = _cursor_decode(cursor) if cursor else None
     merged: list[TimelineEntry] = []
     for key, fn in sorted(_REGISTRY.sources.items()):
-        rows = fn(user=user, object_type=object_type, object_id=pk, before=_before_for(key, position), limit=size + 1)
+        rows = fn(
+            user=user,
+            object_type=object_type,
+            object_id=pk,
+            before=_before_for(key, position),
+            limit=size + 1,
+        )
         merged.extend(rows[: size + 1])
     merged.sort(key=lambda e: e.sort_key, reverse=True)
     page = merged[:size]
@@ -291,13 +307,26 @@ def activity_source(
     qs = activity_for_record_query(object_type=object_type, object_id=object_id)
     if before is not None:
         at, last_id = before
-        qs = qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=last_id))
+        # `occurred_at <= at` is redundant but gives the index (account|contact, -occurred_at, -id) a range to
+        # start from: without it the OR is only a filter and "load older" deep in a long history reads every
+        # newer row first.
+        qs = qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=last_id), occurred_at__lte=at)
     rows = list(qs.select_related("owner", "contact").order_by("-occurred_at", "-id")[:limit])
-    return [activity_timeline_entry(user=user, activity=a, object_type=object_type) for a in rows]
+    # one reverse() per page, not per entry (URL resolution was ~13% of building a page)
+    placeholder = "987654321"
+    pattern = reverse("activities:activity_detail", args=[placeholder])
+    return [
+        activity_timeline_entry(
+            user=user, activity=a, object_type=object_type, link=pattern.replace(placeholder, str(a.pk))
+        )
+        for a in rows
+    ]
 
 
-def activity_timeline_entry(*, user: Any, activity: Activity, object_type: str) -> TimelineEntry:
-    """How one activity shows on the timeline of a record of `object_type`."""
+def activity_timeline_entry(
+    *, user: Any, activity: Activity, object_type: str, link: str | None = None
+) -> TimelineEntry:
+    """How one activity shows on the timeline of a record of `object_type` (`link`: its URL, when known)."""
     meta = activity_meta(activity)
     if object_type == "contacts.account" and activity.contact_id is not None and activity.contact is not None:
         with_contact = _("with %(name)s") % {"name": activity.contact}
@@ -313,7 +342,7 @@ def activity_timeline_entry(*, user: Any, activity: Activity, object_type: str) 
         body=body_render(activity.body),
         actor=activity.owner,
         actor_name=activity.owner.full_name if activity.owner_id else "",
-        link=activity.get_absolute_url(),
+        link=link or activity.get_absolute_url(),
         meta=meta,
         obj=activity,
         can_change=activity_can(user=user, activity=activity, action="change"),
@@ -400,7 +429,9 @@ def _audit_title(entry: Any, model: Any, highlight: frozenset[str]) -> tuple[str
     shown = ", ".join(labels[:3])
     if len(labels) > 3:
         title = _("%(actor)s changed %(fields)s and %(n)s more") % {
-            "actor": actor, "fields": shown, "n": len(labels) - 3
+            "actor": actor,
+            "fields": shown,
+            "n": len(labels) - 3,
         }
     else:
         title = _("%(actor)s changed %(fields)s") % {"actor": actor, "fields": shown}
@@ -410,7 +441,11 @@ def _audit_title(entry: Any, model: Any, highlight: frozenset[str]) -> tuple[str
             "",
             "<li>{}: {} → {}</li>",
             (
-                (_field_label(model, str(c.get("field"))), _display(model, c, "old"), _display(model, c, "new"))
+                (
+                    _field_label(model, str(c.get("field"))),
+                    _display(model, c, "old"),
+                    _display(model, c, "new"),
+                )
                 for c in changes
             ),
         ),

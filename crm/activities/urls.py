@@ -11,5 +11,7 @@ urlpatterns = [
     path("activities/my-tasks/", views.my_tasks_panel, name="my_tasks_panel"),
     path("timeline/<str:object_type>/<int:object_id>/", views.timeline, name="timeline"),
     path("timeline/<str:object_type>/<int:object_id>/log/", views.composer, name="composer"),
-    path("timeline/<str:object_type>/<int:object_id>/activity/", views.record_activity, name="record_activity"),
+    path(
+        "timeline/<str:object_type>/<int:object_id>/activity/", views.record_activity, name="record_activity"
+    ),
 ]

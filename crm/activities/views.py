@@ -27,6 +27,9 @@ from crm.activities.timeline import (
     timeline_page,
     timeline_subject_check,
 )
+from crm.activities.timeline import (
+    DEFAULT_LIMIT as TIMELINE_PAGE_SIZE,
+)
 from crm.core.errors import DomainError, InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.identity.permissions import user_can
 from crm.core.ui.toasts import toast
@@ -59,8 +62,12 @@ def _trigger(response: HttpResponse, event: str, detail: dict[str, Any] | None =
 def timeline(request: HttpRequest, object_type: str, object_id: int) -> HttpResponse:
     """The record's timeline (htmx partial). `?cursor=` answers only the older entries and the next button."""
     cursor = request.GET.get("cursor") or None
+    raw_limit = request.GET.get("limit") or ""
+    limit = int(raw_limit) if raw_limit.isdigit() else TIMELINE_PAGE_SIZE
     try:
-        page = timeline_page(user=request.user, object_type=object_type, object_id=object_id, cursor=cursor)
+        page = timeline_page(
+            user=request.user, object_type=object_type, object_id=object_id, cursor=cursor, limit=limit
+        )
     except InvalidInput:
         return HttpResponseBadRequest(_("This cursor is not valid."))
     except DomainError as exc:
@@ -93,7 +100,8 @@ def record_activity(request: HttpRequest, object_type: str, object_id: int) -> H
     context = {
         "object_type": object_type,
         "object_id": object_id,
-        "can_log": object_type in COMPOSER_OBJECT_TYPES and user_can(request.user, "activities.activity", "create"),
+        "can_log": object_type in COMPOSER_OBJECT_TYPES
+        and user_can(request.user, "activities.activity", "create"),
     }
     return render(request, "activities/record_activity.html", context)
 
@@ -191,7 +199,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             changes = form.changes()
             try:
                 services.activity_update(
-                    actor=request.user, activity=activity, expected_version=_int(request.POST.get("version")),
+                    actor=request.user,
+                    activity=activity,
+                    expected_version=_int(request.POST.get("version")),
                     **changes,
                 )
             except InvalidInput as exc:
@@ -206,15 +216,22 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "activities/activity_detail.html",
         {
-            "activity": activity, "form": form, "can_change": can_change, "can_delete": can_delete,
-            "body": body_render(activity.body), "duration": duration_text(activity.duration_seconds),
+            "activity": activity,
+            "form": form,
+            "can_change": can_change,
+            "can_delete": can_delete,
+            "body": body_render(activity.body),
+            "duration": duration_text(activity.duration_seconds),
         },
     )
 
 
 def _record_url(activity: Any) -> str:
     """Where to go after deleting: the account (or contact) page when it exists, else the activity list."""
-    for name, pk in (("contacts:account_detail", activity.account_id), ("contacts:contact_detail", activity.contact_id)):
+    for name, pk in (
+        ("contacts:account_detail", activity.account_id),
+        ("contacts:contact_detail", activity.contact_id),
+    ):
         if pk:
             try:
                 return reverse(name, args=[pk])
@@ -268,8 +285,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         count, capped = selectors.activity_count(user=request.user, params=params)
     except InvalidInput as exc:
         return render(
-            request, "activities/activity_list.html",
-            {"filters": filters, "page": None, "error": exc.field_errors or exc.message}, status=400,
+            request,
+            "activities/activity_list.html",
+            {"filters": filters, "page": None, "error": exc.field_errors or exc.message},
+            status=400,
         )
     return render(
         request,

@@ -72,7 +72,10 @@ def account_picker_field(label: Any) -> forms.IntegerField:
         widget=RecordPicker(
             options_url=reverse_lazy("contacts:account_picker_options"), placeholder=_("Search accounts…")
         ),
-        error_messages={"invalid": _("Choose an account from the list."), "min_value": _("Choose an account from the list.")},
+        error_messages={
+            "invalid": _("Choose an account from the list."),
+            "min_value": _("Choose an account from the list."),
+        },
     )
 
 
@@ -217,7 +220,9 @@ class AccountForm(RecordForm):
     )
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    account_type = forms.ChoiceField(label=_("Type"), choices=AccountType.choices, initial=AccountType.PROSPECT)
+    account_type = forms.ChoiceField(
+        label=_("Type"), choices=AccountType.choices, initial=AccountType.PROSPECT
+    )
     status = forms.ChoiceField(label=_("Status"), choices=AccountStatus.choices, initial=AccountStatus.ACTIVE)
     industry = forms.ChoiceField(label=_("Industry"), choices=BLANK + list(Industry.choices), required=False)
     size = forms.ChoiceField(label=_("Size"), choices=BLANK + list(CompanySize.choices), required=False)
@@ -229,18 +234,27 @@ class AccountForm(RecordForm):
     tax_id = forms.CharField(label=_("Tax id"), max_length=40, required=False)
     parent = account_picker_field(_("Parent account"))
     tags = forms.CharField(
-        label=_("Tags"), required=False, max_length=2000, help_text=_("Separate tags with commas."),
+        label=_("Tags"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separate tags with commas."),
         widget=forms.TextInput(attrs={"list": "tag-options", "autocomplete": "off"}),
     )
     other_emails = forms.CharField(
-        label=_("Other emails"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Other emails"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
     other_phones = forms.CharField(
-        label=_("Other phones"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Other phones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_other_emails(self) -> str:
         value: str = self.cleaned_data.get("other_emails", "")
@@ -261,7 +275,10 @@ class ContactForm(RecordForm):
     layout = (
         (_("Person"), ("first_name", "last_name", "job_title", "department", "owner", "tags")),
         (_("Account"), ("account", "account_role")),
-        (_("Contact details"), ("email", "phone", "mobile", "other_emails", "other_phones", "language", "birthday")),
+        (
+            _("Contact details"),
+            ("email", "phone", "mobile", "other_emails", "other_phones", "language", "birthday"),
+        ),
         (_("Consent"), ("email_consent", "consent_source", "do_not_call")),
         (_("More fields"), ("*custom",)),
         (_("Notes"), ("description",)),
@@ -281,25 +298,38 @@ class ContactForm(RecordForm):
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, choices=())
     language = forms.ChoiceField(label=_("Preferred language"), required=False, choices=())
     birthday = forms.DateField(label=_("Birthday"), required=False, widget=forms.DateInput())
-    email_consent = forms.ChoiceField(label=_("Email consent"), choices=Consent.choices, initial=Consent.UNKNOWN)
+    email_consent = forms.ChoiceField(
+        label=_("Email consent"), choices=Consent.choices, initial=Consent.UNKNOWN
+    )
     consent_source = forms.CharField(
-        label=_("Consent source"), max_length=120, required=False,
+        label=_("Consent source"),
+        max_length=120,
+        required=False,
         help_text=_("Where the consent was given, e.g. “web form 2025-03”."),
     )
     do_not_call = forms.BooleanField(label=_("Do not call"), required=False)
     tags = forms.CharField(
-        label=_("Tags"), required=False, max_length=2000, help_text=_("Separate tags with commas."),
+        label=_("Tags"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separate tags with commas."),
         widget=forms.TextInput(attrs={"list": "tag-options", "autocomplete": "off"}),
     )
     other_emails = forms.CharField(
-        label=_("Other emails"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Other emails"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
     other_phones = forms.CharField(
-        label=_("Other phones"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Other phones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -315,7 +345,9 @@ class ContactForm(RecordForm):
 class OwnerChangeForm(forms.Form):
     owner = forms.TypedChoiceField(label=_("New owner"), coerce=int, choices=())
     reason = forms.CharField(
-        label=_("Reason"), max_length=500, required=False,
+        label=_("Reason"),
+        max_length=500,
+        required=False,
         help_text=_("Recorded in the history, e.g. “territory change”."),
     )
 
@@ -325,7 +357,11 @@ class OwnerChangeForm(forms.Form):
 
 
 class BulkActionForm(forms.Form):
-    ACTIONS = (("assign_owner", _("Assign owner")), ("tag", _("Add tag")), ("delete", _("Move to recycle bin")))
+    ACTIONS = (
+        ("assign_owner", _("Assign owner")),
+        ("tag", _("Add tag")),
+        ("delete", _("Move to recycle bin")),
+    )
 
     action = forms.ChoiceField(choices=ACTIONS)
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
@@ -360,7 +396,10 @@ class AddressForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     country = forms.CharField(
-        label=_("Country"), max_length=2, required=False, help_text=_("Two letters, e.g. ES."),
+        label=_("Country"),
+        max_length=2,
+        required=False,
+        help_text=_("Two letters, e.g. ES."),
         widget=forms.TextInput(attrs={"size": 3, "autocomplete": "country"}),
     )
     is_primary = forms.BooleanField(label=_("Primary address"), required=False)
@@ -375,6 +414,4 @@ class MembershipForm(forms.Form):
 
 
 class DeleteConfirmForm(forms.Form):
-    confirm = forms.BooleanField(
-        required=True, error_messages={"required": _("Tick the box to confirm.")}
-    )
+    confirm = forms.BooleanField(required=True, error_messages={"required": _("Tick the box to confirm.")})

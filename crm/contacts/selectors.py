@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
 from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
 from crm.core.errors import RecordNotFound
+from crm.core.identity.selectors import user_list
 from crm.core.listing import MAX_LIMIT, ListSpec, Page, capped_count, decode_cursor
 
 # Lists load the owner with a second query instead of `select_related("owner")`: the owner is the column the
@@ -20,8 +21,9 @@ from crm.core.listing import MAX_LIMIT, ListSpec, Page, capped_count, decode_cur
 LIST_PREFETCH = ("owner", "tags")
 
 
-def _paginate(spec: ListSpec, qs: QuerySet[Any], *, sort: str | None, cursor: str | None,
-              limit: int | str | None) -> Page:
+def _paginate(
+    spec: ListSpec, qs: QuerySet[Any], *, sort: str | None, cursor: str | None, limit: int | str | None
+) -> Page:
     """`spec.paginate` with a redundant bound on the sort column (`full_name >= <cursor's name>`).
 
     The keyset condition `(name > x) OR (name = x AND id > y)` is only a filter to PostgreSQL and SQLite, so
@@ -35,7 +37,9 @@ def _paginate(spec: ListSpec, qs: QuerySet[Any], *, sort: str | None, cursor: st
     return spec.paginate(qs, sort=sort, cursor=cursor, limit=limit)
 
 
-def account_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Account]:
+def account_query(
+    *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
+) -> QuerySet[Account]:
     qs: QuerySet[Account] = Account.objects.visible_to(user, action)
     if params:
         qs = ACCOUNT_LIST.apply(qs, params, user=user)
@@ -43,7 +47,11 @@ def account_query(*, user: Any, params: Mapping[str, Any] | None = None, action:
 
 
 def account_list(
-    *, user: Any, params: Mapping[str, Any], sort: str | None = None, cursor: str | None = None,
+    *,
+    user: Any,
+    params: Mapping[str, Any],
+    sort: str | None = None,
+    cursor: str | None = None,
     limit: int | str | None = None,
 ) -> Page:
     """One keyset page of the accounts `user` may see, filtered by `params` (see contacts.listing)."""
@@ -98,7 +106,9 @@ def account_addresses(*, account: Account) -> list[Address]:
     return list(Address.objects.filter(account=account).order_by("-is_primary", "id"))
 
 
-def contact_query(*, user: Any, params: Mapping[str, Any] | None = None, action: str = "view") -> QuerySet[Contact]:
+def contact_query(
+    *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
+) -> QuerySet[Contact]:
     qs: QuerySet[Contact] = Contact.objects.visible_to(user, action)
     if params:
         qs = CONTACT_LIST.apply(qs, params, user=user)
@@ -106,11 +116,82 @@ def contact_query(*, user: Any, params: Mapping[str, Any] | None = None, action:
 
 
 def contact_list(
-    *, user: Any, params: Mapping[str, Any], sort: str | None = None, cursor: str | None = None,
+    *,
+    user: Any,
+    params: Mapping[str, Any],
+    sort: str | None = None,
+    cursor: str | None = None,
     limit: int | str | None = None,
 ) -> Page:
-    qs = contact_query(user=user, params=params).select_related("primary_account").prefetch_related(*LIST_PREFETCH)
+    qs = (
+        contact_query(user=user, params=params)
+        .select_related("primary_account")
+        .prefetch_related(*LIST_PREFETCH)
+    )
     return _paginate(CONTACT_LIST, qs, sort=sort, cursor=cursor, limit=limit)
+
+
+# The columns of a contact the API's list answers with (ContactOut), read with `.values()`.
+CONTACT_ROW_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "full_name",
+    "job_title",
+    "department",
+    "email",
+    "other_emails",
+    "phone",
+    "mobile",
+    "other_phones",
+    "language",
+    "birthday",
+    "description",
+    "email_consent",
+    "consent_changed_at",
+    "consent_source",
+    "do_not_call",
+    "custom",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def contact_row_page(
+    *,
+    user: Any,
+    params: Mapping[str, Any],
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int | str | None = None,
+) -> Page:
+    """`contact_list` as plain dicts, for serializers that want data rather than model instances (the API list).
+
+    Same scoping, filters, sort and cursors as `contact_list`; each item has the `CONTACT_ROW_FIELDS` plus
+    `primary_account` ({id, name} or None), `owner` ({id, full_name, email}) and `tags` (sorted names). Three
+    queries whatever the page size (the page, its owners, its tags) and no model instances: about a third of
+    the CPU of building 50 contacts with their owner and account as objects.
+    """
+    qs = contact_query(user=user, params=params).values(
+        *CONTACT_ROW_FIELDS, "owner_id", "primary_account_id", "primary_account__name"
+    )
+    page = _paginate(CONTACT_LIST, qs, sort=sort, cursor=cursor, limit=limit)
+    rows: list[dict[str, Any]] = page.items
+    owners = {
+        u["id"]: u
+        for u in user_list().filter(pk__in={r["owner_id"] for r in rows}).values("id", "full_name", "email")
+    }
+    tags: dict[int, list[str]] = {}
+    through = Contact.tags.through.objects.filter(contact_id__in=[r["id"] for r in rows])
+    for contact_id, name in through.values_list("contact_id", "tag__name"):
+        tags.setdefault(contact_id, []).append(name)
+    for row in rows:
+        row["owner"] = owners.get(row.pop("owner_id"))
+        account_id, account_name = row.pop("primary_account_id"), row.pop("primary_account__name")
+        row["primary_account"] = {"id": account_id, "name": account_name} if account_id is not None else None
+        row["tags"] = sorted(tags.get(row["id"], []))
+    return page
 
 
 def contact_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
@@ -127,7 +208,10 @@ def contact_get(*, user: Any, pk: int | str, action: str = "view") -> Contact:
         .select_related("owner", "primary_account")
         .prefetch_related(
             "tags",
-            Prefetch("memberships", queryset=ContactAccount.objects.select_related("account").order_by("-is_primary")),
+            Prefetch(
+                "memberships",
+                queryset=ContactAccount.objects.select_related("account").order_by("-is_primary"),
+            ),
         )
         .filter(pk=key)
         .first()

@@ -30,7 +30,11 @@ urlpatterns = [
     path("contacts/<int:pk>/addresses/", views.contact_address_add, name="contact_address_add"),
     path("contacts/<int:pk>/accounts/link/", views.contact_account_link, name="contact_account_link"),
     path("contacts/<int:pk>/accounts/picker/", views.contact_account_picker, name="contact_account_picker"),
-    path("contacts/<int:pk>/accounts/<int:account_pk>/unlink/", views.membership_remove, name="membership_remove"),
+    path(
+        "contacts/<int:pk>/accounts/<int:account_pk>/unlink/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
     # addresses (of either)
     path("addresses/<int:pk>/edit/", views.address_update, name="address_update"),
     path("addresses/<int:pk>/remove/", views.address_remove, name="address_remove"),

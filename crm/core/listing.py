@@ -136,9 +136,7 @@ class ListSpec:
         name = sort.lstrip("-")
         spec = self.sort_map().get(name)
         if spec is None:
-            raise InvalidInput(
-                field_errors={"sort": [_("Cannot sort by “%(name)s”.") % {"name": name}]}
-            )
+            raise InvalidInput(field_errors={"sort": [_("Cannot sort by “%(name)s”.") % {"name": name}]})
         return spec, descending
 
     def paginate(
@@ -146,10 +144,7 @@ class ListSpec:
     ) -> Page:
         spec, descending = self.resolve_sort(sort)
         size = parse_limit(limit)
-        if descending:
-            qs = qs.order_by(f"-{spec.path}", "-id")
-        else:
-            qs = qs.order_by(spec.path, "id")
+        qs = qs.order_by(f"-{spec.path}", "-id") if descending else qs.order_by(spec.path, "id")
         if cursor:
             value, last_id = decode_cursor(cursor)
             if descending:
@@ -161,7 +156,9 @@ class ListSpec:
         if len(rows) > size:
             rows = rows[:size]
             last = rows[-1]
-            next_cursor = encode_cursor(_path_value(last, spec.path), last.pk if isinstance(last, Model) else last["id"])
+            next_cursor = encode_cursor(
+                _path_value(last, spec.path), last.pk if isinstance(last, Model) else last["id"]
+            )
         sort_name = ("-" if descending else "") + spec.name
         return Page(items=rows, next_cursor=next_cursor, sort=sort_name, limit=size)
 

@@ -18,7 +18,6 @@ from crm.contacts.services import account_create, address_add, contact_create, c
 from crm.core.audit.context import audit_context
 from crm.core.identity.selectors import role_get_by_key, user_get_by_email
 from crm.core.identity.services import team_create, user_create
-
 from crm.demo import data
 
 DEMO_PASSWORD = "demo-crm-2026"  # noqa: S105 — documented demo credential, printed by `crm demo`
@@ -107,7 +106,11 @@ def _phone(rng: random.Random, country: str) -> str:
 
 
 def demo_load(
-    *, accounts: int = 200, contacts: int = 600, activities: int = 3000, seed: int = 2026,
+    *,
+    accounts: int = 200,
+    contacts: int = 600,
+    activities: int = 3000,
+    seed: int = 2026,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Create users in every role, then accounts, contacts and activities spread over the last year."""
@@ -124,36 +127,48 @@ def demo_load(
         for i in range(accounts):
             spanish = i % 3 != 2
             owner = rng.choice(spanish_owners if spanish else english_owners)
-            city, region, postal, country = rng.choice(data.SPANISH_CITIES if spanish else data.ENGLISH_CITIES)
+            city, region, postal, country = rng.choice(
+                data.SPANISH_CITIES if spanish else data.ENGLISH_CITIES
+            )
             name = _company(rng, spanish, used)
             domain = _slug(name.split()[0] + name.split()[1]) + (".es" if country == "ES" else ".com")
             with transaction.atomic():
                 account = account_create(
                     actor=owner,
                     name=name,
-                    account_type=rng.choices(
-                        [t.value for t in AccountType], weights=[45, 35, 8, 7, 5]
-                    )[0],
+                    account_type=rng.choices([t.value for t in AccountType], weights=[45, 35, 8, 7, 5])[0],
                     industry=rng.choice([c.value for c in Industry]),
                     size=rng.choice([c.value for c in CompanySize]),
                     website=f"https://www.{domain}",
                     email=f"info@{domain}",
                     phone=_phone(rng, country),
                     tax_id=(f"B{rng.randint(10000000, 99999999)}" if country == "ES" else ""),
-                    tags=rng.sample(["vip", "feria-2026", "renovación", "newsletter", "key account"], k=rng.randint(0, 2)),
-                    parent=account_rows[rng.randrange(len(account_rows))][0] if account_rows and rng.random() < 0.06 else None,
+                    tags=rng.sample(
+                        ["vip", "feria-2026", "renovación", "newsletter", "key account"], k=rng.randint(0, 2)
+                    ),
+                    parent=account_rows[rng.randrange(len(account_rows))][0]
+                    if account_rows and rng.random() < 0.06
+                    else None,
                 )
                 address_add(
-                    actor=owner, account=account, kind="office", is_primary=True,
+                    actor=owner,
+                    account=account,
+                    kind="office",
+                    is_primary=True,
                     street=f"{rng.choice(data.STREETS_ES if spanish else data.STREETS_EN)} {rng.randint(1, 180)}",
-                    city=city, region=region, postal_code=f"{postal}{rng.randint(100, 999)}", country=country,
+                    city=city,
+                    region=region,
+                    postal_code=f"{postal}{rng.randint(100, 999)}",
+                    country=country,
                 )
             account_rows.append((account, spanish))
         say(f"accounts: {len(account_rows)}")
         contact_rows: list[tuple[Any, Any, bool]] = []
         roles = [r.value for r in ContactRole]
         for i in range(contacts):
-            account, spanish = account_rows[i % len(account_rows)] if i < len(account_rows) else rng.choice(account_rows)
+            account, spanish = (
+                account_rows[i % len(account_rows)] if i < len(account_rows) else rng.choice(account_rows)
+            )
             first = rng.choice(data.SPANISH_FIRST if spanish else data.ENGLISH_FIRST)
             last = rng.choice(data.SPANISH_LAST if spanish else data.ENGLISH_LAST)
             if spanish and rng.random() < 0.5:
@@ -181,35 +196,69 @@ def demo_load(
         now = timezone.now()
         made = 0
         for i in range(activities):
-            contact, account, spanish = contact_rows[i % len(contact_rows)] if i < len(contact_rows) else rng.choice(contact_rows)
+            contact, account, spanish = (
+                contact_rows[i % len(contact_rows)] if i < len(contact_rows) else rng.choice(contact_rows)
+            )
             kind = rng.choices(["note", "task", "call", "meeting"], weights=[30, 25, 30, 15])[0]
-            when = now - dt.timedelta(days=rng.randint(0, 365), hours=rng.randint(0, 10), minutes=rng.randint(0, 59))
-            common: dict[str, Any] = {"actor": account.owner, "account_id": account.pk, "contact_id": contact.pk}
+            when = now - dt.timedelta(
+                days=rng.randint(0, 365), hours=rng.randint(0, 10), minutes=rng.randint(0, 59)
+            )
+            common: dict[str, Any] = {
+                "actor": account.owner,
+                "account_id": account.pk,
+                "contact_id": contact.pk,
+            }
             with transaction.atomic():
                 if kind == "note":
-                    activity_create(kind="note", subject="", occurred_at=when,
-                                    body=rng.choice(data.NOTES_ES if spanish else data.NOTES_EN), **common)
+                    activity_create(
+                        kind="note",
+                        subject="",
+                        occurred_at=when,
+                        body=rng.choice(data.NOTES_ES if spanish else data.NOTES_EN),
+                        **common,
+                    )
                 elif kind == "task":
                     due = now + dt.timedelta(days=rng.randint(-20, 30))
-                    task = activity_create(kind="task", subject=rng.choice(data.TASKS_ES if spanish else data.TASKS_EN),
-                                           due_at=due, priority=rng.choice(["low", "normal", "high"]), **common)
+                    task = activity_create(
+                        kind="task",
+                        subject=rng.choice(data.TASKS_ES if spanish else data.TASKS_EN),
+                        due_at=due,
+                        priority=rng.choice(["low", "normal", "high"]),
+                        **common,
+                    )
                     if due < now and rng.random() < 0.7:
                         from crm.activities.services import activity_complete
 
                         activity_complete(actor=account.owner, activity=task)
                 elif kind == "call":
-                    activity_create(kind="call", subject=rng.choice(data.CALLS_ES if spanish else data.CALLS_EN),
-                                    channel="phone", direction=rng.choice(["inbound", "outbound"]),
-                                    duration_seconds=rng.randint(30, 1800),
-                                    outcome=rng.choice(["connected", "connected", "no_answer", "voicemail"]),
-                                    occurred_at=when, **common)
+                    activity_create(
+                        kind="call",
+                        subject=rng.choice(data.CALLS_ES if spanish else data.CALLS_EN),
+                        channel="phone",
+                        direction=rng.choice(["inbound", "outbound"]),
+                        duration_seconds=rng.randint(30, 1800),
+                        outcome=rng.choice(["connected", "connected", "no_answer", "voicemail"]),
+                        occurred_at=when,
+                        **common,
+                    )
                 else:
                     start = when.replace(minute=0, second=0, microsecond=0)
-                    activity_create(kind="meeting", subject=rng.choice(data.MEETINGS_ES if spanish else data.MEETINGS_EN),
-                                    starts_at=start, ends_at=start + dt.timedelta(hours=1),
-                                    location=account.name, attendee_contact_ids=[contact.pk], **common)
+                    activity_create(
+                        kind="meeting",
+                        subject=rng.choice(data.MEETINGS_ES if spanish else data.MEETINGS_EN),
+                        starts_at=start,
+                        ends_at=start + dt.timedelta(hours=1),
+                        location=account.name,
+                        attendee_contact_ids=[contact.pk],
+                        **common,
+                    )
             made += 1
             if made % 500 == 0:
                 say(f"activities: {made}")
-    return {"users": len(users), "accounts": len(account_rows), "contacts": len(contact_rows), "activities": made,
-            "visible_accounts": account_count(user=users["admin@demo.crm"], params={})[0]}
+    return {
+        "users": len(users),
+        "accounts": len(account_rows),
+        "contacts": len(contact_rows),
+        "activities": made,
+        "visible_accounts": account_count(user=users["admin@demo.crm"], params={})[0],
+    }

@@ -40,9 +40,23 @@ KIND_ONLY_FIELDS = frozenset().union(*KIND_FIELDS.values())
 # What `activity_update` may change (kind, channel, done state and timestamps are not in it).
 UPDATABLE_FIELDS = frozenset(
     {
-        "subject", "body", "owner", "account_id", "contact_id", "occurred_at", "due_at", "priority", "direction",
-        "duration_seconds", "outcome", "starts_at", "ends_at", "location", "attendee_contact_ids",
-        "attendee_user_ids", "custom",
+        "subject",
+        "body",
+        "owner",
+        "account_id",
+        "contact_id",
+        "occurred_at",
+        "due_at",
+        "priority",
+        "direction",
+        "duration_seconds",
+        "outcome",
+        "starts_at",
+        "ends_at",
+        "location",
+        "attendee_contact_ids",
+        "attendee_user_ids",
+        "custom",
     }
 )
 
@@ -199,7 +213,9 @@ def _attendees(
     if contact_ids:
         found = set(contact_query(user=actor).filter(pk__in=contact_ids).values_list("pk", flat=True))
         if found != set(contact_ids):
-            errors["attendee_contact_ids"] = [_("Some of these contacts do not exist or are not visible to you.")]
+            errors["attendee_contact_ids"] = [
+                _("Some of these contacts do not exist or are not visible to you.")
+            ]
     if user_ids:
         found = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
         if found != set(user_ids):
@@ -250,9 +266,18 @@ def activity_create(
     if not errors.get("owner"):
         record_authorize_create(actor=actor, object_type=OBJECT_TYPE, owner_id=owner.pk)
     data: dict[str, Any] = {
-        "subject": subject, "body": body, "occurred_at": occurred_at, "due_at": due_at, "priority": priority,
-        "direction": direction, "duration_seconds": duration_seconds, "outcome": outcome, "starts_at": starts_at,
-        "ends_at": ends_at, "location": location, "attendee_contact_ids": list(attendee_contact_ids or ()),
+        "subject": subject,
+        "body": body,
+        "occurred_at": occurred_at,
+        "due_at": due_at,
+        "priority": priority,
+        "direction": direction,
+        "duration_seconds": duration_seconds,
+        "outcome": outcome,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "location": location,
+        "attendee_contact_ids": list(attendee_contact_ids or ()),
         "attendee_user_ids": list(attendee_user_ids or ()),
     }
     _set_fields(activity, data, errors)

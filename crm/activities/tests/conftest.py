@@ -56,8 +56,9 @@ def account(rep: User) -> Any:
 
 @pytest.fixture
 def contact(rep: User, account: Any) -> Any:
-    person = ContactFactory(owner=rep, first_name="Lola", last_name="Pérez", full_name="Lola Pérez",
-                            primary_account=account)
+    person = ContactFactory(
+        owner=rep, first_name="Lola", last_name="Pérez", full_name="Lola Pérez", primary_account=account
+    )
     ContactAccountFactory(contact=person, account=account, is_primary=True)
     return person
 

@@ -42,8 +42,14 @@ def account(me: Any) -> Any:
 def test_log_a_call_on_an_account(api: ApiClient, me: Any, account: Any) -> None:
     response = api.post(
         "/api/v1/activities",
-        {"kind": "call", "account_id": account.pk, "direction": "outbound", "duration_seconds": 300,
-         "outcome": "connected", "body": "<p>Talked <script>x</script>about renewal</p>"},
+        {
+            "kind": "call",
+            "account_id": account.pk,
+            "direction": "outbound",
+            "duration_seconds": 300,
+            "outcome": "connected",
+            "body": "<p>Talked <script>x</script>about renewal</p>",
+        },
     )
 
     assert response.status_code == 201, response.content
@@ -59,7 +65,8 @@ def test_log_a_call_on_an_account(api: ApiClient, me: Any, account: Any) -> None
 def test_task_crud_and_complete(api: ApiClient, account: Any) -> None:
     due = (timezone.now() + dt.timedelta(days=2)).replace(microsecond=0).isoformat()
     created = api.post(
-        "/api/v1/activities", {"kind": "task", "subject": "Send quote", "account_id": account.pk, "due_at": due}
+        "/api/v1/activities",
+        {"kind": "task", "subject": "Send quote", "account_id": account.pk, "due_at": due},
     )
     assert created.status_code == 201, created.content
     task_id = created.json()["id"]
@@ -78,7 +85,9 @@ def test_task_crud_and_complete(api: ApiClient, account: Any) -> None:
 
 
 def test_invalid_activity_is_422_per_field_and_nothing_stored(api: ApiClient, account: Any) -> None:
-    response = api.post("/api/v1/activities", {"kind": "meeting", "account_id": account.pk, "due_at": "tomorrow"})
+    response = api.post(
+        "/api/v1/activities", {"kind": "meeting", "account_id": account.pk, "due_at": "tomorrow"}
+    )
 
     assert response.status_code == 422
     assert "due_at" in problem_fields(response)
@@ -159,7 +168,9 @@ def test_account_timeline_merges_activities_and_changes(api: ApiClient, me: Any)
     assert len(page["items"]) == 2
     assert page["next_cursor"]
     sources = {e["source"] for e in page["items"]}
-    rest = api.get(f"/api/v1/accounts/{account_id}/timeline", {"limit": 2, "cursor": page["next_cursor"]}).json()
+    rest = api.get(
+        f"/api/v1/accounts/{account_id}/timeline", {"limit": 2, "cursor": page["next_cursor"]}
+    ).json()
     sources |= {e["source"] for e in rest["items"]}
     assert sources == {"activities", "audit"}
 

@@ -30,11 +30,17 @@ def test_note_defaults_occurred_at_to_now_and_owner_to_actor(rep: Any, account: 
     assert note.occurred_at >= before
     assert note.channel == "ui"
     assert note.body == "<p>Talked about renewal</p>"
-    assert AuditEntry.objects.filter(object_type="activities.activity", object_id=note.pk, action="create").exists()
+    assert AuditEntry.objects.filter(
+        object_type="activities.activity", object_id=note.pk, action="create"
+    ).exists()
 
 
-def test_contact_only_activity_is_placed_on_the_contacts_primary_account(rep: Any, contact: Any, account: Any) -> None:
-    call = activity_create(actor=rep, kind="call", direction="outbound", outcome="connected", contact_id=contact.pk)
+def test_contact_only_activity_is_placed_on_the_contacts_primary_account(
+    rep: Any, contact: Any, account: Any
+) -> None:
+    call = activity_create(
+        actor=rep, kind="call", direction="outbound", outcome="connected", contact_id=contact.pk
+    )
     assert call.contact_id == contact.pk
     assert call.account_id == account.pk
 
@@ -55,8 +61,14 @@ def test_meeting_occurred_at_is_its_start_and_attendees_are_stored(
 ) -> None:
     start = NOW + dt.timedelta(days=1)
     meeting = activity_create(
-        actor=rep, kind="meeting", subject="Kick-off", account_id=account.pk, starts_at=start,
-        ends_at=start + dt.timedelta(hours=1), location="Madrid", attendee_contact_ids=[contact.pk],
+        actor=rep,
+        kind="meeting",
+        subject="Kick-off",
+        account_id=account.pk,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        location="Madrid",
+        attendee_contact_ids=[contact.pk],
         attendee_user_ids=[colleague.pk],
     )
     assert meeting.occurred_at == start
@@ -124,7 +136,11 @@ def test_invisible_attendee_contact_is_refused(rep: Any, account: Any, other_rep
     hidden = ContactFactory(owner=other_rep)
     with pytest.raises(InvalidInput) as exc:
         activity_create(
-            actor=rep, kind="meeting", account_id=account.pk, starts_at=NOW, ends_at=NOW + dt.timedelta(hours=1),
+            actor=rep,
+            kind="meeting",
+            account_id=account.pk,
+            starts_at=NOW,
+            ends_at=NOW + dt.timedelta(hours=1),
             attendee_contact_ids=[hidden.pk],
         )
     assert "attendee_contact_ids" in exc.value.field_errors
@@ -134,7 +150,9 @@ def test_invisible_attendee_contact_is_refused(rep: Any, account: Any, other_rep
 # --- sanitising --------------------------------------------------------------------------------------------
 def test_body_html_is_sanitised(rep: Any, account: Any) -> None:
     note = activity_create(
-        actor=rep, kind="note", account_id=account.pk,
+        actor=rep,
+        kind="note",
+        account_id=account.pk,
         body='<p onclick="steal()">Hi <b>there</b><script>alert(1)</script>'
         '<img src=x onerror="alert(2)"><a href="https://example.com" onmouseover="x()">link</a>'
         '<a href="javascript:alert(3)">bad</a></p>',

@@ -21,7 +21,11 @@ T0 = timezone.now().replace(microsecond=0) - dt.timedelta(days=30)
 
 
 def _audit(account: Any, at: dt.datetime, **kwargs: Any) -> AuditEntry:
-    defaults = {"action": "update", "source": "ui", "changes": [{"field": "status", "old": "active", "new": "inactive"}]}
+    defaults = {
+        "action": "update",
+        "source": "ui",
+        "changes": [{"field": "status", "old": "active", "new": "inactive"}],
+    }
     defaults.update(kwargs)
     entry: AuditEntry = AuditEntry.objects.create(
         at=at, object_type="contacts.account", object_id=account.pk, object_repr=str(account), **defaults
@@ -33,7 +37,9 @@ def _walk(user: Any, account: Any, limit: int) -> list[tuple[str, int]]:
     seen: list[tuple[str, int]] = []
     cursor = None
     for _ in range(1000):
-        page = timeline_page(user=user, object_type="contacts.account", object_id=account.pk, cursor=cursor, limit=limit)
+        page = timeline_page(
+            user=user, object_type="contacts.account", object_id=account.pk, cursor=cursor, limit=limit
+        )
         assert len(page.entries) <= limit
         seen.extend((e.source, e.id) for e in page.entries)
         cursor = page.next_cursor
@@ -50,7 +56,10 @@ def test_activities_and_audit_entries_interleave_newest_first(rep: Any, account:
     e2 = _audit(account, T0 + dt.timedelta(hours=4), action="create", changes=[])
     page = timeline_page(user=rep, object_type="contacts.account", object_id=account.pk)
     assert [(e.source, e.id) for e in page.entries] == [
-        ("audit", e2.pk), ("activities", a2.pk), ("audit", e1.pk), ("activities", a1.pk)
+        ("audit", e2.pk),
+        ("activities", a2.pk),
+        ("audit", e1.pk),
+        ("activities", a1.pk),
     ]
     assert page.next_cursor is None
     titles = [e.title for e in page.entries]
@@ -79,8 +88,11 @@ def test_deleted_activities_and_other_records_stay_off_the_timeline(rep: Any, ac
     other = AccountFactory(owner=rep)
     gone = ActivityFactory(owner=rep, account=account, deleted_at=timezone.now())
     elsewhere = ActivityFactory(owner=rep, account=other)
-    ids = {e.id for e in timeline_page(user=rep, object_type="contacts.account", object_id=account.pk).entries
-           if e.source == "activities"}
+    ids = {
+        e.id
+        for e in timeline_page(user=rep, object_type="contacts.account", object_id=account.pk).entries
+        if e.source == "activities"
+    }
     assert gone.pk not in ids and elsewhere.pk not in ids
 
 
@@ -120,9 +132,13 @@ def test_query_count_does_not_depend_on_page_size(
     rep: Any, account: Any, django_assert_max_num_queries: Any
 ) -> None:
     for i in range(60):
-        ActivityFactory(owner=rep, account=account, occurred_at=T0 + dt.timedelta(minutes=i), body="<p>hi</p>")
+        ActivityFactory(
+            owner=rep, account=account, occurred_at=T0 + dt.timedelta(minutes=i), body="<p>hi</p>"
+        )
         _audit(account, T0 + dt.timedelta(minutes=i, seconds=30))
-    timeline_page(user=rep, object_type="contacts.account", object_id=account.pk, limit=1)  # warm the perm cache
+    timeline_page(
+        user=rep, object_type="contacts.account", object_id=account.pk, limit=1
+    )  # warm the perm cache
     for limit in (1, 10, 100):
         with django_assert_max_num_queries(3):
             page = timeline_page(user=rep, object_type="contacts.account", object_id=account.pk, limit=limit)
@@ -142,7 +158,9 @@ def test_account_delete_takes_its_activities_along_and_restore_brings_them_back(
         account_delete(actor=rep, account=account)
     account.refresh_from_db()
     assert not Activity.objects.filter(pk__in=[n.pk for n in notes]).exists()
-    batches = set(Activity.all_objects.filter(pk__in=[n.pk for n in notes]).values_list("deletion_batch", flat=True))
+    batches = set(
+        Activity.all_objects.filter(pk__in=[n.pk for n in notes]).values_list("deletion_batch", flat=True)
+    )
     assert batches == {account.deletion_batch}
     assert Activity.objects.filter(pk=kept_elsewhere.pk).exists()
 

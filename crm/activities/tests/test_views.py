@@ -29,7 +29,9 @@ def _timeline_url(obj: Any, object_type: str = "contacts.account") -> str:
 
 
 def test_timeline_is_a_partial_with_entries(client_rep: Client, rep: Any, account: Any) -> None:
-    ActivityFactory(owner=rep, account=account, subject="Coffee with Lola", body="<p>Nice <script>x()</script></p>")
+    ActivityFactory(
+        owner=rep, account=account, subject="Coffee with Lola", body="<p>Nice <script>x()</script></p>"
+    )
     response = client_rep.get(_timeline_url(account), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
@@ -41,14 +43,20 @@ def test_timeline_is_a_partial_with_entries(client_rep: Client, rep: Any, accoun
 
 def test_timeline_of_an_invisible_or_unknown_record_is_404(client_rep: Client, foreign_account: Any) -> None:
     assert client_rep.get(_timeline_url(foreign_account), **HTMX).status_code == 404
-    assert client_rep.get(reverse("activities:timeline", args=["contacts.account", 999999])).status_code == 404
+    assert (
+        client_rep.get(reverse("activities:timeline", args=["contacts.account", 999999])).status_code == 404
+    )
     assert client_rep.get(reverse("activities:timeline", args=["sales.order", 1])).status_code == 404
 
 
-def test_timeline_load_older_answers_the_next_entries_only(client_rep: Client, rep: Any, account: Any) -> None:
+def test_timeline_load_older_answers_the_next_entries_only(
+    client_rep: Client, rep: Any, account: Any
+) -> None:
     base = timezone.now() - dt.timedelta(days=10)
     for i in range(40):
-        ActivityFactory(owner=rep, account=account, occurred_at=base + dt.timedelta(hours=i), subject=f"Item {i:02d}")
+        ActivityFactory(
+            owner=rep, account=account, occurred_at=base + dt.timedelta(hours=i), subject=f"Item {i:02d}"
+        )
     first = client_rep.get(_timeline_url(account), **HTMX).content.decode()
     assert "Item 39" in first and "Load older" in first
     cursor = first.split("cursor=")[1].split("&")[0]
@@ -86,8 +94,9 @@ def test_composer_renders_tabs_and_a_form(client_rep: Client, account: Any) -> N
 def test_composer_saves_and_triggers_timeline_refresh(client_rep: Client, account: Any) -> None:
     url = reverse("activities:composer", args=["contacts.account", account.pk])
     response = client_rep.post(
-        f"{url}?kind=task", {"kind": "task", f"task-{account.pk}-subject": "Send quote",
-                             f"task-{account.pk}-priority": "high"}, **HTMX
+        f"{url}?kind=task",
+        {"kind": "task", f"task-{account.pk}-subject": "Send quote", f"task-{account.pk}-priority": "high"},
+        **HTMX,
     )
     assert response.status_code == 200
     triggers = json.loads(response.headers["HX-Trigger"])
@@ -111,10 +120,14 @@ def test_composer_shows_inline_errors_and_stores_nothing(client_rep: Client, acc
     assert Activity.objects.count() == 0
 
 
-def test_composer_for_an_invisible_record_is_404_and_stores_nothing(client_rep: Client, foreign_account: Any) -> None:
+def test_composer_for_an_invisible_record_is_404_and_stores_nothing(
+    client_rep: Client, foreign_account: Any
+) -> None:
     url = reverse("activities:composer", args=["contacts.account", foreign_account.pk])
     assert client_rep.get(url, **HTMX).status_code == 404
-    response = client_rep.post(f"{url}?kind=note", {"kind": "note", f"note-{foreign_account.pk}-body": "x"}, **HTMX)
+    response = client_rep.post(
+        f"{url}?kind=note", {"kind": "note", f"note-{foreign_account.pk}-body": "x"}, **HTMX
+    )
     assert response.status_code == 404
     assert Activity.objects.count() == 0
 
@@ -133,11 +146,23 @@ def test_complete_from_the_timeline_answers_the_entry(client_rep: Client, rep: A
     assert f'id="task-{task.pk}"' in response.content.decode()
 
 
-def test_complete_someone_elses_task_is_refused(client_rep: Client, colleague: Any, other_rep: Any, account: Any) -> None:
+def test_complete_someone_elses_task_is_refused(
+    client_rep: Client, colleague: Any, other_rep: Any, account: Any
+) -> None:
     theirs = TaskFactory(owner=colleague, account=account)
-    assert client_rep.post(reverse("activities:activity_complete", args=[theirs.pk]), {"is_done": "1"}).status_code == 403
+    assert (
+        client_rep.post(
+            reverse("activities:activity_complete", args=[theirs.pk]), {"is_done": "1"}
+        ).status_code
+        == 403
+    )
     hidden = TaskFactory(owner=other_rep)
-    assert client_rep.post(reverse("activities:activity_complete", args=[hidden.pk]), {"is_done": "1"}).status_code == 404
+    assert (
+        client_rep.post(
+            reverse("activities:activity_complete", args=[hidden.pk]), {"is_done": "1"}
+        ).status_code
+        == 404
+    )
     theirs.refresh_from_db()
     hidden.refresh_from_db()
     assert not theirs.is_done and not hidden.is_done
@@ -148,7 +173,9 @@ def test_activity_list_filters_and_paginates(
 ) -> None:
     for i in range(60):
         ActivityFactory(owner=rep, account=account, subject=f"Note {i}")
-    TaskFactory(owner=rep, account=account, subject="Overdue thing", due_at=timezone.now() - dt.timedelta(days=1))
+    TaskFactory(
+        owner=rep, account=account, subject="Overdue thing", due_at=timezone.now() - dt.timedelta(days=1)
+    )
     url = reverse("activities:activity_list")
     with django_assert_max_num_queries(20):
         response = client_rep.get(url)

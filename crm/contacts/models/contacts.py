@@ -24,7 +24,11 @@ class Contact(Record):
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True, default="")
     primary_account = models.ForeignKey(
-        "contacts.Account", verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
+        "contacts.Account",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     owner = models.ForeignKey(
@@ -54,7 +58,8 @@ class Contact(Record):
             # Counting a rep's list ("10,000+" stops at 10,001 rows) reads only this small index, never the table:
             # owner is the permission scope, email consent the list's main filter (bench: 500 ms -> 5 ms on PG).
             models.Index(
-                fields=["owner", "email_consent"], name="contact_owner_consent_idx",
+                fields=["owner", "email_consent"],
+                name="contact_owner_consent_idx",
                 condition=models.Q(deleted_at__isnull=True),
             ),
             models.Index(fields=["deleted_at"], name="contact_deleted_idx"),

@@ -127,8 +127,14 @@ def test_account_list_pages_with_a_keyset_cursor(as_admin, admin):
 
 
 def test_list_query_count_does_not_grow_with_page_size(as_admin, admin):
-    custom_field_create(actor=admin, object_type="contacts.account", key="segment", label="Segment",
-                        field_type="choice", choices=[{"value": "smb", "label": "SMB"}])
+    custom_field_create(
+        actor=admin,
+        object_type="contacts.account",
+        key="segment",
+        label="Segment",
+        field_type="choice",
+        choices=[{"value": "smb", "label": "SMB"}],
+    )
     parent = AccountFactory(owner=admin)
     for i in range(30):
         AccountFactory(owner=UserFactory(), parent=parent, tags=[f"t{i % 3}"], custom={"segment": "smb"})
@@ -147,7 +153,9 @@ def test_list_query_count_does_not_grow_with_page_size(as_admin, admin):
     assert counts[1] <= 20
 
 
-def test_contact_list_query_count_does_not_grow_with_page_size(as_admin, admin, django_assert_max_num_queries):
+def test_contact_list_query_count_does_not_grow_with_page_size(
+    as_admin, admin, django_assert_max_num_queries
+):
     account = AccountFactory(owner=admin)
     for _ in range(30):
         contact = ContactFactory(owner=UserFactory(), primary_account=account, tags=["vip"])
@@ -208,12 +216,20 @@ def test_count_reads_capped_when_there_are_too_many(monkeypatch, as_admin, admin
 
 
 def test_custom_field_filter_and_column(as_admin, admin):
-    custom_field_create(actor=admin, object_type="contacts.account", key="segment", label="Segment",
-                        field_type="choice", choices=[{"value": "smb", "label": "SMB"}, {"value": "ent", "label": "Enterprise"}])
+    custom_field_create(
+        actor=admin,
+        object_type="contacts.account",
+        key="segment",
+        label="Segment",
+        field_type="choice",
+        choices=[{"value": "smb", "label": "SMB"}, {"value": "ent", "label": "Enterprise"}],
+    )
     AccountFactory(name="Small One", owner=admin, custom={"segment": "smb"})
     AccountFactory(name="Big One", owner=admin, custom={"segment": "ent"})
 
-    response = as_admin.get(reverse("contacts:account_list"), {"custom.segment": "ent", "columns": "custom.segment"})
+    response = as_admin.get(
+        reverse("contacts:account_list"), {"custom.segment": "ent", "columns": "custom.segment"}
+    )
 
     body = content(response)
     assert "Big One" in body and "Small One" not in body
@@ -233,8 +249,13 @@ def test_empty_list_says_what_to_do_next(as_admin):
 def test_create_account_with_invalid_email_shows_inline_error_and_creates_nothing(as_admin, admin):
     response = as_admin.post(
         reverse("contacts:account_create"),
-        {"name": "Broken Email Co", "account_type": "customer", "status": "active", "owner": admin.pk,
-         "email": "not-an-email"},
+        {
+            "name": "Broken Email Co",
+            "account_type": "customer",
+            "status": "active",
+            "owner": admin.pk,
+            "email": "not-an-email",
+        },
     )
 
     assert response.status_code == 422
@@ -246,8 +267,13 @@ def test_create_account_with_invalid_email_shows_inline_error_and_creates_nothin
 def test_service_errors_are_shown_on_their_field_and_nothing_is_created(as_admin, admin):
     response = as_admin.post(
         reverse("contacts:account_create"),
-        {"name": "Bad Phone Co", "account_type": "customer", "status": "active", "owner": admin.pk,
-         "phone": "call me maybe"},
+        {
+            "name": "Bad Phone Co",
+            "account_type": "customer",
+            "status": "active",
+            "owner": admin.pk,
+            "phone": "call me maybe",
+        },
     )
 
     assert response.status_code == 422
@@ -267,22 +293,34 @@ def test_custom_field_errors_map_to_the_custom_input():
 
     form = AccountForm({"name": "x"}, custom_definitions=[Definition()], users=[(1, "A")])
     form.is_valid()
-    apply_domain_errors(form, InvalidInput(field_errors={"custom.budget": ["Enter a number."], "mystery": ["Bad."]}))
+    apply_domain_errors(
+        form, InvalidInput(field_errors={"custom.budget": ["Enter a number."], "mystery": ["Bad."]})
+    )
 
     assert form.errors["custom__budget"] == ["Enter a number."]
     assert "mystery: Bad." in form.non_field_errors()
 
 
 def test_create_account_with_custom_fields_tags_and_lists(as_admin, admin):
-    custom_field_create(actor=admin, object_type="contacts.account", key="revenue", label="Revenue", field_type="money")
-    custom_field_create(actor=admin, object_type="contacts.account", key="is_ref", label="Reference",
-                        field_type="boolean")
+    custom_field_create(
+        actor=admin, object_type="contacts.account", key="revenue", label="Revenue", field_type="money"
+    )
+    custom_field_create(
+        actor=admin, object_type="contacts.account", key="is_ref", label="Reference", field_type="boolean"
+    )
 
     response = as_admin.post(
         reverse("contacts:account_create"),
-        {"name": "Full Co", "account_type": "customer", "status": "active", "owner": admin.pk,
-         "tags": "VIP, Partner", "other_emails": "a@x.com\nb@x.com", "custom__revenue": "1234.5",
-         "custom__is_ref": "true"},
+        {
+            "name": "Full Co",
+            "account_type": "customer",
+            "status": "active",
+            "owner": admin.pk,
+            "tags": "VIP, Partner",
+            "other_emails": "a@x.com\nb@x.com",
+            "custom__revenue": "1234.5",
+            "custom__is_ref": "true",
+        },
     )
 
     account = Account.objects.get(name="Full Co")
@@ -300,9 +338,18 @@ def test_create_contact_from_an_account_page_links_it(as_admin, admin):
     form_page = as_admin.get(url)
     assert form_page.context["form"].initial["account"] == account.pk
 
-    response = as_admin.post(url, {"first_name": "Ana", "last_name": "López", "owner": admin.pk,
-                                   "account": account.pk, "account_role": "billing", "email_consent": "unknown",
-                                   "next": account.get_absolute_url()})
+    response = as_admin.post(
+        url,
+        {
+            "first_name": "Ana",
+            "last_name": "López",
+            "owner": admin.pk,
+            "account": account.pk,
+            "account_role": "billing",
+            "email_consent": "unknown",
+            "next": account.get_absolute_url(),
+        },
+    )
 
     contact = Contact.objects.get(full_name="Ana López")
     assert response["Location"] == account.get_absolute_url()
@@ -311,7 +358,9 @@ def test_create_contact_from_an_account_page_links_it(as_admin, admin):
 
 
 def test_create_contact_without_name_or_email_is_refused(as_admin, admin):
-    response = as_admin.post(reverse("contacts:contact_create"), {"owner": admin.pk, "email_consent": "unknown"})
+    response = as_admin.post(
+        reverse("contacts:contact_create"), {"owner": admin.pk, "email_consent": "unknown"}
+    )
 
     assert response.status_code == 422
     assert response.context["form"].errors["last_name"]
@@ -323,8 +372,16 @@ def test_full_edit_page_saves_with_version(as_admin, admin):
     url = reverse("contacts:account_update", args=[account.pk])
     assert as_admin.get(url).status_code == 200
 
-    response = as_admin.post(url, {"name": "New Name", "account_type": "partner", "status": "active",
-                                   "owner": admin.pk, "version": account.version})
+    response = as_admin.post(
+        url,
+        {
+            "name": "New Name",
+            "account_type": "partner",
+            "status": "active",
+            "owner": admin.pk,
+            "version": account.version,
+        },
+    )
 
     account.refresh_from_db()
     assert response.status_code == 302
@@ -367,7 +424,9 @@ def test_inline_edit_saves_and_writes_an_audit_entry(as_admin, admin):
 
     form = as_admin.get(url, HTTP_HX_REQUEST="true")
     assert 'name="version"' in content(form)
-    response = as_admin.post(url, {"phone": "+34 912 345 678", "version": account.version}, HTTP_HX_REQUEST="true")
+    response = as_admin.post(
+        url, {"phone": "+34 912 345 678", "version": account.version}, HTTP_HX_REQUEST="true"
+    )
 
     account.refresh_from_db()
     assert response.status_code == 200
@@ -379,8 +438,9 @@ def test_inline_edit_saves_and_writes_an_audit_entry(as_admin, admin):
 
 
 def test_inline_edit_of_a_custom_field(as_admin, admin):
-    custom_field_create(actor=admin, object_type="contacts.account", key="renewal", label="Renewal",
-                        field_type="date")
+    custom_field_create(
+        actor=admin, object_type="contacts.account", key="renewal", label="Renewal", field_type="date"
+    )
     account = AccountFactory(owner=admin)
     url = reverse("contacts:account_field", args=[account.pk, "custom.renewal"])
 
@@ -429,8 +489,10 @@ def test_change_owner_records_the_reason(as_admin, admin):
     account = AccountFactory(owner=admin)
     new_owner = UserFactory(full_name="Nina New")
 
-    response = as_admin.post(reverse("contacts:account_owner", args=[account.pk]),
-                             {"owner": new_owner.pk, "reason": "territory change"})
+    response = as_admin.post(
+        reverse("contacts:account_owner", args=[account.pk]),
+        {"owner": new_owner.pk, "reason": "territory change"},
+    )
 
     account.refresh_from_db()
     assert response.status_code == 302
@@ -459,13 +521,17 @@ def test_delete_requires_post(as_admin, admin):
 def test_addresses_can_be_added_edited_and_removed(as_admin, admin):
     account = AccountFactory(owner=admin)
 
-    as_admin.post(reverse("contacts:account_address_add", args=[account.pk]),
-                  {"new-kind": "billing", "new-street": "Gran Vía 1", "new-city": "Madrid", "new-country": "es"})
+    as_admin.post(
+        reverse("contacts:account_address_add", args=[account.pk]),
+        {"new-kind": "billing", "new-street": "Gran Vía 1", "new-city": "Madrid", "new-country": "es"},
+    )
     address = Address.objects.get(account=account)
     assert address.country == "ES"
 
-    as_admin.post(reverse("contacts:address_update", args=[address.pk]),
-                  {f"a{address.pk}-kind": "office", f"a{address.pk}-city": "Sevilla"})
+    as_admin.post(
+        reverse("contacts:address_update", args=[address.pk]),
+        {f"a{address.pk}-kind": "office", f"a{address.pk}-city": "Sevilla"},
+    )
     address.refresh_from_db()
     assert address.city == "Sevilla"
 
@@ -476,8 +542,11 @@ def test_addresses_can_be_added_edited_and_removed(as_admin, admin):
 def test_bad_address_shows_an_error_and_stores_nothing(as_admin, admin):
     account = AccountFactory(owner=admin)
 
-    response = as_admin.post(reverse("contacts:account_address_add", args=[account.pk]),
-                             {"new-kind": "billing", "new-country": "Spain"}, follow=True)
+    response = as_admin.post(
+        reverse("contacts:account_address_add", args=[account.pk]),
+        {"new-kind": "billing", "new-country": "Spain"},
+        follow=True,
+    )
 
     assert "Country" in content(response)
     assert not Address.objects.filter(account=account).exists()
@@ -489,7 +558,9 @@ def test_link_and_unlink_a_contact(as_admin, admin):
 
     picker = as_admin.get(reverse("contacts:account_contact_picker", args=[account.pk]), {"q": "Lia"})
     assert "Lia Ng" in content(picker)
-    as_admin.post(reverse("contacts:account_contact_link", args=[account.pk]), {"other": contact.pk, "role": "user"})
+    as_admin.post(
+        reverse("contacts:account_contact_link", args=[account.pk]), {"other": contact.pk, "role": "user"}
+    )
     assert ContactAccount.objects.filter(contact=contact, account=account, role="user").exists()
 
     as_admin.post(reverse("contacts:membership_remove", args=[contact.pk, account.pk]))
@@ -509,16 +580,27 @@ def test_bulk_assign_owner_asks_for_owner_and_reason_then_records_the_reason(as_
     assert ask.status_code == 200
     assert "Assign an owner" in content(ask)
 
-    response = as_admin.post(url, {"action": "assign_owner", "step": "confirm", "ids": [*ids, 999999],
-                                   "owner": new_owner.pk, "reason": "rebalancing", "next": "/accounts/?q=x"},
-                             follow=True)
+    response = as_admin.post(
+        url,
+        {
+            "action": "assign_owner",
+            "step": "confirm",
+            "ids": [*ids, 999999],
+            "owner": new_owner.pk,
+            "reason": "rebalancing",
+            "next": "/accounts/?q=x",
+        },
+        follow=True,
+    )
 
     assert "2 changed, 1 skipped" in content(response)
     assert response.redirect_chain[-1][0] == "/accounts/?q=x"
     for account in accounts[:2]:
         account.refresh_from_db()
         assert account.owner == new_owner
-        assert audit_entry_list(object_type="contacts.account", object_id=account.pk)[0].reason == "rebalancing"
+        assert (
+            audit_entry_list(object_type="contacts.account", object_id=account.pk)[0].reason == "rebalancing"
+        )
     accounts[2].refresh_from_db()
     assert accounts[2].owner == admin
 
@@ -527,9 +609,16 @@ def test_bulk_assign_owner_without_reason_changes_nothing(as_admin, admin):
     account = AccountFactory(owner=admin)
     new_owner = UserFactory()
 
-    response = as_admin.post(reverse("contacts:account_bulk"),
-                             {"action": "assign_owner", "step": "confirm", "ids": [account.pk],
-                              "owner": new_owner.pk, "reason": ""})
+    response = as_admin.post(
+        reverse("contacts:account_bulk"),
+        {
+            "action": "assign_owner",
+            "step": "confirm",
+            "ids": [account.pk],
+            "owner": new_owner.pk,
+            "reason": "",
+        },
+    )
 
     account.refresh_from_db()
     assert response.status_code == 422
@@ -542,11 +631,15 @@ def test_bulk_tag_and_bulk_delete_report_changed_and_skipped(as_admin, admin, ou
     contact = ContactFactory(owner=admin)
     url = reverse("contacts:contact_bulk")
 
-    tagged = as_admin.post(url, {"action": "tag", "step": "confirm", "ids": [contact.pk], "tags": "Hot"}, follow=True)
+    tagged = as_admin.post(
+        url, {"action": "tag", "step": "confirm", "ids": [contact.pk], "tags": "Hot"}, follow=True
+    )
     assert "1 changed" in content(tagged)
     assert [t.name for t in contact.tags.all()] == ["Hot"]
 
-    deleted = as_admin.post(reverse("contacts:account_bulk"), {"action": "delete", "ids": [mine.pk]}, follow=True)
+    deleted = as_admin.post(
+        reverse("contacts:account_bulk"), {"action": "delete", "ids": [mine.pk]}, follow=True
+    )
     assert "1 changed" in content(deleted)
     assert not Account.objects.filter(pk=mine.pk).exists()
 
@@ -563,8 +656,11 @@ def test_rep_bulk_changes_skip_records_of_others(client, rep, outsider):
     foreign = AccountFactory(owner=outsider)
     client.force_login(rep)
 
-    response = client.post(reverse("contacts:account_bulk"),
-                           {"action": "delete", "ids": [own.pk, teammates.pk, foreign.pk]}, follow=True)
+    response = client.post(
+        reverse("contacts:account_bulk"),
+        {"action": "delete", "ids": [own.pk, teammates.pk, foreign.pk]},
+        follow=True,
+    )
 
     assert "1 changed, 2 skipped" in content(response)
     assert Account.objects.filter(pk__in=[teammates.pk, foreign.pk]).count() == 2
@@ -578,8 +674,12 @@ def _csv_rows(response) -> list[list[str]]:
 
 
 def test_csv_export_escapes_formulas_respects_filters_and_includes_custom_fields(as_admin, admin):
-    custom_field_create(actor=admin, object_type="contacts.account", key="note", label="Note", field_type="text")
-    AccountFactory(name="=HYPERLINK(\"http://evil\")", owner=admin, status="active", custom={"note": "@SUM(A1)"})
+    custom_field_create(
+        actor=admin, object_type="contacts.account", key="note", label="Note", field_type="text"
+    )
+    AccountFactory(
+        name='=HYPERLINK("http://evil")', owner=admin, status="active", custom={"note": "@SUM(A1)"}
+    )
     AccountFactory(name="+cmd", owner=admin, status="active", legal_name="-2+3")
     AccountFactory(name="Filtered Out", owner=admin, status="inactive")
 
@@ -592,7 +692,7 @@ def test_csv_export_escapes_formulas_respects_filters_and_includes_custom_fields
     header, body = rows[0], rows[1:]
     assert "Note" in header
     names = {r[header.index("Name")] for r in body}
-    assert names == {"'=HYPERLINK(\"http://evil\")", "'+cmd"}
+    assert names == {'\'=HYPERLINK("http://evil")', "'+cmd"}
     assert "'@SUM(A1)" in {r[header.index("Note")] for r in body}
     assert "'-2+3" in {r[header.index("Legal name")] for r in body}
 
@@ -635,8 +735,14 @@ def test_csv_export_with_bad_filter_is_a_clear_400(as_admin):
 
 def test_contact_csv_export(as_admin, admin):
     account = AccountFactory(owner=admin, name="Employer")
-    ContactFactory(owner=admin, first_name="Eva", last_name="Ruiz", full_name="Eva Ruiz", primary_account=account,
-                   phone="+34600111222")
+    ContactFactory(
+        owner=admin,
+        first_name="Eva",
+        last_name="Ruiz",
+        full_name="Eva Ruiz",
+        primary_account=account,
+        phone="+34600111222",
+    )
 
     rows = _csv_rows(as_admin.get(reverse("contacts:contact_list"), {"format": "csv"}))
 
@@ -655,10 +761,16 @@ def test_saved_view_create_apply_and_delete(client, admin, rep):
     AccountFactory(owner=admin, name="Active One", status="active")
     AccountFactory(owner=admin, name="Inactive One", status="inactive")
 
-    saved = client.post(reverse("savedviews:saved_view_create"), {
-        "object_type": "contacts.account", "name": "Active only", "is_shared": "on",
-        "query": "status=active&sort=-name&columns=status&cursor=abc", "next": "/accounts/",
-    })
+    saved = client.post(
+        reverse("savedviews:saved_view_create"),
+        {
+            "object_type": "contacts.account",
+            "name": "Active only",
+            "is_shared": "on",
+            "query": "status=active&sort=-name&columns=status&cursor=abc",
+            "next": "/accounts/",
+        },
+    )
     from crm.core.savedviews.selectors import saved_view_list
 
     view = saved_view_list(user=admin, object_type="contacts.account")[0]
@@ -690,8 +802,11 @@ def test_personal_saved_views_are_private(client, admin, rep):
 
 
 def test_saved_view_without_a_name_is_refused(as_admin):
-    response = as_admin.post(reverse("savedviews:saved_view_create"),
-                             {"object_type": "contacts.account", "name": "  ", "next": "/accounts/"}, follow=True)
+    response = as_admin.post(
+        reverse("savedviews:saved_view_create"),
+        {"object_type": "contacts.account", "name": "  ", "next": "/accounts/"},
+        follow=True,
+    )
     assert "Give the view a name" in content(response)
 
 
@@ -709,17 +824,35 @@ def test_sales_rep_neither_sees_nor_changes_another_teams_records(client, rep, o
     assert "Far Away" not in content(client.get(reverse("contacts:contact_list")))
     assert client.get(foreign.get_absolute_url()).status_code == 404
     assert client.get(foreign_contact.get_absolute_url()).status_code == 404
-    assert client.post(reverse("contacts:account_update", args=[foreign.pk]),
-                       {"name": "Hacked", "account_type": "customer", "status": "active", "owner": rep.pk}
-                       ).status_code == 404
-    assert client.post(reverse("contacts:account_field", args=[foreign.pk, "phone"]),
-                       {"phone": "+34911111111", "version": foreign.version}).status_code == 404
+    assert (
+        client.post(
+            reverse("contacts:account_update", args=[foreign.pk]),
+            {"name": "Hacked", "account_type": "customer", "status": "active", "owner": rep.pk},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("contacts:account_field", args=[foreign.pk, "phone"]),
+            {"phone": "+34911111111", "version": foreign.version},
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("contacts:account_delete", args=[foreign.pk])).status_code == 404
-    assert client.post(reverse("contacts:account_owner", args=[foreign.pk]),
-                       {"owner": rep.pk, "reason": "mine now"}).status_code == 404
+    assert (
+        client.post(
+            reverse("contacts:account_owner", args=[foreign.pk]), {"owner": rep.pk, "reason": "mine now"}
+        ).status_code
+        == 404
+    )
 
     foreign.refresh_from_db()
-    assert (foreign.name, foreign.phone, foreign.owner_id, foreign.deleted_at) == ("Foreign Co", "", outsider.pk, None)
+    assert (foreign.name, foreign.phone, foreign.owner_id, foreign.deleted_at) == (
+        "Foreign Co",
+        "",
+        outsider.pk,
+        None,
+    )
 
 
 def test_sales_rep_sees_teammates_records_read_only(client, rep):
@@ -734,8 +867,10 @@ def test_sales_rep_sees_teammates_records_read_only(client, rep):
     assert "inline-field__edit" not in body
     assert "Move to recycle bin" not in body
 
-    response = client.post(reverse("contacts:account_field", args=[account.pk, "phone"]),
-                           {"phone": "+34911111111", "version": account.version})
+    response = client.post(
+        reverse("contacts:account_field", args=[account.pk, "phone"]),
+        {"phone": "+34911111111", "version": account.version},
+    )
     assert response.status_code == 403
     account.refresh_from_db()
     assert account.phone == ""
@@ -747,8 +882,10 @@ def test_read_only_user_gets_no_create_button_and_403_on_create(client):
 
     body = content(client.get(reverse("contacts:account_list")))
     assert reverse("contacts:account_create") not in body
-    response = client.post(reverse("contacts:account_create"),
-                           {"name": "Nope", "account_type": "customer", "status": "active", "owner": reader.pk})
+    response = client.post(
+        reverse("contacts:account_create"),
+        {"name": "Nope", "account_type": "customer", "status": "active", "owner": reader.pk},
+    )
     assert response.status_code == 403
     assert not Account.all_objects.filter(name="Nope").exists()
 
@@ -757,8 +894,10 @@ def test_a_refused_action_renders_the_403_page_on_the_shell(client):
     reader = user_with_role("read_only")
     client.force_login(reader)
 
-    response = client.post(reverse("contacts:account_create"),
-                           {"name": "Nope", "account_type": "customer", "status": "active", "owner": reader.pk})
+    response = client.post(
+        reverse("contacts:account_create"),
+        {"name": "Nope", "account_type": "customer", "status": "active", "owner": reader.pk},
+    )
 
     body = content(response)
     assert response.status_code == 403
@@ -792,7 +931,9 @@ def test_quick_find_providers_are_registered_and_scoped(rep, outsider):
     assert groups["Contacts"] == ["Findable Person"]
 
 
-def test_quick_find_popover_query_count_does_not_grow_with_matches(client, rep, django_assert_max_num_queries):
+def test_quick_find_popover_query_count_does_not_grow_with_matches(
+    client, rep, django_assert_max_num_queries
+):
     """One query per provider (accounts, contacts, with the contact's account joined), five hits each."""
     client.force_login(rep)
     url, params = reverse("ui:quick_find"), {"q": "zeta", "popover": "1"}
@@ -803,7 +944,9 @@ def test_quick_find_popover_query_count_does_not_grow_with_matches(client, rep, 
         client.get(url, params, HTTP_HX_REQUEST="true")
     for i in range(1, 12):
         account = AccountFactory(owner=rep, name=f"Zeta {i}")
-        ContactFactory(owner=rep, first_name="Zeta", last_name=str(i), full_name=f"Zeta {i}", primary_account=account)
+        ContactFactory(
+            owner=rep, first_name="Zeta", last_name=str(i), full_name=f"Zeta {i}", primary_account=account
+        )
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = content(client.get(url, params, HTTP_HX_REQUEST="true"))
@@ -819,12 +962,16 @@ def test_inline_edit_of_tags_and_parent_and_a_refused_cycle(as_admin, admin):
     parent = AccountFactory(owner=admin, name="Parent Co")
     child = AccountFactory(owner=admin, name="Child Co", parent=parent)
 
-    as_admin.post(reverse("contacts:account_field", args=[child.pk, "tags"]), {"tags": "A, b", "version": child.version})
+    as_admin.post(
+        reverse("contacts:account_field", args=[child.pk, "tags"]), {"tags": "A, b", "version": child.version}
+    )
     child.refresh_from_db()
     assert sorted(t.name for t in child.tags.all()) == ["A", "b"]
 
-    response = as_admin.post(reverse("contacts:account_field", args=[parent.pk, "parent"]),
-                             {"parent": child.pk, "version": parent.version})
+    response = as_admin.post(
+        reverse("contacts:account_field", args=[parent.pk, "parent"]),
+        {"parent": child.pk, "version": parent.version},
+    )
     parent.refresh_from_db()
     assert "cannot be its own parent" in content(response)
     assert parent.parent_id is None

@@ -101,10 +101,17 @@ def test_account_form_has_a_search_picker_not_a_list_of_accounts(as_rep, rep):
 def test_account_create_with_an_invisible_parent_is_refused_and_creates_nothing(as_rep, rep, outsider):
     hidden = AccountFactory(owner=outsider, name="Hidden Parent")
 
-    response = as_rep.post(reverse("contacts:account_create"), {
-        "name": "Sneaky Co", "account_type": "customer", "status": "active", "owner": rep.pk,
-        "parent": hidden.pk, "parent_label": "Anything",
-    })
+    response = as_rep.post(
+        reverse("contacts:account_create"),
+        {
+            "name": "Sneaky Co",
+            "account_type": "customer",
+            "status": "active",
+            "owner": rep.pk,
+            "parent": hidden.pk,
+            "parent_label": "Anything",
+        },
+    )
 
     assert response.status_code == 422
     assert response.context["form"].errors["parent"] == [ERROR]
@@ -117,10 +124,18 @@ def test_account_update_with_an_invisible_parent_changes_nothing(as_rep, rep, ou
     account = AccountFactory(owner=rep, name="Mine Co", phone="")
     version = account.version
 
-    response = as_rep.post(reverse("contacts:account_update", args=[account.pk]), {
-        "name": "Renamed Co", "account_type": "customer", "status": "active", "owner": rep.pk,
-        "phone": "+34911111111", "parent": hidden.pk, "version": version,
-    })
+    response = as_rep.post(
+        reverse("contacts:account_update", args=[account.pk]),
+        {
+            "name": "Renamed Co",
+            "account_type": "customer",
+            "status": "active",
+            "owner": rep.pk,
+            "phone": "+34911111111",
+            "parent": hidden.pk,
+            "version": version,
+        },
+    )
 
     assert response.status_code == 422
     assert response.context["form"].errors["parent"] == [ERROR]
@@ -132,8 +147,11 @@ def test_inline_parent_edit_with_an_invisible_account_shows_the_error_inline(as_
     hidden = AccountFactory(owner=outsider, name="Hidden Parent")
     account = AccountFactory(owner=rep, name="Mine Co")
 
-    response = as_rep.post(reverse("contacts:account_field", args=[account.pk, "parent"]),
-                           {"parent": hidden.pk, "version": account.version}, HTTP_HX_REQUEST="true")
+    response = as_rep.post(
+        reverse("contacts:account_field", args=[account.pk, "parent"]),
+        {"parent": hidden.pk, "version": account.version},
+        HTTP_HX_REQUEST="true",
+    )
 
     assert response.status_code == 200
     assert ERROR in content(response) and "inline-field--editing" in content(response)
@@ -145,12 +163,16 @@ def test_inline_parent_edit_with_a_visible_account_saves_it(as_rep, rep):
     parent = AccountFactory(owner=rep, name="Parent Co")
     account = AccountFactory(owner=rep, name="Mine Co")
 
-    form = content(as_rep.get(reverse("contacts:account_field", args=[account.pk, "parent"]), HTTP_HX_REQUEST="true"))
+    form = content(
+        as_rep.get(reverse("contacts:account_field", args=[account.pk, "parent"]), HTTP_HX_REQUEST="true")
+    )
     assert 'role="combobox"' in form and "autofocus" in form
 
-    response = as_rep.post(reverse("contacts:account_field", args=[account.pk, "parent"]),
-                           {"parent": parent.pk, "parent_label": "Parent Co", "version": account.version},
-                           HTTP_HX_REQUEST="true")
+    response = as_rep.post(
+        reverse("contacts:account_field", args=[account.pk, "parent"]),
+        {"parent": parent.pk, "parent_label": "Parent Co", "version": account.version},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     account.refresh_from_db()
     assert account.parent_id == parent.pk
@@ -160,17 +182,27 @@ def test_clearing_the_picker_removes_the_parent(as_rep, rep):
     parent = AccountFactory(owner=rep, name="Parent Co")
     account = AccountFactory(owner=rep, name="Mine Co", parent=parent)
 
-    as_rep.post(reverse("contacts:account_field", args=[account.pk, "parent"]),
-                {"parent": "", "parent_label": "", "version": account.version}, HTTP_HX_REQUEST="true")
+    as_rep.post(
+        reverse("contacts:account_field", args=[account.pk, "parent"]),
+        {"parent": "", "parent_label": "", "version": account.version},
+        HTTP_HX_REQUEST="true",
+    )
 
     account.refresh_from_db()
     assert account.parent_id is None
 
 
 def test_a_non_numeric_account_id_is_a_field_error(as_rep, rep):
-    response = as_rep.post(reverse("contacts:account_create"), {
-        "name": "Odd Co", "account_type": "customer", "status": "active", "owner": rep.pk, "parent": "abc",
-    })
+    response = as_rep.post(
+        reverse("contacts:account_create"),
+        {
+            "name": "Odd Co",
+            "account_type": "customer",
+            "status": "active",
+            "owner": rep.pk,
+            "parent": "abc",
+        },
+    )
     assert response.status_code == 422
     assert response.context["form"].errors["parent"] == ["Choose an account from the list."]
     assert not Account.all_objects.filter(name="Odd Co").exists()
@@ -179,10 +211,17 @@ def test_a_non_numeric_account_id_is_a_field_error(as_rep, rep):
 def test_contact_create_with_an_invisible_account_is_refused_and_creates_nothing(as_rep, rep, outsider):
     hidden = AccountFactory(owner=outsider, name="Hidden Co")
 
-    response = as_rep.post(reverse("contacts:contact_create"), {
-        "first_name": "Ana", "last_name": "Sneak", "owner": rep.pk, "email_consent": "unknown",
-        "account": hidden.pk, "account_label": "Hidden Co",
-    })
+    response = as_rep.post(
+        reverse("contacts:contact_create"),
+        {
+            "first_name": "Ana",
+            "last_name": "Sneak",
+            "owner": rep.pk,
+            "email_consent": "unknown",
+            "account": hidden.pk,
+            "account_label": "Hidden Co",
+        },
+    )
 
     assert response.status_code == 422
     assert response.context["form"].errors["account"] == [ERROR]
@@ -202,9 +241,15 @@ def test_contact_create_from_an_account_preselects_it_in_the_picker(as_rep, rep)
 def test_contact_create_form_re_renders_the_chosen_label_after_another_error(as_rep, rep):
     account = AccountFactory(owner=rep, name="Chosen Co")
 
-    response = as_rep.post(reverse("contacts:contact_create"), {
-        "owner": rep.pk, "email_consent": "unknown", "account": account.pk, "account_label": "Chosen Co",
-    })
+    response = as_rep.post(
+        reverse("contacts:contact_create"),
+        {
+            "owner": rep.pk,
+            "email_consent": "unknown",
+            "account": account.pk,
+            "account_label": "Chosen Co",
+        },
+    )
 
     assert response.status_code == 422  # no name nor email
     body = content(response)

@@ -27,6 +27,7 @@ from crm.contacts.views.records import (
     field_rows,
     form_kwargs,
     record_field,
+    record_tab_active,
     record_tabs,
     resolve_references,
     save_form,
@@ -59,7 +60,9 @@ ACCOUNTS = ListConfig(
     noun_plural=gettext_lazy("accounts"),
     search_placeholder=gettext_lazy("Search accounts…"),
     empty_title=gettext_lazy("No accounts yet"),
-    empty_text=gettext_lazy("Accounts are the companies you sell to, buy from or partner with. Add the first one."),
+    empty_text=gettext_lazy(
+        "Accounts are the companies you sell to, buy from or partner with. Add the first one."
+    ),
     csv_name="accounts",
     tag_choices=_tag_names,
 )
@@ -72,11 +75,28 @@ RECORD = RecordConfig(
     form_class=AccountForm,
     columns=account_columns,
     field_keys=(
-        "account_type", "status", "industry", "size", "email", "phone", "website", "legal_name", "tax_id",
-        "parent", "other_emails", "other_phones", "description",
+        "account_type",
+        "status",
+        "industry",
+        "size",
+        "email",
+        "phone",
+        "website",
+        "legal_name",
+        "tax_id",
+        "parent",
+        "other_emails",
+        "other_phones",
+        "description",
     ),
     extra_field_keys=("name", "tags"),
     field_url_name="contacts:account_field",
+    subtitle_template="contacts/account_detail.html#record_subtitle",
+    subtitle_context=lambda account: {
+        "account": account,
+        "status_variant": STATUS_VARIANTS.get(account.status, "neutral"),
+        "type_variant": TYPE_VARIANTS.get(account.account_type, "neutral"),
+    },
 )
 
 
@@ -110,7 +130,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
         **form_kwargs(RECORD, user),
     )
     response = save_form(
-        request, form, lambda changes: services.account_create(actor=user, **changes), _("Account “%(name)s” created.")
+        request,
+        form,
+        lambda changes: services.account_create(actor=user, **changes),
+        _("Account “%(name)s” created."),
     )
     if response is not None:
         return response
@@ -133,7 +156,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
 def account_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     account = selectors.account_get(user=user, pk=pk, action="change")
-    form = AccountForm(request.POST if request.method == "POST" else None, **form_kwargs(RECORD, user, account))
+    form = AccountForm(
+        request.POST if request.method == "POST" else None, **form_kwargs(RECORD, user, account)
+    )
     version = request.POST.get("version") or str(account.version)
     response = save_form(
         request,
@@ -171,6 +196,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     columns = account_columns(definitions, language=language())
     can_change = can(user, account, OBJECT_TYPE, "change")
     users = active_users()
+    tabs = record_tabs(OBJECT_TYPE, account.pk)
     context: dict[str, Any] = {
         "account": account,
         "record": account,
@@ -179,19 +205,33 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "object_type": OBJECT_TYPE,
         "can_change": can_change,
         "can_delete": can(user, account, OBJECT_TYPE, "delete"),
-        **split_empty(field_rows(RECORD, account, columns, RECORD.field_keys, can_edit=can_change, with_custom=True)),
+        **split_empty(
+            field_rows(RECORD, account, columns, RECORD.field_keys, can_edit=can_change, with_custom=True)
+        ),
         "name_row": field_rows(RECORD, account, columns, ["name"], can_edit=can_change, with_custom=False)[0],
         "tags_row": field_rows(RECORD, account, columns, ["tags"], can_edit=can_change, with_custom=False)[0],
         "owner_form": OwnerChangeForm(users=users, initial={"owner": account.owner_id}),
-        "record_tabs": record_tabs(OBJECT_TYPE, account.pk),
+        "record_tabs": tabs,
+        "record_tab": record_tab_active(request, tabs),
         "composer_url": url_or_none("activities:composer", OBJECT_TYPE, account.pk),
         "memberships": selectors.account_contacts(user=user, account=account),
         "subsidiaries": selectors.account_subsidiaries(user=user, account=account),
         "addresses": [
-            (a, AddressForm(prefix=f"a{a.pk}", initial={
-                "kind": a.kind, "street": a.street, "postal_code": a.postal_code, "city": a.city,
-                "region": a.region, "country": a.country, "is_primary": a.is_primary,
-            }))
+            (
+                a,
+                AddressForm(
+                    prefix=f"a{a.pk}",
+                    initial={
+                        "kind": a.kind,
+                        "street": a.street,
+                        "postal_code": a.postal_code,
+                        "city": a.city,
+                        "region": a.region,
+                        "country": a.country,
+                        "is_primary": a.is_primary,
+                    },
+                ),
+            )
             for a in selectors.account_addresses(account=account)
         ],
         "address_form": AddressForm(prefix="new"),
@@ -220,7 +260,9 @@ def account_owner(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(account.get_absolute_url())
     try:
         owner = resolve_references(user, {"owner": form.cleaned_data["owner"]})["owner"]
-        services.account_assign_owner(actor=user, account=account, owner=owner, reason=form.cleaned_data["reason"])
+        services.account_assign_owner(
+            actor=user, account=account, owner=owner, reason=form.cleaned_data["reason"]
+        )
     except InvalidInput as exc:
         messages.error(request, " ".join(m for ms in exc.field_errors.values() for m in ms) or exc.message)
     else:

@@ -27,6 +27,7 @@ from crm.contacts.views.records import (
     field_rows,
     form_kwargs,
     record_field,
+    record_tab_active,
     record_tabs,
     resolve_references,
     save_form,
@@ -59,7 +60,9 @@ CONTACTS = ListConfig(
     noun_plural=gettext_lazy("contacts"),
     search_placeholder=gettext_lazy("Search contacts…"),
     empty_title=gettext_lazy("No contacts yet"),
-    empty_text=gettext_lazy("Contacts are the people you talk to. Add one, or open an account and add its people."),
+    empty_text=gettext_lazy(
+        "Contacts are the people you talk to. Add one, or open an account and add its people."
+    ),
     csv_name="contacts",
     tag_choices=_tag_names,
 )
@@ -72,11 +75,24 @@ RECORD = RecordConfig(
     form_class=ContactForm,
     columns=contact_columns,
     field_keys=(
-        "first_name", "last_name", "job_title", "department", "email", "phone", "mobile", "other_emails",
-        "other_phones", "language", "birthday", "description",
+        "first_name",
+        "last_name",
+        "job_title",
+        "department",
+        "email",
+        "phone",
+        "mobile",
+        "other_emails",
+        "other_phones",
+        "language",
+        "birthday",
+        "description",
     ),
     extra_field_keys=("tags", "email_consent", "do_not_call", "consent_source"),
     field_url_name="contacts:contact_field",
+    subtitle_template="contacts/contact_detail.html#record_subtitle",
+    subtitle_context=lambda contact: {"contact": contact},
+    refresh_keys=("first_name", "last_name"),
 )
 
 
@@ -121,7 +137,10 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         extra = resolve_references(user, {"account": data.get("account")})
         return services.contact_create(
-            actor=user, account=extra["account"] or None, account_role=data.get("account_role") or "", **changes
+            actor=user,
+            account=extra["account"] or None,
+            account_role=data.get("account_role") or "",
+            **changes,
         )
 
     response = save_form(request, form, create, _("Contact “%(name)s” created."))
@@ -148,7 +167,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     contact = selectors.contact_get(user=user, pk=pk, action="change")
-    form = ContactForm(request.POST if request.method == "POST" else None, **form_kwargs(RECORD, user, contact))
+    form = ContactForm(
+        request.POST if request.method == "POST" else None, **form_kwargs(RECORD, user, contact)
+    )
     version = request.POST.get("version") or str(contact.version)
     response = save_form(
         request,
@@ -185,27 +206,46 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     definitions = custom_field_list(object_type=OBJECT_TYPE)
     columns = contact_columns(definitions, language=language())
     can_change = can(user, contact, OBJECT_TYPE, "change")
+    tabs = record_tabs(OBJECT_TYPE, contact.pk)
     context: dict[str, Any] = {
         "contact": contact,
         "record": contact,
         "object_type": OBJECT_TYPE,
         "can_change": can_change,
         "can_delete": can(user, contact, OBJECT_TYPE, "delete"),
-        **split_empty(field_rows(RECORD, contact, columns, RECORD.field_keys, can_edit=can_change, with_custom=True)),
+        **split_empty(
+            field_rows(RECORD, contact, columns, RECORD.field_keys, can_edit=can_change, with_custom=True)
+        ),
         "tags_row": field_rows(RECORD, contact, columns, ["tags"], can_edit=can_change, with_custom=False)[0],
         "consent_rows": field_rows(
-            RECORD, contact, columns, ["email_consent", "do_not_call", "consent_source"], can_edit=can_change,
+            RECORD,
+            contact,
+            columns,
+            ["email_consent", "do_not_call", "consent_source"],
+            can_edit=can_change,
             with_custom=False,
         ),
         "owner_form": OwnerChangeForm(users=active_users(), initial={"owner": contact.owner_id}),
-        "record_tabs": record_tabs(OBJECT_TYPE, contact.pk),
+        "record_tabs": tabs,
+        "record_tab": record_tab_active(request, tabs),
         "composer_url": url_or_none("activities:composer", OBJECT_TYPE, contact.pk),
         "memberships": list(contact.memberships.all()),
         "addresses": [
-            (a, AddressForm(prefix=f"a{a.pk}", initial={
-                "kind": a.kind, "street": a.street, "postal_code": a.postal_code, "city": a.city,
-                "region": a.region, "country": a.country, "is_primary": a.is_primary,
-            }))
+            (
+                a,
+                AddressForm(
+                    prefix=f"a{a.pk}",
+                    initial={
+                        "kind": a.kind,
+                        "street": a.street,
+                        "postal_code": a.postal_code,
+                        "city": a.city,
+                        "region": a.region,
+                        "country": a.country,
+                        "is_primary": a.is_primary,
+                    },
+                ),
+            )
             for a in selectors.contact_addresses(contact=contact)
         ],
         "address_form": AddressForm(prefix="new"),
@@ -234,7 +274,9 @@ def contact_owner(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(contact.get_absolute_url())
     try:
         owner = resolve_references(user, {"owner": form.cleaned_data["owner"]})["owner"]
-        services.contact_assign_owner(actor=user, contact=contact, owner=owner, reason=form.cleaned_data["reason"])
+        services.contact_assign_owner(
+            actor=user, contact=contact, owner=owner, reason=form.cleaned_data["reason"]
+        )
     except InvalidInput as exc:
         messages.error(request, " ".join(m for ms in exc.field_errors.values() for m in ms) or exc.message)
     else:

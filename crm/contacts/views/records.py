@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,11 @@ class RecordConfig:
     field_keys: tuple[str, ...]  # the key fields on the left, in order (custom fields follow)
     extra_field_keys: tuple[str, ...]  # other inline-editable fields shown elsewhere on the page
     field_url_name: str
+    # the page header's subtitle partial (badges, "Updated …"), re-sent out of band after an inline save
+    subtitle_template: str = ""
+    subtitle_context: Callable[[Any], dict[str, Any]] | None = None
+    # fields whose change alters the title and summary card: the page reloads after saving them
+    refresh_keys: tuple[str, ...] = ("name",)
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,9 @@ def can(user: Any, record: Any, object_type: str, action: str) -> bool:
     return owner_in_scope(user, getattr(record, "owner_id", None), object_type, action)
 
 
-def field_row(config: RecordConfig, record: Any, column: Column, *, can_edit: bool, ctx: dict[str, Any]) -> FieldRow:
+def field_row(
+    config: RecordConfig, record: Any, column: Column, *, can_edit: bool, ctx: dict[str, Any]
+) -> FieldRow:
     return FieldRow(
         column=column,
         cell=column.cell(record, ctx),
@@ -60,7 +68,12 @@ def field_row(config: RecordConfig, record: Any, column: Column, *, can_edit: bo
 
 
 def field_rows(
-    config: RecordConfig, record: Any, columns: Sequence[Column], keys: Sequence[str], *, can_edit: bool,
+    config: RecordConfig,
+    record: Any,
+    columns: Sequence[Column],
+    keys: Sequence[str],
+    *,
+    can_edit: bool,
     with_custom: bool,
 ) -> list[FieldRow]:
     by_key = {c.key: c for c in columns}
@@ -98,8 +111,14 @@ def resolve_references(user: Any, changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def form_kwargs(config: RecordConfig, user: Any, record: Any = None, *, only: Sequence[str] | None = None,
-                account: Any = None) -> dict[str, Any]:
+def form_kwargs(
+    config: RecordConfig,
+    user: Any,
+    record: Any = None,
+    *,
+    only: Sequence[str] | None = None,
+    account: Any = None,
+) -> dict[str, Any]:
     """The form's keyword arguments. Accounts are picked by search: only the current one's label is passed
     (the record's parent, loaded with it, or the `account` a new contact starts at) — no list of accounts."""
     labels: dict[int, str] = {}
@@ -135,7 +154,8 @@ def record_field(request: HttpRequest, config: RecordConfig, pk: int, key: str) 
     if not can_edit:
         raise PermissionDenied()
     form = config.form_class(
-        request.POST if request.method == "POST" else None, **form_kwargs(config, user, record, only=[column.editable])
+        request.POST if request.method == "POST" else None,
+        **form_kwargs(config, user, record, only=[column.editable]),
     )
     version = request.POST.get("version") or str(record.version)
     conflict = False
@@ -143,7 +163,9 @@ def record_field(request: HttpRequest, config: RecordConfig, pk: int, key: str) 
         try:
             changes = resolve_references(user, form.changes())
             expected = int(version) if version.isdigit() else -1
-            record = config.update_fn(actor=user, expected_version=expected, **{config.kwarg: record}, **changes)
+            record = config.update_fn(
+                actor=user, expected_version=expected, **{config.kwarg: record}, **changes
+            )
         except ConcurrentEdit as exc:
             form.add_error(None, exc.message)
             conflict = True
@@ -154,8 +176,11 @@ def record_field(request: HttpRequest, config: RecordConfig, pk: int, key: str) 
             ctx = {"user_names": dict(active_users())} if column.kind == "user" and column.custom else {}
             row = field_row(config, record, column, can_edit=True, ctx=ctx)
             response = render(request, "contacts/_field.html", {"row": row})
-            if key == "name":
+            if key in config.refresh_keys:
                 response["HX-Refresh"] = "true"
+            elif config.subtitle_template and config.subtitle_context is not None:
+                header = {**config.subtitle_context(record), "oob": True}
+                response.content += render_to_string(config.subtitle_template, header, request=request).encode()
             return toast(response, _("%(field)s saved.") % {"field": column.label})
     context = {
         "row": field_row(config, record, column, can_edit=True, ctx={}),
@@ -178,6 +203,13 @@ def record_tabs(object_type: str, pk: int) -> list[dict[str, Any]]:
     if history:
         tabs.append({"key": "history", "label": _("History"), "url": history, "count": None, "href": ""})
     return tabs
+
+
+def record_tab_active(request: HttpRequest, tabs: Sequence[dict[str, Any]]) -> str:
+    """The tab named by `?tab=` (the tab links' full-page URLs), when it is one of `tabs`; else the first."""
+    wanted = request.GET.get("tab", "")
+    keys = [t["key"] for t in tabs]
+    return wanted if wanted in keys else (keys[0] if keys else "")
 
 
 def save_form(

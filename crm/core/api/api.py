@@ -48,7 +48,9 @@ class CrmNinjaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["components"].setdefault("schemas", {})["Problem"] = ProblemOut.model_json_schema()
-        problem_ref = {"content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        problem_ref = {
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        }
         for path, methods in schema["paths"].items():
             for method, operation in methods.items():
                 codes = [401, 403]

@@ -192,7 +192,9 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         loc = list(error.get("loc", ()))
         if not loc or loc[0] not in {"query", "path"}:
             only_query = False
-        errors.append({"field": _field_name(loc, frozenset({"payload"})), "message": _validation_message(error)})
+        errors.append(
+            {"field": _field_name(loc, frozenset({"payload"})), "message": _validation_message(error)}
+        )
     if only_query and errors:
         return problem(
             status=400,
@@ -216,7 +218,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         )
     if isinstance(exc, AuthorizationError) or status == 403:
         detail = _("The CSRF check failed.") if "CSRF" in str(exc) else ""
-        return problem(status=403, title=_("You do not have permission to do this."), detail=detail, code="forbidden")
+        return problem(
+            status=403, title=_("You do not have permission to do this."), detail=detail, code="forbidden"
+        )
     if isinstance(exc, Throttled):
         return problem(status=429, title=_("Too many requests. Try again later."), code="throttled")
     if status == 400:
@@ -237,7 +241,9 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)
     # Let the usual reporting (error mails, the test client) see the exception, then answer in problem+json.
     got_request_exception.send(sender=None, request=request)
-    return problem(status=500, title=_("Something went wrong on our side. Try again later."), code="server_error")
+    return problem(
+        status=500, title=_("Something went wrong on our side. Try again later."), code="server_error"
+    )
 
 
 def not_found_view(request: HttpRequest, path: str = "") -> HttpResponse:

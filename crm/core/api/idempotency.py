@@ -43,8 +43,13 @@ def idempotency_begin(
     try:
         with transaction.atomic():
             record = IdempotencyKey.objects.create(
-                user=user, key=key, method=method, path=path, request_hash=request_hash,
-                created_at=now, expires_at=now + TTL,
+                user=user,
+                key=key,
+                method=method,
+                path=path,
+                request_hash=request_hash,
+                created_at=now,
+                expires_at=now + TTL,
             )
         return record, None
     except IntegrityError:
@@ -53,15 +58,25 @@ def idempotency_begin(
         existing = IdempotencyKey.objects.select_for_update().filter(user=user, key=key).first()
         if existing is None:  # purged in between: try once more
             record = IdempotencyKey.objects.create(
-                user=user, key=key, method=method, path=path, request_hash=request_hash,
-                created_at=now, expires_at=now + TTL,
+                user=user,
+                key=key,
+                method=method,
+                path=path,
+                request_hash=request_hash,
+                created_at=now,
+                expires_at=now + TTL,
             )
             return record, None
         expired = existing.expires_at <= now
         stale = existing.status_code is None and existing.created_at <= now - STALE_AFTER
         if expired or stale:
             existing.method, existing.path, existing.request_hash = method, path, request_hash
-            existing.status_code, existing.response_body, existing.content_type, existing.location = None, "", "", ""
+            existing.status_code, existing.response_body, existing.content_type, existing.location = (
+                None,
+                "",
+                "",
+                "",
+            )
             existing.created_at, existing.expires_at = now, now + TTL
             existing.save()
             return existing, None
@@ -77,7 +92,9 @@ def idempotency_begin(
             IdempotencyInProgress(_("A request with this Idempotency-Key is still being processed.")),
         )
     replay = HttpResponse(
-        existing.response_body.encode(), status=existing.status_code, content_type=existing.content_type or None
+        existing.response_body.encode(),
+        status=existing.status_code,
+        content_type=existing.content_type or None,
     )
     if existing.location:
         replay["Location"] = existing.location
@@ -127,7 +144,11 @@ def idempotent(
             if user is None:  # not authenticated: let the operation answer 401
                 return run(request, *args, **kwargs)
             record, answer = idempotency_begin(
-                user=user, key=key, method=request.method, path=request.path, request_hash=_request_hash(request)
+                user=user,
+                key=key,
+                method=request.method,
+                path=request.path,
+                request_hash=_request_hash(request),
             )
             if answer is not None:
                 return answer

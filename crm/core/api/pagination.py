@@ -42,7 +42,9 @@ def list_openapi(spec: ListSpec, *, extra_sorts: str = "") -> dict[str, Any]:
         sorts = ", ".join(s.name for s in spec.sorts)
         params: list[dict[str, Any]] = [
             _param("q", f"Search in {', '.join(spec.search_paths) or 'the record'}."),
-            _param("sort", f"One of {sorts}; prefix with `-` for descending. Default: `{spec.default_sort}`."),
+            _param(
+                "sort", f"One of {sorts}; prefix with `-` for descending. Default: `{spec.default_sort}`."
+            ),
             _param("cursor", "The `next_cursor` of the previous page."),
             _param(
                 "limit", f"Page size, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT}).", schema={"type": "integer"}
@@ -52,7 +54,9 @@ def list_openapi(spec: ListSpec, *, extra_sorts: str = "") -> dict[str, Any]:
             label = force_str(f.label) or f.name
             if f.kind in {"date", "datetime"}:
                 for op, word in (("gte", "on or after"), ("lte", "on or before")):
-                    params.append(_param(f"{f.name}__{op}", f"{label}: {word} this date (YYYY-MM-DD or ISO 8601)."))
+                    params.append(
+                        _param(f"{f.name}__{op}", f"{label}: {word} this date (YYYY-MM-DD or ISO 8601).")
+                    )
                 continue
             hint = _KIND_HINTS.get(f.kind, "").format(
                 name=f.name, choices=", ".join(str(c[0]) for c in f.choices)

@@ -108,12 +108,16 @@ class _CustomFields:
     def __init__(self, object_type: str, entries: list[AuditEntry]) -> None:
         self.definitions: dict[str, Any] = {}
         self.user_names: dict[int, str] = {}
-        has_custom = any(str(c.get("field", "")).startswith("custom.") for e in entries for c in e.changes or [])
+        has_custom = any(
+            str(c.get("field", "")).startswith("custom.") for e in entries for c in e.changes or []
+        )
         if not has_custom:
             return
         from crm.core.customfields.selectors import custom_field_list
 
-        self.definitions = {d.key: d for d in custom_field_list(object_type=object_type, include_inactive=True)}
+        self.definitions = {
+            d.key: d for d in custom_field_list(object_type=object_type, include_inactive=True)
+        }
         user_ids: set[int] = set()
         for e in entries:
             for c in e.changes or []:
@@ -148,7 +152,9 @@ class _CustomFields:
         return _plain(value)
 
 
-def _change_line(model: type[models.Model], change: dict[str, Any], customs: _CustomFields, language: str) -> ChangeLine:
+def _change_line(
+    model: type[models.Model], change: dict[str, Any], customs: _CustomFields, language: str
+) -> ChangeLine:
     name = str(change.get("field", ""))
     old, new = change.get("old"), change.get("new")
     if name.startswith("custom."):
@@ -180,7 +186,9 @@ def history_items(*, model: type[models.Model], entries: list[AuditEntry]) -> li
     sources = dict(Source.choices)
     items = []
     for entry in entries:
-        changes = [_change_line(model, c, customs, language) for c in entry.changes or [] if isinstance(c, dict)]
+        changes = [
+            _change_line(model, c, customs, language) for c in entry.changes or [] if isinstance(c, dict)
+        ]
         items.append(
             HistoryItem(
                 entry=entry,

@@ -68,7 +68,11 @@ def _changes(instance: models.Model, before: dict[str, Any] | None) -> list[dict
             for key in sorted(set(old_d) | set(new_d)):
                 if old_d.get(key) != new_d.get(key):
                     changes.append(
-                        {"field": f"custom.{key}", "old": _jsonable(old_d.get(key)), "new": _jsonable(new_d.get(key))}
+                        {
+                            "field": f"custom.{key}",
+                            "old": _jsonable(old_d.get(key)),
+                            "new": _jsonable(new_d.get(key)),
+                        }
                     )
             continue
         if before is None and new in (None, "", [], {}, False):
@@ -102,7 +106,9 @@ def _write(instance: models.Model, action: str, changes: list[dict[str, Any]]) -
     )
 
 
-def _on_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool, **kwargs: Any) -> None:
+def _on_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool, **kwargs: Any
+) -> None:
     if raw:
         return
     before = getattr(instance, SNAPSHOT_ATTR, None)
@@ -125,9 +131,16 @@ def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any
     _write(instance, AuditAction.PURGE, [])
 
 
-def _on_m2m(sender: Any, instance: models.Model, action: str, model: type[models.Model], **kwargs: Any) -> None:
+def _on_m2m(
+    sender: Any, instance: models.Model, action: str, model: type[models.Model], **kwargs: Any
+) -> None:
     if audited(type(instance)) is None or action not in {
-        "pre_add", "pre_remove", "pre_clear", "post_add", "post_remove", "post_clear"
+        "pre_add",
+        "pre_remove",
+        "pre_clear",
+        "post_add",
+        "post_remove",
+        "post_clear",
     }:
         return
     field_name = next(

@@ -37,7 +37,9 @@ def audit_entry_list(
     return list(qs.select_related("actor").order_by("-at", "-id")[:limit])
 
 
-def audit_entry_query(*, object_type: str | None = None, object_id: int | None = None) -> QuerySet[AuditEntry]:
+def audit_entry_query(
+    *, object_type: str | None = None, object_id: int | None = None
+) -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.select_related("actor")
     if object_type:
         qs = qs.filter(object_type=object_type)
@@ -91,7 +93,9 @@ def recycle_bin_list(*, user: Any, limit: int = 200) -> list[BinItem]:
         q = scope_q(user, model._meta.label_lower, "delete", getattr(model, "OWNER_FIELD", "owner"))
         if q is None:
             continue
-        rows = list(model.all_objects.filter(deleted_at__isnull=False).filter(q).order_by("-deleted_at")[:limit])  # type: ignore[attr-defined]
+        rows = list(
+            model.all_objects.filter(deleted_at__isnull=False).filter(q).order_by("-deleted_at")[:limit]
+        )  # type: ignore[attr-defined]
         deleters = _deleted_by(model._meta.label_lower, [obj.pk for obj in rows])
         for obj in rows:
             items.append(

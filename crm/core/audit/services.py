@@ -65,7 +65,9 @@ def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
             rows = (
                 other_model.all_objects.filter(deletion_batch=batch)  # type: ignore[attr-defined]
                 if batch
-                else other_model.all_objects.filter(pk=object_id) if other_model is model else []  # type: ignore[attr-defined]
+                else other_model.all_objects.filter(pk=object_id)
+                if other_model is model
+                else []  # type: ignore[attr-defined]
             )
             for obj in rows:
                 obj.deleted_at = None

@@ -30,9 +30,7 @@ def history(request: HttpRequest, object_type: str, object_id: int) -> HttpRespo
     except DomainError as exc:
         raise_http(exc)
     template = "audit/history.html#entries" if cursor else "audit/history.html"
-    return render(
-        request, template, {"page": page, "object_type": object_type, "object_id": object_id}
-    )
+    return render(request, template, {"page": page, "object_type": object_type, "object_id": object_id})
 
 
 @login_required
@@ -78,5 +76,3 @@ def record_purge(request: HttpRequest, object_type: str, object_id: int) -> Http
         return toast(HttpResponse(""), message)
     messages.success(request, message)
     return redirect("audit:recycle_bin")
-
-

@@ -46,7 +46,9 @@ class CustomFieldForm(forms.Form):
     )
     is_required = forms.BooleanField(label=_("Required"), required=False)
     help_text = forms.CharField(label=_("Help text"), max_length=250, required=False)
-    position = forms.IntegerField(label=_("Position"), min_value=0, initial=0, help_text=_("Lower numbers come first."))
+    position = forms.IntegerField(
+        label=_("Position"), min_value=0, initial=0, help_text=_("Lower numbers come first.")
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     FIXED = ("object_type", "key", "field_type")

@@ -12,7 +12,6 @@ from crm.core.customfields.enums import FieldType
 
 
 class ChoiceSchema(InSchema):
-
     value: str = Field(..., max_length=100)
     label: str = Field("", max_length=120)
     label_es: str = Field("", max_length=120)
@@ -39,7 +38,6 @@ class CustomFieldPage(PageOut[CustomFieldOut]):
 
 
 class CustomFieldIn(InSchema):
-
     object_type: str = Field(..., max_length=60, examples=["contacts.account"])
     key: str = Field(..., max_length=60, examples=["region_code"])
     label: str = Field(..., max_length=120)

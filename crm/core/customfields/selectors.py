@@ -6,7 +6,9 @@ from crm.core.customfields.models import CustomFieldDefinition
 from crm.core.listing import CustomFieldInfo
 
 
-def custom_field_list(*, object_type: str | None = None, include_inactive: bool = False) -> list[CustomFieldDefinition]:
+def custom_field_list(
+    *, object_type: str | None = None, include_inactive: bool = False
+) -> list[CustomFieldDefinition]:
     qs: QuerySet[CustomFieldDefinition] = CustomFieldDefinition.objects.all()
     if object_type:
         qs = qs.filter(object_type=object_type)

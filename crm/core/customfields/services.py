@@ -116,7 +116,9 @@ def custom_values_clean(
         else:
             result[key] = cleaned
     for key, definition in definitions.items():
-        missing = definition.is_required and result.get(key) in (None, "", []) and f"custom.{key}" not in errors
+        missing = (
+            definition.is_required and result.get(key) in (None, "", []) and f"custom.{key}" not in errors
+        )
         if missing and (existing is None or key in (values or {}) or key not in (existing or {})):
             errors[f"custom.{key}"] = [_("This field is required.")]
     if errors:

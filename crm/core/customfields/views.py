@@ -60,7 +60,9 @@ def field_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CustomFieldForm(request.POST or None, instance=definition)
     if request.method == "POST" and form.is_valid():
         try:
-            definition = services.custom_field_update(actor=request.user, pk=definition.pk, **form.update_kwargs())
+            definition = services.custom_field_update(
+                actor=request.user, pk=definition.pk, **form.update_kwargs()
+            )
         except DomainError as exc:
             if not isinstance(exc, InvalidInput):
                 raise_http(exc)
@@ -69,7 +71,9 @@ def field_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Field “%(label)s” is saved.") % {"label": definition.label})
             return redirect("customfields:field_list")
     status = 422 if request.method == "POST" else 200
-    return render(request, "customfields/field_form.html", {"form": form, "definition": definition}, status=status)
+    return render(
+        request, "customfields/field_form.html", {"form": form, "definition": definition}, status=status
+    )
 
 
 @admin_required
@@ -81,7 +85,9 @@ def field_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         raise_http(exc)
     messages.success(
         request,
-        _("Field “%(label)s” is deactivated: it is hidden from forms, and the values already stored are kept.")
+        _(
+            "Field “%(label)s” is deactivated: it is hidden from forms, and the values already stored are kept."
+        )
         % {"label": definition.label},
     )
     return redirect("customfields:field_list")

@@ -68,7 +68,9 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
-        "too_many_attempts": _("Too many failed attempts. Wait 15 minutes and try again, or reset your password."),
+        "too_many_attempts": _(
+            "Too many failed attempts. Wait 15 minutes and try again, or reset your password."
+        ),
     }
 
     def clean_username(self) -> str:
@@ -135,7 +137,9 @@ class TokenForm(forms.Form):
         initial=["read"],
         widget=forms.CheckboxSelectMultiple,
     )
-    expires_in = forms.ChoiceField(label=_("Expires"), choices=TOKEN_EXPIRY_CHOICES, initial="90", required=False)
+    expires_in = forms.ChoiceField(
+        label=_("Expires"), choices=TOKEN_EXPIRY_CHOICES, initial="90", required=False
+    )
 
     def expires_at(self) -> dt.datetime | None:
         days = self.cleaned_data.get("expires_in")
@@ -154,8 +158,12 @@ class UserForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    role = RoleChoiceField(label=_("Role"), queryset=Role.objects.none(), required=False, empty_label=_("No role"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team"))
+    role = RoleChoiceField(
+        label=_("Role"), queryset=Role.objects.none(), required=False, empty_label=_("No role")
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
     manager = forms.ModelChoiceField(
         label=_("Reports to"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
     )
@@ -225,7 +233,9 @@ class UserCreateForm(UserForm):
 
 class SetPasswordForm(forms.Form):
     password1 = forms.CharField(
-        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("New password again"),
@@ -246,7 +256,9 @@ class UserFilterForm(forms.Form):
         required=False,
         choices=[("", _("Active and inactive")), ("active", _("Active")), ("inactive", _("Inactive"))],
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -266,7 +278,9 @@ class UserFilterForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     members = forms.ModelMultipleChoiceField(
         label=_("Members"),
         queryset=User.objects.none(),
@@ -275,7 +289,9 @@ class TeamForm(forms.Form):
         help_text=_("A user belongs to one team; ticking someone moves them here."),
     )
 
-    def __init__(self, *args: Any, instance: Team | None = None, members: list[User] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, instance: Team | None = None, members: list[User] | None = None, **kwargs: Any
+    ) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "name": instance.name,
@@ -285,16 +301,20 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         members_field: Any = self.fields["members"]
         members_field.queryset = _user_queryset()
-        members_field.label_from_instance = lambda u: f"{u.full_name} ({u.team.name})" if u.team_id and (
-            instance is None or u.team_id != instance.pk
-        ) else u.full_name
+        members_field.label_from_instance = lambda u: (
+            f"{u.full_name} ({u.team.name})"
+            if u.team_id and (instance is None or u.team_id != instance.pk)
+            else u.full_name
+        )
 
 
 class RoleForm(forms.Form):
     """A role's name and its permission matrix: one select per (object type, action)."""
 
     name = forms.CharField(label=_("Name"), max_length=120)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     is_admin = forms.BooleanField(
         label=_("Administers the system"),
         required=False,
@@ -311,7 +331,11 @@ class RoleForm(forms.Form):
         initial = kwargs.setdefault("initial", {})
         if instance is not None:
             initial.update(
-                {"name": role_label(instance), "description": instance.description, "is_admin": instance.is_admin}
+                {
+                    "name": role_label(instance),
+                    "description": instance.description,
+                    "is_admin": instance.is_admin,
+                }
             )
         for (object_type, action), scope in (matrix or {}).items():
             initial[self.cell_name(object_type, action)] = scope

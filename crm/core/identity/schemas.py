@@ -53,7 +53,6 @@ class TokenOut(Schema):
 
 
 class TokenIn(InSchema):
-
     name: str = Field(..., max_length=120)
     scopes: list[Literal["read", "write"]] = ["read", "write"]
     expires_at: dt.datetime | None = None

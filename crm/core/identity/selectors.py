@@ -27,7 +27,9 @@ def user_get_by_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).first()
 
 
-def user_list(*, search: str = "", is_active: bool | None = None, team_id: int | None = None) -> QuerySet[User]:
+def user_list(
+    *, search: str = "", is_active: bool | None = None, team_id: int | None = None
+) -> QuerySet[User]:
     qs = User.objects.select_related("team", "role", "manager")
     if search:
         qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
@@ -77,9 +79,7 @@ def role_get_by_key(*, key: str) -> Role | None:
 
 
 def role_permission_matrix(*, role: Role) -> dict[tuple[str, str], str]:
-    return {
-        (p.object_type, p.action): p.scope for p in RolePermission.objects.filter(role=role)
-    }
+    return {(p.object_type, p.action): p.scope for p in RolePermission.objects.filter(role=role)}
 
 
 def token_list(*, user: Any) -> QuerySet[AccessToken]:

@@ -49,7 +49,9 @@ def roles_ensure_defaults() -> None:
             )
 
 
-def _validate_user_fields(*, email: str, full_name: str, exclude_pk: int | None = None) -> dict[str, list[str]]:
+def _validate_user_fields(
+    *, email: str, full_name: str, exclude_pk: int | None = None
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
         validate_email(email)
@@ -71,7 +73,9 @@ def _check_manager(user_pk: int | None, manager: User | None) -> None:
     node = manager
     while node is not None:
         if user_pk is not None and node.pk == user_pk:
-            raise InvalidInput(field_errors={"manager": [_("A user cannot report to someone who reports to them.")]})
+            raise InvalidInput(
+                field_errors={"manager": [_("A user cannot report to someone who reports to them.")]}
+            )
         if node.pk in seen:
             break
         seen.add(node.pk)
@@ -139,7 +143,9 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
         raise InvalidInput(field_errors={k: [_("This field cannot be changed.")] for k in sorted(unknown)})
     user = User.objects.select_for_update().get(pk=user.pk)
     email = str(changes.get("email", user.email)).strip().lower()
-    errors = _validate_user_fields(email=email, full_name=changes.get("full_name", user.full_name), exclude_pk=user.pk)
+    errors = _validate_user_fields(
+        email=email, full_name=changes.get("full_name", user.full_name), exclude_pk=user.pk
+    )
     if errors:
         raise InvalidInput(field_errors=errors)
     if "manager" in changes:
@@ -271,7 +277,9 @@ def role_save(
     else:
         role = Role.objects.select_for_update().get(pk=role.pk)
         if role.is_admin and not is_admin and role.is_system:
-            raise InvalidInput(field_errors={"is_admin": [_("The administrator role must keep administering.")]})
+            raise InvalidInput(
+                field_errors={"is_admin": [_("The administrator role must keep administering.")]}
+            )
         role.name, role.description, role.is_admin = name, description, is_admin
         role.save()
     for (object_type, action), scope in grants.items():
@@ -300,7 +308,12 @@ def _digest(secret: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, actor: Any, user: User, name: str, scopes: list[str] | None = None, expires_at: dt.datetime | None = None
+    *,
+    actor: Any,
+    user: User,
+    name: str,
+    scopes: list[str] | None = None,
+    expires_at: dt.datetime | None = None,
 ) -> tuple[AccessToken, str]:
     """A new personal access token. The secret is returned once and never stored."""
     if actor is not None and actor.pk != user.pk:
@@ -313,7 +326,12 @@ def token_create(
         raise InvalidInput(field_errors={"name": [_("This field is required.")]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
-        user=user, name=name.strip(), prefix=secret[:10], digest=_digest(secret), scopes=scopes, expires_at=expires_at
+        user=user,
+        name=name.strip(),
+        prefix=secret[:10],
+        digest=_digest(secret),
+        scopes=scopes,
+        expires_at=expires_at,
     )
     return token, secret
 

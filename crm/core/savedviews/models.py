@@ -17,7 +17,9 @@ class SavedView(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "object_type", "name"], name="savedview_owner_name_unique"),
+            models.UniqueConstraint(
+                fields=["owner", "object_type", "name"], name="savedview_owner_name_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["object_type", "owner"], name="savedview_type_owner_idx"),

@@ -19,7 +19,9 @@ TRANSIENT = frozenset({"cursor", "view", "format", "csrfmiddlewaretoken", "page"
 
 def saved_view_query_clean(query: str) -> str:
     """The query string without transient parameters or empty values, in a stable order."""
-    pairs = [(k, v) for k, v in parse_qsl((query or "").lstrip("?"), keep_blank_values=False) if k not in TRANSIENT]
+    pairs = [
+        (k, v) for k, v in parse_qsl((query or "").lstrip("?"), keep_blank_values=False) if k not in TRANSIENT
+    ]
     return urlencode(pairs)
 
 
@@ -44,7 +46,9 @@ def saved_view_create(
     try:
         with transaction.atomic():
             view, _created = SavedView.objects.update_or_create(
-                owner=actor, object_type=object_type, name=name,
+                owner=actor,
+                object_type=object_type,
+                name=name,
                 defaults={"query": clean, "is_shared": bool(is_shared)},
             )
     except IntegrityError:

@@ -59,7 +59,9 @@ class RecordPicker(forms.Widget):
         current = widget["value"]
         input_id = widget["attrs"].get("id") or f"id_{name}"
         widget["attrs"]["id"] = input_id
-        widget["attrs"].pop("required", None)  # the hidden value is what counts; the form reports a missing one
+        widget["attrs"].pop(
+            "required", None
+        )  # the hidden value is what counts; the form reports a missing one
         widget.update(
             {
                 "label": self.labels.get(current) or (self.posted_label if current else ""),

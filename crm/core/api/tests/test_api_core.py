@@ -68,7 +68,9 @@ def test_token_authenticates_and_records_last_use(rep: User) -> None:
 
 
 def test_revoked_and_expired_tokens_are_refused(rep: User) -> None:
-    _token, secret = token_create(actor=None, user=rep, name="old", expires_at=timezone.now() - dt.timedelta(days=1))
+    _token, secret = token_create(
+        actor=None, user=rep, name="old", expires_at=timezone.now() - dt.timedelta(days=1)
+    )
     expired = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     api = ApiClient(rep)
     api.delete(f"/api/v1/me/tokens/{AccessToken.objects.get(name='tests').pk}")
@@ -97,7 +99,9 @@ def test_session_with_csrf_token_may_write(rep: User) -> None:
     client.cookies["csrftoken"] = token
 
     response = client.patch(
-        "/api/v1/me", data=json.dumps({"job_title": "Boss"}), content_type="application/json",
+        "/api/v1/me",
+        data=json.dumps({"job_title": "Boss"}),
+        content_type="application/json",
         headers={"X-CSRFToken": token},
     )
 
@@ -137,7 +141,8 @@ def test_unknown_api_url_is_problem_404(rep: User) -> None:
 
 def test_validation_errors_name_each_field(admin: User) -> None:
     response = ApiClient(admin).post(
-        "/api/v1/custom-fields", {"object_type": "contacts.account", "key": "x", "field_type": "colour", "bogus": 1}
+        "/api/v1/custom-fields",
+        {"object_type": "contacts.account", "key": "x", "field_type": "colour", "bogus": 1},
     )
 
     assert response.status_code == 422
@@ -211,8 +216,13 @@ def test_duplicate_in_flight_is_409_and_does_not_run(admin: User) -> None:
     body = json.dumps(FIELD).encode()
     now = timezone.now()
     IdempotencyKey.objects.create(
-        user=admin, key="busy", method="POST", path="/api/v1/custom-fields",
-        request_hash=hashlib.sha256(body).hexdigest(), created_at=now, expires_at=now + dt.timedelta(hours=24),
+        user=admin,
+        key="busy",
+        method="POST",
+        path="/api/v1/custom-fields",
+        request_hash=hashlib.sha256(body).hexdigest(),
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=24),
     )
 
     response = ApiClient(admin).post("/api/v1/custom-fields", FIELD, **{"Idempotency-Key": "busy"})
@@ -224,7 +234,12 @@ def test_duplicate_in_flight_is_409_and_does_not_run(admin: User) -> None:
 def test_stale_or_expired_key_is_reused(admin: User) -> None:
     old = timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
     IdempotencyKey.objects.create(
-        user=admin, key="crashed", method="POST", path="/elsewhere", request_hash="x", created_at=old,
+        user=admin,
+        key="crashed",
+        method="POST",
+        path="/elsewhere",
+        request_hash="x",
+        created_at=old,
         expires_at=old + dt.timedelta(hours=24),
     )
 
@@ -236,7 +251,9 @@ def test_stale_or_expired_key_is_reused(admin: User) -> None:
 
 def test_unauthenticated_post_with_key_stores_nothing() -> None:
     response = Client().post(
-        "/api/v1/custom-fields", data=json.dumps(FIELD), content_type="application/json",
+        "/api/v1/custom-fields",
+        data=json.dumps(FIELD),
+        content_type="application/json",
         headers={"Idempotency-Key": "anon"},
     )
 
@@ -276,7 +293,12 @@ def test_me_patch_refuses_other_fields(rep: User) -> None:
     assert set(problem_fields(refused)) == {"email", "is_active"}
     assert ok.status_code == 200
     rep.refresh_from_db()
-    assert (rep.email.startswith("u"), rep.job_title, rep.language, rep.is_active) == (True, "Rep", "es", True)
+    assert (rep.email.startswith("u"), rep.job_title, rep.language, rep.is_active) == (
+        True,
+        "Rep",
+        "es",
+        True,
+    )
 
 
 def test_token_create_shows_secret_once_and_lists(rep: User) -> None:
@@ -321,7 +343,10 @@ def test_custom_fields_admin_crud_and_everyone_reads(admin: User, rep: User) -> 
 
     assert api.delete(f"/api/v1/custom-fields/{created['id']}").status_code == 204
     assert reader.get("/api/v1/custom-fields").json()["items"] == []
-    assert api.get("/api/v1/custom-fields", {"include_inactive": "true"}).json()["items"][0]["is_active"] is False
+    assert (
+        api.get("/api/v1/custom-fields", {"include_inactive": "true"}).json()["items"][0]["is_active"]
+        is False
+    )
 
 
 # --- audit --------------------------------------------------------------------------------------------------
@@ -358,7 +383,13 @@ def test_openapi_and_docs_are_served_without_third_parties() -> None:
 def test_second_claim_of_a_key_loses_on_the_unique_constraint(admin: User) -> None:
     from crm.core.api.idempotency import idempotency_begin
 
-    claim = {"user": admin, "key": "race", "method": "POST", "path": "/api/v1/custom-fields", "request_hash": "h"}
+    claim = {
+        "user": admin,
+        "key": "race",
+        "method": "POST",
+        "path": "/api/v1/custom-fields",
+        "request_hash": "h",
+    }
     first, no_answer = idempotency_begin(**claim)
     second, answer = idempotency_begin(**claim)
 

@@ -22,7 +22,9 @@ def test_history_shows_old_and_new_values_with_field_labels(client, rep, make_us
     colleague = make_user("sales_rep", full_name="Carl Colleague")
     account = contacts.account_create(actor=rep, name="Acme", account_type="prospect")
     contacts.account_update(actor=rep, account=account, name="Acme Iberia", account_type="customer")
-    contacts.account_assign_owner(actor=rep, account=account, owner=colleague, reason="Carl covers Iberia now")
+    contacts.account_assign_owner(
+        actor=rep, account=account, owner=colleague, reason="Carl covers Iberia now"
+    )
     client.force_login(rep)
     response = client.get(_url(account), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -32,7 +34,9 @@ def test_history_shows_old_and_new_values_with_field_labels(client, rep, make_us
     assert html.index("Carl covers Iberia now") < html.index("Acme Iberia") < html.index("created")
     items = response.context["page"].items
     owner_change = items[0].changes
-    assert [(c.label, c.old, c.new) for c in owner_change] == [("Relationship manager", "Rita Rep", "Carl Colleague")]
+    assert [(c.label, c.old, c.new) for c in owner_change] == [
+        ("Relationship manager", "Rita Rep", "Carl Colleague")
+    ]
     assert items[0].reason == "Carl covers Iberia now"
     rename = {c.field: (c.label, c.old, c.new) for c in items[1].changes}
     assert rename["name"] == ("Name", "Acme", "Acme Iberia")
@@ -55,8 +59,13 @@ def test_history_source_and_booleans(client, rep, contacts):
 
 def test_history_names_custom_fields_by_their_label(client, rep, admin, contacts):
     custom_field_create(
-        actor=admin, object_type="contacts.account", key="tier", label="Loyalty tier", label_es="Nivel",
-        field_type="choice", choices=parse_choices("gold|Gold|Oro\nsilver|Silver|Plata"),
+        actor=admin,
+        object_type="contacts.account",
+        key="tier",
+        label="Loyalty tier",
+        label_es="Nivel",
+        field_type="choice",
+        choices=parse_choices("gold|Gold|Oro\nsilver|Silver|Plata"),
     )
     account = contacts.account_create(actor=rep, name="Acme", custom={"tier": "silver"})
     contacts.account_update(actor=rep, account=account, custom={"tier": "gold"})
@@ -92,7 +101,9 @@ def test_history_needs_sign_in(client, rep, contacts):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_history_pages_with_older_button_and_constant_queries(client, rep, contacts, django_assert_max_num_queries):
+def test_history_pages_with_older_button_and_constant_queries(
+    client, rep, contacts, django_assert_max_num_queries
+):
     account = contacts.account_create(actor=rep, name="Acme 0")
     for n in range(1, 30):
         contacts.account_update(actor=rep, account=account, name=f"Acme {n}")
@@ -108,7 +119,9 @@ def test_history_pages_with_older_button_and_constant_queries(client, rep, conta
     assert rows.count('class="history__item') == 10 and "Older changes" not in rows
     assert 'class="history"' not in rows  # only the rows, appended in place of the button
     oldest_shown = page.items[-1].entry
-    entries = AuditEntry.objects.filter(object_type="contacts.account", object_id=account.pk).order_by("-at", "-id")
+    entries = AuditEntry.objects.filter(object_type="contacts.account", object_id=account.pk).order_by(
+        "-at", "-id"
+    )
     assert list(entries.values_list("pk", flat=True)[:20]) == [i.entry.pk for i in page.items]
     assert oldest_shown.pk == entries[19].pk
     assert ">Acme 9<" in rows or "Acme 9" in rows  # the 21st newest change is on the second page

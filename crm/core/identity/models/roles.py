@@ -10,7 +10,9 @@ class Role(models.Model):
     description = models.TextField(_("description"), blank=True, default="")
     is_system = models.BooleanField(_("built in"), default=False)
     is_admin = models.BooleanField(
-        _("administers the system"), default=False, help_text=_("May manage users, teams, roles and settings.")
+        _("administers the system"),
+        default=False,
+        help_text=_("May manage users, teams, roles and settings."),
     )
 
     class Meta:

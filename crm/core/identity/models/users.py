@@ -35,15 +35,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, blank=True, default="", help_text=_("Empty: follow the browser.")
     )
     team = models.ForeignKey(
-        "identity.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL,
+        "identity.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="members",
     )
     role = models.ForeignKey(
-        "identity.Role", verbose_name=_("role"), null=True, blank=True, on_delete=models.PROTECT,
+        "identity.Role",
+        verbose_name=_("role"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     manager = models.ForeignKey(
-        "self", verbose_name=_("reports to"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="reports",
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -20,9 +20,18 @@ def _role(name: str, grants: dict[tuple[str, str], str | None]) -> Role:
     return role_save(actor=None, role=None, name=name, grants=grants)
 
 
-def _user(email: str, *, role: Role | None, team: Team | None = None, manager: User | None = None, **extra: Any) -> User:
-    return User.objects.create_user(email, "pw-123456-x", full_name=email.split("@")[0].title(), role=role,
-                                    team=team, manager=manager, **extra)
+def _user(
+    email: str, *, role: Role | None, team: Team | None = None, manager: User | None = None, **extra: Any
+) -> User:
+    return User.objects.create_user(
+        email,
+        "pw-123456-x",
+        full_name=email.split("@")[0].title(),
+        role=role,
+        team=team,
+        manager=manager,
+        **extra,
+    )
 
 
 def _visible_names(user: User) -> list[str]:
@@ -70,7 +79,13 @@ def test_hierarchy_scope_reaches_every_level_below(org):
 
 
 def test_all_scope_sees_everything(org):
-    assert _visible_names(_give(org["outsider"], Scope.ALL)) == ["director", "manager", "outsider", "peer", "rep"]
+    assert _visible_names(_give(org["outsider"], Scope.ALL)) == [
+        "director",
+        "manager",
+        "outsider",
+        "peer",
+        "rep",
+    ]
 
 
 def test_object_type_row_overrides_all_objects_row(org):

@@ -17,14 +17,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin() -> User:
-    return User.objects.create_user("admin@example.com", "pw-123456-x", full_name="Admin",
-                                    role=Role.objects.get(key="administrator"))
+    return User.objects.create_user(
+        "admin@example.com", "pw-123456-x", full_name="Admin", role=Role.objects.get(key="administrator")
+    )
 
 
 @pytest.fixture
 def rep() -> User:
-    return User.objects.create_user("rep@example.com", "pw-123456-x", full_name="Rep",
-                                    role=Role.objects.get(key="sales_rep"))
+    return User.objects.create_user(
+        "rep@example.com", "pw-123456-x", full_name="Rep", role=Role.objects.get(key="sales_rep")
+    )
 
 
 def test_user_create_by_non_admin_is_refused(rep):
@@ -106,7 +108,9 @@ def test_role_save_creates_unique_keys_and_grants(admin):
     first = services.role_save(actor=admin, role=None, name="Field sales", grants={("*", "view"): "team"})
     second = services.role_save(actor=admin, role=None, name="Field sales", grants={})
     assert (first.key, second.key) == ("field_sales", "field_sales_2")
-    assert list(RolePermission.objects.filter(role=first).values_list("action", "scope")) == [("view", "team")]
+    assert list(RolePermission.objects.filter(role=first).values_list("action", "scope")) == [
+        ("view", "team")
+    ]
     services.role_save(actor=admin, role=first, name="Field sales", grants={("*", "view"): None})
     assert not RolePermission.objects.filter(role=first).exists()
 
@@ -120,7 +124,9 @@ def test_role_save_refuses_bad_scopes_and_non_admins(admin, rep):
 
 
 def test_token_expired_or_revoked_does_not_authenticate(rep):
-    _token, secret = services.token_create(actor=rep, user=rep, name="t", expires_at=timezone.now() - dt.timedelta(seconds=1))
+    _token, secret = services.token_create(
+        actor=rep, user=rep, name="t", expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert services.token_authenticate(secret=secret) is None
     token2, secret2 = services.token_create(actor=rep, user=rep, name="t2")
     assert services.token_authenticate(secret=secret2) is not None

@@ -18,8 +18,9 @@ PASSWORD = "pw-123456-x"
 
 def _user(email: str, role_key: str | None = "sales_rep", **extra: Any) -> User:
     role = Role.objects.get(key=role_key) if role_key else None
-    return User.objects.create_user(email, PASSWORD, full_name=extra.pop("full_name", email.split("@")[0].title()),
-                                    role=role, **extra)
+    return User.objects.create_user(
+        email, PASSWORD, full_name=extra.pop("full_name", email.split("@")[0].title()), role=role, **extra
+    )
 
 
 @pytest.fixture
@@ -40,7 +41,9 @@ def admin_client(client: Any, admin: User) -> Any:
 
 def _snapshot() -> dict[str, Any]:
     return {
-        "users": sorted(User.objects.values_list("email", "full_name", "role_id", "team_id", "manager_id", "is_active")),
+        "users": sorted(
+            User.objects.values_list("email", "full_name", "role_id", "team_id", "manager_id", "is_active")
+        ),
         "teams": sorted(Team.objects.values_list("name", "description")),
         "roles": sorted(Role.objects.values_list("key", "name", "is_admin")),
         "grants": sorted(RolePermission.objects.values_list("role_id", "object_type", "action", "scope")),
@@ -56,9 +59,18 @@ def _admin_urls(rep: User) -> list[tuple[str, dict[str, Any]]]:
     sales_rep = Role.objects.get(key="sales_rep")
     return [
         (reverse("identity:user_list"), {}),
-        (reverse("identity:user_create"), {"email": "x@example.com", "full_name": "X", "password1": "", "password2": ""}),
-        (reverse("identity:user_edit", args=[rep.pk]), {"email": rep.email, "full_name": "Hacked", "role": Role.objects.get(key="administrator").pk}),
-        (reverse("identity:user_password", args=[rep.pk]), {"password1": "Brand-new-pass-42", "password2": "Brand-new-pass-42"}),
+        (
+            reverse("identity:user_create"),
+            {"email": "x@example.com", "full_name": "X", "password1": "", "password2": ""},
+        ),
+        (
+            reverse("identity:user_edit", args=[rep.pk]),
+            {"email": rep.email, "full_name": "Hacked", "role": Role.objects.get(key="administrator").pk},
+        ),
+        (
+            reverse("identity:user_password", args=[rep.pk]),
+            {"password1": "Brand-new-pass-42", "password2": "Brand-new-pass-42"},
+        ),
         (reverse("identity:user_reset_link", args=[rep.pk]), {}),
         (reverse("identity:team_list"), {}),
         (reverse("identity:team_create"), {"name": "Mine"}),
@@ -66,10 +78,22 @@ def _admin_urls(rep: User) -> list[tuple[str, dict[str, Any]]]:
         (reverse("identity:team_delete", args=[team.pk]), {}),
         (reverse("identity:role_list"), {}),
         (reverse("identity:role_create"), {"name": "Sneaky", "perm:*:view": "all"}),
-        (reverse("identity:role_edit", args=[sales_rep.pk]), {"name": "x", "perm:*:view": "all", "perm:*:delete": "all"}),
+        (
+            reverse("identity:role_edit", args=[sales_rep.pk]),
+            {"name": "x", "perm:*:view": "all", "perm:*:delete": "all"},
+        ),
         (reverse("identity:role_delete", args=[role.pk]), {}),
         (reverse("customfields:field_list"), {}),
-        (reverse("customfields:field_create"), {"object_type": "contacts.account", "key": "k", "label": "K", "field_type": "text", "position": "0"}),
+        (
+            reverse("customfields:field_create"),
+            {
+                "object_type": "contacts.account",
+                "key": "k",
+                "label": "K",
+                "field_type": "text",
+                "position": "0",
+            },
+        ),
     ]
 
 
@@ -145,12 +169,21 @@ def test_admin_creates_a_user_with_role_team_and_manager(admin_client, django_ca
         response = admin_client.post(
             reverse("identity:user_create"),
             {
-                "email": "New.Person@Example.com", "full_name": "New Person", "role": role.pk, "team": team.pk,
-                "manager": boss.pk, "language": "es", "password1": "", "password2": "", "send_reset_link": "on",
+                "email": "New.Person@Example.com",
+                "full_name": "New Person",
+                "role": role.pk,
+                "team": team.pk,
+                "manager": boss.pk,
+                "language": "es",
+                "password1": "",
+                "password2": "",
+                "send_reset_link": "on",
             },
         )
     user = User.objects.get(email="new.person@example.com")
-    assert response.status_code == 302 and response["Location"] == reverse("identity:user_edit", args=[user.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "identity:user_edit", args=[user.pk]
+    )
     assert (user.role, user.team, user.manager, user.language) == (role, team, boss, "es")
     assert not user.has_usable_password()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.person@example.com"]
@@ -160,8 +193,13 @@ def test_admin_creates_a_user_with_role_team_and_manager(admin_client, django_ca
 def test_admin_creates_a_user_with_a_password(admin_client):
     response = admin_client.post(
         reverse("identity:user_create"),
-        {"email": "pw@example.com", "full_name": "Pat", "password1": "Brand-new-pass-42", "password2": "Brand-new-pass-42",
-         "send_reset_link": "on"},
+        {
+            "email": "pw@example.com",
+            "full_name": "Pat",
+            "password1": "Brand-new-pass-42",
+            "password2": "Brand-new-pass-42",
+            "send_reset_link": "on",
+        },
     )
     assert response.status_code == 302
     assert User.objects.get(email="pw@example.com").check_password("Brand-new-pass-42")
@@ -174,9 +212,21 @@ def test_admin_creates_a_user_with_a_password(admin_client):
         ({"email": "rep@example.com", "full_name": "Dup"}, "email", "A user with this email already exists."),
         ({"email": "not-an-email", "full_name": "X"}, "email", "Enter a valid email address."),
         ({"email": "ok@example.com", "full_name": ""}, "full_name", "This field is required."),
-        ({"email": "ok@example.com", "full_name": "X", "password1": "123", "password2": "123"}, "password1", "too short"),
-        ({"email": "ok@example.com", "full_name": "X", "password1": "Brand-new-pass-42", "password2": "nope"}, "password2",
-         "do not match"),
+        (
+            {"email": "ok@example.com", "full_name": "X", "password1": "123", "password2": "123"},
+            "password1",
+            "too short",
+        ),
+        (
+            {
+                "email": "ok@example.com",
+                "full_name": "X",
+                "password1": "Brand-new-pass-42",
+                "password2": "nope",
+            },
+            "password2",
+            "do not match",
+        ),
     ],
 )
 def test_user_create_bad_input_shows_inline_error_and_stores_nothing(admin_client, rep, data, field, message):
@@ -192,12 +242,23 @@ def test_admin_edits_a_user(admin_client, rep):
     team = Team.objects.create(name="South")
     response = admin_client.post(
         reverse("identity:user_edit", args=[rep.pk]),
-        {"email": rep.email, "full_name": "Rita Renamed", "role": Role.objects.get(key="sales_manager").pk,
-         "team": team.pk, "language": "", "is_active": ""},
+        {
+            "email": rep.email,
+            "full_name": "Rita Renamed",
+            "role": Role.objects.get(key="sales_manager").pk,
+            "team": team.pk,
+            "language": "",
+            "is_active": "",
+        },
     )
     assert response.status_code == 302
     rep.refresh_from_db()
-    assert (rep.full_name, rep.role.key, rep.team, rep.is_active) == ("Rita Renamed", "sales_manager", team, False)
+    assert (rep.full_name, rep.role.key, rep.team, rep.is_active) == (
+        "Rita Renamed",
+        "sales_manager",
+        team,
+        False,
+    )
 
 
 def test_manager_cycle_is_rejected_and_nothing_changes(admin_client):
@@ -207,10 +268,18 @@ def test_manager_cycle_is_rejected_and_nothing_changes(admin_client):
     before = _snapshot()
     response = admin_client.post(
         reverse("identity:user_edit", args=[top.pk]),
-        {"email": top.email, "full_name": "Top Renamed", "role": top.role_id, "manager": bottom.pk, "is_active": "on"},
+        {
+            "email": top.email,
+            "full_name": "Top Renamed",
+            "role": top.role_id,
+            "manager": bottom.pk,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 422
-    assert "cannot report to someone who reports to them" in " ".join(response.context["form"].errors["manager"])
+    assert "cannot report to someone who reports to them" in " ".join(
+        response.context["form"].errors["manager"]
+    )
     assert _snapshot() == before
 
 
@@ -230,7 +299,12 @@ def test_admin_sets_a_password_and_sends_a_reset_link(admin_client, rep, django_
     assert bad.status_code == 422
     rep.refresh_from_db()
     assert rep.check_password(PASSWORD)
-    assert admin_client.post(url, {"password1": "Brand-new-pass-42", "password2": "Brand-new-pass-42"}).status_code == 302
+    assert (
+        admin_client.post(
+            url, {"password1": "Brand-new-pass-42", "password2": "Brand-new-pass-42"}
+        ).status_code
+        == 302
+    )
     rep.refresh_from_db()
     assert rep.check_password("Brand-new-pass-42")
     with django_capture_on_commit_callbacks(execute=True):
@@ -247,13 +321,17 @@ def test_user_edit_of_unknown_user_is_404(admin_client):
 
 def test_team_create_edit_members_and_delete(admin_client, rep):
     other = _user("other@example.com")
-    response = admin_client.post(reverse("identity:team_create"), {"name": "North", "description": "", "members": [rep.pk]})
+    response = admin_client.post(
+        reverse("identity:team_create"), {"name": "North", "description": "", "members": [rep.pk]}
+    )
     assert response.status_code == 302
     team = Team.objects.get(name="North")
     assert list(team.members.all()) == [rep]
     html = admin_client.get(reverse("identity:team_list")).content.decode()
     assert "North" in html
-    admin_client.post(reverse("identity:team_edit", args=[team.pk]), {"name": "North-East", "members": [other.pk]})
+    admin_client.post(
+        reverse("identity:team_edit", args=[team.pk]), {"name": "North-East", "members": [other.pk]}
+    )
     team.refresh_from_db()
     assert team.name == "North-East"
     assert list(team.members.all()) == [other]
@@ -308,7 +386,16 @@ def test_role_matrix_edit_changes_what_users_see(admin_client):
     account.objects.create(name="Teammate's", owner=teammate)
     assert _account_names(rep) == ["Mine", "Teammate's"]
     role = Role.objects.get(key="sales_rep")
-    data = {f"perm:*:{a}": s for a, s in {"view": "own", "create": "own", "change": "own", "delete": "own", "export": "own"}.items()}
+    data = {
+        f"perm:*:{a}": s
+        for a, s in {
+            "view": "own",
+            "create": "own",
+            "change": "own",
+            "delete": "own",
+            "export": "own",
+        }.items()
+    }
     response = admin_client.post(reverse("identity:role_edit", args=[role.pk]), {"description": "", **data})
     assert response.status_code == 302
     assert _account_names(rep) == ["Mine"]

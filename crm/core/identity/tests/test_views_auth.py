@@ -60,7 +60,8 @@ def test_login_remember_me_keeps_the_session(client, user):
 
 def test_login_follows_next(client, user):
     response = client.post(
-        reverse("identity:login") + "?next=/me/", {"username": user.email, "password": PASSWORD, "next": "/me/"}
+        reverse("identity:login") + "?next=/me/",
+        {"username": user.email, "password": PASSWORD, "next": "/me/"},
     )
     assert response["Location"] == "/me/"
 
@@ -126,7 +127,9 @@ def test_password_reset_end_to_end(client, user):
     form_url = response["Location"]
     response = client.get(form_url)
     assert b"new_password1" in response.content
-    response = client.post(form_url, {"new_password1": "Brand-new-pass-42", "new_password2": "Brand-new-pass-42"})
+    response = client.post(
+        form_url, {"new_password1": "Brand-new-pass-42", "new_password2": "Brand-new-pass-42"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("identity:password_reset_complete")
     user.refresh_from_db()
     assert user.check_password("Brand-new-pass-42")
@@ -162,11 +165,21 @@ def test_password_reset_with_mismatched_passwords_changes_nothing(client, user):
 def test_password_change(client, user):
     client.force_login(user)
     url = reverse("identity:password_change")
-    bad = client.post(url, {"old_password": "nope", "new_password1": "Brand-new-pass-42", "new_password2": "Brand-new-pass-42"})
+    bad = client.post(
+        url,
+        {"old_password": "nope", "new_password1": "Brand-new-pass-42", "new_password2": "Brand-new-pass-42"},
+    )
     assert bad.status_code == 200
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-    good = client.post(url, {"old_password": PASSWORD, "new_password1": "Brand-new-pass-42", "new_password2": "Brand-new-pass-42"})
+    good = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Brand-new-pass-42",
+            "new_password2": "Brand-new-pass-42",
+        },
+    )
     assert good["Location"] == reverse("identity:password_change_done")
     user.refresh_from_db()
     assert user.check_password("Brand-new-pass-42")
@@ -185,7 +198,12 @@ def test_profile_saves_details_and_switches_language_at_once(client, user):
     client.force_login(user)
     response = client.post(
         reverse("identity:profile"),
-        {"full_name": "Ana María López", "job_title": "Account executive", "phone": "+34 600 000 000", "language": "es"},
+        {
+            "full_name": "Ana María López",
+            "job_title": "Account executive",
+            "phone": "+34 600 000 000",
+            "language": "es",
+        },
     )
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
@@ -200,7 +218,9 @@ def test_profile_back_to_browser_language_forgets_the_cookie(client, user):
     user.save(update_fields=["language"])
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
-    response = client.post(reverse("identity:profile"), {"full_name": user.full_name, "language": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("identity:profile"), {"full_name": user.full_name, "language": ""}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == ""  # deleted
     page = client.get(reverse("identity:profile"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="en"' in page
@@ -217,7 +237,10 @@ def test_profile_rejects_an_empty_name_and_changes_nothing(client, user):
 
 def test_profile_cannot_change_role_or_email(client, user):
     client.force_login(user)
-    client.post(reverse("identity:profile"), {"full_name": "Ana", "email": "x@example.com", "role": "1", "is_superuser": "on"})
+    client.post(
+        reverse("identity:profile"),
+        {"full_name": "Ana", "email": "x@example.com", "role": "1", "is_superuser": "on"},
+    )
     user.refresh_from_db()
     assert user.email == "ana@example.com" and user.role.key == "sales_rep" and not user.is_superuser
 
@@ -228,7 +251,9 @@ def test_profile_cannot_change_role_or_email(client, user):
 def test_token_secret_is_shown_once_and_authenticates(client, user):
     client.force_login(user)
     response = client.post(
-        reverse("identity:token_create"), {"name": "Sheet sync", "scopes": ["read"], "expires_in": "30"}, HTTP_HX_REQUEST="true"
+        reverse("identity:token_create"),
+        {"name": "Sheet sync", "scopes": ["read"], "expires_in": "30"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"

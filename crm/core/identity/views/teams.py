@@ -60,7 +60,9 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Team “%(name)s” is saved.") % {"name": team.name})
             return redirect("identity:team_list")
     status = 422 if request.method == "POST" else 200
-    return render(request, "identity/team_form.html", {"form": form, "team": team, "members": members}, status=status)
+    return render(
+        request, "identity/team_form.html", {"form": form, "team": team, "members": members}, status=status
+    )
 
 
 @admin_required
@@ -71,5 +73,7 @@ def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.team_delete(actor=request.user, team=team)
     except DomainError as exc:
         raise_http(exc)
-    messages.success(request, _("Team “%(name)s” is deleted; its members now have no team.") % {"name": team.name})
+    messages.success(
+        request, _("Team “%(name)s” is deleted; its members now have no team.") % {"name": team.name}
+    )
     return redirect("identity:team_list")

@@ -36,7 +36,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     try:
         page = selectors.user_page(
-            search=q, sort=request.GET.get("sort"), cursor=request.GET.get("cursor"), **filter_form.selector_kwargs()
+            search=q,
+            sort=request.GET.get("sort"),
+            cursor=request.GET.get("cursor"),
+            **filter_form.selector_kwargs(),
         )
     except InvalidInput:  # a stale or hand-edited cursor/sort: start again from the first page
         page = selectors.user_page(search=q, **filter_form.selector_kwargs())
@@ -59,8 +62,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 services.user_password_reset_send(
                     actor=request.user, user=user, domain=request.get_host(), use_https=request.is_secure()
                 )
-                messages.success(request, _("%(name)s is added and has been emailed a link to set a password.")
-                                 % {"name": user.full_name})
+                messages.success(
+                    request,
+                    _("%(name)s is added and has been emailed a link to set a password.")
+                    % {"name": user.full_name},
+                )
             else:
                 messages.success(request, _("%(name)s is added.") % {"name": user.full_name})
             return redirect("identity:user_edit", pk=user.pk)
@@ -126,5 +132,7 @@ def user_reset_link(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, exc.field_errors.get("is_active", [exc.message])[0])
     else:
-        messages.success(request, _("A link to set a new password is on its way to %(email)s.") % {"email": user.email})
+        messages.success(
+            request, _("A link to set a new password is on its way to %(email)s.") % {"email": user.email}
+        )
     return redirect("identity:user_edit", pk=user.pk)

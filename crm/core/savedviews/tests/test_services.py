@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def _user(email: str, role_key: str = "sales_rep") -> User:
     roles_ensure_defaults()
-    return User.objects.create_user(email, "pass-1234-word", full_name=email.split("@")[0],
-                                    role=Role.objects.get(key=role_key))
+    return User.objects.create_user(
+        email, "pass-1234-word", full_name=email.split("@")[0], role=Role.objects.get(key=role_key)
+    )
 
 
 def test_query_drops_transient_and_empty_parameters():
@@ -29,7 +30,9 @@ def test_query_drops_transient_and_empty_parameters():
 def test_saving_twice_with_the_same_name_replaces_the_view():
     owner = _user("a@example.com")
     first = saved_view_create(actor=owner, object_type="contacts.account", name="Mine", query="status=active")
-    second = saved_view_create(actor=owner, object_type="contacts.account", name=" Mine ", query="status=inactive")
+    second = saved_view_create(
+        actor=owner, object_type="contacts.account", name=" Mine ", query="status=inactive"
+    )
 
     assert first.pk == second.pk
     assert SavedView.objects.get().query == "status=inactive"
@@ -46,7 +49,9 @@ def test_a_view_needs_a_name_and_nothing_is_stored_otherwise():
 def test_personal_views_are_private_and_shared_ones_visible_to_all():
     owner, other = _user("a@example.com"), _user("b@example.com")
     private = saved_view_create(actor=owner, object_type="contacts.account", name="Private", query="")
-    shared = saved_view_create(actor=owner, object_type="contacts.account", name="Shared", query="", is_shared=True)
+    shared = saved_view_create(
+        actor=owner, object_type="contacts.account", name="Shared", query="", is_shared=True
+    )
 
     assert saved_view_list(user=owner, object_type="contacts.account") == [private, shared]
     assert saved_view_list(user=other, object_type="contacts.account") == [shared]
@@ -56,8 +61,14 @@ def test_personal_views_are_private_and_shared_ones_visible_to_all():
 
 
 def test_only_the_owner_or_an_administrator_deletes_a_shared_view():
-    owner, other, admin = _user("a@example.com"), _user("b@example.com"), _user("c@example.com", "administrator")
-    shared = saved_view_create(actor=owner, object_type="contacts.account", name="Shared", query="", is_shared=True)
+    owner, other, admin = (
+        _user("a@example.com"),
+        _user("b@example.com"),
+        _user("c@example.com", "administrator"),
+    )
+    shared = saved_view_create(
+        actor=owner, object_type="contacts.account", name="Shared", query="", is_shared=True
+    )
     private = saved_view_create(actor=owner, object_type="contacts.account", name="Private", query="")
 
     with pytest.raises(PermissionDenied):

@@ -37,7 +37,7 @@ def test_404_signed_in_is_on_the_app_shell_with_search_and_home(client_in: Clien
     body = response.content.decode()
     assert response.status_code == 404
     assert "Page not found" in body
-    assert 'class="sidebar"' in body and 'data-quickfind' in body  # the shell
+    assert 'class="sidebar"' in body and "data-quickfind" in body  # the shell
     assert 'action="/find/"' in body and "Go back" in body and "Go to the home page" in body
     assert_no_leak(body)
 
@@ -121,7 +121,9 @@ def test_500_renders_without_database_or_request_context() -> None:
         response = defaults.server_error(request)
     body = response.content.decode()
     assert response.status_code == 500
-    assert 'lang="es"' in body  # rendered in the request's language (the catalogue is checked by test_translations)
+    assert (
+        'lang="es"' in body
+    )  # rendered in the request's language (the catalogue is checked by test_translations)
     assert 'class="error-page"' in body and "<title>" in body
 
 

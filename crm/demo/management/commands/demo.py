@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load the bilingual demo data set (users in every role, accounts, contacts, activities)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when the demo is already loaded.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the demo is already loaded."
+        )
         parser.add_argument("--accounts", type=int, default=200)
         parser.add_argument("--contacts", type=int, default=600)
         parser.add_argument("--activities", type=int, default=3000)
@@ -27,8 +29,11 @@ class Command(BaseCommand):
             raise CommandError("Demo data is already loaded (admin@demo.crm exists).")
         started = time.monotonic()
         counts = demo_load(
-            accounts=options["accounts"], contacts=options["contacts"], activities=options["activities"],
-            seed=options["seed"], progress=lambda msg: self.stdout.write(f"  … {msg}"),
+            accounts=options["accounts"],
+            contacts=options["contacts"],
+            activities=options["activities"],
+            seed=options["seed"],
+            progress=lambda msg: self.stdout.write(f"  … {msg}"),
         )
         self.stdout.write(
             self.style.SUCCESS(
