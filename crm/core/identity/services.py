@@ -358,7 +358,9 @@ def token_authenticate(*, secret: str) -> AccessToken | None:
 @transaction.atomic
 def token_revoke(*, actor: Any, token_id: int) -> None:
     token = AccessToken.objects.filter(pk=token_id, revoked_at__isnull=True).first()
-    if token is None or (token.user_id != actor.pk and not user_is_admin(actor)):
+    if token is None:
+        raise RecordNotFound()
+    if actor is not None and token.user_id != actor.pk and not user_is_admin(actor):
         raise RecordNotFound()
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])

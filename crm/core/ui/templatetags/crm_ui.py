@@ -2,7 +2,7 @@
 
 Formatting (active language): ``money``, ``number``, ``percent``, ``reldate``.
 Components: ``badge``, ``avatar``, ``initials``, ``icon``, ``sort_th``, ``field``.
-Links: ``qs_replace``.
+Links: ``qs_replace``. Contact data: ``phone``, ``phone_e164``, ``breakable``.
 """
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import re
 import zlib
 from typing import Any
 
+import phonenumbers
 from django import forms, template
 from django.forms.widgets import DateTimeBaseInput
 from django.http import QueryDict
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from crm.core.ui import formats
@@ -233,6 +235,49 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def phone(value: Any) -> str:
+    """``{{ contact.phone|phone }}``: "+34912345678" → "+34 912 34 56 78" (international format).
+
+    Text that is not a valid international number is shown as it is.
+    """
+    number = _phone_number(value)
+    if number is None:
+        return "" if value is None else str(value)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def phone_e164(value: Any) -> str:
+    """``<a href="tel:{{ contact.phone|phone_e164 }}">``: the number in E.164 ("+34912345678") for links."""
+    number = _phone_number(value)
+    if number is None:
+        return "".join(str(value or "").split())
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone_number(value: Any) -> phonenumbers.PhoneNumber | None:
+    text = str(value or "").strip()
+    if not text.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+_SOFT_BREAK = re.compile(r"(?<=@)|(?<=/)(?!/)|(?=[.?&#])")
+
+
+@register.filter
+def breakable(value: Any) -> SafeString:
+    """``{{ account.email|breakable }}``: long e-mails and URLs may wrap after "@" / "/" and before "." (``<wbr>``)
+    instead of in the middle of a word."""
+    parts = _SOFT_BREAK.split(str(value or ""))
+    return mark_safe("<wbr>".join(conditional_escape(p) for p in parts if p))
 
 
 # --- forms ----------------------------------------------------------------------------------------------

@@ -22,15 +22,6 @@ if TYPE_CHECKING:
     from crm.core.identity.models import User
 
 
-class _ConsoleOperator:
-    """Whoever runs commands on the server: may act on any user's tokens; nobody in the audit trail."""
-
-    pk = None
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-
-
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -112,7 +103,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"The token id must be a number (got {options['id']!r}).") from None
         try:
-            services.token_revoke(actor=_ConsoleOperator(), token_id=token_id)
+            services.token_revoke(actor=None, token_id=token_id)
         except RecordNotFound:
             raise CommandError(f"No live token with id {token_id}.") from None
         self.stderr.write(f"Token #{token_id} revoked.")
