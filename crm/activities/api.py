@@ -111,8 +111,12 @@ def _timeline(
     size = limit or DEFAULT_LIMIT
     with query_errors():
         page = timeline_page(
-            user=request.auth, object_type=object_type, object_id=object_id, cursor=cursor, limit=size
-        )  # type: ignore[attr-defined]
+            user=request.auth,  # type: ignore[attr-defined]
+            object_type=object_type,
+            object_id=object_id,
+            cursor=cursor,
+            limit=size,
+        )
     return {"items": page.entries, "next_cursor": page.next_cursor, "limit": size}
 
 

@@ -93,9 +93,8 @@ def recycle_bin_list(*, user: Any, limit: int = 200) -> list[BinItem]:
         q = scope_q(user, model._meta.label_lower, "delete", getattr(model, "OWNER_FIELD", "owner"))
         if q is None:
             continue
-        rows = list(
-            model.all_objects.filter(deleted_at__isnull=False).filter(q).order_by("-deleted_at")[:limit]
-        )  # type: ignore[attr-defined]
+        every: Any = model.all_objects  # type: ignore[attr-defined]
+        rows = list(every.filter(deleted_at__isnull=False).filter(q).order_by("-deleted_at")[:limit])
         deleters = _deleted_by(model._meta.label_lower, [obj.pk for obj in rows])
         for obj in rows:
             items.append(

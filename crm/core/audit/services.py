@@ -62,12 +62,13 @@ def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
     batch = instance.deletion_batch
     with audit_context(actor=actor):
         for other_model in _record_models():
+            every: Any = other_model.all_objects  # type: ignore[attr-defined]
             rows = (
-                other_model.all_objects.filter(deletion_batch=batch)  # type: ignore[attr-defined]
+                every.filter(deletion_batch=batch)
                 if batch
-                else other_model.all_objects.filter(pk=object_id)
+                else every.filter(pk=object_id)
                 if other_model is model
-                else []  # type: ignore[attr-defined]
+                else []
             )
             for obj in rows:
                 obj.deleted_at = None
