@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.activities.enums import ActivityKind, CallDirection, CallOutcome, TaskPriority
+from crm.activities.richtext import body_to_text, text_to_body
 from crm.core.errors import DomainError
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
@@ -48,7 +49,16 @@ def _body_field() -> forms.CharField:
 
 
 class ActivityForm(forms.Form):
+    """The body is edited as plain text: shown with `body_to_text`, saved as paragraphs with `text_to_body`."""
+
     kind: str = ""
+    original_body: str = ""  # the stored HTML when editing: kept as it is when the text is left unchanged
+
+    def clean_body(self) -> str:
+        text = (self.cleaned_data.get("body") or "").replace("\r\n", "\n")
+        if self.original_body and text.strip() == body_to_text(self.original_body):
+            return self.original_body  # unchanged: keep the stored formatting (links, lists, emphasis)
+        return text_to_body(text)
 
     def changes(self) -> dict[str, Any]:
         """The service's keyword arguments."""
@@ -131,7 +141,10 @@ def edit_form(activity: Any, data: Any = None) -> ActivityForm:
     initial = {name: getattr(activity, name, None) for name in form_class.base_fields}
     if "duration_minutes" in form_class.base_fields and activity.duration_seconds is not None:
         initial["duration_minutes"] = round(activity.duration_seconds / 60, 1)
-    return form_class(data, initial=initial)
+    initial["body"] = body_to_text(activity.body)
+    form = form_class(data, initial=initial)
+    form.original_body = activity.body or ""
+    return form
 
 
 def apply_domain_errors(form: forms.Form, exc: DomainError) -> None:

@@ -7,6 +7,7 @@ written by older code or imported directly).
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 from django.utils.html import escape, linebreaks
@@ -69,3 +70,32 @@ def body_excerpt(value: str | None, length: int = 160) -> str:
     plain = html.unescape(nh3.clean(value or "", tags=set()))
     plain = " ".join(plain.split())
     return plain if len(plain) <= length else plain[: length - 1].rstrip() + "…"
+
+
+_WHITESPACE = re.compile(r"\s+")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|h3|h4|blockquote|pre|ul|ol)\s*>|<hr\s*/?>", re.IGNORECASE)
+_ITEM_START = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
+_ITEM_END = re.compile(r"</li\s*>", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def body_to_text(value: str | None) -> str:
+    """Stored HTML → plain text for a textarea: a blank line between paragraphs, ``<br>`` → a line break,
+    list items as "- " lines, no tags. `text_to_body` turns it back into paragraphs."""
+    text = _WHITESPACE.sub(" ", value or "")
+    text = _BREAK.sub("\n", text)
+    text = _ITEM_START.sub("\n- ", text)
+    text = _ITEM_END.sub("", text)
+    text = _BLOCK_END.sub("\n\n", text)
+    plain = html.unescape(nh3.clean(text, tags=set()))
+    lines = [line.strip() for line in plain.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def text_to_body(value: str | None) -> str:
+    """Plain text from a textarea → HTML paragraphs (blank lines split paragraphs, line breaks → ``<br>``).
+
+    The text is escaped: what the user typed is shown as typed, "<" included."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return linebreaks(escape(text)) if text else ""

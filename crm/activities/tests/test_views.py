@@ -204,6 +204,43 @@ def test_activity_detail_edit_and_delete(client_rep: Client, rep: Any, account: 
     assert not Activity.objects.filter(pk=note.pk).exists()
 
 
+def test_activity_edit_shows_the_body_as_plain_text_and_saves_paragraphs(
+    client_rep: Client, rep: Any, account: Any
+) -> None:
+    note = ActivityFactory(
+        owner=rep, account=account, body="<p>Budget <strong>agreed</strong><br>for Q3</p><p>Next: call</p>"
+    )
+    url = reverse("activities:activity_detail", args=[note.pk])
+
+    html = client_rep.get(url).content.decode()
+    textarea = html[html.index("<textarea") : html.index("</textarea>")]
+    assert "Budget agreed\nfor Q3\n\nNext: call" in textarea
+    assert "&lt;p&gt;" not in textarea and "<p>" not in textarea
+
+    response = client_rep.post(
+        url, {"body": "Line one\r\nline two\r\n\r\n<b>literal</b>", "version": note.version}
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.body == "<p>Line one<br>line two</p>\n\n<p>&lt;b&gt;literal&lt;/b&gt;</p>"
+
+
+def test_activity_edit_leaving_the_text_unchanged_keeps_its_formatting(
+    client_rep: Client, rep: Any, account: Any
+) -> None:
+    stored = (
+        '<p>See <a href="https://x.example" rel="noopener noreferrer">the offer</a></p><ul><li>one</li></ul>'
+    )
+    note = ActivityFactory(owner=rep, account=account, subject="Offer", body=stored)
+    url = reverse("activities:activity_detail", args=[note.pk])
+
+    response = client_rep.post(url, {"body": "See the offer\r\n\r\n- one", "version": note.version})
+
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.body == stored
+
+
 def test_activity_detail_of_an_invisible_activity_is_404(client_rep: Client, other_rep: Any) -> None:
     hidden = ActivityFactory(owner=other_rep)
     assert client_rep.get(reverse("activities:activity_detail", args=[hidden.pk])).status_code == 404

@@ -115,6 +115,8 @@ def contact_create(
     if account_role and account_role not in ContactRole.values:
         errors["account_role"] = [_("Choose a valid role.")]
     tags = _apply(contact, dict(fields), errors)
+    # set before the first save: the audit shows "created", not a separate "changed account" right after it
+    contact.primary_account = account
     with audit_context(actor=actor):
         contact.save()
         if tags:
@@ -123,8 +125,6 @@ def contact_create(
             ContactAccount.objects.create(
                 contact=contact, account=account, role=account_role, is_primary=True
             )
-            contact.primary_account = account
-            contact.save(update_fields=["primary_account", "updated_at"])
     return contact
 
 

@@ -45,6 +45,19 @@ def test_create_with_account_makes_it_primary_with_the_role(rep):
     assert (membership.account, membership.role, membership.is_primary) == (account, "billing", True)
 
 
+def test_create_with_account_is_one_created_entry_without_a_separate_account_change(rep):
+    account = account_create(actor=rep, name="Acme")
+
+    contact = contact_create(actor=rep, first_name="Ana", account=account)
+
+    entries = AuditEntry.objects.filter(object_type="contacts.contact", object_id=contact.pk)
+    assert list(entries.values_list("action", flat=True)) == ["create"]
+    membership = ContactAccount.objects.get(contact=contact)
+    assert AuditEntry.objects.filter(
+        object_type="contacts.contactaccount", object_id=membership.pk, action="create"
+    ).exists()
+
+
 def test_contact_needs_a_name_or_an_email_and_nothing_is_stored(rep):
     with pytest.raises(InvalidInput) as exc:
         contact_create(actor=rep, first_name="  ", other_emails="ok@x.es\nnot-an-email")

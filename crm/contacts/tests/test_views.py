@@ -479,6 +479,71 @@ def test_stale_inline_edit_is_refused_and_changes_nothing(as_admin, admin):
     assert account.version == stale_version + 1
 
 
+def test_inline_edit_form_names_its_field_once_and_leaves_validation_to_us(as_admin, admin):
+    account = AccountFactory(owner=admin)
+    url = reverse("contacts:account_field", args=[account.pk, "account_type"])
+
+    body = content(as_admin.get(url, HTTP_HX_REQUEST="true"))
+
+    assert body.count("<label") == 1  # the field's own (visually hidden) label; the <dt> is aria-hidden
+    assert '<dt class="inline-field__label" aria-hidden="true">' in body
+    assert "novalidate" in body
+
+
+def test_inline_save_refreshes_the_page_header_and_the_timeline(as_admin, admin):
+    account = AccountFactory(owner=admin, status="active")
+    url = reverse("contacts:account_field", args=[account.pk, "status"])
+
+    response = as_admin.post(url, {"status": "on_hold", "version": account.version}, HTTP_HX_REQUEST="true")
+
+    body = content(response)
+    assert response.status_code == 200
+    header = body[body.index('id="record-subtitle"') - 60 :]
+    assert 'hx-swap-oob="true"' in header and "On hold" in header and "Updated" in header
+    assert "timelineChanged" in response["HX-Trigger"] and "showToast" in response["HX-Trigger"]
+
+
+def test_contact_inline_save_refreshes_the_job_title_in_the_header(as_admin, admin):
+    contact = ContactFactory(owner=admin, job_title="")
+    url = reverse("contacts:contact_field", args=[contact.pk, "job_title"])
+
+    response = as_admin.post(url, {"job_title": "CFO", "version": contact.version}, HTTP_HX_REQUEST="true")
+
+    body = content(response)
+    assert 'id="record-subtitle" hx-swap-oob="true">CFO' in body
+
+
+def test_record_page_opens_the_tab_named_in_the_query_string(as_admin, admin):
+    account = AccountFactory(owner=admin)
+    history = reverse("audit:history", args=["contacts.account", account.pk])
+    timeline = reverse("activities:timeline", args=["contacts.account", account.pk])
+
+    default = content(as_admin.get(account.get_absolute_url()))
+    chosen = content(as_admin.get(account.get_absolute_url() + "?tab=history"))
+    unknown = content(as_admin.get(account.get_absolute_url() + "?tab=nope"))
+
+    assert f'hx-get="{timeline}" hx-trigger="load"' in default
+    assert f'hx-get="{history}" hx-trigger="load"' not in default
+    assert f'hx-get="{history}" hx-trigger="load"' in chosen
+    assert 'id="record-tab-tab-history"' in chosen
+    assert chosen.split('id="record-tab-tab-history"')[1].split(">")[0].count('aria-selected="true"') == 1
+    assert f'hx-get="{timeline}" hx-trigger="load"' in unknown  # an unknown tab falls back to the first
+
+
+def test_phones_show_in_international_format_and_dial_in_e164(as_admin, admin):
+    account = AccountFactory(owner=admin, phone="+34912345678")
+    contact = ContactFactory(owner=admin, mobile="+34612345678", other_phones=["+442071838750"])
+
+    account_page = content(as_admin.get(account.get_absolute_url()))
+    contact_page = content(as_admin.get(contact.get_absolute_url()))
+    listing = content(as_admin.get(reverse("contacts:account_list") + "?columns=phone"))
+
+    assert 'href="tel:+34912345678"' in account_page and "+34 912 34 56 78" in account_page
+    assert 'href="tel:+34612345678"' in contact_page and "+34 612 34 56 78" in contact_page
+    assert 'href="tel:+442071838750"' in contact_page and "+44 20 7183 8750" in contact_page
+    assert "+34 912 34 56 78" in listing
+
+
 def test_unknown_inline_field_is_404(as_admin, admin):
     account = AccountFactory(owner=admin)
     response = as_admin.get(reverse("contacts:account_field", args=[account.pk, "owner_id"]))

@@ -42,7 +42,7 @@ CONSENT_VARIANTS: dict[str, str] = {
 @dataclass(frozen=True)
 class Cell:
     """One drawn value. kinds: title, text, badge, user, datetime, date, tags, email, url, phone, link, bool,
-    money, number, lines, multiline."""
+    money, number, lines, emails, phones, multiline."""
 
     kind: str
     value: Any
@@ -90,7 +90,7 @@ class Column:
             return ""
         if self.kind == "user":
             return str(value)
-        if self.kind in {"tags", "lines"}:
+        if self.kind in {"tags", "lines", "emails", "phones"}:
             return ", ".join(str(v) for v in value)
         if self.kind == "bool":
             return _("yes") if value else _("no")
@@ -247,14 +247,14 @@ def account_columns(definitions: Sequence[Any], *, language: str) -> list[Column
         Column(
             "other_emails",
             gettext_lazy("Other emails"),
-            "lines",
+            "emails",
             _attr("other_emails"),
             editable="other_emails",
         ),
         Column(
             "other_phones",
             gettext_lazy("Other phones"),
-            "lines",
+            "phones",
             _attr("other_phones"),
             editable="other_phones",
         ),
@@ -344,14 +344,14 @@ def contact_columns(definitions: Sequence[Any], *, language: str) -> list[Column
         Column(
             "other_emails",
             gettext_lazy("Other emails"),
-            "lines",
+            "emails",
             _attr("other_emails"),
             editable="other_emails",
         ),
         Column(
             "other_phones",
             gettext_lazy("Other phones"),
-            "lines",
+            "phones",
             _attr("other_phones"),
             editable="other_phones",
         ),

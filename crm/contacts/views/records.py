@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -178,9 +179,14 @@ def record_field(request: HttpRequest, config: RecordConfig, pk: int, key: str) 
             response = render(request, "contacts/_field.html", {"row": row})
             if key in config.refresh_keys:
                 response["HX-Refresh"] = "true"
-            elif config.subtitle_template and config.subtitle_context is not None:
-                header = {**config.subtitle_context(record), "oob": True}
-                response.content += render_to_string(config.subtitle_template, header, request=request).encode()
+            else:
+                # the header badges and "Updated …" follow (out of band); the timeline reloads to show the change
+                if config.subtitle_template and config.subtitle_context is not None:
+                    header = {**config.subtitle_context(record), "oob": True}
+                    response.content += render_to_string(
+                        config.subtitle_template, header, request=request
+                    ).encode()
+                response["HX-Trigger"] = json.dumps({"timelineChanged": None})
             return toast(response, _("%(field)s saved.") % {"field": column.label})
     context = {
         "row": field_row(config, record, column, can_edit=True, ctx={}),

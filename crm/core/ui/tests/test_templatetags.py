@@ -245,3 +245,59 @@ def test_field_renders_a_checkbox_after_its_box_and_choices_in_a_fieldset() -> N
 def test_get_item_filter() -> None:
     assert render("{{ d|get_item:'a' }}", d={"a": 1}) == "1"
     assert render("{{ d|get_item:'a' }}", d=None) == "None"
+
+
+# --- contact data: phones, breakable e-mails ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+34912345678", "+34 912 34 56 78"),
+        ("+442071838750", "+44 20 7183 8750"),
+        ("+1 650 253 0000", "+1 650-253-0000"),
+        ("912 345 678", "912 345 678"),  # no country code: shown as typed
+        ("call reception", "call reception"),
+        (None, ""),
+    ],
+)
+def test_phone_shows_the_international_format(stored: str | None, shown: str) -> None:
+    assert render("{{ n|phone }}", n=stored) == shown
+
+
+def test_phone_e164_is_the_dialable_form_for_tel_links() -> None:
+    assert render('<a href="tel:{{ n|phone_e164 }}">{{ n|phone }}</a>', n="+34 912 34 56 78") == (
+        '<a href="tel:+34912345678">+34 912 34 56 78</a>'
+    )
+    assert render("{{ n|phone_e164 }}", n="912 345 678") == "912345678"
+
+
+def test_breakable_lets_emails_wrap_at_the_at_sign_and_dots_and_escapes() -> None:
+    assert render("{{ e|breakable }}", e="ana.lopez@acme.example") == "ana<wbr>.lopez@<wbr>acme<wbr>.example"
+    assert render("{{ e|breakable }}", e="<b>@x") == "&lt;b&gt;@<wbr>x"
+    assert render("{{ e|breakable }}", e="") == ""
+
+
+def test_pagination_draws_nothing_for_a_single_uncounted_page() -> None:
+    request = RequestFactory().get("/users/")
+    single = Template('{% include "ui/components/pagination.html" with next_cursor="" %}')
+    more = Template('{% include "ui/components/pagination.html" with next_cursor="abc" %}')
+    counted = Template('{% include "ui/components/pagination.html" with next_cursor="" count=3 shown=3 %}')
+
+    assert "pager" not in single.render(Context({"request": request}))
+    assert 'rel="next"' in more.render(Context({"request": request}))
+    assert "Showing 3 of 3" in counted.render(Context({"request": request}))
+
+
+def test_list_toolbar_labels_date_filters_visibly_and_selects_for_screen_readers() -> None:
+    class Filters(forms.Form):
+        kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All kinds")])
+        since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    request = RequestFactory().get("/activities/")
+    html = Template('{% include "ui/components/list_toolbar.html" with filter_form=form %}').render(
+        Context({"request": request, "form": Filters()})
+    )
+
+    assert '<span class="sr-only">Kind</span>' in html
+    assert '<span class="toolbar__filter-label">From</span>' in html
