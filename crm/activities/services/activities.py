@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from crm.activities.enums import ActivityKind, CallDirection, CallOutcome, Channel, TaskPriority
 from crm.activities.models import Activity
 from crm.activities.richtext import MAX_BODY_CHARS, body_clean
-from crm.contacts.selectors import account_get, contact_get, contact_query
+from crm.contacts.selectors import account_ref, contact_query, contact_ref
 from crm.core.audit.context import audit_context
 from crm.core.audit.services import record_soft_delete
 from crm.core.customfields.services import custom_values_clean
@@ -111,8 +111,8 @@ def _link(
     activity: Activity, *, actor: Any, account_id: Any, contact_id: Any, errors: dict[str, list[str]]
 ) -> None:
     """Point the activity at an account and/or contact the actor may see (404 otherwise)."""
-    account = account_get(user=actor, pk=account_id) if not _empty(account_id) else None
-    contact = contact_get(user=actor, pk=contact_id) if not _empty(contact_id) else None
+    account = account_ref(user=actor, pk=account_id) if not _empty(account_id) else None
+    contact = contact_ref(user=actor, pk=contact_id) if not _empty(contact_id) else None
     if account is None and contact is None:
         errors["account_id"] = [_("Link the activity to an account or a contact.")]
         return

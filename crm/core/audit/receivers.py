@@ -82,7 +82,8 @@ def _changes(instance: models.Model, before: dict[str, Any] | None) -> list[dict
         entry: dict[str, Any] = {"field": f.name, "old": _jsonable(old), "new": _jsonable(new)}
         if f.is_relation:
             entry["old_repr"] = _fk_repr(f, old) if before else ""
-            entry["new_repr"] = _fk_repr(f, new)
+            cached = f.get_cached_value(instance, None) if f.is_cached(instance) else None  # type: ignore[attr-defined]
+            entry["new_repr"] = str(cached) if cached is not None and cached.pk == new else _fk_repr(f, new)
         changes.append(entry)
     return changes
 
