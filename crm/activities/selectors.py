@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from crm.activities.listing import ACTIVITY_LIST, EXTRA_PARAMS
 from crm.activities.models import Activity
 from crm.contacts.selectors import account_exists_visible, contact_exists_visible
 from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
-from crm.core.identity.permissions import owner_in_scope
+from crm.core.identity.permissions import owner_in_scope, user_can
 from crm.core.listing import Page, capped_count, decode_cursor
 
 OBJECT_TYPE = "activities.activity"
@@ -102,6 +102,8 @@ def activity_can(*, user: Any, activity: Activity, action: str) -> bool:
 def activity_get(*, user: Any, pk: int | str, action: str = "view") -> Activity:
     """One activity; RecordNotFound when it does not exist or `user` may not see it, PermissionDenied when they
     may see it but not `action` it."""
+    if not user_can(user, OBJECT_TYPE, "view"):
+        raise RecordNotFound()
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -135,13 +137,18 @@ def activity_for_record_query(*, object_type: str, object_id: int) -> QuerySet[A
 
 
 def task_open_list(*, user: Any, limit: int = 10) -> list[Activity]:
-    """The user's open tasks: overdue first (earliest due first), then those without a due date."""
-    qs = (
-        Activity.objects.filter(owner=user, kind=ActivityKind.TASK, is_done=False)
-        .select_related("account", "contact")
-        .order_by(F("due_at").asc(nulls_last=True), "id")
+    """The user's open tasks: overdue first (earliest due first), then those without a due date.
+
+    Two index range scans on `activity_open_task_idx` (dated tasks by due date, then undated ones by id) rather
+    than one `ORDER BY due_at NULLS LAST`, which SQLite can only answer by sorting every open task of the user.
+    """
+    base = Activity.objects.filter(owner=user, kind=ActivityKind.TASK, is_done=False).select_related(
+        "account", "contact"
     )
-    return list(qs[:limit])
+    tasks = list(base.filter(due_at__isnull=False).order_by("due_at", "id")[:limit])
+    if len(tasks) < limit:
+        tasks += list(base.filter(due_at__isnull=True).order_by("id")[: limit - len(tasks)])
+    return tasks
 
 
 def task_open_count(*, user: Any) -> tuple[int, bool]:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -41,6 +41,7 @@ from crm.core.audit.enums import AuditAction, Source
 from crm.core.audit.registry import audited_models
 from crm.core.audit.selectors import audit_entry_list
 from crm.core.errors import InvalidInput, RecordNotFound
+from crm.core.identity.permissions import user_can
 
 DEFAULT_LIMIT = 25
 # Records an activity can be logged on, and the activity field that links to them.
@@ -304,6 +305,8 @@ def activity_meta(activity: Activity) -> str:
 def activity_source(
     *, user: Any, object_type: str, object_id: int, before: Before, limit: int
 ) -> list[TimelineEntry]:
+    if not user_can(user, "activities.activity", "view"):
+        return []  # the role denies activities: the record's timeline shows only its audit highlights
     qs = activity_for_record_query(object_type=object_type, object_id=object_id)
     if before is not None:
         at, last_id = before
@@ -312,6 +315,10 @@ def activity_source(
         # newer row first.
         qs = qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=last_id), occurred_at__lte=at)
     rows = list(qs.select_related("owner", "contact").order_by("-occurred_at", "-id")[:limit])
+    # meetings show their attendees: two queries per page when the page has meetings, none otherwise
+    meetings = [a for a in rows if a.kind == ActivityKind.MEETING]
+    if meetings:
+        prefetch_related_objects(meetings, "attendee_contacts", "attendee_users")
     # one reverse() per page, not per entry (URL resolution was ~13% of building a page)
     placeholder = "987654321"
     pattern = reverse("activities:activity_detail", args=[placeholder])

@@ -11,15 +11,20 @@ class Action(models.TextChoices):
 
 
 class Scope(models.TextChoices):
-    """How far a permission reaches. Ordered from narrowest to widest."""
+    """How far a permission reaches. Ordered from narrowest to widest.
 
+    NONE is an explicit deny: stored on one object type's row, it overrides what the "*" (all objects) row
+    grants for that action. The permission engine answers it as "no scope" (None).
+    """
+
+    NONE = "none", _("None")
     OWN = "own", _("Own records")
     TEAM = "team", _("Team's records")
     HIERARCHY = "hierarchy", _("Own and reports' records")
     ALL = "all", _("All records")
 
 
-SCOPE_RANK = {Scope.OWN: 1, Scope.TEAM: 2, Scope.HIERARCHY: 3, Scope.ALL: 4}
+SCOPE_RANK = {Scope.NONE: 0, Scope.OWN: 1, Scope.TEAM: 2, Scope.HIERARCHY: 3, Scope.ALL: 4}
 
 
 class RoleKey(models.TextChoices):

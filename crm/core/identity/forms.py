@@ -18,11 +18,10 @@ from crm.core.errors import DomainError
 from crm.core.identity import selectors
 from crm.core.identity.enums import Action, RoleKey, Scope
 from crm.core.identity.models import Role, Team, User
-from crm.core.identity.permissions import object_types
+from crm.core.identity.permissions import ALL_OBJECTS, object_types
 
 LOGIN_MAX_FAILURES = 10
 LOGIN_WINDOW_SECONDS = 15 * 60
-ALL_OBJECTS = "*"
 
 
 def apply_domain_error(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
@@ -309,7 +308,11 @@ class TeamForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    """A role's name and its permission matrix: one select per (object type, action)."""
+    """A role's name and its permission matrix: one select per (object type, action).
+
+    The "*" (all objects) row: empty = no access, or own … all. Each object type's row: empty = as the "*" row
+    says (no row stored), "none" = denied whatever "*" grants, or own … all.
+    """
 
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
@@ -338,15 +341,20 @@ class RoleForm(forms.Form):
                 }
             )
         for (object_type, action), scope in (matrix or {}).items():
+            if object_type == ALL_OBJECTS and scope == Scope.NONE:
+                continue  # the same as no row: shown as the empty choice
             initial[self.cell_name(object_type, action)] = scope
         super().__init__(*args, **kwargs)
         self.instance = instance
-        scopes = [(s.value, s.label) for s in Scope]
+        grants = [(s.value, s.label) for s in Scope if s != Scope.NONE]
         for key, _label in self.matrix_rows():
-            empty = _("None") if key == ALL_OBJECTS else _("As for all objects")
+            if key == ALL_OBJECTS:
+                choices = [("", _("None")), *grants]
+            else:
+                choices = [("", _("As for all objects")), (Scope.NONE.value, Scope.NONE.label), *grants]
             for action in Action:
                 self.fields[self.cell_name(key, action.value)] = forms.ChoiceField(
-                    label=action.label, required=False, choices=[("", empty), *scopes]
+                    label=action.label, required=False, choices=choices
                 )
 
     @staticmethod
@@ -357,17 +365,30 @@ class RoleForm(forms.Form):
     def matrix_rows() -> list[tuple[str, Any]]:
         return [(ALL_OBJECTS, _("All objects")), *[(t.key, t.label) for t in object_types()]]
 
+    def _all_objects_scope_label(self, action: str) -> Any:
+        """What the "*" row currently says for `action` (as shown on this form), or None when it is invalid."""
+        value = str(self[self.cell_name(ALL_OBJECTS, action)].value() or "")
+        if not value:
+            return Scope.NONE.label
+        return Scope(value).label if value in Scope.values and value != Scope.NONE else None
+
     def matrix(self) -> list[dict[str, Any]]:
-        """Rows for the template: label and one bound field per action."""
-        return [
-            {
-                "key": key,
-                "label": label,
-                "is_all": key == ALL_OBJECTS,
-                "cells": [self[self.cell_name(key, action.value)] for action in Action],
-            }
-            for key, label in self.matrix_rows()
-        ]
+        """Rows for the template: label and one cell per action (its bound field and, when the cell follows the
+        "*" row, the scope it inherits from there)."""
+        inherited = {action.value: self._all_objects_scope_label(action.value) for action in Action}
+        rows = []
+        for key, label in self.matrix_rows():
+            cells = []
+            for action in Action:
+                field = self[self.cell_name(key, action.value)]
+                follows_all = key != ALL_OBJECTS and not field.value()
+                cells.append({"field": field, "inherited": inherited[action.value] if follows_all else None})
+            rows.append({"key": key, "label": label, "is_all": key == ALL_OBJECTS, "cells": cells})
+        return rows
+
+    def actions(self) -> list[Any]:
+        """The matrix's column headings."""
+        return [action.label for action in Action]
 
     def grants(self) -> dict[tuple[str, str], str | None]:
         return {

@@ -37,6 +37,7 @@ def object_types() -> list[ObjectType]:
 
 
 ALL_ACTIONS = [a.value for a in Action]
+ALL_OBJECTS = "*"  # the object type of the role rows that apply to every object type without a row of its own
 
 # The built-in roles: object type "*" stands for every registered object type.
 DEFAULT_ROLE_MATRIX: dict[str, dict[str, str]] = {
@@ -102,13 +103,19 @@ def _grants(user: User) -> dict[tuple[str, str], str]:
 
 
 def user_scope(user: Any, object_type: str, action: str) -> str | None:
-    """The widest scope `user` has for `action` on `object_type`, or None when denied."""
+    """The scope `user` has for `action` on `object_type`, or None when denied.
+
+    The role's row for `object_type` decides when there is one ("none" = denied); otherwise the "*" row does.
+    Superusers reach everything.
+    """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.is_superuser:
         return Scope.ALL
     grants = _grants(user)
-    return grants.get((object_type, action)) or grants.get(("*", action))
+    # a row for the object type wins over the "*" row, and an explicit "none" there denies what "*" grants
+    scope = grants.get((object_type, action)) or grants.get((ALL_OBJECTS, action))
+    return None if scope is None or scope == Scope.NONE else scope
 
 
 def user_can(user: Any, object_type: str, action: str) -> bool:
@@ -187,4 +194,6 @@ def owner_in_scope(user: Any, owner_id: int | None, object_type: str, action: st
 
 
 def widest(scopes: list[str]) -> str | None:
-    return max(scopes, key=lambda s: SCOPE_RANK[Scope(s)]) if scopes else None
+    """The widest of `scopes`; None when there are none or they all deny ("none")."""
+    best = max(scopes, key=lambda s: SCOPE_RANK[Scope(s)]) if scopes else None
+    return None if best is None or best == Scope.NONE else best

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.identity.enums import Action, Scope
 from crm.core.identity.models import AccessToken, Role, RolePermission, Team, User
-from crm.core.identity.permissions import DEFAULT_ROLE_MATRIX, user_is_admin
+from crm.core.identity.permissions import ALL_OBJECTS, DEFAULT_ROLE_MATRIX, user_is_admin
 
 TOKEN_PREFIX = "crm_"  # noqa: S105 - a public marker, not a secret
 TOKEN_SCOPES = ("read", "write")
@@ -255,7 +255,12 @@ def role_save(
     is_admin: bool = False,
     grants: dict[tuple[str, str], str | None],
 ) -> Role:
-    """Create or change a role and its permission matrix: {(object_type, action): scope or None}."""
+    """Create or change a role and its permission matrix: {(object_type, action): scope or None}.
+
+    None deletes the row: an object type then follows the "*" (all objects) row, and "*" grants nothing.
+    "none" on an object type's row denies the action there whatever "*" grants; on the "*" row it is the same
+    as no row, so no row is kept.
+    """
     _require_admin(actor)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
@@ -283,7 +288,7 @@ def role_save(
         role.name, role.description, role.is_admin = name, description, is_admin
         role.save()
     for (object_type, action), scope in grants.items():
-        if scope is None:
+        if scope is None or (object_type == ALL_OBJECTS and scope == Scope.NONE):
             RolePermission.objects.filter(role=role, object_type=object_type, action=action).delete()
         else:
             RolePermission.objects.update_or_create(
