@@ -121,7 +121,17 @@ def composer(request: HttpRequest, object_type: str, object_id: int) -> HttpResp
     if kind not in ActivityKind.values:
         kind = ActivityKind.NOTE
     prefix = f"{kind}-{object_id}"
-    form = composer_form(kind, request.POST if request.method == "POST" else None, prefix=prefix)
+
+    def make_form(data: Any) -> Any:
+        return composer_form(
+            kind, data, prefix=prefix, user=request.user, object_type=object_type, object_id=object_id
+        )
+
+    try:
+        form = make_form(request.POST if request.method == "POST" else None)
+    except DomainError as exc:
+        _http(exc)
+        raise
     saved = False
     if request.method == "POST" and form.is_valid():
         link: dict[str, Any] = {COMPOSER_OBJECT_TYPES[object_type]: object_id}
@@ -134,7 +144,7 @@ def composer(request: HttpRequest, object_type: str, object_id: int) -> HttpResp
             raise
         else:
             saved = True
-            form = composer_form(kind, None, prefix=prefix)
+            form = make_form(None)
     context = {
         "form": form,
         "kind": kind,
@@ -191,7 +201,11 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     can_change = selectors.activity_can(user=request.user, activity=activity, action="change")
     can_delete = selectors.activity_can(user=request.user, activity=activity, action="delete")
-    form = edit_form(activity, request.POST if request.method == "POST" else None)
+    form = edit_form(
+        activity,
+        request.POST if request.method == "POST" else None,
+        user=request.user if can_change else None,  # attendee choices only for those who may edit
+    )
     if request.method == "POST":
         if not can_change:
             raise HttpPermissionDenied()

@@ -131,6 +131,21 @@ def test_open_tasks_overdue_first_then_by_due_then_undated(rep: Any, account: An
     assert [t.pk for t in task_open_list(user=rep)] == [late.pk, soon.pk, undated.pk]
 
 
+def test_open_tasks_fill_the_limit_with_undated_ones_by_age_and_skip_others(rep: Any, account: Any) -> None:
+    now = timezone.now()
+    first_undated = TaskFactory(owner=rep, account=account, due_at=None)
+    second_undated = TaskFactory(owner=rep, account=account, due_at=None)
+    TaskFactory(owner=rep, account=account, due_at=None)
+    dated = [TaskFactory(owner=rep, account=account, due_at=now + dt.timedelta(days=d)) for d in (3, 1)]
+    TaskFactory(account=account, due_at=now - dt.timedelta(days=9))  # someone else's
+    TaskFactory(owner=rep, account=account, due_at=now, deleted_at=now)  # in the recycle bin
+
+    assert [t.pk for t in task_open_list(user=rep, limit=4)] == [
+        dated[1].pk, dated[0].pk, first_undated.pk, second_undated.pk
+    ]
+    assert [t.pk for t in task_open_list(user=rep, limit=1)] == [dated[1].pk]
+
+
 def test_timeline_of_a_big_record_reads_only_a_page_from_each_source(rep: Any, account: Any) -> None:
     base = timezone.now() - dt.timedelta(days=400)
     Activity.objects.bulk_create(

@@ -5,12 +5,16 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.activities.enums import ActivityKind
 from crm.activities.models import Activity
 from crm.activities.tests.factories import ActivityFactory, TaskFactory
+from crm.contacts.tests.factories import ContactAccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +268,257 @@ def test_my_tasks_panel_lists_overdue_first(client_rep: Client, rep: Any, accoun
     html = client_rep.get(reverse("activities:my_tasks_panel"), **HTMX).content.decode()
     assert html.index("Late") < html.index("Later") < html.index("No date")
     assert "Finished" not in html and "Overdue" in html
+
+
+# --- meetings: attendees -------------------------------------------------------------------------------------
+def _member(account: Any, name: str, owner: Any, **extra: Any) -> Any:
+    first, last = name.split(" ", 1)
+    person = ContactFactory(owner=owner, first_name=first, last_name=last, full_name=name, **extra)
+    ContactAccountFactory(contact=person, account=account)
+    return person
+
+
+def _meeting(owner: Any, account: Any, **extra: Any) -> Any:
+    start = extra.pop("starts_at", timezone.now() - dt.timedelta(hours=2))
+    return ActivityFactory(
+        owner=owner,
+        account=account,
+        kind=ActivityKind.MEETING,
+        subject=extra.pop("subject", "Kick-off"),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        occurred_at=start,
+        **extra,
+    )
+
+
+def _meeting_post(account: Any, **fields: Any) -> dict[str, Any]:
+    p = f"meeting-{account.pk}-"
+    data: dict[str, Any] = {
+        "kind": "meeting",
+        p + "subject": "Kick-off",
+        p + "starts_at": "2030-01-01T10:00",
+        p + "ends_at": "2030-01-01T11:00",
+    }
+    data.update({p + k: v for k, v in fields.items()})
+    return data
+
+
+def test_meeting_composer_offers_the_accounts_contacts_and_active_colleagues(
+    client_rep: Client, rep: Any, colleague: Any, other_rep: Any, account: Any, contact: Any
+) -> None:
+    _member(account, "Marta Ruiz", rep, job_title="CFO")
+    hidden = _member(account, "Hidden Person", other_rep)
+    other_rep.is_active = False
+    other_rep.save(update_fields=["is_active"])
+    url = reverse("activities:composer", args=["contacts.account", account.pk])
+
+    html = client_rep.get(url, {"kind": "meeting"}, **HTMX).content.decode()
+
+    assert "<legend" in html and "Attendees" in html and "Colleagues" in html
+    assert "Lola Pérez" in html and "Marta Ruiz · CFO" in html
+    assert "Hidden Person" not in html and f'value="{hidden.pk}"' not in html  # not visible to the rep
+    assert "Bea Colleague" in html and "Ana Rep (you)" in html
+    assert "Carl Other" not in html  # inactive
+
+
+def test_meeting_composer_on_a_contact_checks_that_contact_and_offers_their_account(
+    client_rep: Client, rep: Any, account: Any, contact: Any
+) -> None:
+    marta = _member(account, "Marta Ruiz", rep)
+    url = reverse("activities:composer", args=["contacts.contact", contact.pk])
+
+    html = client_rep.get(url, {"kind": "meeting"}, **HTMX).content.decode()
+
+    name = f"meeting-{contact.pk}-attendee_contact_ids"
+    assert f'name="{name}" value="{contact.pk}" id="id_{name}_0" checked' in html
+    assert f'value="{marta.pk}"' in html and "Marta Ruiz" in html
+
+
+def test_composer_creates_a_meeting_with_contact_attendees_and_a_colleague(
+    client_rep: Client, rep: Any, colleague: Any, account: Any, contact: Any
+) -> None:
+    marta = _member(account, "Marta Ruiz", rep)
+    url = reverse("activities:composer", args=["contacts.account", account.pk])
+    data = _meeting_post(
+        account, attendee_contact_ids=[contact.pk, marta.pk], attendee_user_ids=[colleague.pk]
+    )
+
+    response = client_rep.post(f"{url}?kind=meeting", data, **HTMX)
+
+    assert response.status_code == 200
+    assert "timelineChanged" in json.loads(response.headers["HX-Trigger"])
+    meeting = Activity.objects.get()
+    assert meeting.kind == "meeting" and meeting.account_id == account.pk
+    assert set(meeting.attendee_contacts.values_list("pk", flat=True)) == {contact.pk, marta.pk}
+    assert list(meeting.attendee_users.values_list("pk", flat=True)) == [colleague.pk]
+
+
+def test_composer_refuses_an_attendee_the_user_cannot_see_and_stores_nothing(
+    client_rep: Client, rep: Any, other_rep: Any, account: Any, contact: Any
+) -> None:
+    stranger = ContactFactory(owner=other_rep, full_name="Secret Stranger")
+    url = reverse("activities:composer", args=["contacts.account", account.pk])
+    data = _meeting_post(account, attendee_contact_ids=[contact.pk, stranger.pk])
+
+    response = client_rep.post(f"{url}?kind=meeting", data, **HTMX)
+
+    assert response.status_code == 200
+    assert "HX-Trigger" not in response.headers
+    html = response.content.decode()
+    error_id = f"id_meeting-{account.pk}-attendee_contact_ids_error"
+    error = html[html.index(f'id="{error_id}"') :]
+    assert error.index("Some of these contacts do not exist or are not visible to you.") < error.index("</p>")
+    field = html[: html.index(f'id="{error_id}"')]
+    assert (
+        field[field.rindex('<div class="field field--') :].count("Attendees") == 1
+    )  # under the Attendees field
+    assert "Secret Stranger" not in html
+    assert Activity.objects.count() == 0
+    assert Activity.attendee_contacts.through.objects.count() == 0
+
+
+def test_composer_refuses_a_colleague_id_that_is_not_a_number(client_rep: Client, account: Any) -> None:
+    url = reverse("activities:composer", args=["contacts.account", account.pk])
+    data = _meeting_post(account, attendee_user_ids=["x"])
+
+    response = client_rep.post(f"{url}?kind=meeting", data, **HTMX)
+
+    assert f'id="id_meeting-{account.pk}-attendee_user_ids_error"' in response.content.decode()
+    assert Activity.objects.count() == 0
+
+
+def test_timeline_shows_meeting_attendees_three_names_and_more(
+    client_rep: Client, rep: Any, colleague: Any, account: Any, contact: Any
+) -> None:
+    marta = _member(account, "Marta Ruiz", rep)
+    meeting = _meeting(rep, account, subject="Quarterly review")
+    meeting.attendee_contacts.set([contact, marta])
+    meeting.attendee_users.set([colleague])
+    small = _meeting(rep, account, subject="Coffee", starts_at=timezone.now() - dt.timedelta(days=3))
+    small.attendee_contacts.set([marta])
+    crowd = [_member(account, f"Guest Number{i}", rep) for i in range(4)]
+    big = _meeting(rep, account, subject="Workshop", starts_at=timezone.now() - dt.timedelta(days=5))
+    big.attendee_contacts.set(crowd)
+    big.attendee_users.set([rep, colleague])
+
+    html = client_rep.get(_timeline_url(account), **HTMX).content.decode()
+
+    review = html[html.index("Quarterly review") : html.index("Coffee")]
+    assert "Lola Pérez, Marta Ruiz, Bea Colleague" in review and "more" not in review
+    coffee = html[html.index("Coffee") : html.index("Workshop")]
+    assert "Marta Ruiz" in coffee and "Lola Pérez" not in coffee
+    workshop = html[html.index("Workshop") :]
+    assert "+3 more" in workshop  # 4 contacts + 2 colleagues: three names, then "+3 more"
+    assert "Ana Rep</span>" not in workshop.split("+3 more")[0].split("tl-entry__people")[1]
+
+
+def test_timeline_query_count_with_meetings_does_not_depend_on_page_size(
+    client_rep: Client,
+    rep: Any,
+    colleague: Any,
+    account: Any,
+    contact: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for i in range(30):
+        meeting = _meeting(rep, account, starts_at=timezone.now() + dt.timedelta(hours=i + 1))  # newest
+        meeting.attendee_contacts.set([contact])
+        meeting.attendee_users.set([colleague])
+    url = _timeline_url(account)
+    client_rep.get(url, {"limit": 2}, **HTMX)  # warm caches
+    counts = []
+    for limit in (2, 25):
+        with CaptureQueriesContext(connection) as ctx:
+            html = client_rep.get(url, {"limit": limit}, **HTMX).content.decode()
+        assert html.count("Lola Pérez, Bea Colleague") == limit
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(11):
+        client_rep.get(url, **HTMX)
+
+
+def test_activity_detail_shows_attendees_and_edits_them(
+    client_rep: Client, rep: Any, colleague: Any, account: Any, contact: Any
+) -> None:
+    marta = _member(account, "Marta Ruiz", rep)
+    meeting = _meeting(rep, account, subject="Review")
+    meeting.attendee_contacts.set([contact])
+    meeting.attendee_users.set([colleague])
+    url = reverse("activities:activity_detail", args=[meeting.pk])
+
+    html = client_rep.get(url).content.decode()
+    facts = html[html.index('<dl class="kv">') : html.index("</dl>")]
+    assert "Lola Pérez" in facts and "Bea Colleague" in facts
+    assert f'name="attendee_contact_ids" value="{contact.pk}"' in html
+    assert 'id="id_attendee_contact_ids_0" checked' in html
+    assert f'value="{marta.pk}"' in html
+
+    form = {
+        "subject": "Review",
+        "starts_at": "2030-01-01T10:00",
+        "ends_at": "2030-01-01T11:00",
+        "attendee_contact_ids": [contact.pk, marta.pk],
+        "version": meeting.version,
+    }
+    response = client_rep.post(url, form)
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert set(meeting.attendee_contacts.values_list("pk", flat=True)) == {contact.pk, marta.pk}
+    assert list(meeting.attendee_users.all()) == []
+
+
+def test_editing_a_meeting_keeps_unchanged_attendees_the_editor_cannot_see(
+    client_rep: Client, rep: Any, other_rep: Any, colleague: Any, account: Any, contact: Any
+) -> None:
+    stranger = ContactFactory(owner=other_rep, full_name="Secret Stranger")
+    meeting = _meeting(rep, account, subject="Review")
+    meeting.attendee_contacts.set([contact, stranger])
+    colleague.is_active = False
+    colleague.save(update_fields=["is_active"])
+    meeting.attendee_users.set([colleague])
+    url = reverse("activities:activity_detail", args=[meeting.pk])
+    assert "Bea Colleague (inactive)" in client_rep.get(url).content.decode()
+
+    form = {
+        "subject": "Review, moved",
+        "starts_at": "2030-01-01T10:00",
+        "ends_at": "2030-01-01T11:00",
+        "attendee_contact_ids": [contact.pk, stranger.pk],
+        "attendee_user_ids": [colleague.pk],
+        "version": meeting.version,
+    }
+    response = client_rep.post(url, form)
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.subject == "Review, moved"
+    assert set(meeting.attendee_contacts.values_list("pk", flat=True)) == {contact.pk, stranger.pk}
+    assert list(meeting.attendee_users.values_list("pk", flat=True)) == [colleague.pk]
+
+
+def test_editing_a_meeting_with_an_attendee_the_user_cannot_see_changes_nothing(
+    client_rep: Client, rep: Any, other_rep: Any, account: Any, contact: Any
+) -> None:
+    stranger = ContactFactory(owner=other_rep, full_name="Secret Stranger")
+    meeting = _meeting(rep, account, subject="Review")
+    meeting.attendee_contacts.set([contact])
+    url = reverse("activities:activity_detail", args=[meeting.pk])
+    form = {
+        "subject": "Changed",
+        "starts_at": "2030-01-01T10:00",
+        "ends_at": "2030-01-01T11:00",
+        "attendee_contact_ids": [contact.pk, stranger.pk],
+        "version": meeting.version,
+    }
+
+    response = client_rep.post(url, form)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_attendee_contact_ids_error"' in html
+    assert "Some of these contacts do not exist or are not visible to you." in html
+    meeting.refresh_from_db()
+    assert meeting.subject == "Review" and meeting.version == 1
+    assert list(meeting.attendee_contacts.values_list("pk", flat=True)) == [contact.pk]
