@@ -132,3 +132,19 @@ def test_lists_only_show_what_the_user_may_see(admin):
     mine = contact_create(actor=north, first_name="Mine")
     contact_create(actor=admin, first_name="Admin's")
     assert [c.pk for c in contact_list(user=north, params={}).items] == [mine.pk]
+
+
+def test_date_filters_on_datetime_columns_cover_whole_local_days(admin):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    account = account_create(actor=admin, name="Dated")
+    today = timezone.localdate()
+    assert _names(account_list(user=admin, params={"created_at__gte": today.isoformat()})) == ["Dated"]
+    assert _names(account_list(user=admin, params={"created_at__lte": today.isoformat()})) == ["Dated"]
+    assert _names(account_list(user=admin, params={"created_at__gt": today.isoformat()})) == []
+    assert _names(account_list(user=admin, params={"created_at__lt": today.isoformat()})) == []
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert _names(account_list(user=admin, params={"created_at__lt": tomorrow})) == ["Dated"]
+    assert account.pk

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -270,12 +271,16 @@ def _parse(kind: str, value: str, user: Any) -> Any:
             raise ValueError(_("Enter a date as YYYY-MM-DD."))
         return parsed
     if kind == "datetime":
-        parsed_dt = parse_datetime(value)
-        if parsed_dt is None:
+        if len(value) <= 10:  # a plain date: the whole day, in the user's time zone (see _field_q)
             parsed_d = parse_date(value)
             if parsed_d is None:
                 raise ValueError(_("Enter a date as YYYY-MM-DD."))
             return parsed_d
+        parsed_dt = parse_datetime(value)
+        if parsed_dt is None:
+            raise ValueError(_("Enter a date as YYYY-MM-DD."))
+        if timezone.is_naive(parsed_dt):
+            parsed_dt = timezone.make_aware(parsed_dt)
         return parsed_dt
     return value
 
@@ -306,10 +311,19 @@ def _field_q(spec: FilterField, values: list[str], op: str, user: Any) -> Q:
         if op not in {"gte", "lte", "gt", "lt"}:
             raise _Unknown()
         value = _parse(spec.kind, values[0], user)
-        path = spec.path
         if spec.kind == "datetime" and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            path = f"{path}__date"
-        return Q(**{f"{path}__{op}": value})
+            # whole local days as a range on the column itself, so its index is used
+            start = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+            next_day = start + dt.timedelta(days=1)
+            bound = {
+                "gte": ("gte", start),
+                "gt": ("gte", next_day),
+                "lte": ("lt", next_day),
+                "lt": ("lt", start),
+            }
+            lookup, moment = bound[op]
+            return Q(**{f"{spec.path}__{lookup}": moment})
+        return Q(**{f"{spec.path}__{op}": value})
     if spec.kind == "bool":
         if op:
             raise _Unknown()
