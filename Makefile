@@ -59,7 +59,7 @@ install-dev: $(VENV)/.stamp-install-dev
 
 # --- run ----------------------------------------------------------------------------------------------------
 
-run: install
+run: install $(MO)
 	$(BIN)/crm migrate --noinput
 	@if $(BIN)/crm help demo >/dev/null 2>&1; then \
 	  $(BIN)/crm demo --if-empty; \
@@ -111,10 +111,15 @@ importlint: install-dev
 migrations-check: install-dev
 	$(call stage,makemigrations --check,env -u DATABASE_URL $(MANAGE) makemigrations --check --dry-run)
 
-# compilemessages needs GNU gettext (msgfmt); without it Babel compiles the catalogues instead (same check).
-COMPILE_MESSAGES_CHECK := if [ ! -d crm/locale ]; then echo "no crm/locale yet: nothing to compile"; \
-  elif command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0; \
-  else echo "msgfmt (gettext) not found: compiling with Babel"; $(BIN)/pybabel compile -d crm/locale -D django --statistics; fi
+# The catalogues are compiled with Babel (repeatable output, no GNU gettext needed on a user's machine);
+# when msgfmt is present it also checks the format strings.
+PO := crm/locale/es/LC_MESSAGES/django.po
+MO := crm/locale/es/LC_MESSAGES/django.mo
+COMPILE_MESSAGES_CHECK := $(BIN)/pybabel compile -d crm/locale -D django -l es --statistics && \
+  if command -v msgfmt >/dev/null; then msgfmt --check-format -o /dev/null $(PO); fi
+
+$(MO): $(PO) | $(VENV)/.stamp-install
+	$(BIN)/pybabel compile -d crm/locale -D django -l es --statistics
 
 messages-check: install-dev
 	$(call stage,translations,$(COMPILE_MESSAGES_CHECK))
@@ -169,7 +174,7 @@ messages: install
 	  --ignore=.venv --ignore=var --ignore=bench --ignore='tests/*' --ignore='*/tests/*'
 
 compilemessages: install
-	$(MANAGE) compilemessages --ignore=.venv --ignore=var
+	$(BIN)/pybabel compile -d crm/locale -D django -l es --statistics
 
 clean:
 	rm -rf $(REPORTS) .mypy_cache .ruff_cache

@@ -59,6 +59,25 @@ class UserLanguageMiddleware:
         return response
 
 
+class SignedInLanguageMiddleware:
+    """Use a signed-in user's saved language from their very first request.
+
+    LocaleMiddleware runs before the user is known, so it can only follow the cookie or the browser; place this
+    after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: Any = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if language and language in dict(settings.LANGUAGES) and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
 class HtmxMessagesMiddleware:
     """On htmx responses that are not redirects, move pending ``messages`` into ``showToast`` triggers.
 

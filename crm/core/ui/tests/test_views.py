@@ -160,3 +160,14 @@ def test_styleguide_inline_edit_round_trip(client_in: Client) -> None:
     ok = client_in.post("/styleguide/inline/phone/", {"value": "+34 600 111 222"}, headers=htmx)
     assert "+34 600 111 222" in ok.content.decode()
     assert "showToast" in ok["HX-Trigger"]
+
+
+def test_signed_in_users_language_applies_from_the_first_request(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "es-user@example.com", "pw-123456-x", full_name="Usuaria", language="es"
+    )
+    client.force_login(user)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "es"
+    assert 'lang="es"' in response.content.decode()
