@@ -259,7 +259,12 @@ def phone_e164(value: Any) -> str:
 
 
 def _phone_number(value: Any) -> phonenumbers.PhoneNumber | None:
-    text = str(value or "").strip()
+    return _parse_phone(str(value or "").strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_phone(text: str) -> phonenumbers.PhoneNumber | None:
+    """Parsing is the slow part of drawing a phone number; a list page shows each number twice."""
     if not text.startswith("+"):
         return None
     try:
