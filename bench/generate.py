@@ -195,7 +195,7 @@ def activity_rows(
             contact_id = rng.randint(lo, hi)
             account_id = contact_account(contact_id)
         when = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 1000))
-        kind = kinds[i % 4]
+        kind = kinds[(i // len(owners)) % 4]  # independent of the owner: every rep has every kind
         yield {
             "kind": kind,
             "subject": f"{kind} {i}",

@@ -163,6 +163,19 @@ def _postgres_reachable() -> bool:
     return True
 
 
+def _command(db: str) -> str:
+    """The command line that reproduces this run for one database (without the caller's --db)."""
+    rest, skip = [], False
+    for arg in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("--db="):
+            rest.append(arg)
+    return " ".join(["python", "bench/run.py", "--db", db, *rest])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -192,8 +205,7 @@ def main() -> None:
                 if os.environ.get("CRM_REQUIRE_POSTGRES") == "1":
                     status = 1
                 continue
-            argv = [a for a in sys.argv[1:] if not a.startswith("--db")]
-            status |= subprocess.call([sys.executable, __file__, "--db", db, *argv])
+            status |= subprocess.call([sys.executable, *_command(db).split()[1:]], cwd=ROOT)
         from bench.report import report
 
         print(report(), flush=True)
@@ -213,7 +225,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not reuse:
         load = scenario.build(say=say, **sizes)
-        load.update(sizes, command=" ".join(["python", "bench/run.py", "--db", args.db, *sys.argv[1:]]))
+        load.update(sizes, command=_command(args.db))
         load_file.write_text(json.dumps(load, indent=2))
         say(f"written {load_file}")
     else:
@@ -243,15 +255,7 @@ def main() -> None:
         "measure_s": round(time.perf_counter() - started, 1),
         "load": load,
         "figures": figures,
-        "command": " ".join(
-            [
-                "python",
-                "bench/run.py",
-                "--db",
-                args.db,
-                *[a for a in sys.argv[1:] if not a.startswith("--db")],
-            ]
-        ),
+        "command": _command(args.db),
     }
     out = RESULTS / f"foundation-{args.db}{suffix}.json"
     out.write_text(json.dumps(result, indent=2, default=str))

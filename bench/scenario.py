@@ -293,7 +293,7 @@ def measure(
     runs: int,
     say: Callable[[str], None],
     timed: Callable[..., dict[str, float]],
-    rps: Callable[..., dict[str, float]],
+    rps: Callable[..., list[dict[str, float]]],
 ) -> dict[str, Any]:
     rep = User.objects.get(email="rep0-0@bench.crm")
     admin = User.objects.get(email="admin@bench.crm")
@@ -350,7 +350,7 @@ def measure(
     # --- API vs a plain Django view returning the same rows with .values() -----------------------------------
     say("measuring API vs plain Django …")
     _token, secret = token_create(actor=None, user=rep, name="bench", scopes=["read"])
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     api_url = "/api/v1/contacts?limit=50&sort=name"
     baseline_url = "/bench/baseline/contacts?limit=50"
     api_client = Client()

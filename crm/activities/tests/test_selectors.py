@@ -141,7 +141,10 @@ def test_open_tasks_fill_the_limit_with_undated_ones_by_age_and_skip_others(rep:
     TaskFactory(owner=rep, account=account, due_at=now, deleted_at=now)  # in the recycle bin
 
     assert [t.pk for t in task_open_list(user=rep, limit=4)] == [
-        dated[1].pk, dated[0].pk, first_undated.pk, second_undated.pk
+        dated[1].pk,
+        dated[0].pk,
+        first_undated.pk,
+        second_undated.pk,
     ]
     assert [t.pk for t in task_open_list(user=rep, limit=1)] == [dated[1].pk]
 

@@ -53,6 +53,8 @@ class Account(Record):
         indexes = [
             models.Index(fields=["name", "id"], name="account_name_idx"),
             models.Index(fields=["owner", "name", "id"], name="account_owner_name_idx"),
+            # subsidiaries by name: without it SQLite walks the whole name index looking for the parent
+            models.Index(fields=["parent", "name"], name="account_parent_name_idx"),
             models.Index(fields=["account_type", "name", "id"], name="account_type_name_idx"),
             models.Index(fields=["status"], name="account_status_idx"),
             models.Index(fields=["industry"], name="account_industry_idx"),

@@ -32,7 +32,11 @@ class Contact(Record):
         related_name="+",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # contact_owner_name_idx starts with the owner
     )
     email_consent = models.CharField(
         _("email consent"), max_length=10, choices=Consent.choices, default=Consent.UNKNOWN
@@ -49,19 +53,21 @@ class Contact(Record):
         verbose_name_plural = _("contacts")
         indexes = [
             models.Index(fields=["full_name", "id"], name="contact_name_idx"),
-            models.Index(fields=["owner", "full_name", "id"], name="contact_owner_name_idx"),
+            # The owner (the permission scope) then the list's sort, with the main filter and the soft-delete
+            # column at the end: a rep's count ("10,000+" stops at 10,001 rows) reads only this index, and "my
+            # contacts by name" walks it in order. The filter columns sit *after* the sort on purpose: with an
+            # (owner, email_consent) index SQLite answers "team + consent, by name" by sorting the team's 70,000
+            # rows (280 ms at 1M contacts) instead of walking contact_name_idx for one page.
+            models.Index(
+                fields=["owner", "full_name", "id", "email_consent", "deleted_at"],
+                name="contact_owner_name_idx",
+            ),
             models.Index(fields=["email"], name="contact_email_idx"),
             models.Index(fields=["primary_account", "full_name"], name="contact_account_idx"),
             models.Index(fields=["-updated_at", "-id"], name="contact_updated_idx"),
             models.Index(fields=["-created_at", "-id"], name="contact_created_idx"),
-            models.Index(fields=["email_consent"], name="contact_consent_idx"),
-            # Counting a rep's list ("10,000+" stops at 10,001 rows) reads only this small index, never the table:
-            # owner is the permission scope, email consent the list's main filter (bench: 500 ms -> 5 ms on PG).
-            models.Index(
-                fields=["owner", "email_consent"],
-                name="contact_owner_consent_idx",
-                condition=models.Q(deleted_at__isnull=True),
-            ),
+            # covers the count of a consent filter across all contacts (admins, marketing)
+            models.Index(fields=["email_consent", "deleted_at"], name="contact_consent_idx"),
             models.Index(fields=["deleted_at"], name="contact_deleted_idx"),
         ]
 
