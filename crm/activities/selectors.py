@@ -20,7 +20,7 @@ from crm.activities.models import Activity
 from crm.contacts.selectors import account_exists_visible, contact_exists_visible
 from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.identity.permissions import owner_in_scope, user_can
-from crm.core.listing import Page, capped_count, decode_cursor
+from crm.core.listing import Page, capped_count
 
 OBJECT_TYPE = "activities.activity"
 
@@ -78,14 +78,9 @@ def activity_list(
         .select_related("account", "contact")
         .prefetch_related("owner")
     )
-    spec, descending = ACTIVITY_LIST.resolve_sort(sort)
+    spec, _descending = ACTIVITY_LIST.resolve_sort(sort)
     if spec.name == "due_at":
         qs = qs.filter(due_at__isnull=False)
-    if cursor:
-        # a redundant `>=`/`<=` bound on the sort column gives the index a start: the keyset OR alone is only a
-        # filter, and deep pages would walk the index from the first row (as in crm.contacts.selectors._paginate)
-        value, _last_id = decode_cursor(cursor)
-        qs = qs.filter(**{f"{spec.path}__{'lte' if descending else 'gte'}": value})
     return ACTIVITY_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
 
 

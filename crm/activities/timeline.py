@@ -320,11 +320,11 @@ def activity_source(
     if meetings:
         prefetch_related_objects(meetings, "attendee_contacts", "attendee_users")
     # one reverse() per page, not per entry (URL resolution was ~13% of building a page)
-    placeholder = "987654321"
-    pattern = reverse("activities:activity_detail", args=[placeholder])
+    pk_slot = "987654321"
+    pattern = reverse("activities:activity_detail", args=[pk_slot])
     return [
         activity_timeline_entry(
-            user=user, activity=a, object_type=object_type, link=pattern.replace(placeholder, str(a.pk))
+            user=user, activity=a, object_type=object_type, link=pattern.replace(pk_slot, str(a.pk))
         )
         for a in rows
     ]

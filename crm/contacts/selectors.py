@@ -12,7 +12,7 @@ from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
 from crm.core.errors import RecordNotFound
 from crm.core.identity.permissions import scope_q
 from crm.core.identity.selectors import user_list
-from crm.core.listing import MAX_LIMIT, ListSpec, Page, capped_count, decode_cursor
+from crm.core.listing import MAX_LIMIT, Page, capped_count
 
 # Lists load the owner with a second query instead of `select_related("owner")`: the owner is the column the
 # permission scope filters on (`owner_id IN (team)`), and with an INNER JOIN to the users table SQLite's planner
@@ -26,22 +26,6 @@ def _only_name(relation: str) -> list[str]:
     """`defer()` arguments keeping only id and name of a joined account: lists show the name and link to it,
     and building full Account instances for every row was a third of the selector's time."""
     return [f"{relation}__{f.name}" for f in Account._meta.concrete_fields if f.name not in {"id", "name"}]
-
-
-def _paginate(
-    spec: ListSpec, qs: QuerySet[Any], *, sort: str | None, cursor: str | None, limit: int | str | None
-) -> Page:
-    """`spec.paginate` with a redundant bound on the sort column (`full_name >= <cursor's name>`).
-
-    The keyset condition `(name > x) OR (name = x AND id > y)` is only a filter to PostgreSQL and SQLite, so
-    without the bound page 50 walks the sort index from the first row (bench: 36,000 rows read, 170 ms on PG);
-    with it the index scan starts at the cursor.
-    """
-    if cursor:
-        field, descending = spec.resolve_sort(sort)
-        value, _last_id = decode_cursor(cursor)
-        qs = qs.filter(**{f"{field.path}__{'lte' if descending else 'gte'}": value})
-    return spec.paginate(qs, sort=sort, cursor=cursor, limit=limit)
 
 
 def account_query(
@@ -68,7 +52,7 @@ def account_list(
         .defer(*_only_name("parent"))
         .prefetch_related(*LIST_PREFETCH)
     )
-    return _paginate(ACCOUNT_LIST, qs, sort=sort, cursor=cursor, limit=limit)
+    return ACCOUNT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
 
 
 def account_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
@@ -147,7 +131,7 @@ def contact_list(
         .defer(*_only_name("primary_account"))
         .prefetch_related(*LIST_PREFETCH)
     )
-    return _paginate(CONTACT_LIST, qs, sort=sort, cursor=cursor, limit=limit)
+    return CONTACT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
 
 
 # The columns of a contact the API's list answers with (ContactOut), read with `.values()`.
@@ -195,7 +179,7 @@ def contact_row_page(
     qs = contact_query(user=user, params=params).values(
         *CONTACT_ROW_FIELDS, "owner_id", "primary_account_id", "primary_account__name"
     )
-    page = _paginate(CONTACT_LIST, qs, sort=sort, cursor=cursor, limit=limit)
+    page = CONTACT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
     rows: list[dict[str, Any]] = page.items
     owners = {
         u["id"]: u
@@ -308,7 +292,7 @@ def _export_batches(spec: Any, qs: QuerySet[Any], sort: str | None, batch: int) 
     def batches() -> Iterator[list[Any]]:
         cursor: str | None = None
         while True:
-            page = _paginate(spec, qs, sort=sort, cursor=cursor, limit=batch)
+            page = spec.paginate(qs, sort=sort, cursor=cursor, limit=batch)
             if page.items:
                 yield page.items
             if not page.next_cursor:

@@ -148,10 +148,18 @@ class ListSpec:
         qs = qs.order_by(f"-{spec.path}", "-id") if descending else qs.order_by(spec.path, "id")
         if cursor:
             value, last_id = decode_cursor(cursor)
+            # The keyset OR is only a filter to PostgreSQL and SQLite; the redundant `>=`/`<=` bound gives the
+            # sort index a start, so a deep page does not walk the index from the first row.
             if descending:
-                qs = qs.filter(Q(**{f"{spec.path}__lt": value}) | Q(**{spec.path: value, "id__lt": last_id}))
+                qs = qs.filter(
+                    Q(**{f"{spec.path}__lt": value}) | Q(**{spec.path: value, "id__lt": last_id}),
+                    **{f"{spec.path}__lte": value},
+                )
             else:
-                qs = qs.filter(Q(**{f"{spec.path}__gt": value}) | Q(**{spec.path: value, "id__gt": last_id}))
+                qs = qs.filter(
+                    Q(**{f"{spec.path}__gt": value}) | Q(**{spec.path: value, "id__gt": last_id}),
+                    **{f"{spec.path}__gte": value},
+                )
         rows = list(qs[: size + 1])
         next_cursor = None
         if len(rows) > size:

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.contacts.errors import AccountCycle
-from crm.contacts.events import AccountDeleted, OwnerChanged
+from crm.contacts.events import AccountDeleted
 from crm.contacts.models import Account
 from crm.contacts.services.bulk import bulk_apply
+from crm.contacts.services.ownership import owner_change_publish, owner_check
 from crm.contacts.services.tags import tags_resolve
 from crm.contacts.services.validation import (
     clean_list,
@@ -24,7 +25,6 @@ from crm.core.audit.services import record_soft_delete
 from crm.core.customfields.services import custom_values_clean
 from crm.core.errors import ConcurrentEdit, InvalidInput, RecordNotFound
 from crm.core.events import publish_on_commit
-from crm.core.identity.models import User
 from crm.core.records import record_authorize, record_authorize_create
 
 OBJECT_TYPE = "contacts.account"
@@ -61,11 +61,6 @@ def _check_parent(account: Account, parent: Account | None) -> None:
             break
         seen.add(node.pk)
         node = node.parent
-
-
-def _check_owner(owner: Any) -> None:
-    if not isinstance(owner, User) or not owner.is_active:
-        raise InvalidInput(field_errors={"owner": [_("Choose an active user.")]})
 
 
 def _apply(account: Account, data: dict[str, Any], errors: dict[str, list[str]]) -> list[Any] | None:
@@ -114,7 +109,7 @@ def account_create(*, actor: Any, owner: Any = None, **fields: Any) -> Account:
     """A new account owned by `owner` (default: the actor)."""
     reject_unknown(fields, ACCOUNT_FIELDS - {"owner"})
     owner = owner or actor
-    _check_owner(owner)
+    owner_check(owner)
     record_authorize_create(actor=actor, object_type=OBJECT_TYPE, owner_id=owner.pk)
     account = Account(owner=owner)
     errors: dict[str, list[str]] = {}
@@ -142,7 +137,7 @@ def account_update(
         raise ConcurrentEdit()
     old_owner_id = locked.owner_id
     if "owner" in changes:
-        _check_owner(changes["owner"])
+        owner_check(changes["owner"])
     if "name" in changes and not str(changes.get("name") or "").strip():
         raise InvalidInput(field_errors={"name": [_("This field is required.")]})
     errors: dict[str, list[str]] = {}
@@ -152,17 +147,7 @@ def account_update(
         locked.save()
         if tags is not None:
             locked.tags.set(tags_resolve(names=tags))
-    if locked.owner_id != old_owner_id:
-        publish_on_commit(
-            OwnerChanged(
-                object_type=OBJECT_TYPE,
-                object_id=locked.pk,
-                old_owner_id=old_owner_id,
-                new_owner_id=locked.owner_id,
-                actor_id=getattr(actor, "pk", None),
-                reason=reason,
-            )
-        )
+    owner_change_publish(record=locked, old_owner_id=old_owner_id, actor=actor, reason=reason)
     return locked
 
 
@@ -188,7 +173,7 @@ def account_bulk_assign_owner(
     *, actor: Any, ids: Iterable[int], owner: Any, reason: str = ""
 ) -> tuple[int, int]:
     """Reassign many accounts; returns (changed, skipped because not allowed or not found)."""
-    _check_owner(owner)
+    owner_check(owner)
     return bulk_apply(
         model=Account,
         ids=ids,

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.contacts.enums import ContactRole
-from crm.contacts.events import ContactDeleted, OwnerChanged
+from crm.contacts.events import ContactDeleted
 from crm.contacts.models import Account, Contact, ContactAccount
 from crm.contacts.services.bulk import bulk_apply
+from crm.contacts.services.ownership import owner_change_publish, owner_check
 from crm.contacts.services.tags import tags_resolve
 from crm.contacts.services.validation import (
     clean_list,
@@ -25,7 +26,6 @@ from crm.core.audit.services import record_soft_delete
 from crm.core.customfields.services import custom_values_clean
 from crm.core.errors import ConcurrentEdit, InvalidInput, RecordNotFound
 from crm.core.events import publish_on_commit
-from crm.core.identity.models import User
 from crm.core.records import record_authorize, record_authorize_create
 
 OBJECT_TYPE = "contacts.contact"
@@ -51,11 +51,6 @@ CONTACT_FIELDS = frozenset(
         "custom",
     }
 )
-
-
-def _check_owner(owner: Any) -> None:
-    if not isinstance(owner, User) or not owner.is_active:
-        raise InvalidInput(field_errors={"owner": [_("Choose an active user.")]})
 
 
 def _apply(contact: Contact, data: dict[str, Any], errors: dict[str, list[str]]) -> list[Any] | None:
@@ -106,7 +101,7 @@ def contact_create(
     """A new contact, optionally a member of `account` (which becomes their primary account)."""
     reject_unknown(fields, CONTACT_FIELDS - {"owner"})
     owner = owner or actor
-    _check_owner(owner)
+    owner_check(owner)
     record_authorize_create(actor=actor, object_type=OBJECT_TYPE, owner_id=owner.pk)
     if account is not None:
         record_authorize(actor=actor, record=account, action="view")
@@ -140,7 +135,7 @@ def contact_update(
     if expected_version is not None and expected_version != locked.version:
         raise ConcurrentEdit()
     if "owner" in changes:
-        _check_owner(changes["owner"])
+        owner_check(changes["owner"])
     old_owner_id = locked.owner_id
     errors: dict[str, list[str]] = {}
     tags = _apply(locked, dict(changes), errors)
@@ -149,17 +144,7 @@ def contact_update(
         locked.save()
         if tags is not None:
             locked.tags.set(tags_resolve(names=tags))
-    if locked.owner_id != old_owner_id:
-        publish_on_commit(
-            OwnerChanged(
-                object_type=OBJECT_TYPE,
-                object_id=locked.pk,
-                old_owner_id=old_owner_id,
-                new_owner_id=locked.owner_id,
-                actor_id=getattr(actor, "pk", None),
-                reason=reason,
-            )
-        )
+    owner_change_publish(record=locked, old_owner_id=old_owner_id, actor=actor, reason=reason)
     return locked
 
 
@@ -226,7 +211,7 @@ def contact_unlink_account(*, actor: Any, contact: Contact, account: Account) ->
 def contact_bulk_assign_owner(
     *, actor: Any, ids: Iterable[int], owner: Any, reason: str = ""
 ) -> tuple[int, int]:
-    _check_owner(owner)
+    owner_check(owner)
     return bulk_apply(
         model=Contact,
         ids=ids,

@@ -33,7 +33,7 @@ def audit_entry_list(
     qs = AuditEntry.objects.filter(object_type=object_type, object_id=object_id)
     if before is not None:
         at, pk = before
-        qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+        qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=pk), at__lte=at)  # the bound gives the index a start
     return list(qs.select_related("actor").order_by("-at", "-id")[:limit])
 
 
