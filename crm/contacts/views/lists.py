@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.contacts.templatetags.contacts_cells import list_rows
 from crm.contacts.views.columns import Column
 from crm.contacts.views.common import active_users, language
 from crm.core.customfields.enums import FieldType
@@ -297,8 +298,9 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
         labels.update({f"custom.{d.key}": d.label_for(lang) for d in definitions})
         errors = _error_lines(exc, labels)
         page, count, capped, status = _empty_page(sort), 0, False, 400
-    ctx = {"user_names": dict(users)}
-    rows = [(obj, [(col, col.cell(obj, ctx)) for col in columns]) for obj in page.items]
+    can_bulk = user_can(user, config.object_type, "change") or user_can(user, config.object_type, "delete")
+    rows = page.items
+    rows_html = list_rows(rows, columns, {"user_names": dict(users)}, can_bulk=can_bulk)
     primary, more = filter_controls(config, params, users=users, definitions=definitions)
     views = saved_view_list(user=user, object_type=config.object_type)
     current_view = _first(params, "view")
@@ -312,6 +314,7 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
         "config": config,
         "page": page,
         "rows": rows,
+        "rows_html": rows_html,
         "columns": columns,
         "all_columns": all_columns,
         "selected_keys": {c.key for c in columns},
@@ -336,8 +339,7 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
         "export_url": f"{list_url}?{export_query.urlencode()}"
         if user_can(user, config.object_type, "export")
         else "",
-        "can_bulk": user_can(user, config.object_type, "change")
-        or user_can(user, config.object_type, "delete"),
+        "can_bulk": can_bulk,
         "bulk_actions": bulk_actions(user, config.object_type),
         "tag_options": config.tag_choices(),
         "results_id": RESULTS_ID,

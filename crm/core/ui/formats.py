@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,8 +16,10 @@ from babel import numbers as babel_numbers
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.timesince import timesince, timeuntil
+from django.utils.dateformat import DateFormat, TimeFormat
+from django.utils.formats import get_format
+from django.utils.html import avoid_wrapping
+from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
 EMPTY = "—"
@@ -76,12 +79,71 @@ def _as_local(value: dt.date) -> dt.date:
     return value
 
 
+# The relative phrases are built from Django's own humanize strings, but each translated template is looked up
+# once per (language, unit, count) instead of through lazy proxies on every call: a list draws 50 of these.
+_UNITS = ("year", "month", "week", "day", "hour", "minute")
+_UNIT_MARKERS = {unit: unit + " %(num)d" for unit in _UNITS}
+_PHRASES: dict[tuple[str, str, str, int], str] = {}
+_EXACT_FORMATS: dict[tuple[str, str], list[tuple[bool, str]]] = {}
+_FORMAT_PIECE = re.compile(r"(?<!\\)([a-zA-Z])")
+
+
+def _phrase(kind: str, unit: str, count: int) -> str:
+    """One translated relative phrase ("3 days ago", "in 2 hours"), memoised per language."""
+    key = (translation.get_language() or "", kind, unit, count)
+    phrase = _PHRASES.get(key)
+    if phrase is None:
+        strings = NaturalTimeFormatter.time_strings
+        if kind in {"past-day", "future-day"}:
+            substrings = (
+                NaturalTimeFormatter.past_substrings
+                if kind == "past-day"
+                else NaturalTimeFormatter.future_substrings
+            )
+            delta = avoid_wrapping(str(substrings[unit] % {"num": count}))
+            phrase = str(strings[kind]) % {"delta": delta}
+        else:
+            phrase = str(strings[kind] % {"count": count})
+        if len(_PHRASES) < 10_000:
+            _PHRASES[key] = phrase
+    return phrase
+
+
+def _first_unit(d: dt.datetime, now: dt.datetime) -> tuple[str, int]:
+    """The largest non-zero calendar unit between d and now (d before now), as Django's timesince(depth=1)."""
+    marker = timesince(d, now, time_strings=_UNIT_MARKERS, depth=1)
+    unit, _, count = marker.replace("\xa0", " ").partition(" ")
+    return unit, int(count)
+
+
+def _compiled_format(fmt: str) -> list[tuple[bool, str]]:
+    """A Django date format split once into (is_code, text) pieces (what `dateformat.format` splits per call)."""
+    key = (translation.get_language() or "", fmt)
+    pieces = _EXACT_FORMATS.get(key)
+    if pieces is None:
+        pieces = []
+        for i, piece in enumerate(_FORMAT_PIECE.split(str(get_format(fmt)))):
+            if i % 2:
+                pieces.append((True, piece))
+            elif piece:
+                pieces.append((False, _FORMAT_ESCAPE.sub(r"\1", piece)))
+        _EXACT_FORMATS[key] = pieces
+    return pieces
+
+
+_FORMAT_ESCAPE = re.compile(r"\\(.)")
+
+
 def format_exact(value: dt.date) -> str:
     """The full date (and time) in the active language: "March 3, 2025, 2:05 p.m." / "3 de marzo de 2025 a las 14:05"."""
     value = _as_local(value)
     if isinstance(value, dt.datetime):
-        return date_format(value, "DATETIME_FORMAT")
-    return date_format(value, "DATE_FORMAT")
+        formatter: DateFormat | TimeFormat = DateFormat(value)
+        pieces = _compiled_format("DATETIME_FORMAT")
+    else:
+        formatter = DateFormat(value)
+        pieces = _compiled_format("DATE_FORMAT")
+    return "".join(str(getattr(formatter, text)()) if is_code else text for is_code, text in pieces)
 
 
 def format_relative(value: dt.date, *, now: dt.datetime | None = None) -> str:
@@ -94,26 +156,23 @@ def format_relative(value: dt.date, *, now: dt.datetime | None = None) -> str:
 def _relative_datetime(value: dt.datetime, *, now: dt.datetime | None) -> str:
     if now is None:
         now = timezone.now() if timezone.is_aware(value) else dt.datetime.now()
-    strings = NaturalTimeFormatter.time_strings
     if value <= now:
         delta = now - value
         if delta.days:
-            past = timesince(value, now, time_strings=NaturalTimeFormatter.past_substrings, depth=1)
-            return str(strings["past-day"]) % {"delta": past}
+            return _phrase("past-day", *_first_unit(value, now))
         if delta.seconds < 60:
             return gettext("now")
         if delta.seconds < 3600:
-            return str(strings["past-minute"] % {"count": delta.seconds // 60})
-        return str(strings["past-hour"] % {"count": delta.seconds // 3600})
+            return _phrase("past-minute", "", delta.seconds // 60)
+        return _phrase("past-hour", "", delta.seconds // 3600)
     delta = value - now
     if delta.days:
-        future = timeuntil(value, now, time_strings=NaturalTimeFormatter.future_substrings, depth=1)
-        return str(strings["future-day"]) % {"delta": future}
+        return _phrase("future-day", *_first_unit(now, value))
     if delta.seconds < 60:
         return gettext("now")
     if delta.seconds < 3600:
-        return str(strings["future-minute"] % {"count": delta.seconds // 60})
-    return str(strings["future-hour"] % {"count": delta.seconds // 3600})
+        return _phrase("future-minute", "", delta.seconds // 60)
+    return _phrase("future-hour", "", delta.seconds // 3600)
 
 
 def _relative_date(value: dt.date, *, now: dt.datetime | None) -> str:
@@ -132,10 +191,8 @@ def _relative_date(value: dt.date, *, now: dt.datetime | None) -> str:
     start = dt.datetime.combine(today, dt.time())
     target = dt.datetime.combine(value, dt.time())
     if days < 0:
-        past = timesince(target, start, time_strings=NaturalTimeFormatter.past_substrings, depth=1)
-        return str(NaturalTimeFormatter.time_strings["past-day"]) % {"delta": past}
-    future = timeuntil(target, start, time_strings=NaturalTimeFormatter.future_substrings, depth=1)
-    return str(NaturalTimeFormatter.time_strings["future-day"]) % {"delta": future}
+        return _phrase("past-day", *_first_unit(target, start))
+    return _phrase("future-day", *_first_unit(start, target))
 
 
 def initials_for(user: Any) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import re
 import zlib
+from html import escape
 from typing import Any
 
 import phonenumbers
@@ -62,12 +63,9 @@ def reldate(value: Any) -> SafeString | str:
     """
     if not isinstance(value, dt.date):
         return formats.EMPTY
-    iso = value.isoformat()
-    return format_html(
-        '<time class="reldate" datetime="{}" title="{}">{}</time>',
-        iso,
-        formats.format_exact(value),
-        formats.format_relative(value),
+    exact, relative = escape(formats.format_exact(value)), escape(formats.format_relative(value))
+    return mark_safe(
+        f'<time class="reldate" datetime="{value.isoformat()}" title="{exact}">{relative}</time>'
     )
 
 
@@ -243,23 +241,27 @@ def phone(value: Any) -> str:
 
     Text that is not a valid international number is shown as it is.
     """
-    number = _phone_number(value)
-    if number is None:
-        return "" if value is None else str(value)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if value is None:
+        return ""
+    return _phone_formats(str(value).strip())[0] or str(value)
 
 
 @register.filter
 def phone_e164(value: Any) -> str:
     """``<a href="tel:{{ contact.phone|phone_e164 }}">``: the number in E.164 ("+34912345678") for links."""
-    number = _phone_number(value)
+    return _phone_formats(str(value or "").strip())[1] or "".join(str(value or "").split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone_formats(text: str) -> tuple[str, str]:
+    """(international, E.164) of a phone number, or ("", "") when it is not one; once per number per process."""
+    number = _parse_phone(text)
     if number is None:
-        return "".join(str(value or "").split())
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _phone_number(value: Any) -> phonenumbers.PhoneNumber | None:
-    return _parse_phone(str(value or "").strip())
+        return "", ""
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+    )
 
 
 @functools.lru_cache(maxsize=4096)

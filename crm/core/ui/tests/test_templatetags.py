@@ -301,3 +301,45 @@ def test_list_toolbar_labels_date_filters_visibly_and_selects_for_screen_readers
 
     assert '<span class="sr-only">Kind</span>' in html
     assert '<span class="toolbar__filter-label">From</span>' in html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_relative_and_exact_dates_match_djangos_own_formatting(language: str) -> None:
+    """The memoised phrases and pre-split formats say exactly what humanize/date_format say, both ways in time."""
+    from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
+    from django.utils.formats import date_format
+    from django.utils.timesince import timesince, timeuntil
+
+    from crm.core.ui import formats
+
+    now = dt.datetime(2025, 3, 10, 12, 0, tzinfo=dt.UTC)
+    strings = NaturalTimeFormatter.time_strings
+    with translation.override(language):
+        for minutes in [*range(1, 200, 7), *range(1440, 1440 * 800, 2713)]:
+            for sign in (-1, 1):
+                value = now + sign * dt.timedelta(minutes=minutes, seconds=11)
+                delta = abs(value - now)
+                if delta.days:
+                    if sign < 0:
+                        past = timesince(
+                            value, now, time_strings=NaturalTimeFormatter.past_substrings, depth=1
+                        )
+                        expected = str(strings["past-day"]) % {"delta": past}
+                    else:
+                        future = timeuntil(
+                            value, now, time_strings=NaturalTimeFormatter.future_substrings, depth=1
+                        )
+                        expected = str(strings["future-day"]) % {"delta": future}
+                elif delta.seconds < 3600:
+                    expected = str(
+                        strings[f"{'past' if sign < 0 else 'future'}-minute"] % {"count": delta.seconds // 60}
+                    )
+                else:
+                    expected = str(
+                        strings[f"{'past' if sign < 0 else 'future'}-hour"] % {"count": delta.seconds // 3600}
+                    )
+                assert formats.format_relative(value, now=now) == expected
+                assert formats.format_exact(value) == date_format(
+                    timezone.localtime(value), "DATETIME_FORMAT"
+                )
+                assert formats.format_exact(value.date()) == date_format(value.date(), "DATE_FORMAT")
