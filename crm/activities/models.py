@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.activities.enums import ActivityKind, CallDirection, CallOutcome, Channel, TaskPriority
-from crm.core.records import Record
+from crm.core.records import Record, record_url
 
 
 class Activity(Record):
@@ -100,7 +99,7 @@ class Activity(Record):
         return self.subject or str(self.get_kind_display())
 
     def get_absolute_url(self) -> str:
-        return reverse("activities:activity_detail", args=[self.pk])
+        return record_url("activities:activity_detail", self.pk)
 
     @property
     def title(self) -> str:

@@ -64,7 +64,8 @@ class AccountOut(Schema):
 
     @staticmethod
     def resolve_tags(obj: Any) -> list[str]:
-        return sorted(t.name for t in obj.tags.all())
+        names = getattr(obj, "tag_names", None)  # list pages attach them in one query (selectors)
+        return sorted(names if names is not None else (t.name for t in obj.tags.all()))
 
 
 class AccountPage(PageOut[AccountOut]):
@@ -166,7 +167,8 @@ class ContactOut(Schema):
 
     @staticmethod
     def resolve_tags(obj: Any) -> list[str]:
-        return sorted(t.name for t in obj.tags.all())
+        names = getattr(obj, "tag_names", None)  # list pages attach them in one query (selectors)
+        return sorted(names if names is not None else (t.name for t in obj.tags.all()))
 
 
 class ContactDetailOut(ContactOut):

@@ -19,7 +19,21 @@ from crm.core.listing import MAX_LIMIT, Page, capped_count
 # starts from the few users, reads every row they own through the owner index and sorts them all (a temp B-tree
 # over the whole team's rows on every page) instead of walking the sort index and stopping after one page.
 # Nullable relations (account, parent) are LEFT JOINs, which SQLite does not reorder, so they stay joined.
-LIST_PREFETCH = ("owner", "tags")
+LIST_PREFETCH = ("owner",)
+
+
+def _attach_tag_names(rows: list[Any], model: type[Account] | type[Contact]) -> None:
+    """Sets `tag_names` (sorted) on each record of a list page in one query. A `prefetch_related("tags")`
+    builds a related manager and queryset per row, which was a third of a 50-row list's time."""
+    if not rows:
+        return
+    fk = "account_id" if model is Account else "contact_id"
+    names: dict[int, list[str]] = {r.pk: [] for r in rows}
+    through = model.tags.through.objects.filter(**{f"{fk}__in": list(names)})
+    for record_id, name in through.values_list(fk, "tag__name"):
+        names[record_id].append(name)
+    for r in rows:
+        r.tag_names = sorted(names[r.pk], key=str.casefold)
 
 
 def _only_name(relation: str) -> list[str]:
@@ -52,7 +66,9 @@ def account_list(
         .defer(*_only_name("parent"))
         .prefetch_related(*LIST_PREFETCH)
     )
-    return ACCOUNT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    page = ACCOUNT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    _attach_tag_names(page.items, Account)
+    return page
 
 
 def account_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
@@ -131,7 +147,9 @@ def contact_list(
         .defer(*_only_name("primary_account"))
         .prefetch_related(*LIST_PREFETCH)
     )
-    return CONTACT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    page = CONTACT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    _attach_tag_names(page.items, Contact)
+    return page
 
 
 # The columns of a contact the API's list answers with (ContactOut), read with `.values()`.
@@ -293,6 +311,7 @@ def _export_batches(spec: Any, qs: QuerySet[Any], sort: str | None, batch: int) 
         cursor: str | None = None
         while True:
             page = spec.paginate(qs, sort=sort, cursor=cursor, limit=batch)
+            _attach_tag_names(page.items, qs.model)
             if page.items:
                 yield page.items
             if not page.next_cursor:

@@ -88,7 +88,7 @@ class ListSpec:
         """Narrow `qs` by the filter parameters; raise InvalidInput naming every unknown or bad parameter."""
         errors: dict[str, list[str]] = {}
         filters = self.filter_map()
-        customs = {c.key: c for c in (self.custom_fields() if self.custom_fields else [])}
+        customs: dict[str, CustomFieldInfo] | None = None  # read only when a custom field is filtered on
         for raw_key in _keys(params):
             if raw_key in RESERVED:
                 continue
@@ -97,16 +97,18 @@ class ListSpec:
             if not values:
                 continue
             name, _sep, op = raw_key.partition("__")
+            if customs is None and name.startswith("custom."):
+                customs = {c.key: c for c in (self.custom_fields() if self.custom_fields else [])}
             try:
                 if name.startswith("custom.") and not op:
                     key = name.removeprefix("custom.")
-                    info = customs.get(key)
+                    info = customs.get(key) if customs else None
                     if info is None:
                         raise _Unknown()
                     qs = qs.filter(_custom_q(info, values, None))
                     continue
                 if name.startswith("custom.") and op:
-                    info = customs.get(name.removeprefix("custom."))
+                    info = customs.get(name.removeprefix("custom.")) if customs else None
                     if info is None:
                         raise _Unknown()
                     qs = qs.filter(_custom_q(info, values, op))

@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar, Self
 
+from django.conf import settings
 from django.db import models
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.identity.permissions import scope_q
@@ -91,3 +94,20 @@ def record_authorize_create(*, actor: Any, object_type: str, owner_id: int | Non
         return
     if not owner_in_scope(actor, owner_id, object_type, "create"):
         raise PermissionDenied()
+
+
+_PK_SLOT = 2_147_483_647  # a pk no record has, replaced in the reversed URL
+
+
+@functools.lru_cache(maxsize=256)
+def _url_pattern(view_name: str, script_prefix: str, urlconf: Any) -> tuple[str, str]:
+    url = reverse(view_name, urlconf=urlconf, args=[_PK_SLOT])
+    before, _slot, after = url.partition(str(_PK_SLOT))
+    return before, after
+
+
+def record_url(view_name: str, pk: int) -> str:
+    """`reverse(view_name, args=[pk])` for a URL whose only argument is an integer pk, reversed once per
+    process (list pages link every row to its record: 100 `reverse()` calls were a tenth of a page)."""
+    before, after = _url_pattern(view_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f"{before}{int(pk)}{after}"

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.contacts.enums import AccountStatus, AccountType, CompanySize, Industry
-from crm.core.records import Record
+from crm.core.records import Record, record_url
 
 
 class Account(Record):
@@ -66,4 +65,4 @@ class Account(Record):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:account_detail", args=[self.pk])
+        return record_url("contacts:account_detail", self.pk)

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.contacts.enums import Consent, ContactRole
-from crm.core.records import Record
+from crm.core.records import Record, record_url
 
 
 class Contact(Record):
@@ -75,7 +74,7 @@ class Contact(Record):
         return self.full_name or self.email or f"#{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:contact_detail", args=[self.pk])
+        return record_url("contacts:contact_detail", self.pk)
 
     def compose_full_name(self) -> str:
         return " ".join(p for p in (self.first_name.strip(), self.last_name.strip()) if p)

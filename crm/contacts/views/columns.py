@@ -112,7 +112,8 @@ def _display(name: str) -> Callable[[Any, dict[str, Any]], Any]:
 
 
 def _tags(obj: Any, ctx: dict[str, Any]) -> list[str]:
-    return [t.name for t in obj.tags.all()]
+    names = getattr(obj, "tag_names", None)  # list pages attach them in one query (selectors)
+    return list(names) if names is not None else [t.name for t in obj.tags.all()]
 
 
 def _url(value: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
@@ -16,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from crm.contacts.templatetags.contacts_cells import list_rows
@@ -73,6 +75,27 @@ class FilterControl:
     @property
     def is_active(self) -> bool:
         return bool(self.value or self.value_from or self.value_to)
+
+    def _options_html(self, prefix: str) -> SafeString:
+        selected = self.value
+        return mark_safe(  # every value and label is escaped here
+            "".join(
+                f'<option value="{escape(str(value))}"{" selected" if value == selected else ""}>'
+                f"{prefix}{escape(str(label))}</option>"
+                for value, label in self.options
+            )
+        )
+
+    @property
+    def options_html(self) -> SafeString:
+        """The `<option>`s of a toolbar select ("Owner: Ana"), drawn in one pass (a template loop per option
+        was a tenth of the list page: the owner filter lists every user)."""
+        return self._options_html(f"{escape(str(self.label))}: ")
+
+    @property
+    def stacked_options_html(self) -> SafeString:
+        """The `<option>`s of a select under "More filters" (the label is above it)."""
+        return self._options_html("")
 
     @property
     def dom_id(self) -> str:

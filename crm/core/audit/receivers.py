@@ -34,11 +34,8 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     spec = audited(type(instance))
     if spec is None:
         return {}
-    data: dict[str, Any] = {}
-    for f in spec.tracked:
-        data[f.attname] = instance.__dict__.get(f.attname)
-    data["deleted_at"] = instance.__dict__.get("deleted_at")
-    return data
+    values = instance.__dict__
+    return {name: values.get(name) for name in spec.snapshot_attnames}
 
 
 def _on_init(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
