@@ -26,6 +26,7 @@ from crm.contacts.schemas import (
     AddressPatch,
     ContactDetailOut,
     ContactIn,
+    ContactOut,
     ContactPage,
     ContactPatch,
     MembershipIn,
@@ -33,7 +34,7 @@ from crm.contacts.schemas import (
     OwnerChangeIn,
 )
 from crm.core.api.errors import query_errors, renamed_fields
-from crm.core.api.pagination import list_openapi, page_args
+from crm.core.api.pagination import list_openapi, page_args, rows_response
 from crm.core.api.params import active_user, expected_version
 from crm.core.audit.api import history
 from crm.core.audit.schemas import AuditPage
@@ -163,7 +164,8 @@ def account_history(
 def contact_list(request: HttpRequest) -> Any:
     """Contacts the caller may see, filtered like the web list (`?account=42&email_consent=granted`)."""
     with query_errors():
-        return selectors.contact_list(user=request.auth, params=request.GET, **page_args(request))  # type: ignore[attr-defined]
+        page = selectors.contact_row_page(user=request.auth, params=request.GET, **page_args(request))  # type: ignore[attr-defined]
+    return rows_response(page, ContactOut)
 
 
 @contacts.post("", response={201: ContactDetailOut})

@@ -256,6 +256,39 @@ def test_contact_list_query_count_does_not_depend_on_page_size(api: ApiClient, r
     assert counts[0] == counts[1]
 
 
+def test_contact_list_items_are_exactly_what_the_detail_endpoint_says(api: ApiClient, rep: Any) -> None:
+    """The list answers from plain rows (no schema per row): each item must still be the detail's body
+    without `memberships` — same keys in the same order, same values, same date formats."""
+    import datetime as dt
+
+    from crm.contacts.schemas import ContactOut
+
+    account = AccountFactory(owner=rep, name="Ñandú & Co")
+    ContactFactory(
+        owner=rep,
+        primary_account=account,
+        tags=["zeta", "Alfa"],
+        birthday=dt.date(1990, 2, 28),
+        other_emails=["b@x.es"],
+        custom={"nivel": 3},
+        description='<b>"quoted"</b>',
+    )
+    ContactFactory(owner=rep, primary_account=None, email_consent="granted")
+
+    body = api.get("/api/v1/contacts", {"sort": "name"}).json()
+
+    assert set(body) == {"items", "next_cursor", "limit"}
+    assert len(body["items"]) == 2
+    for item in body["items"]:
+        detail = api.get(f"/api/v1/contacts/{item['id']}").json()
+        detail.pop("memberships")
+        assert list(item) == list(ContactOut.model_fields)
+        assert item == detail
+    assert body["items"][0]["tags"] == ["Alfa", "zeta"]
+    assert body["items"][0]["primary_account"] == {"id": account.pk, "name": "Ñandú & Co"}
+    assert body["items"][1]["primary_account"] is None
+
+
 # --- authentication and permissions -----------------------------------------------------------------------
 def test_without_token_is_401_problem() -> None:
     response = Client().get("/api/v1/accounts")
