@@ -278,6 +278,11 @@ def tag_list(*, q: str = "", limit: int = 50) -> list[Tag]:
     return list(qs.order_by("name")[:limit])
 
 
+def tag_names(*, limit: int = 200) -> list[str]:
+    """The tag names offered in list filters and bulk tagging, alphabetical."""
+    return list(Tag.objects.order_by("name").values_list("name", flat=True)[:limit])
+
+
 def account_exists_visible(*, user: Any, pk: int) -> bool:
     return Account.objects.visible_to(user).filter(pk=pk).exists()
 

@@ -39,10 +39,6 @@ from crm.core.errors import InvalidInput
 OBJECT_TYPE = "contacts.account"
 
 
-def _tag_names() -> list[str]:
-    return [t.name for t in selectors.tag_list(limit=200)]
-
-
 ACCOUNTS = ListConfig(
     object_type=OBJECT_TYPE,
     spec=ACCOUNT_LIST,
@@ -64,7 +60,7 @@ ACCOUNTS = ListConfig(
         "Accounts are the companies you sell to, buy from or partner with. Add the first one."
     ),
     csv_name="accounts",
-    tag_choices=_tag_names,
+    tag_choices=selectors.tag_names,
 )
 
 RECORD = RecordConfig(
@@ -145,7 +141,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
             "title": _("New account"),
             "cancel_url": reverse("contacts:account_list"),
             "submit_label": _("Create account"),
-            "tag_options": _tag_names(),
+            "tag_options": selectors.tag_names(),
         },
         status=422 if form.errors else 200,
     )
@@ -180,7 +176,7 @@ def account_update(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Edit %(name)s") % {"name": account.name},
             "cancel_url": account.get_absolute_url(),
             "submit_label": _("Save changes"),
-            "tag_options": _tag_names(),
+            "tag_options": selectors.tag_names(),
         },
         status=422 if form.errors else 200,
     )
@@ -237,7 +233,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "address_form": AddressForm(prefix="new"),
         "membership_form": MembershipForm(),
         "list_url": reverse("contacts:account_list"),
-        "tag_options": _tag_names(),
+        "tag_options": selectors.tag_names(),
     }
     return render(request, "contacts/account_detail.html", context)
 

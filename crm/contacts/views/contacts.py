@@ -39,10 +39,6 @@ from crm.core.errors import InvalidInput, RecordNotFound
 OBJECT_TYPE = "contacts.contact"
 
 
-def _tag_names() -> list[str]:
-    return [t.name for t in selectors.tag_list(limit=200)]
-
-
 CONTACTS = ListConfig(
     object_type=OBJECT_TYPE,
     spec=CONTACT_LIST,
@@ -64,7 +60,7 @@ CONTACTS = ListConfig(
         "Contacts are the people you talk to. Add one, or open an account and add its people."
     ),
     csv_name="contacts",
-    tag_choices=_tag_names,
+    tag_choices=selectors.tag_names,
 )
 
 RECORD = RecordConfig(
@@ -156,7 +152,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             "cancel_url": account.get_absolute_url() if account else reverse("contacts:contact_list"),
             "next": account.get_absolute_url() if account else "",
             "submit_label": _("Create contact"),
-            "tag_options": _tag_names(),
+            "tag_options": selectors.tag_names(),
         },
         status=422 if form.errors else 200,
     )
@@ -191,7 +187,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Edit %(name)s") % {"name": contact},
             "cancel_url": contact.get_absolute_url(),
             "submit_label": _("Save changes"),
-            "tag_options": _tag_names(),
+            "tag_options": selectors.tag_names(),
         },
         status=422 if form.errors else 200,
     )
@@ -251,7 +247,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "address_form": AddressForm(prefix="new"),
         "membership_form": MembershipForm(),
         "list_url": reverse("contacts:contact_list"),
-        "tag_options": _tag_names(),
+        "tag_options": selectors.tag_names(),
     }
     return render(request, "contacts/contact_detail.html", context)
 

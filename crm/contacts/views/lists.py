@@ -159,7 +159,12 @@ def clean_query(
 
 
 def filter_controls(
-    config: ListConfig, params: QueryDict, *, users: Sequence[tuple[int, str]], definitions: Sequence[Any]
+    config: ListConfig,
+    params: QueryDict,
+    *,
+    users: Sequence[tuple[int, str]],
+    definitions: Sequence[Any],
+    tags: Sequence[str],
 ) -> tuple[list[FilterControl], list[FilterControl]]:
     """(always visible, under "More filters")."""
     specs = config.spec.filter_map()
@@ -187,7 +192,7 @@ def filter_controls(
                 name,
                 spec.label,
                 "select",
-                [(t, t) for t in config.tag_choices()],
+                [(t, t) for t in tags],
                 value=_first(params, name),
                 any_label=_("Any tag"),
             )
@@ -324,7 +329,8 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
     can_bulk = user_can(user, config.object_type, "change") or user_can(user, config.object_type, "delete")
     rows = page.items
     rows_html = list_rows(rows, columns, {"user_names": dict(users)}, can_bulk=can_bulk)
-    primary, more = filter_controls(config, params, users=users, definitions=definitions)
+    tags = config.tag_choices()
+    primary, more = filter_controls(config, params, users=users, definitions=definitions, tags=tags)
     views = saved_view_list(user=user, object_type=config.object_type)
     current_view = _first(params, "view")
     has_filters = bool(filters)
@@ -364,7 +370,7 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
         else "",
         "can_bulk": can_bulk,
         "bulk_actions": bulk_actions(user, config.object_type),
-        "tag_options": config.tag_choices(),
+        "tag_options": tags,
         "results_id": RESULTS_ID,
     }
     # Links built from the query string (sort headers, pager) carry the tidy state, not every empty input.

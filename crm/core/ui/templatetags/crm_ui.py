@@ -19,7 +19,7 @@ import phonenumbers
 from django import forms, template
 from django.forms.widgets import DateTimeBaseInput
 from django.http import QueryDict
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from crm.core.ui import formats
@@ -284,7 +284,7 @@ def breakable(value: Any) -> SafeString:
     """``{{ account.email|breakable }}``: long e-mails and URLs may wrap after "@" / "/" and before "." (``<wbr>``)
     instead of in the middle of a word."""
     parts = _SOFT_BREAK.split(str(value or ""))
-    return mark_safe("<wbr>".join(conditional_escape(p) for p in parts if p))
+    return mark_safe("<wbr>".join(escape(p) for p in parts if p))
 
 
 # --- forms ----------------------------------------------------------------------------------------------
