@@ -18,6 +18,7 @@ from crm.activities import selectors, services
 from crm.activities.enums import ActivityKind
 from crm.activities.forms import ActivityFilterForm, apply_domain_errors, composer_form, edit_form
 from crm.activities.richtext import body_render
+from crm.activities.rows import activity_rows
 from crm.activities.timeline import (
     COMPOSER_OBJECT_TYPES,
     KIND_ICONS,
@@ -307,7 +308,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/activity_list.html",
-        {"filters": filters, "page": page, "count": count, "capped": capped, "sort": page.sort},
+        {
+            "filters": filters,
+            "page": page,
+            "rows_html": activity_rows(page.items),
+            "count": count,
+            "capped": capped,
+            "sort": page.sort,
+        },
     )
 
 

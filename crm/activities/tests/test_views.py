@@ -193,6 +193,32 @@ def test_activity_list_filters_and_paginates(
     assert client_rep.get(url, {"sort": "bogus"}).status_code == 400
 
 
+def test_activity_list_rows_show_what_each_activity_is_related_to_and_its_state(
+    client_rep: Client, rep: Any, account: Any
+) -> None:
+    person = ContactFactory(owner=rep, first_name="Zoë", last_name="<Ruiz>", full_name="Zoë <Ruiz>")
+    TaskFactory(
+        owner=rep,
+        account=account,
+        contact=person,
+        subject="Call <back>",
+        due_at=timezone.now() - dt.timedelta(days=1),
+    )
+    TaskFactory(owner=rep, account=account, subject="Sent", is_done=True)
+    ActivityFactory(owner=rep, account=None, subject="Loose note")
+
+    html = client_rep.get(reverse("activities:activity_list")).content.decode()
+
+    assert "Call &lt;back&gt;" in html and "Call <back>" not in html
+    assert f'href="{account.get_absolute_url()}">{account.name}</a>' in html
+    assert '<span class="table__sub">Zoë &lt;Ruiz&gt;</span>' in html
+    row = lambda subject: html[html.index(subject) : html.index("</tr>", html.index(subject))]  # noqa: E731
+    assert "badge--danger" in row("Call &lt;back&gt;") and "Overdue" in row("Call &lt;back&gt;")
+    assert "badge--success" in row("Sent") and "Done" in row("Sent")
+    assert "badge" not in row("Loose note") and "contacts/" not in row("Loose note").split("</a>", 1)[1]
+    assert html.count('data-label="Assigned to"') == 3
+
+
 def test_activity_detail_edit_and_delete(client_rep: Client, rep: Any, account: Any) -> None:
     note = ActivityFactory(owner=rep, account=account, subject="Old", body="<p>x</p>")
     url = reverse("activities:activity_detail", args=[note.pk])
