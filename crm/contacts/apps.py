@@ -22,6 +22,7 @@ class ContactsConfig(AppConfig):
         object_type_register(key="contacts.account", label=_("Accounts"))
         object_type_register(key="contacts.contact", label=_("Contacts"))
         api_router_register(prefix="", router="crm.contacts.api.router")
+        api_router_register(prefix="", router="crm.contacts.network_api.router")
         self._register_network()
         self._register_ui()
 
@@ -60,6 +61,13 @@ class ContactsConfig(AppConfig):
         from crm.contacts.panels import account_panel_register
 
         account_panel_register(key="contacts.network", title=_("Network"), url_name="contacts:account_network", order=20)
+        from crm.core.savedviews.builtins import saved_view_builtin_register
+
+        saved_view_builtin_register(object_type="contacts.account", key="mine", name=_("My accounts"), query="owner=me")
+        saved_view_builtin_register(
+            object_type="contacts.account", key="team", name=_("My team’s accounts"), query="owner=team"
+        )
+        saved_view_builtin_register(object_type="contacts.contact", key="mine", name=_("My contacts"), query="owner=me")
         quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
         quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
         home_panel_register(

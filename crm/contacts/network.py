@@ -227,9 +227,11 @@ def contact_links(*, user: Any, contact: Contact, limit: int = 200) -> list[tupl
 def _either_side(user: Any, object_type: str, a: str, b: str) -> Q | None:
     left = scope_q(user, object_type, "view", f"{a}__owner")
     right = scope_q(user, object_type, "view", f"{b}__owner")
-    if left is None and right is None:
-        return None
-    return (left or Q(pk__in=[])) | (right or Q(pk__in=[]))
+    if left is None or right is None:
+        return left if right is None else right
+    if not left or not right:  # an empty Q: everything is visible
+        return Q()
+    return left | right
 
 
 def account_link_get(*, user: Any, pk: int | str) -> AccountLink:
@@ -282,3 +284,11 @@ def account_hierarchy(*, user: Any, account: Account) -> dict[str, Any]:
 
     root = family.nodes[0].pk
     return {"root": build(root), "is_truncated": family.is_truncated}
+
+
+def account_link_rows(ids: Sequence[int]) -> list[AccountLink]:
+    return list(AccountLink.objects.filter(pk__in=list(ids)))
+
+
+def contact_link_rows(ids: Sequence[int]) -> list[ContactLink]:
+    return list(ContactLink.objects.filter(pk__in=list(ids)))
