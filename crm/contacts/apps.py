@@ -34,7 +34,9 @@ class ContactsConfig(AppConfig):
         from crm.contacts.rollups import rollup_register
         from crm.core.assignment.registry import assignment_target_register
 
-        rollup_register(key="contacts.subsidiaries", label=_("Subsidiaries"), compute=rollup_subsidiaries, order=10)
+        rollup_register(
+            key="contacts.subsidiaries", label=_("Subsidiaries"), compute=rollup_subsidiaries, order=10
+        )
         rollup_register(key="contacts.contacts", label=_("People"), compute=rollup_contacts, order=20)
         assignment_target_register(
             key="contacts.account",
@@ -53,21 +55,26 @@ class ContactsConfig(AppConfig):
 
     def _register_ui(self) -> None:
         """Quick-find providers and the home panel (the sidebar entries are registered by crm.core.ui)."""
+        from crm.contacts.panels import account_panel_register
         from crm.contacts.views.search import account_quick_find, contact_quick_find
         from crm.core.identity.permissions import user_can
         from crm.core.ui.panels import home_panel_register
         from crm.core.ui.search import quick_find_register
 
-        from crm.contacts.panels import account_panel_register
-
-        account_panel_register(key="contacts.network", title=_("Network"), url_name="contacts:account_network", order=20)
+        account_panel_register(
+            key="contacts.network", title=_("Network"), url_name="contacts:account_network", order=20
+        )
         from crm.core.savedviews.builtins import saved_view_builtin_register
 
-        saved_view_builtin_register(object_type="contacts.account", key="mine", name=_("My accounts"), query="owner=me")
+        saved_view_builtin_register(
+            object_type="contacts.account", key="mine", name=_("My accounts"), query="owner=me"
+        )
         saved_view_builtin_register(
             object_type="contacts.account", key="team", name=_("My team’s accounts"), query="owner=team"
         )
-        saved_view_builtin_register(object_type="contacts.contact", key="mine", name=_("My contacts"), query="owner=me")
+        saved_view_builtin_register(
+            object_type="contacts.contact", key="mine", name=_("My contacts"), query="owner=me"
+        )
         quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
         quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
         home_panel_register(

@@ -33,17 +33,25 @@ def contact_facts(*, account: Account | None, address: Mapping[str, Any] | None 
     if not address and account is not None and account.pk:
         primary = Address.objects.filter(account=account).order_by("-is_primary", "id").first()
         if primary is not None:
-            address = {"country": primary.country, "region": primary.region, "postal_code": primary.postal_code}
+            address = {
+                "country": primary.country,
+                "region": primary.region,
+                "postal_code": primary.postal_code,
+            }
     fields = {"industry": account.industry, "size": account.size} if account is not None else {}
     return account_facts(fields=fields, address=address)
 
 
 def account_owner_by_rules(*, fields: Mapping[str, Any], address: Mapping[str, Any] | None = None) -> Any:
-    return assignment_owner_pick(object_type="contacts.account", facts=account_facts(fields=fields, address=address))
+    return assignment_owner_pick(
+        object_type="contacts.account", facts=account_facts(fields=fields, address=address)
+    )
 
 
 def contact_owner_by_rules(*, account: Account | None, address: Mapping[str, Any] | None = None) -> Any:
-    return assignment_owner_pick(object_type="contacts.contact", facts=contact_facts(account=account, address=address))
+    return assignment_owner_pick(
+        object_type="contacts.contact", facts=contact_facts(account=account, address=address)
+    )
 
 
 def _owned(model: type[Account] | type[Contact], user_ids: Sequence[int]) -> dict[int, int]:

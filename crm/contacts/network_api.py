@@ -47,14 +47,18 @@ class LinkedRecordOut(Schema):
 class LinkOut(Schema):
     id: int
     link_type: str
-    label: str = Field(..., description="How the link reads from this record (the inverse label when incoming).")
+    label: str = Field(
+        ..., description="How the link reads from this record (the inverse label when incoming)."
+    )
     direction: str = Field(..., description="out: this record is the link's subject; in: its object.")
     other: LinkedRecordOut
     note: str = ""
 
 
 class AccountLinkIn(InSchema):
-    link_type: str = Field(..., description="distributor, partner, supplier or competitor (this account is … of).")
+    link_type: str = Field(
+        ..., description="distributor, partner, supplier or competitor (this account is … of)."
+    )
     to_account_id: int
     note: str = Field("", max_length=200)
 
@@ -75,13 +79,13 @@ class BulkResultOut(Schema):
     skipped: int
 
 
-def _link_rows(groups: list[tuple[str, list[network.LinkItem]]], record: Any, kind: str) -> list[dict[str, Any]]:
+def _link_rows(
+    groups: list[tuple[str, list[network.LinkItem]]], record: Any, kind: str
+) -> list[dict[str, Any]]:
     rows = []
     ids = [item.link_id for _label, items in groups for item in items]
-    if kind == "account":
-        raw = {link.pk: link for link in network.account_link_rows(ids)}
-    else:
-        raw = {link.pk: link for link in network.contact_link_rows(ids)}
+    links: list[Any] = network.account_link_rows(ids) if kind == "account" else network.contact_link_rows(ids)
+    raw = {link.pk: link for link in links}
     for label, items in groups:
         for item in items:
             link = raw[item.link_id]
@@ -107,7 +111,8 @@ def account_hierarchy(request: HttpRequest, account_id: int) -> Any:
     tree = network.account_hierarchy(user=user, account=account)
     family = network.account_family(user=user, account=account)
     tree["rollups"] = [
-        {"key": r.key, "label": str(r.label), "value": r.value} for r in network.account_rollups(user=user, family=family)
+        {"key": r.key, "label": str(r.label), "value": r.value}
+        for r in network.account_rollups(user=user, family=family)
     ]
     return tree
 
@@ -133,7 +138,10 @@ def account_link_create(request: HttpRequest, account_id: int, payload: AccountL
         )
     except InvalidInput as exc:
         raise InvalidInput(
-            exc.message, field_errors={("to_account_id" if k == "to_account" else k): v for k, v in exc.field_errors.items()}
+            exc.message,
+            field_errors={
+                ("to_account_id" if k == "to_account" else k): v for k, v in exc.field_errors.items()
+            },
         ) from None
     row = {
         "id": link.pk,
@@ -178,7 +186,10 @@ def contact_link_create(request: HttpRequest, contact_id: int, payload: ContactL
         )
     except InvalidInput as exc:
         raise InvalidInput(
-            exc.message, field_errors={("to_contact_id" if k == "to_contact" else k): v for k, v in exc.field_errors.items()}
+            exc.message,
+            field_errors={
+                ("to_contact_id" if k == "to_contact" else k): v for k, v in exc.field_errors.items()
+            },
         ) from None
     row = {
         "id": link.pk,
@@ -207,7 +218,9 @@ def account_bulk_owner(request: HttpRequest, payload: BulkOwnerIn) -> Any:
     """Hand many accounts to one relationship manager; the reason is required and lands in each history."""
     user = request.auth  # type: ignore[attr-defined]
     owner = active_user(field="owner_id", pk=payload.owner_id)
-    changed, skipped = services.account_bulk_assign_owner(actor=user, ids=payload.ids, owner=owner, reason=payload.reason)
+    changed, skipped = services.account_bulk_assign_owner(
+        actor=user, ids=payload.ids, owner=owner, reason=payload.reason
+    )
     return {"changed": changed, "skipped": skipped}
 
 
@@ -215,5 +228,7 @@ def account_bulk_owner(request: HttpRequest, payload: BulkOwnerIn) -> Any:
 def contact_bulk_owner(request: HttpRequest, payload: BulkOwnerIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     owner = active_user(field="owner_id", pk=payload.owner_id)
-    changed, skipped = services.contact_bulk_assign_owner(actor=user, ids=payload.ids, owner=owner, reason=payload.reason)
+    changed, skipped = services.contact_bulk_assign_owner(
+        actor=user, ids=payload.ids, owner=owner, reason=payload.reason
+    )
     return {"changed": changed, "skipped": skipped}

@@ -52,7 +52,9 @@ def rollup_register(
     is_visible: Callable[[Any], bool] | None = None,
 ) -> None:
     """Add (or replace, by `key`) a roll-up shown in the account page's key figures and the API."""
-    _ROLLUPS[key] = Rollup(key=key, label=label, compute=compute, order=order, display=display, is_visible=is_visible)
+    _ROLLUPS[key] = Rollup(
+        key=key, label=label, compute=compute, order=order, display=display, is_visible=is_visible
+    )
 
 
 def rollups() -> list[Rollup]:

@@ -21,7 +21,9 @@ urlpatterns = [
     path("accounts/<int:pk>/owner/form/", views.account_owner_form, name="account_owner_form"),
     path("accounts/<int:pk>/network/", views.account_network, name="account_network"),
     path("accounts/<int:pk>/links/", views.account_link_add, name="account_link_add"),
-    path("accounts/<int:pk>/links/<int:link_pk>/remove/", views.account_link_remove, name="account_link_remove"),
+    path(
+        "accounts/<int:pk>/links/<int:link_pk>/remove/", views.account_link_remove, name="account_link_remove"
+    ),
     # contacts
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_create, name="contact_create"),
@@ -37,7 +39,9 @@ urlpatterns = [
     path("contacts/picker/", views.contact_picker_options, name="contact_picker_options"),
     path("contacts/<int:pk>/network/", views.contact_network, name="contact_network"),
     path("contacts/<int:pk>/links/", views.contact_link_add, name="contact_link_add"),
-    path("contacts/<int:pk>/links/<int:link_pk>/remove/", views.contact_link_remove, name="contact_link_remove"),
+    path(
+        "contacts/<int:pk>/links/<int:link_pk>/remove/", views.contact_link_remove, name="contact_link_remove"
+    ),
     path("contacts/<int:pk>/accounts/<int:account_pk>/role/", views.membership_role, name="membership_role"),
     path(
         "contacts/<int:pk>/accounts/<int:account_pk>/unlink/",

@@ -11,7 +11,10 @@ class AccountLink(models.Model):
         "contacts.Account", verbose_name=_("account"), on_delete=models.CASCADE, related_name="links_out"
     )
     to_account = models.ForeignKey(
-        "contacts.Account", verbose_name=_("linked account"), on_delete=models.CASCADE, related_name="links_in"
+        "contacts.Account",
+        verbose_name=_("linked account"),
+        on_delete=models.CASCADE,
+        related_name="links_in",
     )
     link_type = models.CharField(_("link"), max_length=20, choices=AccountLinkType.choices)
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
@@ -19,7 +22,9 @@ class AccountLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["from_account", "to_account", "link_type"], name="accountlink_unique"),
+            models.UniqueConstraint(
+                fields=["from_account", "to_account", "link_type"], name="accountlink_unique"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(from_account=models.F("to_account")), name="accountlink_not_self"
             ),
@@ -43,14 +48,19 @@ class ContactLink(models.Model):
         "contacts.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="links_out"
     )
     to_contact = models.ForeignKey(
-        "contacts.Contact", verbose_name=_("linked contact"), on_delete=models.CASCADE, related_name="links_in"
+        "contacts.Contact",
+        verbose_name=_("linked contact"),
+        on_delete=models.CASCADE,
+        related_name="links_in",
     )
     link_type = models.CharField(_("link"), max_length=20, choices=ContactLinkType.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["from_contact", "to_contact", "link_type"], name="contactlink_unique"),
+            models.UniqueConstraint(
+                fields=["from_contact", "to_contact", "link_type"], name="contactlink_unique"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(from_contact=models.F("to_contact")), name="contactlink_not_self"
             ),

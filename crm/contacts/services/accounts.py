@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from crm.contacts.assignment import account_owner_by_rules
 from crm.contacts.errors import AccountCycle
 from crm.contacts.events import AccountDeleted
-from crm.contacts.assignment import account_owner_by_rules
 from crm.contacts.models import Account
 from crm.contacts.services.addresses import primary_address_add
 from crm.contacts.services.bulk import bulk_apply
@@ -176,9 +176,7 @@ def account_delete(*, actor: Any, account: Account) -> Account:
 
 
 @transaction.atomic
-def account_bulk_assign_owner(
-    *, actor: Any, ids: Iterable[int], owner: Any, reason: str
-) -> tuple[int, int]:
+def account_bulk_assign_owner(*, actor: Any, ids: Iterable[int], owner: Any, reason: str) -> tuple[int, int]:
     """Reassign many accounts; returns (changed, skipped because not allowed or not found)."""
     reason = " ".join(str(reason or "").split())
     if not reason:

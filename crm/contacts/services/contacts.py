@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.contacts.assignment import contact_owner_by_rules
 from crm.contacts.enums import ContactRole
 from crm.contacts.events import ContactDeleted
-from crm.contacts.assignment import contact_owner_by_rules
 from crm.contacts.models import Account, Contact, ContactAccount
 from crm.contacts.services.addresses import primary_address_add
 from crm.contacts.services.bulk import bulk_apply
@@ -214,9 +214,7 @@ def contact_unlink_account(*, actor: Any, contact: Contact, account: Account) ->
 
 
 @transaction.atomic
-def contact_bulk_assign_owner(
-    *, actor: Any, ids: Iterable[int], owner: Any, reason: str
-) -> tuple[int, int]:
+def contact_bulk_assign_owner(*, actor: Any, ids: Iterable[int], owner: Any, reason: str) -> tuple[int, int]:
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise InvalidInput(field_errors={"reason": [_("Say why the records change hands.")]})

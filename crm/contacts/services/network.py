@@ -51,7 +51,9 @@ def account_link_delete(*, actor: Any, link: AccountLink) -> None:
 
 
 @transaction.atomic
-def contact_link_create(*, actor: Any, from_contact: Contact, to_contact: Contact, link_type: str) -> ContactLink:
+def contact_link_create(
+    *, actor: Any, from_contact: Contact, to_contact: Contact, link_type: str
+) -> ContactLink:
     """`from_contact` "reports to" / "is assistant of" `to_contact`."""
     record_authorize(actor=actor, record=from_contact, action="change")
     record_authorize(actor=actor, record=to_contact, action="view")
@@ -59,14 +61,21 @@ def contact_link_create(*, actor: Any, from_contact: Contact, to_contact: Contac
         raise InvalidInput(field_errors={"link_type": [_("Choose a valid link type.")]})
     if from_contact.pk == to_contact.pk:
         raise InvalidInput(field_errors={"to_contact": [_("A person cannot be linked to themselves.")]})
-    if ContactLink.objects.filter(from_contact=from_contact, to_contact=to_contact, link_type=link_type).exists():
-        raise InvalidInput(field_errors={"to_contact": [_("These people are already linked this way.")]})
-    if link_type == ContactLinkType.REPORTS_TO and ContactLink.objects.filter(
-        from_contact=to_contact, to_contact=from_contact, link_type=link_type
+    if ContactLink.objects.filter(
+        from_contact=from_contact, to_contact=to_contact, link_type=link_type
     ).exists():
+        raise InvalidInput(field_errors={"to_contact": [_("These people are already linked this way.")]})
+    if (
+        link_type == ContactLinkType.REPORTS_TO
+        and ContactLink.objects.filter(
+            from_contact=to_contact, to_contact=from_contact, link_type=link_type
+        ).exists()
+    ):
         raise InvalidInput(field_errors={"to_contact": [_("Two people cannot report to each other.")]})
     with audit_context(actor=actor):
-        return ContactLink.objects.create(from_contact=from_contact, to_contact=to_contact, link_type=link_type)
+        return ContactLink.objects.create(
+            from_contact=from_contact, to_contact=to_contact, link_type=link_type
+        )
 
 
 @transaction.atomic

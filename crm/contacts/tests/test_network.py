@@ -58,7 +58,9 @@ def family(admin: Any) -> dict[str, Account]:
     return {"group": group, "spain": spain, "madrid": madrid, "france": france}
 
 
-def test_cycle_in_the_hierarchy_is_refused_and_nothing_changes(admin: Any, family: dict[str, Account]) -> None:
+def test_cycle_in_the_hierarchy_is_refused_and_nothing_changes(
+    admin: Any, family: dict[str, Account]
+) -> None:
     group = family["group"]
     with pytest.raises(InvalidInput) as exc:
         account_update(actor=admin, account=group, parent=family["madrid"])
@@ -69,7 +71,9 @@ def test_cycle_in_the_hierarchy_is_refused_and_nothing_changes(admin: Any, famil
     assert group.parent_id is None and group.version == 1
 
 
-def test_family_tree_is_depth_first_with_the_current_account_marked(admin: Any, family: dict[str, Account]) -> None:
+def test_family_tree_is_depth_first_with_the_current_account_marked(
+    admin: Any, family: dict[str, Account]
+) -> None:
     tree = account_family(user=admin, account=family["spain"])
     assert [(n.account.name, n.depth) for n in tree.nodes if n.account] == [
         ("Group", 0),
@@ -106,15 +110,17 @@ def test_rollups_sum_over_the_subtree(client: Any, admin: Any, family: dict[str,
 def test_account_links_read_with_their_inverse_label(admin: Any) -> None:
     maker = AccountFactory(name="Maker", owner=admin)
     dist = AccountFactory(name="Dist", owner=admin)
-    account_link_create(actor=admin, from_account=dist, to_account=maker, link_type="distributor", note="Iberia")
+    account_link_create(
+        actor=admin, from_account=dist, to_account=maker, link_type="distributor", note="Iberia"
+    )
     from crm.contacts.network import account_links
 
-    assert [(label, [i.other.name for i in items]) for label, items in account_links(user=admin, account=dist)] == [
-        ("Distributor of", ["Maker"])
-    ]
-    assert [(label, [i.other.name for i in items]) for label, items in account_links(user=admin, account=maker)] == [
-        ("Distributed by", ["Dist"])
-    ]
+    assert [
+        (label, [i.other.name for i in items]) for label, items in account_links(user=admin, account=dist)
+    ] == [("Distributor of", ["Maker"])]
+    assert [
+        (label, [i.other.name for i in items]) for label, items in account_links(user=admin, account=maker)
+    ] == [("Distributed by", ["Dist"])]
 
 
 def test_duplicate_self_and_symmetric_links_are_refused(admin: Any) -> None:
@@ -163,13 +169,17 @@ def test_role_is_editable_and_a_bad_role_changes_nothing(client: Any, admin: Any
         membership_role_set(actor=admin, contact=member.contact, account=account, role="boss")
 
 
-def test_bulk_reassignment_requires_a_reason_and_shows_it_in_history(client: Any, admin: Any, rep: Any) -> None:
+def test_bulk_reassignment_requires_a_reason_and_shows_it_in_history(
+    client: Any, admin: Any, rep: Any
+) -> None:
     accounts = [AccountFactory(owner=admin) for _ in range(2)]
     with pytest.raises(InvalidInput) as exc:
         account_bulk_assign_owner(actor=admin, ids=[a.pk for a in accounts], owner=rep, reason="  ")
     assert "reason" in exc.value.field_errors
     assert Account.objects.filter(owner=rep).count() == 0
-    changed, skipped = account_bulk_assign_owner(actor=admin, ids=[a.pk for a in accounts], owner=rep, reason="Territory change")
+    changed, skipped = account_bulk_assign_owner(
+        actor=admin, ids=[a.pk for a in accounts], owner=rep, reason="Territory change"
+    )
     assert (changed, skipped) == (2, 0)
     client.force_login(admin)
     history = client.get(reverse("audit:history", args=["contacts.account", accounts[0].pk]))
@@ -205,13 +215,17 @@ def test_panel_registry_composes_the_account_page_by_url(client: Any, admin: Any
         account_panel_unregister("tests.missing")
 
 
-def test_account_page_query_count_does_not_grow_with_family_members_and_links(client: Any, admin: Any) -> None:
+def test_account_page_query_count_does_not_grow_with_family_members_and_links(
+    client: Any, admin: Any
+) -> None:
     small = AccountFactory(owner=admin)
     big = AccountFactory(owner=admin)
     for i in range(15):
         child = AccountFactory(owner=admin, parent=big)
         ContactAccountFactory(contact=ContactFactory(owner=admin), account=child if i % 2 else big)
-        account_link_create(actor=admin, from_account=big, to_account=AccountFactory(owner=admin), link_type="supplier")
+        account_link_create(
+            actor=admin, from_account=big, to_account=AccountFactory(owner=admin), link_type="supplier"
+        )
     client.force_login(admin)
     for url_name in ("contacts:account_detail", "contacts:account_network"):
         with CaptureQueriesContext(connection) as few:
@@ -252,24 +266,34 @@ def test_api_hierarchy_links_and_bulk_owner(admin: Any, rep: Any, family: dict[s
     spain = next(c for c in tree["root"]["children"] if c["name"] == "Spain")
     assert spain["children"][0]["is_current"] is True
     created = api.post(
-        f"/api/v1/accounts/{family['spain'].pk}/links", {"link_type": "partner", "to_account_id": family["france"].pk}
+        f"/api/v1/accounts/{family['spain'].pk}/links",
+        {"link_type": "partner", "to_account_id": family["france"].pk},
     )
     assert created.status_code == 201, created.content
     again = api.post(
-        f"/api/v1/accounts/{family['france'].pk}/links", {"link_type": "partner", "to_account_id": family["spain"].pk}
+        f"/api/v1/accounts/{family['france'].pk}/links",
+        {"link_type": "partner", "to_account_id": family["spain"].pk},
     )
     assert again.status_code == 422 and "to_account_id" in problem_fields(again)
-    unknown = api.post(f"/api/v1/accounts/{family['spain'].pk}/links", {"link_type": "partner", "to_account_id": 999999})
+    unknown = api.post(
+        f"/api/v1/accounts/{family['spain'].pk}/links", {"link_type": "partner", "to_account_id": 999999}
+    )
     assert unknown.status_code == 422 and "to_account_id" in problem_fields(unknown)
     listed = api.get(f"/api/v1/accounts/{family['france'].pk}/links").json()
     assert listed[0]["direction"] == "in" and listed[0]["other"]["name"] == "Spain"
     assert api.delete(f"/api/v1/accounts/{family['france'].pk}/links/{listed[0]['id']}").status_code == 204
-    assert api.get(f"/api/v1/accounts/999999/hierarchy").status_code == 404
-    no_reason = api.post("/api/v1/accounts/bulk/owner", {"ids": [family["group"].pk], "owner_id": rep.pk, "reason": ""})
+    assert api.get("/api/v1/accounts/999999/hierarchy").status_code == 404
+    no_reason = api.post(
+        "/api/v1/accounts/bulk/owner", {"ids": [family["group"].pk], "owner_id": rep.pk, "reason": ""}
+    )
     assert no_reason.status_code == 422 and "reason" in problem_fields(no_reason)
-    done = api.post("/api/v1/accounts/bulk/owner", {"ids": [family["group"].pk], "owner_id": rep.pk, "reason": "Holiday"})
+    done = api.post(
+        "/api/v1/accounts/bulk/owner", {"ids": [family["group"].pk], "owner_id": rep.pk, "reason": "Holiday"}
+    )
     assert done.json() == {"changed": 1, "skipped": 0}
     people = [ContactFactory(owner=admin) for _ in range(2)]
-    link = api.post(f"/api/v1/contacts/{people[0].pk}/links", {"link_type": "assistant_of", "to_contact_id": people[1].pk})
+    link = api.post(
+        f"/api/v1/contacts/{people[0].pk}/links", {"link_type": "assistant_of", "to_contact_id": people[1].pk}
+    )
     assert link.status_code == 201
     assert api.get(f"/api/v1/contacts/{people[1].pk}/links").json()[0]["label"] == "Assisted by"

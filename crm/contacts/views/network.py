@@ -28,7 +28,9 @@ def _changed(response: HttpResponse, message: str) -> HttpResponse:
     return toast(response, message)
 
 
-def _account_panel(request: HttpRequest, account: Any, form: AccountLinkForm | None = None, status: int = 200) -> HttpResponse:
+def _account_panel(
+    request: HttpRequest, account: Any, form: AccountLinkForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     context = {
         "account": account,
@@ -90,7 +92,9 @@ def account_link_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResp
     return _changed(_account_panel(request, account), _("Link removed."))
 
 
-def _contact_panel(request: HttpRequest, contact: Any, form: ContactLinkForm | None = None, status: int = 200) -> HttpResponse:
+def _contact_panel(
+    request: HttpRequest, contact: Any, form: ContactLinkForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     context = {
         "contact": contact,
@@ -123,7 +127,10 @@ def contact_link_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 network_services.contact_link_create(
-                    actor=user, from_contact=contact, to_contact=other, link_type=form.cleaned_data["link_type"]
+                    actor=user,
+                    from_contact=contact,
+                    to_contact=other,
+                    link_type=form.cleaned_data["link_type"],
                 )
             except InvalidInput as exc:
                 for name, problems in exc.field_errors.items():
@@ -197,5 +204,7 @@ def account_owner_form(request: HttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, pk=pk, action="change")
     form = OwnerChangeForm(users=active_users(), initial={"owner": account.owner_id})
     return render(
-        request, "contacts/_owner_form.html", {"owner_form": form, "owner_url": reverse("contacts:account_owner", args=[account.pk])}
+        request,
+        "contacts/_owner_form.html",
+        {"owner_form": form, "owner_url": reverse("contacts:account_owner", args=[account.pk])},
     )

@@ -83,7 +83,9 @@ def territory_get(request: HttpRequest, territory_id: int) -> Any:
 def territory_update(request: HttpRequest, territory_id: int, payload: TerritoryPatch) -> Any:
     actor = _admin(request)
     territory = selectors.territory_get(pk=territory_id)
-    return services.territory_update(actor=actor, territory=territory, **payload.model_dump(exclude_unset=True))
+    return services.territory_update(
+        actor=actor, territory=territory, **payload.model_dump(exclude_unset=True)
+    )
 
 
 @router.delete("/territories/{int:territory_id}", response={204: None})

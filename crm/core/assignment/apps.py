@@ -9,8 +9,8 @@ class AssignmentConfig(AppConfig):
 
     def ready(self) -> None:
         from crm.core.api.api import api_router_register
-        from crm.core.audit.registry import audit_register
         from crm.core.assignment.models import AssignmentRule, Territory
+        from crm.core.audit.registry import audit_register
         from crm.core.ui.navigation import nav_item_register
 
         audit_register(Territory)

@@ -18,7 +18,9 @@ def _split(text: str) -> list[str]:
 
 class TerritoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     countries = forms.CharField(
         label=_("Countries"),
         required=False,

@@ -42,9 +42,9 @@ def territory_matches(territory: Territory, facts: Mapping[str, Any]) -> bool:
         return False
     if regions and fold(facts.get("region")) not in regions:
         return False
-    if ranges and not any(postal_in_range(str(facts.get("postal_code") or ""), a, b) for a, b in ranges):
-        return False
-    return True
+    return not (
+        ranges and not any(postal_in_range(str(facts.get("postal_code") or ""), a, b) for a, b in ranges)
+    )
 
 
 def rule_matches(rule: AssignmentRule, facts: Mapping[str, Any]) -> bool:
@@ -52,6 +52,4 @@ def rule_matches(rule: AssignmentRule, facts: Mapping[str, Any]) -> bool:
         return False
     if rule.industries and str(facts.get("industry") or "") not in rule.industries:
         return False
-    if rule.sizes and str(facts.get("size") or "") not in rule.sizes:
-        return False
-    return True
+    return not (rule.sizes and str(facts.get("size") or "") not in rule.sizes)

@@ -32,7 +32,17 @@ from crm.core.identity.permissions import user_is_admin
 
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 TERRITORY_FIELDS = ("name", "description", "countries", "regions", "postal_ranges")
-RULE_FIELDS = ("name", "object_type", "is_active", "territory", "industries", "sizes", "strategy", "user", "team")
+RULE_FIELDS = (
+    "name",
+    "object_type",
+    "is_active",
+    "territory",
+    "industries",
+    "sizes",
+    "strategy",
+    "user",
+    "team",
+)
 
 
 def _require_admin(actor: Any) -> None:
@@ -148,9 +158,9 @@ def _clean_rule(rule: AssignmentRule, data: dict[str, Any], errors: dict[str, li
         errors["territory"] = [_("Choose a territory.")]
     if "team" in data and data["team"] is not None and not isinstance(data["team"], Team):
         errors["team"] = [_("Choose a team.")]
-    if "user" in data and data["user"] is not None:
-        if not isinstance(data["user"], User) or not data["user"].is_active:
-            errors["user"] = [_("Choose an active user.")]
+    user_given = data.get("user")
+    if user_given is not None and (not isinstance(user_given, User) or not user_given.is_active):
+        errors["user"] = [_("Choose an active user.")]
     strategy = data.get("strategy", rule.strategy)
     user = data.get("user", rule.user if rule.user_id else None)
     team = data.get("team", rule.team if rule.team_id else None)
@@ -209,7 +219,9 @@ def rule_move(*, actor: Any, rule: AssignmentRule, offset: int) -> list[Assignme
     """Move a rule up (offset < 0) or down among the rules of its record type; positions are renumbered."""
     _require_admin(actor)
     rules = list(
-        AssignmentRule.objects.select_for_update().filter(object_type=rule.object_type).order_by("position", "id")
+        AssignmentRule.objects.select_for_update()
+        .filter(object_type=rule.object_type)
+        .order_by("position", "id")
     )
     index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
     target = max(0, min(len(rules) - 1, index + offset))
@@ -224,7 +236,9 @@ def rule_move(*, actor: Any, rule: AssignmentRule, offset: int) -> list[Assignme
 
 # --- the engine -------------------------------------------------------------------------------------------
 def _members(team_id: int) -> list[int]:
-    return list(User.objects.filter(team_id=team_id, is_active=True).order_by("pk").values_list("pk", flat=True))
+    return list(
+        User.objects.filter(team_id=team_id, is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def _pick(
@@ -287,7 +301,9 @@ def assignment_owners_pick(*, object_type: str, facts_list: Sequence[Mapping[str
     for rule_pk in sorted(groups, key=lambda pk: (by_pk[pk].position, pk)):
         indexes = groups[rule_pk]
         for index, owner_id in zip(
-            indexes, _pick(rule=by_pk[rule_pk], count=len(indexes), object_type=object_type, loads=loads), strict=True
+            indexes,
+            _pick(rule=by_pk[rule_pk], count=len(indexes), object_type=object_type, loads=loads),
+            strict=True,
         ):
             result[index] = owner_id
     users = User.objects.in_bulk({i for i in result if i is not None})

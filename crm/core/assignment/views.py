@@ -43,7 +43,9 @@ def _rule_form(request: HttpRequest, instance: Any = None) -> RuleForm:
         territories=selectors.territory_choices(),
         users=user_choices(),
         teams=[(t.pk, t.name) for t in team_list()],
-        initial=None if instance is not None else {"is_active": True, "object_type": request.GET.get("type", "")},
+        initial=None
+        if instance is not None
+        else {"is_active": True, "object_type": request.GET.get("type", "")},
     )
 
 
@@ -102,7 +104,9 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
     rule = selectors.rule_get(pk=pk)
-    services.rule_move(actor=request.user, rule=rule, offset=-1 if request.POST.get("direction") == "up" else 1)
+    services.rule_move(
+        actor=request.user, rule=rule, offset=-1 if request.POST.get("direction") == "up" else 1
+    )
     return redirect("assignment:rule_list")
 
 
@@ -127,7 +131,9 @@ def _territory_page(request: HttpRequest, territory: Any) -> HttpResponse:
             messages.success(request, _("Territory “%(name)s” is saved.") % {"name": saved.name})
             return redirect("assignment:territory_list")
     status = 422 if request.method == "POST" else 200
-    return render(request, "assignment/territory_form.html", {"form": form, "territory": territory}, status=status)
+    return render(
+        request, "assignment/territory_form.html", {"form": form, "territory": territory}, status=status
+    )
 
 
 @admin_required

@@ -43,12 +43,22 @@ def members(team: Any) -> list[Any]:
 
 def test_territory_matches_country_region_and_postal_ranges(admin: Any) -> None:
     madrid = territory_create(
-        actor=admin, name="Madrid", countries=["es"], regions=["Comunidad de Madrid"], postal_ranges=[["28000", "28999"]]
+        actor=admin,
+        name="Madrid",
+        countries=["es"],
+        regions=["Comunidad de Madrid"],
+        postal_ranges=[["28000", "28999"]],
     )
     assert madrid.countries == ["ES"]
-    assert territory_matches(madrid, {"country": "ES", "region": "comunidad de madrid", "postal_code": "28 001"})
-    assert not territory_matches(madrid, {"country": "ES", "region": "Comunidad de Madrid", "postal_code": "08001"})
-    assert not territory_matches(madrid, {"country": "PT", "region": "Comunidad de Madrid", "postal_code": "28001"})
+    assert territory_matches(
+        madrid, {"country": "ES", "region": "comunidad de madrid", "postal_code": "28 001"}
+    )
+    assert not territory_matches(
+        madrid, {"country": "ES", "region": "Comunidad de Madrid", "postal_code": "08001"}
+    )
+    assert not territory_matches(
+        madrid, {"country": "PT", "region": "Comunidad de Madrid", "postal_code": "28001"}
+    )
     cat = territory_create(actor=admin, name="Cataluña", regions=["Cataluña"])
     assert territory_matches(cat, {"region": "CATALUNA"})  # accents and case folded
     assert postal_in_range("SW1A 1AA", "SW1A", "SW1Z")
@@ -74,10 +84,14 @@ def test_only_administrators_manage_rules(members: list[Any]) -> None:
     assert Territory.objects.count() == 0
 
 
-def test_first_matching_rule_wins_and_a_rule_without_conditions_is_the_default(admin: Any, members: list[Any]) -> None:
+def test_first_matching_rule_wins_and_a_rule_without_conditions_is_the_default(
+    admin: Any, members: list[Any]
+) -> None:
     madrid = territory_create(actor=admin, name="Madrid", postal_ranges=[["28000", "28999"]])
     rule_create(actor=admin, name="Madrid", object_type="contacts.account", territory=madrid, user=members[0])
-    rule_create(actor=admin, name="Retail", object_type="contacts.account", industries=["retail"], user=members[1])
+    rule_create(
+        actor=admin, name="Retail", object_type="contacts.account", industries=["retail"], user=members[1]
+    )
     rule_create(actor=admin, name="Large", object_type="contacts.account", sizes=["1000+"], user=members[2])
     rule_create(actor=admin, name="Default", object_type="contacts.account", user=admin)
     pick = lambda **facts: assignment_owner_pick(object_type="contacts.account", facts=facts)  # noqa: E731
@@ -90,7 +104,9 @@ def test_first_matching_rule_wins_and_a_rule_without_conditions_is_the_default(a
 
 def test_rule_needs_its_person_or_team_and_known_choices(admin: Any) -> None:
     with pytest.raises(InvalidInput) as exc:
-        rule_create(actor=admin, name="X", object_type="contacts.account", strategy="round_robin", industries=["nope"])
+        rule_create(
+            actor=admin, name="X", object_type="contacts.account", strategy="round_robin", industries=["nope"]
+        )
     assert {"team", "industries"} <= set(exc.value.field_errors)
     with pytest.raises(InvalidInput) as exc:
         rule_create(actor=admin, name="X", object_type="unknown.thing", user=admin)
@@ -98,7 +114,9 @@ def test_rule_needs_its_person_or_team_and_known_choices(admin: Any) -> None:
     assert AssignmentRule.objects.count() == 0
 
 
-def test_round_robin_hands_out_turns_in_member_order_and_keeps_its_cursor(admin: Any, team: Any, members: list[Any]) -> None:
+def test_round_robin_hands_out_turns_in_member_order_and_keeps_its_cursor(
+    admin: Any, team: Any, members: list[Any]
+) -> None:
     rule_create(actor=admin, name="RR", object_type="contacts.account", strategy="round_robin", team=team)
     order = sorted([admin, *members], key=lambda u: u.pk)
     picked = [assignment_owner_pick(object_type="contacts.account", facts={}) for _ in range(5)]
@@ -108,7 +126,9 @@ def test_round_robin_hands_out_turns_in_member_order_and_keeps_its_cursor(admin:
     assert AssignmentRule.objects.get().last_user == order[3]
 
 
-def test_least_loaded_picks_the_member_owning_fewest_records(admin: Any, team: Any, members: list[Any]) -> None:
+def test_least_loaded_picks_the_member_owning_fewest_records(
+    admin: Any, team: Any, members: list[Any]
+) -> None:
     rule_create(actor=admin, name="LL", object_type="contacts.account", strategy="least_loaded", team=team)
     for owner, n in ((admin, 3), (members[0], 1), (members[1], 2), (members[2], 1)):
         for _ in range(n):
@@ -122,9 +142,15 @@ def test_least_loaded_picks_the_member_owning_fewest_records(admin: Any, team: A
 
 
 def test_create_services_apply_rules_only_without_an_explicit_owner(admin: Any, members: list[Any]) -> None:
-    rule_create(actor=admin, name="Retail", object_type="contacts.account", industries=["retail"], user=members[0])
-    madrid = territory_create(actor=admin, name="Madrid", countries=["ES"], postal_ranges=[["28000", "28999"]])
-    rule_create(actor=admin, name="Madrid people", object_type="contacts.contact", territory=madrid, user=members[1])
+    rule_create(
+        actor=admin, name="Retail", object_type="contacts.account", industries=["retail"], user=members[0]
+    )
+    madrid = territory_create(
+        actor=admin, name="Madrid", countries=["ES"], postal_ranges=[["28000", "28999"]]
+    )
+    rule_create(
+        actor=admin, name="Madrid people", object_type="contacts.contact", territory=madrid, user=members[1]
+    )
     assert account_create(actor=admin, name="Shop", industry="retail").owner == members[0]
     assert account_create(actor=admin, name="Shop 2", industry="retail", owner=admin).owner == admin
     assert account_create(actor=admin, name="Bank", industry="finance").owner == admin  # no match: the actor
@@ -132,7 +158,9 @@ def test_create_services_apply_rules_only_without_an_explicit_owner(admin: Any, 
         actor=admin, name="Madrid Co", address={"country": "ES", "postal_code": "28004", "city": "Madrid"}
     )
     assert located.addresses.get().is_primary
-    person = contact_create(actor=admin, first_name="Eva", account=located)  # matches on the account's address
+    person = contact_create(
+        actor=admin, first_name="Eva", account=located
+    )  # matches on the account's address
     assert person.owner == members[1]
 
 
@@ -167,7 +195,14 @@ def test_admin_screens_create_a_territory_and_a_rule(client: Any, admin: Any, me
     assert bad.status_code == 422 and "two-letter" in bad.content.decode()
     response = client.post(
         reverse("assignment:rule_create"),
-        {"name": "Madrid", "object_type": "contacts.account", "territory": territory.pk, "strategy": "user", "user": members[0].pk, "is_active": "on"},
+        {
+            "name": "Madrid",
+            "object_type": "contacts.account",
+            "territory": territory.pk,
+            "strategy": "user",
+            "user": members[0].pk,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     assert "Madrid" in client.get(reverse("assignment:rule_list")).content.decode()
@@ -181,17 +216,27 @@ def test_admin_screens_refuse_non_administrators(client: Any, members: list[Any]
 
 def test_api_crud_and_errors(admin: Any, team: Any, members: list[Any]) -> None:
     api = ApiClient(admin)
-    response = api.post("/api/v1/territories", {"name": "Madrid", "countries": ["ES"], "postal_ranges": [["28000", "28999"]]})
+    response = api.post(
+        "/api/v1/territories", {"name": "Madrid", "countries": ["ES"], "postal_ranges": [["28000", "28999"]]}
+    )
     assert response.status_code == 201, response.content
     territory_id = response.json()["id"]
     bad = api.post("/api/v1/territories", {"name": "Bad", "countries": ["Spain"]})
     assert bad.status_code == 422 and "countries" in problem_fields(bad)
     rule = api.post(
         "/api/v1/assignment-rules",
-        {"object_type": "contacts.account", "name": "RR", "strategy": "round_robin", "team_id": team.pk, "territory_id": territory_id},
+        {
+            "object_type": "contacts.account",
+            "name": "RR",
+            "strategy": "round_robin",
+            "team_id": team.pk,
+            "territory_id": territory_id,
+        },
     )
     assert rule.status_code == 201, rule.content
-    missing = api.post("/api/v1/assignment-rules", {"object_type": "contacts.account", "name": "X", "territory_id": 999999})
+    missing = api.post(
+        "/api/v1/assignment-rules", {"object_type": "contacts.account", "name": "X", "territory_id": 999999}
+    )
     assert missing.status_code == 422 and "territory_id" in problem_fields(missing)
     patched = api.patch(f"/api/v1/assignment-rules/{rule.json()['id']}", {"is_active": False})
     assert patched.status_code == 200 and patched.json()["is_active"] is False
