@@ -12,7 +12,7 @@ from crm.contacts.services import account_create, contact_create
 from crm.contacts.tests.factories import AccountFactory, TeamFactory, user_with_role
 from crm.core.api.tests.client import ApiClient, problem_fields
 from crm.core.assignment.matching import postal_in_range, territory_matches
-from crm.core.assignment.models import AssignmentRule, Territory
+from crm.core.assignment.selectors import rule_list, territory_list
 from crm.core.assignment.services import (
     assignment_owner_pick,
     assignment_owners_pick,
@@ -75,13 +75,13 @@ def test_bad_territory_is_refused_with_field_errors_and_nothing_is_stored(admin:
     with pytest.raises(InvalidInput) as exc:
         territory_create(actor=admin, name="Ranges", postal_ranges=[["29000", "28000"]])
     assert "ends before it starts" in exc.value.field_errors["postal_ranges"][0]
-    assert Territory.objects.count() == 0
+    assert territory_list().count() == 0
 
 
 def test_only_administrators_manage_rules(members: list[Any]) -> None:
     with pytest.raises(PermissionDenied):
         territory_create(actor=members[0], name="Madrid", countries=["ES"])
-    assert Territory.objects.count() == 0
+    assert territory_list().count() == 0
 
 
 def test_first_matching_rule_wins_and_a_rule_without_conditions_is_the_default(
@@ -111,7 +111,7 @@ def test_rule_needs_its_person_or_team_and_known_choices(admin: Any) -> None:
     with pytest.raises(InvalidInput) as exc:
         rule_create(actor=admin, name="X", object_type="unknown.thing", user=admin)
     assert "object_type" in exc.value.field_errors
-    assert AssignmentRule.objects.count() == 0
+    assert rule_list().count() == 0
 
 
 def test_round_robin_hands_out_turns_in_member_order_and_keeps_its_cursor(
@@ -123,7 +123,7 @@ def test_round_robin_hands_out_turns_in_member_order_and_keeps_its_cursor(
     assert picked == [order[0], order[1], order[2], order[3], order[0]]
     bulk = assignment_owners_pick(object_type="contacts.account", facts_list=[{}, {}, {}])
     assert bulk == [order[1], order[2], order[3]]
-    assert AssignmentRule.objects.get().last_user == order[3]
+    assert rule_list().get().last_user == order[3]
 
 
 def test_least_loaded_picks_the_member_owning_fewest_records(
@@ -168,7 +168,7 @@ def test_rule_move_reorders(admin: Any, members: list[Any]) -> None:
     a = rule_create(actor=admin, name="A", object_type="contacts.account", user=members[0])
     b = rule_create(actor=admin, name="B", object_type="contacts.account", user=members[1])
     rule_move(actor=admin, rule=b, offset=-1)
-    assert list(AssignmentRule.objects.order_by("position").values_list("name", flat=True)) == ["B", "A"]
+    assert [r.name for r in rule_list()] == ["B", "A"]
     assert assignment_owner_pick(object_type="contacts.account", facts={}) == members[1]
     assert a.pk
 
@@ -178,7 +178,7 @@ def test_territory_in_use_cannot_be_deleted(admin: Any, members: list[Any]) -> N
     rule_create(actor=admin, name="Madrid", object_type="contacts.account", territory=madrid, user=members[0])
     with pytest.raises(InvalidInput):
         territory_delete(actor=admin, territory=madrid)
-    assert Territory.objects.filter(pk=madrid.pk).exists()
+    assert territory_list().filter(pk=madrid.pk).exists()
 
 
 def test_admin_screens_create_a_territory_and_a_rule(client: Any, admin: Any, members: list[Any]) -> None:
@@ -189,7 +189,7 @@ def test_admin_screens_create_a_territory_and_a_rule(client: Any, admin: Any, me
         {"name": "Madrid", "countries": "ES", "regions": "", "postal_ranges": "28000-28999\n28100"},
     )
     assert response.status_code == 302
-    territory = Territory.objects.get()
+    territory = territory_list().get()
     assert territory.postal_ranges == [["28000", "28999"], ["28100", "28100"]]
     bad = client.post(reverse("assignment:territory_create"), {"name": "Bad", "countries": "España"})
     assert bad.status_code == 422 and "two-letter" in bad.content.decode()
