@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/<int:pk>/contacts/link/", views.account_contact_link, name="account_contact_link"),
     path("accounts/<int:pk>/contacts/picker/", views.account_contact_picker, name="account_contact_picker"),
     path("accounts/<int:pk>/owner/form/", views.account_owner_form, name="account_owner_form"),
+    path("accounts/<int:pk>/addresses/form/", views.account_address_form, name="account_address_form"),
     path("accounts/<int:pk>/network/", views.account_network, name="account_network"),
     path("accounts/<int:pk>/links/", views.account_link_add, name="account_link_add"),
     path(
@@ -50,5 +51,6 @@ urlpatterns = [
     ),
     # addresses (of either)
     path("addresses/<int:pk>/edit/", views.address_update, name="address_update"),
+    path("addresses/<int:pk>/form/", views.address_form, name="address_form"),
     path("addresses/<int:pk>/remove/", views.address_remove, name="address_remove"),
 ]

@@ -297,3 +297,22 @@ def test_api_hierarchy_links_and_bulk_owner(admin: Any, rep: Any, family: dict[s
     )
     assert link.status_code == 201
     assert api.get(f"/api/v1/contacts/{people[1].pk}/links").json()[0]["label"] == "Assisted by"
+
+
+def test_account_page_loads_owner_and_address_forms_on_demand(client: Any, admin: Any, rep: Any) -> None:
+    from crm.contacts.tests.factories import AddressFactory
+
+    account = AccountFactory(owner=admin)
+    address = AddressFactory(account=account, city="Sevilla")
+    client.force_login(admin)
+    page = client.get(reverse("contacts:account_detail", args=[account.pk])).content.decode()
+    assert 'name="owner"' not in page and f'name="a{address.pk}-street"' not in page
+    assert reverse("contacts:account_owner_form", args=[account.pk]) in page
+    owner_form = client.get(reverse("contacts:account_owner_form", args=[account.pk])).content.decode()
+    assert 'name="owner"' in owner_form and "Rita Rep" in owner_form
+    edit = client.get(reverse("contacts:address_form", args=[address.pk])).content.decode()
+    assert f'name="a{address.pk}-city"' in edit and "Sevilla" in edit
+    add = client.get(reverse("contacts:account_address_form", args=[account.pk])).content.decode()
+    assert 'name="new-street"' in add
+    client.force_login(rep)  # may see (team scope) but not change the admin's account
+    assert client.get(reverse("contacts:account_owner_form", args=[account.pk])).status_code in (403, 404)

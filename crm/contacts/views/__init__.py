@@ -22,11 +22,11 @@ from crm.contacts.views.contacts import (
     contact_owner,
     contact_update,
 )
+from crm.contacts.views.fragments import account_address_form, account_owner_form, address_form
 from crm.contacts.views.network import (
     account_link_add,
     account_link_remove,
     account_network,
-    account_owner_form,
     contact_link_add,
     contact_link_remove,
     contact_network,
@@ -47,6 +47,7 @@ from crm.contacts.views.related import (
 
 __all__ = [
     "account_address_add",
+    "account_address_form",
     "account_bulk",
     "account_contact_link",
     "account_contact_picker",
@@ -63,6 +64,7 @@ __all__ = [
     "account_picker_options",
     "account_recent_panel",
     "account_update",
+    "address_form",
     "address_remove",
     "address_update",
     "contact_account_link",

@@ -1,5 +1,5 @@
 """The relationship network on the record pages: the account's family tree and typed links (a panel loaded
-by URL), links between people, a person's role in an account, and the owner form loaded on demand."""
+by URL), links between people, and a person's role in an account."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.contacts import network, selectors
-from crm.contacts.forms import OwnerChangeForm
 from crm.contacts.network_forms import AccountLinkForm, ContactLinkForm, RoleForm
 from crm.contacts.services import network as network_services
-from crm.contacts.views.common import active_users, domain_view, safe_next
+from crm.contacts.views.common import domain_view, safe_next
 from crm.contacts.views.records import can
 from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.ui.toasts import toast
@@ -194,17 +192,3 @@ def membership_role(request: HttpRequest, pk: int, account_pk: int) -> HttpRespo
     else:
         messages.success(request, _("Role of %(name)s saved.") % {"name": contact})
     return redirect(back)
-
-
-@login_required
-@require_GET
-@domain_view
-def account_owner_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """The owner-change form, loaded when the user opens "Change owner" (a select of every user is not free)."""
-    account = selectors.account_get(user=request.user, pk=pk, action="change")
-    form = OwnerChangeForm(users=active_users(), initial={"owner": account.owner_id})
-    return render(
-        request,
-        "contacts/_owner_form.html",
-        {"owner_form": form, "owner_url": reverse("contacts:account_owner", args=[account.pk])},
-    )
