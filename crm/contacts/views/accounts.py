@@ -213,6 +213,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "name_row": field_rows(RECORD, account, columns, ["name"], can_edit=can_change, with_custom=False)[0],
         "tags_row": field_rows(RECORD, account, columns, ["tags"], can_edit=can_change, with_custom=False)[0],
         "rollups": network.account_rollups(user=user, family=family),
+        "has_subsidiaries": len(family.descendant_ids) > 1,
         "panels": account_panels(user=user, account_id=account.pk),
         "role_choices": [("", "—"), *ContactRole.choices],
         "record_tabs": tabs,
