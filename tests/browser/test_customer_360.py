@@ -13,13 +13,19 @@ from crm.contacts import services as contact_services
 
 def test_navigate_the_family_tree_and_add_a_link(page: Page, login: Any, rep: Any, shots: Any) -> None:
     group = contact_services.account_create(actor=rep, name="Grupo Norte", account_type="customer")
-    spain = contact_services.account_create(actor=rep, name="Norte España", parent=group, account_type="customer")
-    madrid = contact_services.account_create(actor=rep, name="Norte Madrid", parent=spain, account_type="customer")
+    spain = contact_services.account_create(
+        actor=rep, name="Norte España", parent=group, account_type="customer"
+    )
+    madrid = contact_services.account_create(
+        actor=rep, name="Norte Madrid", parent=spain, account_type="customer"
+    )
     contact_services.account_create(actor=rep, name="Norte Francia", parent=group)
     dist = contact_services.account_create(actor=rep, name="Distribuciones Sur", account_type="distributor")
     for name, account, role in (("Lucía Martín", spain, "decision_maker"), ("Pablo Ruiz", madrid, "billing")):
         first, last = name.split()
-        contact_services.contact_create(actor=rep, first_name=first, last_name=last, account=account, account_role=role)
+        contact_services.contact_create(
+            actor=rep, first_name=first, last_name=last, account=account, account_role=role
+        )
     login(rep)
 
     # Given Rita on the Spanish subsidiary: key figures over its subtree, and its family with itself marked

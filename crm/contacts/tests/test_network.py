@@ -316,3 +316,25 @@ def test_account_page_loads_owner_and_address_forms_on_demand(client: Any, admin
     assert 'name="new-street"' in add
     client.force_login(rep)  # may see (team scope) but not change the admin's account
     assert client.get(reverse("contacts:account_owner_form", args=[account.pk])).status_code in (403, 404)
+
+
+def test_api_create_with_an_address_follows_the_rules_and_names_bad_address_fields(
+    admin: Any, rep: Any
+) -> None:
+    from crm.core.assignment.services import rule_create, territory_create
+
+    madrid = territory_create(
+        actor=admin, name="Madrid", countries=["ES"], postal_ranges=[["28000", "28999"]]
+    )
+    rule_create(actor=admin, name="Madrid", object_type="contacts.account", territory=madrid, user=rep)
+    api = ApiClient(admin)
+    body = {
+        "name": "Castellana SA",
+        "address": {"street": "Castellana 1", "postal_code": "28046", "country": "ES"},
+    }
+    created = api.post("/api/v1/accounts", body)
+    assert created.status_code == 201, created.content
+    assert created.json()["owner"]["id"] == rep.pk
+    bad = api.post("/api/v1/accounts", {"name": "Nowhere SL", "address": {"country": "ES"}})
+    assert bad.status_code == 422 and "address.street" in problem_fields(bad)
+    assert not Account.objects.filter(name="Nowhere SL").exists()
