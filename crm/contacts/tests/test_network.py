@@ -197,6 +197,10 @@ def test_my_and_team_views_scope_the_account_list(client: Any, admin: Any, rep: 
     client.force_login(admin)
     page = client.get(reverse("contacts:account_list")).content.decode()
     assert "My accounts" in page and "owner=team" in page
+    team_page = client.get(reverse("contacts:account_list"), {"owner": "team"})
+    assert team_page.status_code == 200
+    html = team_page.content.decode()
+    assert "Rep&#x27;s" in html and "Outsider&#x27;s" not in html
 
 
 def test_panel_registry_composes_the_account_page_by_url(client: Any, admin: Any) -> None:
