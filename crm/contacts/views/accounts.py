@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crm.contacts import network, selectors, services
 from crm.contacts.enums import ContactRole
-from crm.contacts.forms import AccountForm, MembershipForm, OwnerChangeForm
+from crm.contacts.forms import AccountForm, OwnerChangeForm
 from crm.contacts.listing import ACCOUNT_LIST
 from crm.contacts.panels import account_panels
 from crm.contacts.views.bulk import bulk_page
@@ -223,7 +223,6 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # the address forms load when opened (contacts:address_form, contacts:account_address_form)
         "addresses": [(a, None) for a in selectors.account_addresses(account=account)],
         "add_form_url": reverse("contacts:account_address_form", args=[account.pk]),
-        "membership_form": MembershipForm(),
         "list_url": reverse("contacts:account_list"),
         "tag_options": _tag_names(),
     }
