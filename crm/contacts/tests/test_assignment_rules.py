@@ -205,7 +205,8 @@ def test_admin_screens_create_a_territory_and_a_rule(client: Any, admin: Any, me
         },
     )
     assert response.status_code == 302
-    assert "Madrid" in client.get(reverse("assignment:rule_list")).content.decode()
+    listing = client.get(reverse("assignment:rule_list")).content.decode()
+    assert "Madrid" in listing and "Retail and wholesale" in listing
 
 
 def test_admin_screens_refuse_non_administrators(client: Any, members: list[Any]) -> None:

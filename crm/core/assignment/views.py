@@ -52,7 +52,19 @@ def _rule_form(request: HttpRequest, instance: Any = None) -> RuleForm:
 @admin_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     rules = list(selectors.rule_list())
-    groups = [(t, [r for r in rules if r.object_type == t.key]) for t in assignment_targets()]
+    targets = assignment_targets()
+    labels = {str(k): v for t in targets for k, v in (*t.industries, *t.sizes)}
+    groups = [
+        (
+            t,
+            [
+                (r, [labels.get(v, v) for v in (*r.industries, *r.sizes)])
+                for r in rules
+                if r.object_type == t.key
+            ],
+        )
+        for t in targets
+    ]
     return render(request, "assignment/rule_list.html", {"groups": groups})
 
 
