@@ -199,6 +199,7 @@ def test_admin_screens_create_a_territory_and_a_rule(client: Any, admin: Any, me
             "name": "Madrid",
             "object_type": "contacts.account",
             "territory": territory.pk,
+            "industries": ["retail"],
             "strategy": "user",
             "user": members[0].pk,
             "is_active": "on",
@@ -206,6 +207,7 @@ def test_admin_screens_create_a_territory_and_a_rule(client: Any, admin: Any, me
     )
     assert response.status_code == 302
     listing = client.get(reverse("assignment:rule_list")).content.decode()
+    assert [r.industries for r in rule_list()] == [["retail"]]
     assert "Madrid" in listing and "Retail and wholesale" in listing
 
 
