@@ -247,3 +247,36 @@ def test_api_crud_and_errors(admin: Any, team: Any, members: list[Any]) -> None:
     assert api.delete(f"/api/v1/assignment-rules/{rule.json()['id']}").status_code == 204
     assert api.delete(f"/api/v1/territories/{territory_id}").status_code == 204
     assert ApiClient(members[0]).get("/api/v1/territories").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_robin_is_safe_under_concurrent_creates() -> None:
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections taking row locks at once: PostgreSQL (SQLite serialises every writer)")
+    team = TeamFactory(name="Concurrent")
+    admin = user_with_role("administrator", team=team)
+    reps = [user_with_role("sales_rep", team=team) for _ in range(3)]
+    rule_create(actor=admin, name="RR", object_type="contacts.account", strategy="round_robin", team=team)
+    barrier = threading.Barrier(4)
+    picked: list[int] = []
+
+    def create() -> None:
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                owner = assignment_owner_pick(object_type="contacts.account", facts={})
+                assert owner is not None
+                picked.append(owner.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(picked) == sorted([admin.pk, *(r.pk for r in reps)])  # four turns, four different people
