@@ -342,3 +342,19 @@ def test_api_create_with_an_address_follows_the_rules_and_names_bad_address_fiel
     bad = api.post("/api/v1/accounts", {"name": "Nowhere SL", "address": {"country": "ES"}})
     assert bad.status_code == 422 and "address.street" in problem_fields(bad)
     assert not Account.objects.filter(name="Nowhere SL").exists()
+
+
+def test_contact_relationships_panel_adds_a_link_and_refuses_a_self_link(client: Any, admin: Any) -> None:
+    boss = ContactFactory(owner=admin, first_name="Marta", last_name="Jefa")
+    aide = ContactFactory(owner=admin, first_name="Iván", last_name="Ayudante")
+    client.force_login(admin)
+    url = reverse("contacts:contact_link_add", args=[aide.pk])
+    refused = client.post(url, {"link_type": "reports_to", "to_contact": aide.pk}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and "cannot be linked to themselves" in refused.content.decode()
+    assert ContactLink.objects.count() == 0
+    added = client.post(url, {"link_type": "assistant_of", "to_contact": boss.pk}, HTTP_HX_REQUEST="true")
+    assert added.status_code == 200 and "Assistant of" in added.content.decode()
+    boss_panel = client.get(reverse("contacts:contact_network", args=[boss.pk])).content.decode()
+    assert "Assisted by" in boss_panel and "Iván Ayudante" in boss_panel
+    options = client.get(reverse("contacts:contact_picker_options"), {"q": "Marta"}).content.decode()
+    assert "Marta Jefa" in options
