@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from crm.contacts.enums import ACCOUNT_LINK_SYMMETRIC, AccountLinkType, ContactLinkType, ContactRole
@@ -33,10 +33,18 @@ def account_link_create(
         )
     if same.exists():
         raise InvalidInput(field_errors={"to_account": [_("These accounts are already linked this way.")]})
-    with audit_context(actor=actor):
-        return AccountLink.objects.create(
-            from_account=from_account, to_account=to_account, link_type=link_type, note=str(note or "")[:200]
-        )
+    try:
+        with audit_context(actor=actor), transaction.atomic():
+            return AccountLink.objects.create(
+                from_account=from_account,
+                to_account=to_account,
+                link_type=link_type,
+                note=str(note or "")[:200],
+            )
+    except IntegrityError:  # the same link saved by a concurrent request a moment ago
+        raise InvalidInput(
+            field_errors={"to_account": [_("These accounts are already linked this way.")]}
+        ) from None
 
 
 @transaction.atomic
@@ -72,10 +80,15 @@ def contact_link_create(
         ).exists()
     ):
         raise InvalidInput(field_errors={"to_contact": [_("Two people cannot report to each other.")]})
-    with audit_context(actor=actor):
-        return ContactLink.objects.create(
-            from_contact=from_contact, to_contact=to_contact, link_type=link_type
-        )
+    try:
+        with audit_context(actor=actor), transaction.atomic():
+            return ContactLink.objects.create(
+                from_contact=from_contact, to_contact=to_contact, link_type=link_type
+            )
+    except IntegrityError:  # the same link saved by a concurrent request a moment ago
+        raise InvalidInput(
+            field_errors={"to_contact": [_("These people are already linked this way.")]}
+        ) from None
 
 
 @transaction.atomic
