@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "crm.core.ui",
     "crm.core.savedviews",
     "crm.core.api",
+    "crm.core.assignment",
     # domain
     "crm.contacts",
     "crm.activities",

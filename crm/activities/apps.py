@@ -22,6 +22,16 @@ class ActivitiesConfig(AppConfig):
         subscribe(AccountDeleted, handlers.on_account_deleted)
         subscribe(ContactDeleted, handlers.on_contact_deleted)
         register_builtin_sources()
+        from crm.activities.selectors import activity_open_count_for_accounts
+        from crm.contacts.rollups import rollup_register
+
+        rollup_register(
+            key="activities.open",
+            label=_("Open activities"),
+            compute=activity_open_count_for_accounts,
+            order=30,
+            is_visible=lambda user: user_can(user, "activities.activity", "view"),
+        )
         api_router_register(prefix="", router="crm.activities.api.router")
         try:
             from crm.core.ui.panels import home_panel_register

@@ -7,7 +7,7 @@ it, and `activity_get` opens those too). Lists (`activity_list`) are scoped by o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -161,3 +161,14 @@ def task_open_list(*, user: Any, limit: int = 10) -> list[Activity]:
 
 def task_open_count(*, user: Any) -> tuple[int, bool]:
     return capped_count(Activity.objects.filter(owner=user, kind=ActivityKind.TASK, is_done=False), cap=999)
+
+
+def activity_open_count_for_accounts(*, user: Any, account_ids: Sequence[int]) -> int:
+    """Open activities (tasks not done) the user may see on any of `account_ids` (the account page's roll-up)."""
+    if not account_ids:
+        return 0
+    return (
+        Activity.objects.visible_to(user)
+        .filter(account_id__in=list(account_ids), kind=ActivityKind.TASK, is_done=False)
+        .count()
+    )

@@ -8,7 +8,7 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Accounts and contacts")
 
     def ready(self) -> None:
-        from crm.contacts.models import Account, Address, Contact, ContactAccount
+        from crm.contacts.models import Account, AccountLink, Address, Contact, ContactAccount, ContactLink
         from crm.core.api.api import api_router_register
         from crm.core.audit.registry import audit_register
         from crm.core.identity.permissions import object_type_register
@@ -17,18 +17,64 @@ class ContactsConfig(AppConfig):
         audit_register(Contact, exclude=("full_name",), highlight=("owner", "email_consent"))
         audit_register(ContactAccount)
         audit_register(Address)
+        audit_register(AccountLink)
+        audit_register(ContactLink)
         object_type_register(key="contacts.account", label=_("Accounts"))
         object_type_register(key="contacts.contact", label=_("Contacts"))
         api_router_register(prefix="", router="crm.contacts.api.router")
+        api_router_register(prefix="", router="crm.contacts.network_api.router")
+        self._register_network()
         self._register_ui()
+
+    def _register_network(self) -> None:
+        """Roll-ups of the account page, and the record types the assignment rules serve."""
+        from crm.contacts.assignment import account_owned_counts, contact_owned_counts
+        from crm.contacts.enums import CompanySize, Industry
+        from crm.contacts.network import rollup_contacts, rollup_subsidiaries
+        from crm.contacts.rollups import rollup_register
+        from crm.core.assignment.registry import assignment_target_register
+
+        rollup_register(
+            key="contacts.subsidiaries", label=_("Subsidiaries"), compute=rollup_subsidiaries, order=10
+        )
+        rollup_register(key="contacts.contacts", label=_("People"), compute=rollup_contacts, order=20)
+        assignment_target_register(
+            key="contacts.account",
+            label=_("Accounts"),
+            industries=Industry.choices,
+            sizes=CompanySize.choices,
+            owned_counts=account_owned_counts,
+        )
+        assignment_target_register(
+            key="contacts.contact",
+            label=_("Contacts"),
+            industries=Industry.choices,
+            sizes=CompanySize.choices,
+            owned_counts=contact_owned_counts,
+        )
 
     def _register_ui(self) -> None:
         """Quick-find providers and the home panel (the sidebar entries are registered by crm.core.ui)."""
+        from crm.contacts.panels import account_panel_register
         from crm.contacts.views.search import account_quick_find, contact_quick_find
         from crm.core.identity.permissions import user_can
         from crm.core.ui.panels import home_panel_register
         from crm.core.ui.search import quick_find_register
 
+        account_panel_register(
+            key="contacts.network", title=_("Network"), url_name="contacts:account_network", order=20
+        )
+        from crm.core.savedviews.builtins import saved_view_builtin_register
+
+        saved_view_builtin_register(
+            object_type="contacts.account", key="mine", name=_("My accounts"), query="owner=me"
+        )
+        saved_view_builtin_register(
+            object_type="contacts.account", key="team", name=_("My team’s accounts"), query="owner=team"
+        )
+        saved_view_builtin_register(
+            object_type="contacts.contact", key="mine", name=_("My contacts"), query="owner=me"
+        )
         quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
         quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
         home_panel_register(

@@ -67,3 +67,33 @@ class AddressKind(models.TextChoices):
     OFFICE = "office", _("Office")
     HOME = "home", pgettext_lazy("address kind", "Home")
     OTHER = "other", _("Other")
+
+
+class AccountLinkType(models.TextChoices):
+    """How one account relates to another; the label reads "<from> … <to>", the inverse "<to> … <from>"."""
+
+    DISTRIBUTOR = "distributor", _("Distributor of")
+    PARTNER = "partner", _("Partner of")
+    SUPPLIER = "supplier", _("Supplier of")
+    COMPETITOR = "competitor", _("Competitor of")
+
+
+ACCOUNT_LINK_INVERSE = {
+    AccountLinkType.DISTRIBUTOR: _("Distributed by"),
+    AccountLinkType.PARTNER: _("Partner of"),
+    AccountLinkType.SUPPLIER: _("Supplied by"),
+    AccountLinkType.COMPETITOR: _("Competitor of"),
+}
+# symmetric links read the same both ways: one row, refused again in the other direction
+ACCOUNT_LINK_SYMMETRIC = frozenset({AccountLinkType.PARTNER, AccountLinkType.COMPETITOR})
+
+
+class ContactLinkType(models.TextChoices):
+    REPORTS_TO = "reports_to", _("Reports to")
+    ASSISTANT_OF = "assistant_of", _("Assistant of")
+
+
+CONTACT_LINK_INVERSE = {
+    ContactLinkType.REPORTS_TO: _("Manages"),
+    ContactLinkType.ASSISTANT_OF: _("Assisted by"),
+}

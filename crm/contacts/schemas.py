@@ -92,7 +92,13 @@ class _AccountFields(InSchema):
 
 class AccountIn(_AccountFields):
     name: str = Field(..., max_length=200)
-    owner_id: int | None = Field(None, description="The relationship manager; default: the caller.")
+    owner_id: int | None = Field(
+        None, description="The relationship manager; default: the assignment rules' choice, else the caller."
+    )
+    address: AddressIn | None = Field(
+        None,
+        description="Its primary address (territory rules match on its country, region and postal code).",
+    )
 
 
 class AccountPatch(PatchSchema):
@@ -201,9 +207,10 @@ class ContactIn(InSchema):
     do_not_call: bool = False
     tags: list[str] = []
     custom: dict[str, Any] = {}
-    owner_id: int | None = Field(None, description="Default: the caller.")
+    owner_id: int | None = Field(None, description="Default: the assignment rules' choice, else the caller.")
     account_id: int | None = Field(None, description="Make the contact a member of this account (primary).")
     account_role: ContactRole | Blank = ""
+    address: AddressIn | None = Field(None, description="Their primary address.")
 
 
 class ContactPatch(PatchSchema):
@@ -271,3 +278,8 @@ class AddressPatch(PatchSchema):
     postal_code: str | None = Field(None, max_length=20)
     country: str | None = Field(None, max_length=2)
     is_primary: bool | None = None
+
+
+# AccountIn and ContactIn refer to AddressIn, defined further down
+AccountIn.model_rebuild()
+ContactIn.model_rebuild()

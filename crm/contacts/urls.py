@@ -18,6 +18,13 @@ urlpatterns = [
     path("accounts/<int:pk>/addresses/", views.account_address_add, name="account_address_add"),
     path("accounts/<int:pk>/contacts/link/", views.account_contact_link, name="account_contact_link"),
     path("accounts/<int:pk>/contacts/picker/", views.account_contact_picker, name="account_contact_picker"),
+    path("accounts/<int:pk>/owner/form/", views.account_owner_form, name="account_owner_form"),
+    path("accounts/<int:pk>/addresses/form/", views.account_address_form, name="account_address_form"),
+    path("accounts/<int:pk>/network/", views.account_network, name="account_network"),
+    path("accounts/<int:pk>/links/", views.account_link_add, name="account_link_add"),
+    path(
+        "accounts/<int:pk>/links/<int:link_pk>/remove/", views.account_link_remove, name="account_link_remove"
+    ),
     # contacts
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_create, name="contact_create"),
@@ -30,6 +37,13 @@ urlpatterns = [
     path("contacts/<int:pk>/addresses/", views.contact_address_add, name="contact_address_add"),
     path("contacts/<int:pk>/accounts/link/", views.contact_account_link, name="contact_account_link"),
     path("contacts/<int:pk>/accounts/picker/", views.contact_account_picker, name="contact_account_picker"),
+    path("contacts/picker/", views.contact_picker_options, name="contact_picker_options"),
+    path("contacts/<int:pk>/network/", views.contact_network, name="contact_network"),
+    path("contacts/<int:pk>/links/", views.contact_link_add, name="contact_link_add"),
+    path(
+        "contacts/<int:pk>/links/<int:link_pk>/remove/", views.contact_link_remove, name="contact_link_remove"
+    ),
+    path("contacts/<int:pk>/accounts/<int:account_pk>/role/", views.membership_role, name="membership_role"),
     path(
         "contacts/<int:pk>/accounts/<int:account_pk>/unlink/",
         views.membership_remove,
@@ -37,5 +51,6 @@ urlpatterns = [
     ),
     # addresses (of either)
     path("addresses/<int:pk>/edit/", views.address_update, name="address_update"),
+    path("addresses/<int:pk>/form/", views.address_form, name="address_form"),
     path("addresses/<int:pk>/remove/", views.address_remove, name="address_remove"),
 ]

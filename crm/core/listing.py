@@ -341,6 +341,11 @@ def _field_q(spec: FilterField, values: list[str], op: str, user: Any) -> Q:
     # int / fk / user
     if op not in {"", "in", "gte", "lte"}:
         raise _Unknown()
+    if spec.kind == "user" and "team" in values and user is not None:
+        # "my team": everyone in the user's team (the user alone when they have none)
+        from crm.core.identity.permissions import user_team_member_ids
+
+        values = [v for v in values if v != "team"] + [str(pk) for pk in user_team_member_ids(user)]
     parsed = [_parse(spec.kind, v, user) for v in values]
     if op in {"gte", "lte"}:
         return Q(**{f"{spec.path}__{op}": parsed[0]})

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from crm.contacts.assignment import account_owner_by_rules
 from crm.contacts.errors import AccountCycle
 from crm.contacts.events import AccountDeleted
 from crm.contacts.models import Account
+from crm.contacts.services.addresses import primary_address_add
 from crm.contacts.services.bulk import bulk_apply
 from crm.contacts.services.ownership import owner_change_publish, owner_check
 from crm.contacts.services.tags import tags_resolve
@@ -105,10 +107,13 @@ def _apply(account: Account, data: dict[str, Any], errors: dict[str, list[str]])
 
 
 @transaction.atomic
-def account_create(*, actor: Any, owner: Any = None, **fields: Any) -> Account:
-    """A new account owned by `owner` (default: the actor)."""
+def account_create(
+    *, actor: Any, owner: Any = None, address: Mapping[str, Any] | None = None, **fields: Any
+) -> Account:
+    """A new account owned by `owner`; without one, by the assignment rules (crm.core.assignment), else the
+    actor. `address` (kind, street, postal_code, city, region, country) becomes its primary address."""
     reject_unknown(fields, ACCOUNT_FIELDS - {"owner"})
-    owner = owner or actor
+    owner = owner or account_owner_by_rules(fields=fields, address=address) or actor
     owner_check(owner)
     record_authorize_create(actor=actor, object_type=OBJECT_TYPE, owner_id=owner.pk)
     account = Account(owner=owner)
@@ -120,6 +125,8 @@ def account_create(*, actor: Any, owner: Any = None, **fields: Any) -> Account:
         account.save()
         if tags:
             account.tags.set(tags_resolve(names=tags))
+    if address:
+        primary_address_add(actor=actor, account=account, address=address)
     return account
 
 
@@ -169,10 +176,11 @@ def account_delete(*, actor: Any, account: Account) -> Account:
 
 
 @transaction.atomic
-def account_bulk_assign_owner(
-    *, actor: Any, ids: Iterable[int], owner: Any, reason: str = ""
-) -> tuple[int, int]:
+def account_bulk_assign_owner(*, actor: Any, ids: Iterable[int], owner: Any, reason: str) -> tuple[int, int]:
     """Reassign many accounts; returns (changed, skipped because not allowed or not found)."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise InvalidInput(field_errors={"reason": [_("Say why the records change hands.")]})
     owner_check(owner)
     return bulk_apply(
         model=Account,

@@ -72,3 +72,15 @@ def address_remove(*, actor: Any, address: Address) -> None:
     record_authorize(actor=actor, record=parent, action="change")
     with audit_context(actor=actor):
         address.delete()
+
+
+def primary_address_add(*, actor: Any, address: Any, **parent: Any) -> Address:
+    """The first address of a record being created (its creator may not own it: the rules chose the owner);
+    errors are named `address.<field>`."""
+    try:
+        with audit_context(actor=actor):
+            return address_add(actor=None, **parent, **{"is_primary": True, **dict(address)})
+    except InvalidInput as exc:
+        raise InvalidInput(
+            exc.message, field_errors={f"address.{k}": v for k, v in exc.field_errors.items()}
+        ) from None

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.contacts.assignment import contact_owner_by_rules
 from crm.contacts.enums import ContactRole
 from crm.contacts.events import ContactDeleted
 from crm.contacts.models import Account, Contact, ContactAccount
+from crm.contacts.services.addresses import primary_address_add
 from crm.contacts.services.bulk import bulk_apply
 from crm.contacts.services.ownership import owner_change_publish, owner_check
 from crm.contacts.services.tags import tags_resolve
@@ -96,11 +98,13 @@ def contact_create(
     owner: Any = None,
     account: Account | None = None,
     account_role: str = "",
+    address: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> Contact:
-    """A new contact, optionally a member of `account` (which becomes their primary account)."""
+    """A new contact, optionally a member of `account` (which becomes their primary account). Without an
+    `owner`, the assignment rules pick one (else the actor). `address` becomes their primary address."""
     reject_unknown(fields, CONTACT_FIELDS - {"owner"})
-    owner = owner or actor
+    owner = owner or contact_owner_by_rules(account=account, address=address) or actor
     owner_check(owner)
     record_authorize_create(actor=actor, object_type=OBJECT_TYPE, owner_id=owner.pk)
     if account is not None:
@@ -120,6 +124,8 @@ def contact_create(
             ContactAccount.objects.create(
                 contact=contact, account=account, role=account_role, is_primary=True
             )
+    if address:
+        primary_address_add(actor=actor, contact=contact, address=address)
     return contact
 
 
@@ -208,9 +214,10 @@ def contact_unlink_account(*, actor: Any, contact: Contact, account: Account) ->
 
 
 @transaction.atomic
-def contact_bulk_assign_owner(
-    *, actor: Any, ids: Iterable[int], owner: Any, reason: str = ""
-) -> tuple[int, int]:
+def contact_bulk_assign_owner(*, actor: Any, ids: Iterable[int], owner: Any, reason: str) -> tuple[int, int]:
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise InvalidInput(field_errors={"reason": [_("Say why the records change hands.")]})
     owner_check(owner)
     return bulk_apply(
         model=Contact,

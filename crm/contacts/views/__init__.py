@@ -22,6 +22,17 @@ from crm.contacts.views.contacts import (
     contact_owner,
     contact_update,
 )
+from crm.contacts.views.fragments import account_address_form, account_owner_form, address_form
+from crm.contacts.views.network import (
+    account_link_add,
+    account_link_remove,
+    account_network,
+    contact_link_add,
+    contact_link_remove,
+    contact_network,
+    contact_picker_options,
+    membership_role,
+)
 from crm.contacts.views.related import (
     account_address_add,
     account_contact_link,
@@ -36,6 +47,7 @@ from crm.contacts.views.related import (
 
 __all__ = [
     "account_address_add",
+    "account_address_form",
     "account_bulk",
     "account_contact_link",
     "account_contact_picker",
@@ -43,11 +55,16 @@ __all__ = [
     "account_delete",
     "account_detail",
     "account_field",
+    "account_link_add",
+    "account_link_remove",
     "account_list",
+    "account_network",
     "account_owner",
+    "account_owner_form",
     "account_picker_options",
     "account_recent_panel",
     "account_update",
+    "address_form",
     "address_remove",
     "address_update",
     "contact_account_link",
@@ -58,8 +75,13 @@ __all__ = [
     "contact_delete",
     "contact_detail",
     "contact_field",
+    "contact_link_add",
+    "contact_link_remove",
     "contact_list",
+    "contact_network",
     "contact_owner",
+    "contact_picker_options",
     "contact_update",
     "membership_remove",
+    "membership_role",
 ]

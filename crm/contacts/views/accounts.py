@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from crm.contacts import selectors, services
-from crm.contacts.forms import AccountForm, AddressForm, MembershipForm, OwnerChangeForm
+from crm.contacts import network, selectors, services
+from crm.contacts.enums import ContactRole
+from crm.contacts.forms import AccountForm, OwnerChangeForm
 from crm.contacts.listing import ACCOUNT_LIST
+from crm.contacts.panels import account_panels
 from crm.contacts.views.bulk import bulk_page
 from crm.contacts.views.columns import STATUS_VARIANTS, TYPE_VARIANTS, account_columns
 from crm.contacts.views.common import active_users, domain_view, language, safe_next, url_or_none
@@ -191,8 +193,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     definitions = custom_field_list(object_type=OBJECT_TYPE)
     columns = account_columns(definitions, language=language())
     can_change = can(user, account, OBJECT_TYPE, "change")
-    users = active_users()
     tabs = record_tabs(OBJECT_TYPE, account.pk)
+    family = network.account_family(user=user, account=account)
     context: dict[str, Any] = {
         "account": account,
         "record": account,
@@ -206,32 +208,17 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "name_row": field_rows(RECORD, account, columns, ["name"], can_edit=can_change, with_custom=False)[0],
         "tags_row": field_rows(RECORD, account, columns, ["tags"], can_edit=can_change, with_custom=False)[0],
-        "owner_form": OwnerChangeForm(users=users, initial={"owner": account.owner_id}),
+        "rollups": network.account_rollups(user=user, family=family),
+        "has_subsidiaries": len(family.descendant_ids) > 1,
+        "panels": account_panels(user=user, account_id=account.pk),
+        "role_choices": [("", "—"), *ContactRole.choices],
         "record_tabs": tabs,
         "record_tab": record_tab_active(request, tabs),
         "composer_url": url_or_none("activities:composer", OBJECT_TYPE, account.pk),
         "memberships": selectors.account_contacts(user=user, account=account),
-        "subsidiaries": selectors.account_subsidiaries(user=user, account=account),
-        "addresses": [
-            (
-                a,
-                AddressForm(
-                    prefix=f"a{a.pk}",
-                    initial={
-                        "kind": a.kind,
-                        "street": a.street,
-                        "postal_code": a.postal_code,
-                        "city": a.city,
-                        "region": a.region,
-                        "country": a.country,
-                        "is_primary": a.is_primary,
-                    },
-                ),
-            )
-            for a in selectors.account_addresses(account=account)
-        ],
-        "address_form": AddressForm(prefix="new"),
-        "membership_form": MembershipForm(),
+        # the address forms load when opened (contacts:address_form, contacts:account_address_form)
+        "addresses": [(a, None) for a in selectors.account_addresses(account=account)],
+        "add_form_url": reverse("contacts:account_address_form", args=[account.pk]),
         "list_url": reverse("contacts:account_list"),
         "tag_options": selectors.tag_names(),
     }
