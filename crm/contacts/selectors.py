@@ -361,7 +361,7 @@ def account_ref(*, user: Any, pk: int | str) -> Account:
     except (TypeError, ValueError):
         raise RecordNotFound() from None
     qs = Account.objects.all() if user is None else Account.objects.visible_to(user)
-    account = qs.only("id", "name", "owner_id").filter(pk=key).first()
+    account = qs.only("id", "name", "owner_id", "parent_id").filter(pk=key).first()
     if account is None:
         raise RecordNotFound()
     return account

@@ -168,3 +168,72 @@ def list_rows(
     """Every `<tr>` of a list page: one Python loop instead of a template loop per row and cell."""
     drawer = _RowDrawer(columns, ctx, can_bulk)
     return mark_safe("".join(drawer.row(obj) for obj in objects))  # every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def people_items(
+    context: template.Context, memberships: list[Any], account: Any, can_change: bool, role_choices: list[Any]
+) -> SafeString:
+    """The People panel's `<li>`s of an account page (each with its role form and unlink form), drawn in one
+    pass: as a template loop the panel of a 20-person account was a quarter of the page's time."""
+    from django.urls import reverse
+
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
+    role_label = escape(_("Role in this account"))
+    save_label = escape(_("Save role"))
+    unlink_title = escape(_("Unlink"))
+    primary = str(badge(_("Primary"), "accent"))
+    edit_icon = _icon_html("pencil-square")
+    remove_icon = _icon_html("x-mark")
+    account_url = account.get_absolute_url()
+    choices = [(str(value), escape(str(label))) for value, label in role_choices]
+    out: list[str] = []
+    for m in memberships:
+        contact = m.contact
+        name = escape(str(contact))
+        job_title = m.job_title or contact.job_title
+        role = escape(str(m.get_role_display())) if m.role else ""
+        secondary = role + (" · " if m.role and job_title else "") + escape(job_title or "")
+        meta: list[str] = []
+        if can_change:
+            role_of = escape(_("Role of %(name)s") % {"name": contact})
+            options = "".join(
+                f'<option value="{escape(value)}"{" selected" if value == m.role else ""}>{label}</option>'
+                for value, label in choices
+            )
+            action = escape(reverse("contacts:membership_role", args=[m.contact_id, account.pk]))
+            meta.append(
+                '<details class="dropdown dropdown--end" data-dropdown>'
+                f'<summary class="btn btn--ghost btn--xs" title="{role_label}">{edit_icon}'
+                f'<span class="sr-only">{role_of}</span></summary>'
+                '<div class="dropdown__menu popover-form">'
+                f'<form method="post" action="{action}" class="form form--compact">{csrf}'
+                f'<label class="field__label" for="role-{m.pk}">{role_of}</label>'
+                f'<select class="select" id="role-{m.pk}" name="role">{options}</select>'
+                '<div class="form-actions"><button type="submit" class="btn btn--primary btn--sm">'
+                f"{save_label}</button></div></form></div></details>"
+            )
+        if m.is_primary:
+            meta.append(primary)
+        confirm = escape(_("Unlink %(name)s from this account? The contact is kept.") % {"name": contact})
+        unlink = escape(_("Unlink %(name)s") % {"name": contact})
+        action = escape(reverse("contacts:membership_remove", args=[m.contact_id, account.pk]))
+        meta.append(
+            f'<form method="post" action="{action}" data-confirm="{confirm}">{csrf}'
+            f'<input type="hidden" name="next" value="{escape(account_url)}#contacts">'
+            f'<button type="submit" class="btn btn--ghost btn--icon btn--xs" title="{unlink_title}">{remove_icon}'
+            f'<span class="sr-only">{unlink}</span></button></form>'
+        )
+        out.append(
+            f'<li class="list__item">{avatar(contact.full_name, size="sm")}<span class="list__text">'
+            f'<a class="list__primary" href="{escape(contact.get_absolute_url())}">{name}</a>'
+            f'<span class="list__secondary">{secondary}</span></span>'
+            f'<span class="list__meta cluster cluster--tight">{"".join(meta)}</span></li>'
+        )
+    return mark_safe("".join(out))  # every value above is escaped
+
+
+def _icon_html(name: str) -> str:
+    from crm.core.ui.templatetags.crm_ui import icon
+
+    return str(icon(name, 14, "micro"))

@@ -45,7 +45,7 @@ def _account_panel(
 @domain_view
 def account_network(request: HttpRequest, pk: int) -> HttpResponse:
     """The "Network" panel of the account page: hierarchy tree and typed links, grouped by type."""
-    return _account_panel(request, selectors.account_get(user=request.user, pk=pk))
+    return _account_panel(request, selectors.account_ref(user=request.user, pk=pk))
 
 
 @login_required

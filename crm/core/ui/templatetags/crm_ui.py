@@ -103,14 +103,19 @@ def avatar(user: Any, size: str = "sm", show_name: bool = False, empty: str = ""
             return format_html('<span class="text-subtle">{}</span>', empty or formats.EMPTY)
         return mark_safe("")
     size = size if size in AVATAR_SIZES else "sm"
-    name = _display_name(user)
+    return _avatar_html(size, _avatar_colour(user), _display_name(user), formats.initials_for(user), show_name)
+
+
+@functools.lru_cache(maxsize=2048)
+def _avatar_html(size: str, colour: int, name: str, initials: str, show_name: bool) -> SafeString:
+    """The avatar markup, a pure function of what it shows (lists and timelines repeat the same few owners)."""
     bubble = format_html(
         '<span class="avatar avatar--{} avatar--c{}" title="{}" aria-hidden="{}">{}</span>',
         size,
-        _avatar_colour(user),
+        colour,
         name,
         "true" if show_name else "false",
-        formats.initials_for(user),
+        initials,
     )
     if not show_name:
         return format_html('<span class="avatar-wrap" role="img" aria-label="{}">{}</span>', name, bubble)
