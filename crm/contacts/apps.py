@@ -13,14 +13,33 @@ class ContactsConfig(AppConfig):
         from crm.core.audit.registry import audit_register
         from crm.core.identity.permissions import object_type_register
 
-        audit_register(Account, highlight=("owner", "status", "account_type"))
-        audit_register(Contact, exclude=("full_name",), highlight=("owner", "email_consent"))
+        audit_register(Account, exclude=("name_key",), highlight=("owner", "status", "account_type"))
+        audit_register(Contact, exclude=("full_name", "name_key"), highlight=("owner", "email_consent"))
         audit_register(ContactAccount)
         audit_register(Address)
         object_type_register(key="contacts.account", label=_("Accounts"))
         object_type_register(key="contacts.contact", label=_("Contacts"))
         api_router_register(prefix="", router="crm.contacts.api.router")
+        api_router_register(prefix="", router="crm.contacts.duplicates.api.router")
+        self._register_merge_handlers()
         self._register_ui()
+
+    def _register_merge_handlers(self) -> None:
+        """What follows the survivor of a merge from contacts itself (other apps register theirs)."""
+        from crm.contacts.merging import merge_handler_register
+        from crm.contacts.services import merge_moves as moves
+
+        merge_handler_register(
+            key="contacts.memberships", move=moves.memberships_move, undo=moves.memberships_undo
+        )
+        merge_handler_register(key="contacts.addresses", move=moves.addresses_move, undo=moves.addresses_undo)
+        merge_handler_register(key="contacts.tags", move=moves.tags_move, undo=moves.tags_undo)
+        merge_handler_register(
+            key="contacts.account_links",
+            move=moves.account_links_move,
+            undo=moves.account_links_undo,
+            object_types=("accounts",),
+        )
 
     def _register_ui(self) -> None:
         """Quick-find providers and the home panel (the sidebar entries are registered by crm.core.ui)."""

@@ -67,3 +67,14 @@ class AddressKind(models.TextChoices):
     OFFICE = "office", _("Office")
     HOME = "home", pgettext_lazy("address kind", "Home")
     OTHER = "other", _("Other")
+
+
+class DuplicateObject(models.TextChoices):
+    CONTACTS = "contacts", _("Contacts")
+    ACCOUNTS = "accounts", _("Accounts")
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    DISMISSED = "dismissed", _("Not a duplicate")
+    MERGED = "merged", _("Merged")

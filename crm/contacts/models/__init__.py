@@ -1,6 +1,7 @@
 from crm.contacts.models.accounts import Account
 from crm.contacts.models.addresses import Address
 from crm.contacts.models.contacts import Contact, ContactAccount
+from crm.contacts.models.duplicates import DuplicateCandidate, Merge
 from crm.contacts.models.tags import Tag
 
-__all__ = ["Account", "Address", "Contact", "ContactAccount", "Tag"]
+__all__ = ["Account", "Address", "Contact", "ContactAccount", "DuplicateCandidate", "Merge", "Tag"]

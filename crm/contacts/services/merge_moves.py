@@ -1,0 +1,163 @@
+"""What contacts itself moves when records are merged: memberships, addresses, tags, primary accounts and
+subsidiaries. Registered as merge handlers in `ContactsConfig.ready()` (see crm.contacts.merging)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crm.contacts.models import Account, Address, Contact, ContactAccount
+
+
+def memberships_move(
+    *, object_type: str, survivor_id: int, merged_ids: list[int], actor: Any
+) -> dict[str, Any]:
+    """Contact ↔ account memberships of the merged-away records go to the survivor. Where the survivor already
+    has the same membership, the duplicate one is removed (and remembered, to come back on undo)."""
+    side = "contact_id" if object_type == "contacts" else "account_id"
+    other = "account_id" if side == "contact_id" else "contact_id"
+    have = set(ContactAccount.objects.filter(**{side: survivor_id}).values_list(other, flat=True))
+    moved: list[list[int]] = []
+    removed: list[dict[str, Any]] = []
+    for m in ContactAccount.objects.filter(**{f"{side}__in": merged_ids}).order_by("pk"):
+        if getattr(m, other) in have:
+            removed.append(
+                {
+                    "contact_id": m.contact_id,
+                    "account_id": m.account_id,
+                    "role": m.role,
+                    "job_title": m.job_title,
+                    "is_primary": m.is_primary,
+                }
+            )
+            m.delete()
+            continue
+        moved.append([m.pk, getattr(m, side), int(m.is_primary)])
+        setattr(m, side, survivor_id)
+        if object_type == "contacts":
+            m.is_primary = False  # the survivor keeps its own primary account
+        m.save()
+        have.add(getattr(m, other))
+    primary_set = None
+    if object_type == "contacts":
+        survivor = Contact.objects.get(pk=survivor_id)
+        if survivor.primary_account_id is None:
+            first = ContactAccount.objects.filter(contact_id=survivor_id).order_by("created_at", "pk").first()
+            if first is not None:
+                survivor.primary_account_id = first.account_id
+                survivor.save(update_fields=["primary_account", "updated_at"])
+                ContactAccount.objects.filter(pk=first.pk).update(is_primary=True)
+                primary_set = first.pk
+    return {"moved": moved, "removed": removed, "primary_set": primary_set}
+
+
+def memberships_undo(*, object_type: str, survivor_id: int, data: dict[str, Any], actor: Any) -> None:
+    side = "contact_id" if object_type == "contacts" else "account_id"
+    if data.get("primary_set"):
+        survivor = Contact.all_objects.get(pk=survivor_id)
+        survivor.primary_account_id = None
+        survivor.save(update_fields=["primary_account", "updated_at"])
+        ContactAccount.objects.filter(pk=data["primary_set"]).update(is_primary=False)
+    for pk, source, was_primary in data.get("moved", []):
+        m = ContactAccount.objects.filter(pk=pk, **{side: survivor_id}).first()
+        if m is not None:
+            setattr(m, side, source)
+            m.is_primary = bool(was_primary)
+            m.save()
+    for row in data.get("removed", []):
+        ContactAccount.objects.get_or_create(
+            contact_id=row["contact_id"],
+            account_id=row["account_id"],
+            defaults={"role": row["role"], "job_title": row["job_title"], "is_primary": row["is_primary"]},
+        )
+
+
+def addresses_move(
+    *, object_type: str, survivor_id: int, merged_ids: list[int], actor: Any
+) -> dict[str, Any]:
+    side = "contact_id" if object_type == "contacts" else "account_id"
+    has_primary = Address.objects.filter(**{side: survivor_id, "is_primary": True}).exists()
+    moved: list[list[int]] = []
+    for address in Address.objects.filter(**{f"{side}__in": merged_ids}).order_by("pk"):
+        moved.append([address.pk, getattr(address, side), int(address.is_primary)])
+        setattr(address, side, survivor_id)
+        if has_primary:
+            address.is_primary = False
+        has_primary = has_primary or address.is_primary
+        address.save()
+    return {"moved": moved}
+
+
+def addresses_undo(*, object_type: str, survivor_id: int, data: dict[str, Any], actor: Any) -> None:
+    side = "contact_id" if object_type == "contacts" else "account_id"
+    for pk, source, was_primary in data.get("moved", []):
+        address = Address.objects.filter(pk=pk, **{side: survivor_id}).first()
+        if address is not None:
+            setattr(address, side, source)
+            address.is_primary = bool(was_primary)
+            address.save()
+
+
+def _record(object_type: str, pk: int) -> Account | Contact:
+    model: Any = Contact if object_type == "contacts" else Account
+    record: Account | Contact = model.all_objects.get(pk=pk)
+    return record
+
+
+def tags_move(*, object_type: str, survivor_id: int, merged_ids: list[int], actor: Any) -> dict[str, Any]:
+    survivor = _record(object_type, survivor_id)
+    have = set(survivor.tags.values_list("pk", flat=True))
+    model: Any = Contact if object_type == "contacts" else Account
+    theirs = set(
+        model.tags.through.objects.filter(**{f"{model._meta.model_name}_id__in": merged_ids}).values_list(
+            "tag_id", flat=True
+        )
+    )
+    added = sorted(theirs - have)
+    if added:
+        survivor.tags.add(*added)
+    return {"added": added}
+
+
+def tags_undo(*, object_type: str, survivor_id: int, data: dict[str, Any], actor: Any) -> None:
+    if data.get("added"):
+        _record(object_type, survivor_id).tags.remove(*data["added"])
+
+
+def account_links_move(
+    *, object_type: str, survivor_id: int, merged_ids: list[int], actor: Any
+) -> dict[str, Any]:
+    """Contacts whose primary account was merged away, and subsidiaries of merged-away accounts."""
+    primary: list[list[int]] = []
+    for contact in Contact.all_objects.filter(primary_account_id__in=merged_ids).order_by("pk"):
+        primary.append([contact.pk, contact.primary_account_id])  # type: ignore[list-item]
+        contact.primary_account_id = survivor_id
+        contact.save(update_fields=["primary_account", "updated_at"])
+    children: list[list[int]] = []
+    for child in Account.all_objects.filter(parent_id__in=merged_ids).exclude(pk=survivor_id).order_by("pk"):
+        children.append([child.pk, child.parent_id])  # type: ignore[list-item]
+        child.parent_id = survivor_id
+        child.save(update_fields=["parent", "updated_at"])
+    survivor = Account.all_objects.get(pk=survivor_id)
+    own_parent = None
+    if survivor.parent_id in merged_ids:  # a survivor under a merged-away parent would be its own parent
+        own_parent = survivor.parent_id
+        survivor.parent_id = None
+        survivor.save(update_fields=["parent", "updated_at"])
+    return {"primary": primary, "children": children, "own_parent": own_parent}
+
+
+def account_links_undo(*, object_type: str, survivor_id: int, data: dict[str, Any], actor: Any) -> None:
+    if data.get("own_parent"):
+        survivor = Account.all_objects.get(pk=survivor_id)
+        survivor.parent_id = data["own_parent"]
+        survivor.save(update_fields=["parent", "updated_at"])
+    for pk, source in data.get("children", []):
+        child = Account.all_objects.filter(pk=pk, parent_id=survivor_id).first()
+        if child is not None:
+            child.parent_id = source
+            child.save(update_fields=["parent", "updated_at"])
+    for pk, source in data.get("primary", []):
+        contact = Contact.all_objects.filter(pk=pk, primary_account_id=survivor_id).first()
+        if contact is not None:
+            contact.primary_account_id = source
+            contact.save(update_fields=["primary_account", "updated_at"])
