@@ -1,0 +1,172 @@
+"""Merging duplicates across apps: fields chosen, related records moved (activities through their merge handler),
+history kept, undo restores exactly, a concurrent edit refuses everything, permissions; and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crm.activities.services import activity_create
+from crm.contacts import services
+from crm.contacts.models import Address, Contact, ContactAccount, Merge
+from crm.contacts.services.merge import records_merge, merge_undo
+from crm.contacts.tests.factories import user_with_role
+from crm.core.api.tests.client import ApiClient
+from crm.core.audit.models import AuditEntry
+from crm.core.errors import ConcurrentEdit, PermissionDenied
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin() -> Any:
+    return user_with_role("administrator")
+
+
+@pytest.fixture
+def pair(admin: Any) -> tuple[Contact, Contact]:
+    acme = services.account_create(actor=admin, name="Acme")
+    globex = services.account_create(actor=admin, name="Globex")
+    a = services.contact_create(
+        actor=admin, first_name="Lucía", last_name="Martínez", email="lucia@acme.es", account=acme, tags=["vip"]
+    )
+    b = services.contact_create(
+        actor=admin,
+        first_name="Lucia",
+        last_name="Martinez",
+        email="lmartinez@gmail.com",
+        phone="+34 911 222 333",
+        job_title="CFO",
+        account=globex,
+        tags=["lead"],
+    )
+    services.address_add(actor=admin, contact=b, street="Calle Mayor 1", city="Madrid", is_primary=True)
+    activity_create(actor=admin, kind="note", body="Called about renewal", contact_id=b.pk)
+    return a, b
+
+
+def _snapshot(*contacts: Contact) -> dict[str, Any]:
+    from crm.activities.models import Activity
+
+    return {
+        "contacts": sorted(
+            Contact.all_objects.filter(pk__in=[c.pk for c in contacts]).values_list(
+                "pk", "first_name", "email", "phone", "job_title", "other_emails", "deleted_at", "primary_account_id"
+            )
+        ),
+        "memberships": sorted(ContactAccount.objects.values_list("pk", "contact_id", "account_id", "is_primary")),
+        "addresses": sorted(Address.objects.values_list("pk", "contact_id", "is_primary")),
+        "activities": sorted(Activity.all_objects.values_list("pk", "contact_id")),
+        "tags": sorted((c.pk, t) for c in contacts for t in Contact.all_objects.get(pk=c.pk).tags.values_list("name", flat=True)),
+    }
+
+
+def test_merge_takes_chosen_fields_moves_everything_and_keeps_history(admin: Any, pair: Any) -> None:
+    from crm.activities.models import Activity
+
+    a, b = pair
+    merge = records_merge(
+        actor=admin,
+        object_type="contacts",
+        survivor_id=a.pk,
+        merged_ids=[b.pk],
+        field_sources={"first_name": a.pk, "email": b.pk},
+        expected_versions={a.pk: a.version, b.pk: b.version},
+    )
+    a.refresh_from_db()
+    assert a.email == "lmartinez@gmail.com"  # chosen from b
+    assert a.first_name == "Lucía"  # chosen from a
+    assert a.job_title == "CFO" and a.phone == "+34911222333"  # empty on the survivor: filled from b
+    assert a.other_emails == ["lucia@acme.es"]  # the email not chosen is kept
+    assert set(ContactAccount.objects.filter(contact=a).values_list("account__name", flat=True)) == {"Acme", "Globex"}
+    assert Address.objects.get().contact_id == a.pk
+    assert Activity.objects.get().contact_id == a.pk
+    assert set(a.tags.values_list("name", flat=True)) == {"vip", "lead"}
+    gone = Contact.all_objects.get(pk=b.pk)
+    assert gone.deleted_at is not None and gone.deletion_batch == merge.deletion_batch
+    deleted = AuditEntry.objects.filter(object_type="contacts.contact", object_id=b.pk, action="delete").get()
+    assert f"#{a.pk}" in deleted.reason
+    changes = [
+        (c["field"], c["new"], e.reason)
+        for e in AuditEntry.objects.filter(object_type="contacts.contact", object_id=a.pk, action="update")
+        for c in e.changes
+    ]
+    assert any(f == "email" and new == "lmartinez@gmail.com" and f"#{b.pk}" in why for f, new, why in changes)
+
+
+def test_undo_restores_exactly(admin: Any, pair: Any) -> None:
+    a, b = pair
+    before = _snapshot(a, b)
+    merge = records_merge(actor=admin, object_type="contacts", survivor_id=a.pk, merged_ids=[b.pk])
+    assert _snapshot(a, b) != before
+    merge_undo(actor=admin, merge_id=merge.pk)
+    assert _snapshot(a, b) == before
+    assert Merge.objects.get().is_undone
+
+
+def test_concurrent_edit_refuses_the_merge_and_changes_nothing(admin: Any, pair: Any) -> None:
+    a, b = pair
+    seen = {a.pk: a.version, b.pk: b.version}
+    services.contact_update(actor=admin, contact=b, job_title="CEO")  # someone else edits b meanwhile
+    before = _snapshot(a, b)
+    with pytest.raises(ConcurrentEdit):
+        records_merge(actor=admin, object_type="contacts", survivor_id=a.pk, merged_ids=[b.pk], expected_versions=seen)
+    assert _snapshot(a, b) == before
+    assert not Merge.objects.exists()
+
+
+def test_merge_needs_change_on_survivor_and_delete_on_the_others(admin: Any, pair: Any) -> None:
+    a, b = pair
+    reader = user_with_role("read_only")
+    before = _snapshot(a, b)
+    with pytest.raises((PermissionDenied, Exception)) as exc:
+        records_merge(actor=reader, object_type="contacts", survivor_id=a.pk, merged_ids=[b.pk])
+    assert exc.type.__name__ in {"PermissionDenied", "RecordNotFound"}
+    assert _snapshot(a, b) == before
+
+
+def test_api_merge_and_undo(admin: Any, pair: Any) -> None:
+    a, b = pair
+    api = ApiClient(admin)
+    stale = api.post(
+        "/api/v1/duplicates/contacts/merge",
+        {"survivor_id": a.pk, "merged_ids": [b.pk], "versions": {str(a.pk): a.version, str(b.pk): b.version + 1}},
+    )
+    assert stale.status_code == 409, stale.content
+    assert stale.json()["code"] == "conflict"
+    response = api.post(
+        "/api/v1/duplicates/contacts/merge",
+        {
+            "survivor_id": a.pk,
+            "merged_ids": [b.pk],
+            "fields": {"email": b.pk},
+            "versions": {str(a.pk): a.version, str(b.pk): b.version},
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert Contact.objects.get(pk=a.pk).email == "lmartinez@gmail.com"
+    bad = api.post(
+        "/api/v1/duplicates/contacts/merge",
+        {"survivor_id": a.pk, "merged_ids": [b.pk], "fields": {"owner_id": a.pk}, "versions": {}},
+    )
+    assert bad.status_code in {404, 409, 422}
+    undo = api.post(f"/api/v1/duplicates/merges/{response.json()['id']}/undo")
+    assert undo.status_code == 200, undo.content
+    assert Contact.objects.filter(pk=b.pk).exists()
+
+
+def test_api_create_warns_of_likely_duplicate_with_409(admin: Any, pair: Any) -> None:
+    a, _b = pair
+    api = ApiClient(admin)
+    count = Contact.objects.count()
+    response = api.post("/api/v1/contacts", {"first_name": "LUCIA", "last_name": "martinez", "email": "Lucia@Acme.es"})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "likely_duplicate"
+    assert a.pk in [c["id"] for c in body["candidates"]]
+    assert Contact.objects.count() == count
+    ok = api.post(
+        "/api/v1/contacts?allow_duplicate=true", {"first_name": "Lucia", "last_name": "Martinez", "email": "lucia@acme.es"}
+    )
+    assert ok.status_code == 201
