@@ -23,10 +23,12 @@ from rapidfuzz.distance import JaroWinkler
 # A pair at or above this score is proposed in the review queue (and warned of while typing).
 REVIEW_THRESHOLD = 0.5
 # Automatic merging only at or above this score: precision ≥ 99.5% on the labelled evaluation.
-AUTO_MERGE_THRESHOLD = 0.97
+AUTO_MERGE_THRESHOLD = 0.85
 # Blocks larger than this are skipped (a switchboard phone, a very common name): they cannot be told apart.
 BLOCK_CAP = 40
 NAME_BLOCK_CAP = 25
+# The evidence sum at which a pair is even odds.
+OFFSET = 5.5
 
 LEGAL_FORMS = frozenset(
     {
@@ -203,54 +205,64 @@ def _sim(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b))
 
 
+def _rarity(a: Profile, b: Profile) -> float:
+    """0 for a name only these two records have … 2 for a name 100 records share."""
+    return min(2.0, math.log10(max(a.name_count - 1, b.name_count - 1, 1)))
+
+
 def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
     """Agreement of person names, tolerant of typos, dropped accents and swapped first/last names."""
     key_a = " ".join(sorted(f"{a.first} {a.last}".split()))
     key_b = " ".join(sorted(f"{b.first} {b.last}".split()))
     if not key_a or not key_b:
         return 0.0
-    rarity = min(2.0, math.log10(max(a.name_count, b.name_count, 1)))  # 0 (unique) … 2 (100+ namesakes)
+    rarity = _rarity(a, b)
     straight = f"{a.first} {a.last}".strip() == f"{b.first} {b.last}".strip()
     if straight or key_a == key_b:
         reasons.append("same_name" if straight else "swapped_name")
-        return 4.0 - rarity
+        return 6.0 - 2.0 * rarity
     if a.first and a.last and b.first and b.last:
-        direct = (_sim(a.first, b.first) + _sim(a.last, b.last)) / 2
-        swapped = (_sim(a.first, b.last) + _sim(a.last, b.first)) / 2
-        # a missing surname word ("Ana García López" / "Ana García"): compare the shared part
-        partial = max(direct, swapped)
-        if a.first == b.first and (a.last.split()[0] == b.last.split()[0]):
-            partial = max(partial, 0.95)
-        sim = partial
+        # both parts must look alike (a sister at the same number has the same surname, not a similar name)
+        pairs = (((a.first, b.first), (a.last, b.last)), ((a.first, b.last), (a.last, b.first)))
+        sim = 0.0
+        for (f1, f2), (l1, l2) in pairs:
+            first, last = _sim(f1, f2), _sim(l1, l2)
+            if min(first, last) >= 0.85:
+                sim = max(sim, (first + last) / 2)
+        if sim == 0.0:
+            sim = min(_sim(key_a, key_b), 0.8)
     else:
         sim = _sim(key_a, key_b)
     if sim >= 0.93:
         reasons.append("similar_name")
-        return 2.5 - rarity / 2
+        return 4.0 - rarity
     if sim >= 0.86:
         reasons.append("similar_name")
-        return 1.0
+        return 2.0
     if sim < 0.75:
         reasons.append("different_name")
-        return -5.0
-    return -1.5
+        return -6.0
+    return -2.0
 
 
 def _company_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
     if not a.first or not b.first:
         return 0.0
-    rarity = min(2.0, math.log10(max(a.name_count, b.name_count, 1)))
     if a.first == b.first:
         reasons.append("same_name")
-        return 4.0 - rarity
+        return 6.0 - 2.0 * _rarity(a, b)
     sim = _sim(a.first, b.first)
     if sim >= 0.93:
         reasons.append("similar_name")
-        return 2.0
+        return 3.0
     if sim < 0.75:
         reasons.append("different_name")
-        return -4.0
-    return -1.0
+        return -6.0
+    return -2.0
+
+
+def _email_domain(email: str) -> str:
+    return email.rpartition("@")[2]
 
 
 def _contact_points(a: Profile, b: Profile, reasons: list[str]) -> float:
@@ -258,19 +270,23 @@ def _contact_points(a: Profile, b: Profile, reasons: list[str]) -> float:
     if a.emails and b.emails:
         if a.emails & b.emails:
             reasons.append("same_email")
-            total += 5.0
+            total += 6.0
         else:
             users_a = {e.partition("@")[0] for e in a.emails}
             users_b = {e.partition("@")[0] for e in b.emails}
-            if users_a & users_b and min(len(u) for u in users_a & users_b) >= 5:
+            shared_users = users_a & users_b
+            domains = {_email_domain(e) for e in a.emails} & {_email_domain(e) for e in b.emails}
+            if shared_users and min(len(u) for u in shared_users) >= 5:
                 reasons.append("same_email_user")
-                total += 1.5
+                total += 1.0  # namesakes often pick the same user name at different providers
+            elif domains - FREE_MAIL:
+                total -= 2.0  # two addresses at the same company: usually two colleagues
             else:
-                total -= 1.0
+                total -= 0.5
     if a.phones and b.phones:
         if a.phones & b.phones:
             reasons.append("same_phone")
-            total += 4.0
+            total += 4.5
         else:
             total -= 1.0
     return total
@@ -287,7 +303,7 @@ def score_pair(a: Profile, b: Profile, *, kind: str = "contact") -> tuple[float,
                 reasons.append("same_tax_id")
                 total += 6.0
             else:
-                total -= 6.0  # two tax ids are two legal entities
+                total -= 8.0  # two tax ids are two legal entities
         if a.domain and b.domain:
             if a.domain == b.domain:
                 reasons.append("same_domain")
@@ -299,11 +315,11 @@ def score_pair(a: Profile, b: Profile, *, kind: str = "contact") -> tuple[float,
         if a.account_id and b.account_id:
             if a.account_id == b.account_id:
                 reasons.append("same_account")
-                total += 1.5
+                total += 3.0
             else:
-                total -= 0.5
+                total -= 1.0
     total += _contact_points(a, b, reasons)
-    score = 1.0 / (1.0 + math.exp(-(total - 5.0)))
+    score = 1.0 / (1.0 + math.exp(-(total - OFFSET)))
     return round(score, 4), [r for r in reasons if not r.startswith("different_")]
 
 

@@ -236,48 +236,49 @@ def duplicate_check(
 
 
 # --- the scan ----------------------------------------------------------------------------------------------
-BlockSpec = tuple[str, tuple[str, ...], int]  # name, columns, cap
+# name, SQL expressions of the key (over the record's columns), cap. The contacts' "phone" block also joins
+# mobiles to phones (a number typed in either field).
+BlockSpec = tuple[str, tuple[str, ...], int]
 
 CONTACT_BLOCKS: tuple[BlockSpec, ...] = (
     ("email", ("email",), BLOCK_CAP),
     ("phone", ("phone",), BLOCK_CAP),
-    ("name_account", ("name_key", "primary_account"), BLOCK_CAP),
+    ("name and account", ("name_key", "primary_account_id"), BLOCK_CAP),
     ("name", ("name_key",), NAME_BLOCK_CAP),
+    # a typo in the name: the first two letters of the folded name within one account
+    ("account and initials", ("SUBSTR(name_key, 1, 2)", "primary_account_id"), BLOCK_CAP),
 )
 ACCOUNT_BLOCKS: tuple[BlockSpec, ...] = (
     ("email", ("email",), BLOCK_CAP),
     ("phone", ("phone",), BLOCK_CAP),
-    ("tax_id", ("tax_id",), BLOCK_CAP),
+    ("tax id", ("tax_id",), BLOCK_CAP),
     ("name", ("name_key",), NAME_BLOCK_CAP),
 )
 
 
 def _block_rows(
-    model: type[Account] | type[Contact], columns: tuple[str, ...], cap: int
+    model: type[Account] | type[Contact], expressions: tuple[str, ...], cap: int
 ) -> Iterator[tuple[Any, ...]]:
-    """(key…, id) of every live record whose key is shared by 2..cap records, ordered by key.
-
-    Contacts' phone block also joins mobiles to phones (a number typed in either field)."""
-    # Only table and column names from the models' own metadata (quoted) are formatted into the SQL; the one
+    """(key…, id) of every live record whose key is shared by 2..cap records, ordered by key."""
+    # Only the fixed expressions above and the model's table name (quoted) are formatted into the SQL; the one
     # value (the cap) is a parameter.
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    if model is Contact and columns == ("phone",):
+    table = connection.ops.quote_name(model._meta.db_table)
+    keys = ", ".join(f"{e} AS k{i}" for i, e in enumerate(expressions))
+    cols = ", ".join(f"k{i}" for i in range(len(expressions)))
+    columns = [e.partition("(")[2].partition(",")[0] or e for e in expressions]  # SUBSTR(name_key, …) → name_key
+    nonempty = " AND ".join(f"{c} IS NOT NULL" if c.endswith("_id") else f"{c} <> ''" for c in columns)
+    if model is Contact and expressions == ("phone",):
         source = (
-            f"(SELECT phone AS k, id FROM {table} WHERE deleted_at IS NULL AND phone <> '' "  # noqa: S608
-            f"UNION ALL SELECT mobile AS k, id FROM {table} WHERE deleted_at IS NULL AND mobile <> '' "
-            "AND mobile <> phone) AS keys"
+            f"(SELECT phone AS k0, id FROM {table} WHERE deleted_at IS NULL AND phone <> '' "  # noqa: S608
+            f"UNION ALL SELECT mobile AS k0, id FROM {table} WHERE deleted_at IS NULL AND mobile <> '' "
+            "AND mobile <> phone)"
         )
-        cols = "k"
     else:
-        fields = [model._meta.get_field(c) for c in columns]
-        cols = ", ".join(qn(f.column) for f in fields)
-        nonempty = " AND ".join(f"{qn(f.column)} " + ("IS NOT NULL" if f.is_relation else "<> ''") for f in fields)
-        source = f"(SELECT {cols}, id FROM {table} WHERE deleted_at IS NULL AND {nonempty}) AS keys"  # noqa: S608
+        source = f"(SELECT {keys}, id FROM {table} WHERE deleted_at IS NULL AND {nonempty})"  # noqa: S608
     sql = (
-        f"SELECT {cols}, id FROM {source} WHERE ({cols}) IN "  # noqa: S608
-        f"(SELECT {cols} FROM {source.replace('AS keys', 'AS grouped')} GROUP BY {cols} "
-        f"HAVING COUNT(*) BETWEEN 2 AND %s) ORDER BY {cols}, id"
+        f"SELECT {cols}, id FROM {source} AS keyed WHERE ({cols}) IN "  # noqa: S608
+        f"(SELECT {cols} FROM {source} AS grouped GROUP BY {cols} HAVING COUNT(*) BETWEEN 2 AND %s) "
+        f"ORDER BY {cols}, id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [cap])

@@ -60,9 +60,9 @@ def test_score_sees_swapped_names_typos_and_different_people() -> None:
     typo = contact_profile(id=3, first_name="Lucia", last_name="Martinex", email="lucia@acme.es")
     other = contact_profile(id=4, first_name="Pedro", last_name="Sanz", email="pedro@acme.es")
     score, reasons = score_pair(a, swapped)
-    assert score >= 0.9 and {"swapped_name", "same_phone"} <= set(reasons)
+    assert score >= AUTO_MERGE_THRESHOLD and {"swapped_name", "same_phone"} <= set(reasons)
     score, reasons = score_pair(a, typo)
-    assert score >= 0.9 and {"similar_name", "same_email"} <= set(reasons)
+    assert score >= AUTO_MERGE_THRESHOLD and {"similar_name", "same_email"} <= set(reasons)
     assert score_pair(a, other)[0] < REVIEW_THRESHOLD
 
 
@@ -134,6 +134,20 @@ def test_cli_scan_prints_csv(admin: Any) -> None:
     assert lines[0] == "id_a,id_b,score,reasons"
     id_a, id_b, score, reasons = lines[1].split(",")
     assert (int(id_a), int(id_b)) == (a.pk, b.pk)
-    assert float(score) >= 0.9
+    assert float(score) >= AUTO_MERGE_THRESHOLD
     assert "same_email" in reasons.split(";")
     assert "likely duplicate pairs" in err.getvalue()
+
+
+def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
+    """A regression in scoring or blocking fails the build: the labelled generator of bench/dedupe.py (typos,
+    swapped names, changed or missing emails and phones, dropped accents, phone formats, namesakes, relatives
+    sharing a phone), a smaller set than the benchmark's."""
+    from bench.dedupe import evaluate
+
+    result = evaluate(2000, seed=3)
+    row = next(r for r in result["table"] if r["threshold"] == AUTO_MERGE_THRESHOLD)
+    assert result["true_pairs"] > 500
+    assert row["precision"] >= 0.995
+    assert row["recall"] >= 0.9
+    assert result["blocking_recall"] >= 0.98
