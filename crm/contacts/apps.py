@@ -45,11 +45,20 @@ class ContactsConfig(AppConfig):
         """Quick-find providers and the home panel (the sidebar entries are registered by crm.core.ui)."""
         from crm.contacts.views.search import account_quick_find, contact_quick_find
         from crm.core.identity.permissions import user_can
+        from crm.core.ui.navigation import nav_item_register
         from crm.core.ui.panels import home_panel_register
         from crm.core.ui.search import quick_find_register
 
         quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
         quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
+        nav_item_register(
+            key="contacts.duplicates",
+            label=_("Duplicates"),
+            url_name="contacts:duplicate_queue",
+            icon="document-duplicate",
+            order=25,
+            object_type="contacts.contact",
+        )
         home_panel_register(
             key="contacts.recent_accounts",
             title=_("Recently updated accounts"),

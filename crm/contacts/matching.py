@@ -26,7 +26,7 @@ REVIEW_THRESHOLD = 0.5
 AUTO_MERGE_THRESHOLD = 0.85
 # Blocks larger than this are skipped (a switchboard phone, a very common name): they cannot be told apart.
 BLOCK_CAP = 40
-NAME_BLOCK_CAP = 25
+NAME_BLOCK_CAP = 5
 # The evidence sum at which a pair is even odds.
 OFFSET = 5.5
 

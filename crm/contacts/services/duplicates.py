@@ -265,7 +265,9 @@ def _block_rows(
     table = connection.ops.quote_name(model._meta.db_table)
     keys = ", ".join(f"{e} AS k{i}" for i, e in enumerate(expressions))
     cols = ", ".join(f"k{i}" for i in range(len(expressions)))
-    columns = [e.partition("(")[2].partition(",")[0] or e for e in expressions]  # SUBSTR(name_key, …) → name_key
+    columns = [
+        e.partition("(")[2].partition(",")[0] or e for e in expressions
+    ]  # SUBSTR(name_key, …) → name_key
     nonempty = " AND ".join(f"{c} IS NOT NULL" if c.endswith("_id") else f"{c} <> ''" for c in columns)
     if model is Contact and expressions == ("phone",):
         source = (

@@ -41,7 +41,11 @@ def test_fold_drops_accents_case_and_punctuation() -> None:
 
 def test_writes_store_lower_email_e164_phone_and_folded_keys(admin: Any) -> None:
     contact = services.contact_create(
-        actor=admin, first_name="José", last_name="Núñez", email=" Jose.Nunez@Example.COM ", phone="912 345 678"
+        actor=admin,
+        first_name="José",
+        last_name="Núñez",
+        email=" Jose.Nunez@Example.COM ",
+        phone="912 345 678",
     )
     contact.refresh_from_db()
     assert contact.email == "jose.nunez@example.com"
@@ -55,7 +59,9 @@ def test_writes_store_lower_email_e164_phone_and_folded_keys(admin: Any) -> None
 
 
 def test_score_sees_swapped_names_typos_and_different_people() -> None:
-    a = contact_profile(id=1, first_name="Lucía", last_name="Martínez", email="lucia@acme.es", phone="+34911111111")
+    a = contact_profile(
+        id=1, first_name="Lucía", last_name="Martínez", email="lucia@acme.es", phone="+34911111111"
+    )
     swapped = contact_profile(id=2, first_name="Martinez", last_name="Lucia", phone="+34911111111")
     typo = contact_profile(id=3, first_name="Lucia", last_name="Martinex", email="lucia@acme.es")
     other = contact_profile(id=4, first_name="Pedro", last_name="Sanz", email="pedro@acme.es")
@@ -92,7 +98,10 @@ def test_dismissed_pair_is_never_proposed_again(admin: Any) -> None:
     assert duplicate_scan(object_type="contacts").matches == []
     assert DuplicateCandidate.objects.get().status == DuplicateStatus.DISMISSED
     # and the edit warning does not bring it up either
-    assert duplicate_find(user=admin, object_type="contacts", values={"email": "ana@ruiz.es"}, exclude_id=a.pk) == []
+    assert (
+        duplicate_find(user=admin, object_type="contacts", values={"email": "ana@ruiz.es"}, exclude_id=a.pk)
+        == []
+    )
 
 
 def test_dismiss_needs_two_records_and_changes_nothing(admin: Any) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.contacts import selectors, services
+from crm.contacts.duplicates.views import duplicate_confirmed, duplicate_panel
 from crm.contacts.forms import AccountForm, AddressForm, MembershipForm, OwnerChangeForm
 from crm.contacts.listing import ACCOUNT_LIST
 from crm.contacts.views.bulk import bulk_page
@@ -132,7 +133,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
     response = save_form(
         request,
         form,
-        lambda changes: services.account_create(actor=user, **changes),
+        lambda changes: services.account_create(
+            actor=user, duplicate_check=not duplicate_confirmed(request), **changes
+        ),
         _("Account “%(name)s” created."),
     )
     if response is not None:
@@ -146,6 +149,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
             "cancel_url": reverse("contacts:account_list"),
             "submit_label": _("Create account"),
             "tag_options": _tag_names(),
+            **duplicate_panel("accounts"),
         },
         status=422 if form.errors else 200,
     )
@@ -164,7 +168,11 @@ def account_update(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda changes: services.account_update(
-            actor=user, account=account, expected_version=int(version) if version.isdigit() else -1, **changes
+            actor=user,
+            account=account,
+            expected_version=int(version) if version.isdigit() else -1,
+            duplicate_check=not duplicate_confirmed(request),
+            **changes,
         ),
         _("Account “%(name)s” saved."),
     )
@@ -181,6 +189,7 @@ def account_update(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": account.get_absolute_url(),
             "submit_label": _("Save changes"),
             "tag_options": _tag_names(),
+            **duplicate_panel("accounts", exclude=account.pk),
         },
         status=422 if form.errors else 200,
     )
