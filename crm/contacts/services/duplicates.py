@@ -128,21 +128,13 @@ def profiles_load(*, object_type: str, ids: Iterable[int]) -> dict[int, Profile]
     return {r["id"]: _profile(object_type, r, counts.get(r["name_key"], 1)) for r in rows}
 
 
-def _decided_pairs(object_type: str, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Pairs someone already marked "not a duplicate" (or merged): never proposed again."""
-    wanted = sorted(set(pairs))
-    decided: set[tuple[int, int]] = set()
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        q = Q()
-        for a in {a for a, _b in chunk}:
-            q |= Q(record_a=a, record_b__in=[b for x, b in chunk if x == a])
-        decided.update(
-            DuplicateCandidate.objects.filter(q, object_type=object_type)
-            .exclude(status=DuplicateStatus.OPEN)
-            .values_list("record_a", "record_b")
-        )
-    return decided
+def _decided_pairs(object_type: str, record_id: int | None = None) -> set[tuple[int, int]]:
+    """Pairs someone already marked "not a duplicate" (or merged): never proposed again. These are human
+    decisions, few next to the records, so they are read in one query (or those of one record)."""
+    qs = DuplicateCandidate.objects.filter(object_type=object_type).exclude(status=DuplicateStatus.OPEN)
+    if record_id is not None:
+        qs = qs.filter(Q(record_a=record_id) | Q(record_b=record_id))
+    return set(qs.values_list("record_a", "record_b"))
 
 
 # --- the warning while creating or editing ---------------------------------------------------------------------
@@ -216,7 +208,7 @@ def duplicate_find(
         if score >= REVIEW_THRESHOLD:
             found.append(Match(id_a=0, id_b=row["id"], score=score, reasons=tuple(reasons)))
     if exclude_id and found:
-        decided = _decided_pairs(object_type, [tuple(sorted((exclude_id, m.id_b))) for m in found])  # type: ignore[misc]
+        decided = _decided_pairs(object_type, exclude_id)
         found = [m for m in found if tuple(sorted((exclude_id, m.id_b))) not in decided]
     found.sort(key=lambda m: (-m.score, m.id_b))
     found = found[:WARN_LIMIT]
@@ -336,7 +328,7 @@ def duplicate_scan(
         say(
             f"blocking by {name}: {len(pairs) - before:,} new candidate pairs ({time.perf_counter() - started:.1f} s)"
         )
-    pairs -= _decided_pairs(object_type, pairs) if pairs else set()
+    pairs -= _decided_pairs(object_type)
     ordered = sorted(pairs)
     ids = {i for pair in ordered for i in pair}
     profiles = profiles_load(object_type=object_type, ids=ids)
