@@ -26,26 +26,260 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FIRST = (
-    "Lucía Sofía Martina María Julia Paula Valeria Emma Daniela Carla Alba Noa Alma Sara Carmen Vega Lara Mía "
-    "Valentina Olivia Ana Laura Marta Elena Irene Cristina Patricia Rosa Pilar Isabel Teresa Beatriz Nuria Silvia "
-    "Hugo Martín Lucas Mateo Leo Daniel Alejandro Pablo Manuel Álvaro Adrián David Mario Enzo Diego Marcos Izan "
-    "Javier Marco Álex Bruno Oliver Miguel Thiago Antonio Marc Carlos Ángel Juan Gonzalo Gabriel Jorge José Sergio "
-    "Francisco Luis Fernando Rafael Raúl Iván Rubén Óscar Andrés Joaquín Ignacio Emilio Ramón Jaime Tomás Víctor "
-    "James John Robert Michael William David Richard Joseph Thomas Charles Mary Patricia Jennifer Linda Elizabeth "
-    "Barbara Susan Jessica Sarah Karen Grace Oliver Harry Jack George Noah Charlie Amelia Isla Ava Emily"
-).split()
-LAST = (
-    "García Rodríguez González Fernández López Martínez Sánchez Pérez Gómez Martín Jiménez Ruiz Hernández Díaz "
-    "Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro Torres Domínguez Vázquez Ramos Gil Ramírez Serrano "
-    "Blanco Molina Morales Suárez Ortega Delgado Castro Ortiz Rubio Marín Sanz Núñez Iglesias Medina Garrido "
-    "Cortés Castillo Santos Lozano Guerrero Cano Prieto Méndez Cruz Calvo Gallego Vidal León Márquez Herrera Peña "
-    "Flores Cabrera Campos Vega Fuentes Carrasco Diez Caballero Reyes Nieto Aguilar Pascual Santana Herrero "
-    "Lorenzo Montero Hidalgo Giménez Ibáñez Ferrer Durán Santiago Benítez Mora Vicente Vargas Arias Carmona "
-    "Crespo Román Pastor Soto Sáez Velasco Moya Soler Parra Esteban Bravo Gallardo Rojas Smith Johnson Williams "
-    "Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore Jackson Martin Lee Thompson White Harris Clark "
-    "Lewis Robinson Walker Young Allen King Wright Scott Hill Green Adams Baker Nelson Carter Mitchell Roberts"
-).split()
+FIRST = [
+    "Lucía",
+    "Sofía",
+    "Martina",
+    "María",
+    "Julia",
+    "Paula",
+    "Valeria",
+    "Emma",
+    "Daniela",
+    "Carla",
+    "Alba",
+    "Noa",
+    "Alma",
+    "Sara",
+    "Carmen",
+    "Vega",
+    "Lara",
+    "Mía",
+    "Valentina",
+    "Olivia",
+    "Ana",
+    "Laura",
+    "Marta",
+    "Elena",
+    "Irene",
+    "Cristina",
+    "Patricia",
+    "Rosa",
+    "Pilar",
+    "Isabel",
+    "Teresa",
+    "Beatriz",
+    "Nuria",
+    "Silvia",
+    "Hugo",
+    "Martín",
+    "Lucas",
+    "Mateo",
+    "Leo",
+    "Daniel",
+    "Alejandro",
+    "Pablo",
+    "Manuel",
+    "Álvaro",
+    "Adrián",
+    "David",
+    "Mario",
+    "Enzo",
+    "Diego",
+    "Marcos",
+    "Izan",
+    "Javier",
+    "Marco",
+    "Álex",
+    "Bruno",
+    "Oliver",
+    "Miguel",
+    "Thiago",
+    "Antonio",
+    "Marc",
+    "Carlos",
+    "Ángel",
+    "Juan",
+    "Gonzalo",
+    "Gabriel",
+    "Jorge",
+    "José",
+    "Sergio",
+    "Francisco",
+    "Luis",
+    "Fernando",
+    "Rafael",
+    "Raúl",
+    "Iván",
+    "Rubén",
+    "Óscar",
+    "Andrés",
+    "Joaquín",
+    "Ignacio",
+    "Emilio",
+    "Ramón",
+    "Jaime",
+    "Tomás",
+    "Víctor",
+    "James",
+    "John",
+    "Robert",
+    "Michael",
+    "William",
+    "David",
+    "Richard",
+    "Joseph",
+    "Thomas",
+    "Charles",
+    "Mary",
+    "Patricia",
+    "Jennifer",
+    "Linda",
+    "Elizabeth",
+    "Barbara",
+    "Susan",
+    "Jessica",
+    "Sarah",
+    "Karen",
+    "Grace",
+    "Oliver",
+    "Harry",
+    "Jack",
+    "George",
+    "Noah",
+    "Charlie",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Emily",
+]
+LAST = [
+    "García",
+    "Rodríguez",
+    "González",
+    "Fernández",
+    "López",
+    "Martínez",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Martín",
+    "Jiménez",
+    "Ruiz",
+    "Hernández",
+    "Díaz",
+    "Moreno",
+    "Muñoz",
+    "Álvarez",
+    "Romero",
+    "Alonso",
+    "Gutiérrez",
+    "Navarro",
+    "Torres",
+    "Domínguez",
+    "Vázquez",
+    "Ramos",
+    "Gil",
+    "Ramírez",
+    "Serrano",
+    "Blanco",
+    "Molina",
+    "Morales",
+    "Suárez",
+    "Ortega",
+    "Delgado",
+    "Castro",
+    "Ortiz",
+    "Rubio",
+    "Marín",
+    "Sanz",
+    "Núñez",
+    "Iglesias",
+    "Medina",
+    "Garrido",
+    "Cortés",
+    "Castillo",
+    "Santos",
+    "Lozano",
+    "Guerrero",
+    "Cano",
+    "Prieto",
+    "Méndez",
+    "Cruz",
+    "Calvo",
+    "Gallego",
+    "Vidal",
+    "León",
+    "Márquez",
+    "Herrera",
+    "Peña",
+    "Flores",
+    "Cabrera",
+    "Campos",
+    "Vega",
+    "Fuentes",
+    "Carrasco",
+    "Diez",
+    "Caballero",
+    "Reyes",
+    "Nieto",
+    "Aguilar",
+    "Pascual",
+    "Santana",
+    "Herrero",
+    "Lorenzo",
+    "Montero",
+    "Hidalgo",
+    "Giménez",
+    "Ibáñez",
+    "Ferrer",
+    "Durán",
+    "Santiago",
+    "Benítez",
+    "Mora",
+    "Vicente",
+    "Vargas",
+    "Arias",
+    "Carmona",
+    "Crespo",
+    "Román",
+    "Pastor",
+    "Soto",
+    "Sáez",
+    "Velasco",
+    "Moya",
+    "Soler",
+    "Parra",
+    "Esteban",
+    "Bravo",
+    "Gallardo",
+    "Rojas",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Hill",
+    "Green",
+    "Adams",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Roberts",
+]
 FREE = ["gmail.com", "hotmail.com", "yahoo.es", "outlook.com", "icloud.com"]
 ACCENTS = str.maketrans("áéíóúÁÉÍÓÚñÑüÜ", "aeiouAEIOUnNuU")
 
@@ -82,7 +316,10 @@ def _typo(word: str, rng: random.Random) -> str:
 def labelled(people: int, *, seed: int = 7, dup_rate: float = 0.3) -> Iterator[tuple[int, dict[str, Any]]]:
     """(person id, raw contact fields) rows. ~`dup_rate` of people have 1–2 more records with errors."""
     rng = random.Random(seed)
-    companies = [f"{rng.choice(LAST)} {rng.choice(['Consulting', 'Logística', 'Industrial', 'Foods', 'Tech', 'Group'])}" for _ in range(max(50, people // 20))]
+    companies = [
+        f"{rng.choice(LAST)} {rng.choice(['Consulting', 'Logística', 'Industrial', 'Foods', 'Tech', 'Group'])}"
+        for _ in range(max(50, people // 20))
+    ]
     used: set[str] = set()
     for pid in range(people):
         first = rng.choice(FIRST)
@@ -97,14 +334,18 @@ def labelled(people: int, *, seed: int = 7, dup_rate: float = 0.3) -> Iterator[t
             if account and rng.random() < 0.7
             else rng.choice(FREE)
         )
-        local = rng.choice(
-            [
-                f"{first.split()[0]}.{last.split()[0]}",
-                f"{first[0]}{last.split()[0]}",
-                f"{first.split()[0]}{rng.randint(1, 99)}",
-                f"{last.split()[0]}.{first[0]}{rng.randint(1, 9)}",
-            ]
-        ).lower().translate(ACCENTS)
+        local = (
+            rng.choice(
+                [
+                    f"{first.split()[0]}.{last.split()[0]}",
+                    f"{first[0]}{last.split()[0]}",
+                    f"{first.split()[0]}{rng.randint(1, 99)}",
+                    f"{last.split()[0]}.{first[0]}{rng.randint(1, 9)}",
+                ]
+            )
+            .lower()
+            .translate(ACCENTS)
+        )
         email = f"{local}@{domain}" if rng.random() < 0.9 else ""
         while email and email in used:  # an address belongs to one person
             email = f"{local}{rng.randint(1, 999)}@{domain}"
@@ -126,7 +367,16 @@ def labelled(people: int, *, seed: int = 7, dup_rate: float = 0.3) -> Iterator[t
         for _ in range(1 if rng.random() < 0.8 else 2):
             dup = dict(base)
             errors = rng.sample(
-                ["typo", "swap", "email_changed", "email_missing", "phone_missing", "accents", "account_missing", "case"],
+                [
+                    "typo",
+                    "swap",
+                    "email_changed",
+                    "email_missing",
+                    "phone_missing",
+                    "accents",
+                    "account_missing",
+                    "case",
+                ],
                 k=rng.choice([1, 1, 1, 2, 2]),
             )
             for error in errors:
@@ -143,7 +393,9 @@ def labelled(people: int, *, seed: int = 7, dup_rate: float = 0.3) -> Iterator[t
                     dup["email"] = (
                         f"{user}@{rng.choice(FREE)}"
                         if rng.random() < 0.5
-                        else f"{first[0].lower()}{rng.randint(100, 999)}@{rng.choice(FREE)}".translate(ACCENTS)
+                        else f"{first[0].lower()}{rng.randint(100, 999)}@{rng.choice(FREE)}".translate(
+                            ACCENTS
+                        )
                     )
                     while dup["email"] in used:
                         dup["email"] = f"{user}{rng.randint(1000, 9999)}@{rng.choice(FREE)}"
@@ -271,17 +523,16 @@ def scan(db: str, contacts: int, reuse: bool, name: str) -> None:
         accounts_n = max(50, people // 20)
         bulk_load(
             Account,
-            ({"name": f"Company {i}", "name_key": f"company {i}", "owner_id": owner.pk} for i in range(accounts_n)),
+            (
+                {"name": f"Company {i}", "name_key": f"company {i}", "owner_id": owner.pk}
+                for i in range(accounts_n)
+            ),
             total=accounts_n,
         )
         first_account = Account.objects.order_by("pk").values_list("pk", flat=True).first() or 1
 
         def rows() -> Iterator[dict[str, Any]]:
-            n = 0
-            for _pid, raw in labelled(people, seed=11, dup_rate=0.05):
-                if n >= contacts:
-                    return
-                n += 1
+            for _pid, raw in itertools.islice(labelled(people, seed=11, dup_rate=0.05), contacts):
                 try:
                     phone = phone_normalize(raw["phone"])
                 except ValueError:
@@ -295,7 +546,9 @@ def scan(db: str, contacts: int, reuse: bool, name: str) -> None:
                     "email": raw["email"].lower(),
                     "phone": phone,
                     "owner_id": owner.pk,
-                    "primary_account_id": first_account + raw["account_id"] - 1 if raw["account_id"] else None,
+                    "primary_account_id": first_account + raw["account_id"] - 1
+                    if raw["account_id"]
+                    else None,
                 }
 
         seconds = bulk_load(Contact, rows(), total=contacts)
@@ -332,7 +585,9 @@ def main() -> None:
         )
         print(f"{'threshold':>9} {'tp':>7} {'fp':>6} {'precision':>9} {'recall':>7} {'f1':>7}")
         for r in result["table"]:
-            print(f"{r['threshold']:>9.2f} {r['tp']:>7} {r['fp']:>6} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f}")
+            print(
+                f"{r['threshold']:>9.2f} {r['tp']:>7} {r['fp']:>6} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f}"
+            )
     else:
         scan(args.db, args.contacts, args.reuse, args.name)
 

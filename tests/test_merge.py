@@ -10,7 +10,7 @@ import pytest
 from crm.activities.services import activity_create
 from crm.contacts import services
 from crm.contacts.models import Address, Contact, ContactAccount, Merge
-from crm.contacts.services.merge import records_merge, merge_undo
+from crm.contacts.services.merge import merge_undo, records_merge
 from crm.contacts.tests.factories import user_with_role
 from crm.core.api.tests.client import ApiClient
 from crm.core.audit.models import AuditEntry
@@ -29,7 +29,12 @@ def pair(admin: Any) -> tuple[Contact, Contact]:
     acme = services.account_create(actor=admin, name="Acme")
     globex = services.account_create(actor=admin, name="Globex")
     a = services.contact_create(
-        actor=admin, first_name="Lucía", last_name="Martínez", email="lucia@acme.es", account=acme, tags=["vip"]
+        actor=admin,
+        first_name="Lucía",
+        last_name="Martínez",
+        email="lucia@acme.es",
+        account=acme,
+        tags=["vip"],
     )
     b = services.contact_create(
         actor=admin,
@@ -52,13 +57,26 @@ def _snapshot(*contacts: Contact) -> dict[str, Any]:
     return {
         "contacts": sorted(
             Contact.all_objects.filter(pk__in=[c.pk for c in contacts]).values_list(
-                "pk", "first_name", "email", "phone", "job_title", "other_emails", "deleted_at", "primary_account_id"
+                "pk",
+                "first_name",
+                "email",
+                "phone",
+                "job_title",
+                "other_emails",
+                "deleted_at",
+                "primary_account_id",
             )
         ),
-        "memberships": sorted(ContactAccount.objects.values_list("pk", "contact_id", "account_id", "is_primary")),
+        "memberships": sorted(
+            ContactAccount.objects.values_list("pk", "contact_id", "account_id", "is_primary")
+        ),
         "addresses": sorted(Address.objects.values_list("pk", "contact_id", "is_primary")),
         "activities": sorted(Activity.all_objects.values_list("pk", "contact_id")),
-        "tags": sorted((c.pk, t) for c in contacts for t in Contact.all_objects.get(pk=c.pk).tags.values_list("name", flat=True)),
+        "tags": sorted(
+            (c.pk, t)
+            for c in contacts
+            for t in Contact.all_objects.get(pk=c.pk).tags.values_list("name", flat=True)
+        ),
     }
 
 
@@ -79,7 +97,10 @@ def test_merge_takes_chosen_fields_moves_everything_and_keeps_history(admin: Any
     assert a.first_name == "Lucía"  # chosen from a
     assert a.job_title == "CFO" and a.phone == "+34911222333"  # empty on the survivor: filled from b
     assert a.other_emails == ["lucia@acme.es"]  # the email not chosen is kept
-    assert set(ContactAccount.objects.filter(contact=a).values_list("account__name", flat=True)) == {"Acme", "Globex"}
+    assert set(ContactAccount.objects.filter(contact=a).values_list("account__name", flat=True)) == {
+        "Acme",
+        "Globex",
+    }
     assert Address.objects.get().contact_id == a.pk
     assert Activity.objects.get().contact_id == a.pk
     assert set(a.tags.values_list("name", flat=True)) == {"vip", "lead"}
@@ -111,7 +132,9 @@ def test_concurrent_edit_refuses_the_merge_and_changes_nothing(admin: Any, pair:
     services.contact_update(actor=admin, contact=b, job_title="CEO")  # someone else edits b meanwhile
     before = _snapshot(a, b)
     with pytest.raises(ConcurrentEdit):
-        records_merge(actor=admin, object_type="contacts", survivor_id=a.pk, merged_ids=[b.pk], expected_versions=seen)
+        records_merge(
+            actor=admin, object_type="contacts", survivor_id=a.pk, merged_ids=[b.pk], expected_versions=seen
+        )
     assert _snapshot(a, b) == before
     assert not Merge.objects.exists()
 
@@ -131,7 +154,11 @@ def test_api_merge_and_undo(admin: Any, pair: Any) -> None:
     api = ApiClient(admin)
     stale = api.post(
         "/api/v1/duplicates/contacts/merge",
-        {"survivor_id": a.pk, "merged_ids": [b.pk], "versions": {str(a.pk): a.version, str(b.pk): b.version + 1}},
+        {
+            "survivor_id": a.pk,
+            "merged_ids": [b.pk],
+            "versions": {str(a.pk): a.version, str(b.pk): b.version + 1},
+        },
     )
     assert stale.status_code == 409, stale.content
     assert stale.json()["code"] == "conflict"
@@ -160,13 +187,16 @@ def test_api_create_warns_of_likely_duplicate_with_409(admin: Any, pair: Any) ->
     a, _b = pair
     api = ApiClient(admin)
     count = Contact.objects.count()
-    response = api.post("/api/v1/contacts", {"first_name": "LUCIA", "last_name": "martinez", "email": "Lucia@Acme.es"})
+    response = api.post(
+        "/api/v1/contacts", {"first_name": "LUCIA", "last_name": "martinez", "email": "Lucia@Acme.es"}
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "likely_duplicate"
     assert a.pk in [c["id"] for c in body["candidates"]]
     assert Contact.objects.count() == count
     ok = api.post(
-        "/api/v1/contacts?allow_duplicate=true", {"first_name": "Lucia", "last_name": "Martinez", "email": "lucia@acme.es"}
+        "/api/v1/contacts?allow_duplicate=true",
+        {"first_name": "Lucia", "last_name": "Martinez", "email": "lucia@acme.es"},
     )
     assert ok.status_code == 201

@@ -92,8 +92,6 @@ REASON_LABELS = {
     "same_email_user": _("same email user name"),
     "same_tax_id": _("same tax id"),
     "same_domain": _("same web domain"),
-    "different_name": _("different names"),
-    "different_email": _("different emails"),
 }
 
 _DOTS = re.compile(r"[.'’]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
@@ -26,14 +27,12 @@ def duplicate_pair_list(
     request: HttpRequest, object_type: DuplicateObject, cursor: str | None = None, limit: int = 50
 ) -> Any:
     """The review queue: open pairs of likely duplicates, best score first, where you may see both records."""
+    user = request.auth  # type: ignore[attr-defined]
     with query_errors():
         if not 1 <= limit <= 200:
-            raise InvalidInput(field_errors={"limit": ["1–200"]})
+            raise InvalidInput(field_errors={"limit": [_("Enter a number from 1 to 200.")]})
         rows, next_cursor = selectors.duplicate_pair_page(
-            user=request.auth,
-            object_type=object_type,
-            cursor=cursor,
-            limit=limit,  # type: ignore[attr-defined]
+            user=user, object_type=object_type, cursor=cursor, limit=limit
         )
     return {"items": [PairOut.from_orm(r.pair) for r in rows], "next_cursor": next_cursor}
 

@@ -39,7 +39,7 @@ class LikelyDuplicateProblem(Schema):
 
 DUPLICATE_409: dict[str, Any] = {
     "responses": {
-        "409": {
+        409: {
             "description": "Refused: a likely duplicate (`code` = `likely_duplicate`, see `candidates`; send "
             "`?allow_duplicate=true` to save anyway), or a concurrent edit (`code` = `conflict`).",
             "content": {

@@ -42,9 +42,9 @@ MODELS: dict[str, type[Account] | type[Contact]] = {
     DuplicateObject.CONTACTS: Contact,
     DuplicateObject.ACCOUNTS: Account,
 }
-KIND = {DuplicateObject.CONTACTS: "contact", DuplicateObject.ACCOUNTS: "account"}
-CONTACT_COLUMNS = ("id", "first_name", "last_name", "name_key", "email", "other_emails", "phone", "mobile")
-CONTACT_COLUMNS += ("other_phones", "primary_account_id")
+KIND: dict[str, str] = {DuplicateObject.CONTACTS: "contact", DuplicateObject.ACCOUNTS: "account"}
+CONTACT_COLUMNS: tuple[str, ...] = ("id", "first_name", "last_name", "name_key", "email", "other_emails")
+CONTACT_COLUMNS += ("phone", "mobile", "other_phones", "primary_account_id")
 ACCOUNT_COLUMNS = (
     "id",
     "name",

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.contacts.enums import DuplicateObject, DuplicateStatus
 from crm.contacts.matching import AUTO_MERGE_THRESHOLD
@@ -69,7 +70,7 @@ LIST_FIELDS = {"email": "other_emails", "phone": "other_phones", "mobile": "othe
 
 
 class MergeConflict(ConcurrentEdit):
-    default_message = _(
+    default_message = gettext_lazy(
         "One of these records was changed after you opened the merge. Nothing was merged: reload and try again."
     )
 

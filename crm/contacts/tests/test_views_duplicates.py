@@ -29,7 +29,9 @@ def as_admin(client: Any, admin: Any) -> Any:
 
 @pytest.fixture
 def lucia(admin: Any) -> Contact:
-    return services.contact_create(actor=admin, first_name="Lucía", last_name="Martínez", email="lucia@acme.es")
+    return services.contact_create(
+        actor=admin, first_name="Lucía", last_name="Martínez", email="lucia@acme.es"
+    )
 
 
 def test_panel_lists_likely_duplicates_while_typing(as_admin: Any, lucia: Contact) -> None:
@@ -41,7 +43,9 @@ def test_panel_lists_likely_duplicates_while_typing(as_admin: Any, lucia: Contac
     assert response.status_code == 200
     assert lucia.get_absolute_url() in html
     assert 'name="allow_duplicate"' in html
-    nothing = as_admin.post(reverse("contacts:duplicate_check"), {"object": "contacts", "first_name": "Pedro"})
+    nothing = as_admin.post(
+        reverse("contacts:duplicate_check"), {"object": "contacts", "first_name": "Pedro"}
+    )
     assert nothing.content.decode().strip() == ""
     # editing the record itself does not warn about itself
     itself = as_admin.post(
@@ -51,7 +55,9 @@ def test_panel_lists_likely_duplicates_while_typing(as_admin: Any, lucia: Contac
     assert itself.content.decode().strip() == ""
 
 
-def test_create_form_refuses_a_likely_duplicate_until_confirmed(as_admin: Any, admin: Any, lucia: Contact) -> None:
+def test_create_form_refuses_a_likely_duplicate_until_confirmed(
+    as_admin: Any, admin: Any, lucia: Contact
+) -> None:
     url = reverse("contacts:contact_create")
     data = {
         "first_name": "Lucia",
@@ -80,7 +86,13 @@ def test_edit_form_warns_only_when_identity_changes(as_admin: Any, admin: Any, l
     other.refresh_from_db()
     refused = as_admin.post(
         url,
-        {**base, "first_name": "Lucía", "last_name": "Martínez", "email": "lucia@acme.es", "version": other.version},
+        {
+            **base,
+            "first_name": "Lucía",
+            "last_name": "Martínez",
+            "email": "lucia@acme.es",
+            "version": other.version,
+        },
     )
     assert refused.status_code == 422
     other.refresh_from_db()
@@ -159,7 +171,9 @@ def test_merge_needs_delete_permission_on_the_others(client: Any, admin: Any, lu
 
 
 def test_not_a_duplicate_from_the_queue(as_admin: Any, admin: Any, lucia: Contact) -> None:
-    twin = services.contact_create(actor=admin, first_name="Lucia", last_name="Martinez", email="lucia@acme.es")
+    twin = services.contact_create(
+        actor=admin, first_name="Lucia", last_name="Martinez", email="lucia@acme.es"
+    )
     duplicate_scan(object_type="contacts")
     as_admin.post(
         reverse("contacts:duplicate_not_duplicate"), {"object": "contacts", "ids": f"{lucia.pk},{twin.pk}"}
@@ -167,5 +181,7 @@ def test_not_a_duplicate_from_the_queue(as_admin: Any, admin: Any, lucia: Contac
     assert DuplicateCandidate.objects.get().status == DuplicateStatus.DISMISSED
     queue = as_admin.get(reverse("contacts:duplicate_queue")).content.decode()
     assert twin.get_absolute_url() not in queue
-    bad = as_admin.post(reverse("contacts:duplicate_not_duplicate"), {"object": "contacts", "ids": "x"}, follow=True)
+    bad = as_admin.post(
+        reverse("contacts:duplicate_not_duplicate"), {"object": "contacts", "ids": "x"}, follow=True
+    )
     assert "Choose at least two records." in bad.content.decode()
