@@ -502,7 +502,7 @@ def evaluate(people: int, seed: int) -> dict[str, Any]:
     }
 
 
-def scan(db: str, contacts: int, reuse: bool, name: str) -> None:
+def scan(db: str, contacts: int, reuse: bool, name: str, empty_queue: bool = False) -> None:
     from bench.run import _setup
 
     _setup(db, reuse, name)
@@ -556,6 +556,10 @@ def scan(db: str, contacts: int, reuse: bool, name: str) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+    if empty_queue:  # the first scan of a base: every pair is written to the review queue
+        from crm.contacts.models import DuplicateCandidate
+
+        DuplicateCandidate.objects.all().delete()
     started = time.perf_counter()
     result = duplicate_scan(object_type="contacts", store=True, progress=print)
     print(
@@ -575,6 +579,7 @@ def main() -> None:
     sc.add_argument("--contacts", type=int, default=1_000_000)
     sc.add_argument("--reuse", action="store_true")
     sc.add_argument("--name", default="crm_bench_dedupe")
+    sc.add_argument("--empty-queue", action="store_true", help="empty the review queue first (a first scan)")
     args = parser.parse_args()
     if args.cmd == "eval":
         result = evaluate(args.people, args.seed)
@@ -589,7 +594,7 @@ def main() -> None:
                 f"{r['threshold']:>9.2f} {r['tp']:>7} {r['fp']:>6} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f}"
             )
     else:
-        scan(args.db, args.contacts, args.reuse, args.name)
+        scan(args.db, args.contacts, args.reuse, args.name, args.empty_queue)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ switchboard phone, a very common name) are skipped. Only the pairs found are loa
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from crm.core.errors import InvalidInput, RecordNotFound
 from crm.core.records import record_authorize
 
 CHUNK = 1000
+FULL_READ_AT = 20_000  # more records than this are read in one streamed pass instead of by id
 WARN_LIMIT = 5
 
 MODELS: dict[str, type[Account] | type[Contact]] = {
@@ -108,8 +110,12 @@ def _columns(object_type: str) -> tuple[str, ...]:
 
 
 def _name_counts(model: type[Account] | type[Contact], keys: Iterable[str]) -> dict[str, int]:
+    """How many live records share each of these name keys (1 when not in the answer)."""
     wanted = sorted({k for k in keys if k})
     counts: dict[str, int] = {}
+    if len(wanted) > FULL_READ_AT:  # the scan: one grouped pass beats thousands of lookups
+        shared = model.objects.exclude(name_key="").values("name_key").annotate(n=Count("id")).filter(n__gt=1)
+        return {r["name_key"]: r["n"] for r in shared.iterator(chunk_size=20000)}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
         rows = model.objects.filter(name_key__in=chunk).values("name_key").annotate(n=Count("id"))
@@ -117,13 +123,46 @@ def _name_counts(model: type[Account] | type[Contact], keys: Iterable[str]) -> d
     return counts
 
 
+def _stream_rows(
+    model: type[Account] | type[Contact], columns: tuple[str, ...], wanted: set[int]
+) -> Iterator[dict[str, Any]]:
+    """Every live row's `columns` through a plain cursor (no model or dict per row of the whole table), keeping
+    the rows in `wanted`. JSON lists arrive as text and are decoded only when not empty."""
+    sql, params = model.objects.values_list(*columns).query.sql_with_params()
+    lists = [i for i, c in enumerate(columns) if c.startswith("other_")]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            batch = cursor.fetchmany(20000)
+            if not batch:
+                return
+            for values in batch:
+                if values[0] not in wanted:
+                    continue
+                row = dict(zip(columns, values, strict=True))
+                for i in lists:
+                    raw = values[i]
+                    if isinstance(raw, str):
+                        row[columns[i]] = json.loads(raw) if raw not in ("[]", "") else []
+                    else:
+                        row[columns[i]] = raw or []
+                yield row
+
+
 def profiles_load(*, object_type: str, ids: Iterable[int]) -> dict[int, Profile]:
     """The matching profiles of these live records (with how common each one's name is)."""
     model = object_model(object_type)
-    wanted = sorted(set(ids))
+    wanted = set(ids)
+    columns = _columns(object_type)
     rows: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), CHUNK):
-        rows.extend(model.objects.filter(pk__in=wanted[start : start + CHUNK]).values(*_columns(object_type)))
+    if (
+        len(wanted) > FULL_READ_AT
+    ):  # the scan: one streamed pass over the table, keeping the records asked for
+        rows = list(_stream_rows(model, columns, wanted))
+    else:
+        ordered = sorted(wanted)
+        for start in range(0, len(ordered), CHUNK):
+            rows.extend(model.objects.filter(pk__in=ordered[start : start + CHUNK]).values(*columns))
     counts = _name_counts(model, (r["name_key"] for r in rows))
     return {r["id"]: _profile(object_type, r, counts.get(r["name_key"], 1)) for r in rows}
 
@@ -359,7 +398,23 @@ def duplicate_scan(
 
 @transaction.atomic
 def _queue_replace(object_type: str, matches: list[Match]) -> None:
-    DuplicateCandidate.objects.filter(object_type=object_type, status=DuplicateStatus.OPEN).delete()
+    """Make the open pairs of the queue this scan's findings, writing only what changed since the last scan."""
+    found = {(m.id_a, m.id_b): m for m in matches}
+    existing = {
+        (a, b): (pk, score, reasons)
+        for pk, a, b, score, reasons in DuplicateCandidate.objects.filter(
+            object_type=object_type, status=DuplicateStatus.OPEN
+        ).values_list("pk", "record_a", "record_b", "score", "reasons")
+    }
+    gone = [pk for pair, (pk, _s, _r) in existing.items() if pair not in found]
+    for start in range(0, len(gone), CHUNK):
+        DuplicateCandidate.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
+    changed = [
+        DuplicateCandidate(pk=pk, score=found[pair].score, reasons=list(found[pair].reasons))
+        for pair, (pk, score, reasons) in existing.items()
+        if pair in found and (score != found[pair].score or reasons != list(found[pair].reasons))
+    ]
+    DuplicateCandidate.objects.bulk_update(changed, ["score", "reasons"], batch_size=1000)
     DuplicateCandidate.objects.bulk_create(
         (
             DuplicateCandidate(
@@ -369,10 +424,11 @@ def _queue_replace(object_type: str, matches: list[Match]) -> None:
                 score=m.score,
                 reasons=list(m.reasons),
             )
-            for m in matches
+            for pair, m in found.items()
+            if pair not in existing
         ),
-        batch_size=1000,
-        ignore_conflicts=True,
+        batch_size=2000,
+        ignore_conflicts=True,  # a pair decided meanwhile (not a duplicate) stays decided
     )
 
 

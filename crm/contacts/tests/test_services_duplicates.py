@@ -160,3 +160,26 @@ def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
     assert row["precision"] >= 0.995
     assert row["recall"] >= 0.9
     assert result["blocking_recall"] >= 0.98
+
+
+def test_the_scans_streamed_read_gives_the_same_profiles_as_reading_by_id(admin: Any, monkeypatch: Any) -> None:
+    from crm.contacts.services import duplicates
+
+    a = _contact(admin, first_name="Lucía", last_name="Martínez", email="l@acme.es", other_emails=["x@y.es"])
+    b = _contact(admin, first_name="Pedro", last_name="Sanz", email="p@acme.es", other_phones=["911222333"])
+    c = _contact(admin, first_name="Ana", last_name="Ruiz", phone="911000000")
+    by_id = duplicates.profiles_load(object_type="contacts", ids=[a.pk, b.pk, c.pk])
+    monkeypatch.setattr(duplicates, "FULL_READ_AT", 0)  # as in a scan of a large base
+    assert duplicates.profiles_load(object_type="contacts", ids=[a.pk, b.pk, c.pk]) == by_id
+    assert by_id[a.pk].emails == {"l@acme.es", "x@y.es"} and by_id[a.pk].phones == frozenset()
+    assert by_id[b.pk].phones == {"+34911222333"}
+
+
+def test_a_new_scan_drops_pairs_whose_records_are_gone(admin: Any) -> None:
+    a = _contact(admin, first_name="Ana", last_name="Ruiz", email="ana@ruiz.es")
+    b = _contact(admin, first_name="Ana", last_name="Ruiz", email="ana@ruiz.es")
+    duplicate_scan(object_type="contacts")
+    assert set(DuplicateCandidate.objects.values_list("record_a", "record_b")) == {(a.pk, b.pk)}
+    services.contact_delete(actor=admin, contact=b)
+    duplicate_scan(object_type="contacts")
+    assert not DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).exists()
