@@ -200,3 +200,109 @@ def test_api_create_warns_of_likely_duplicate_with_409(admin: Any, pair: Any) ->
         {"first_name": "Lucia", "last_name": "Martinez", "email": "lucia@acme.es"},
     )
     assert ok.status_code == 201
+
+
+def test_merge_fills_custom_fields_the_survivor_lacks(admin: Any) -> None:
+    from crm.core.customfields.services import custom_field_create
+
+    custom_field_create(actor=admin, object_type="contacts.contact", key="shoe", label="Shoe size", field_type="text")
+    custom_field_create(actor=admin, object_type="contacts.contact", key="team", label="Team", field_type="text")
+    a = services.contact_create(actor=admin, first_name="Ana", last_name="Ruiz", custom={"team": "Red"})
+    b = services.contact_create(
+        actor=admin, first_name="Ana", last_name="Ruiz", custom={"shoe": "38", "team": "Blue"}
+    )
+    records_merge(actor=admin, object_type="contacts", survivor_id=a.pk, merged_ids=[b.pk])
+    a.refresh_from_db()
+    assert a.custom == {"shoe": "38", "team": "Red"}
+
+
+def test_account_merge_moves_people_subsidiaries_and_activities_and_undo_restores(admin: Any) -> None:
+    from crm.activities.models import Activity
+
+    acme = services.account_create(actor=admin, name="Acme, S.L.", tax_id="B123")
+    dup = services.account_create(actor=admin, name="ACME", tax_id="B123", website="acme.es")
+    child = services.account_create(actor=admin, name="Acme Norte", parent=dup)
+    person = services.contact_create(actor=admin, first_name="Ana", last_name="Ruiz", account=dup)
+    both = services.contact_create(actor=admin, first_name="Leo", last_name="Sanz", account=acme)
+    services.contact_link_account(actor=admin, contact=both, account=dup, role="billing")
+    activity_create(actor=admin, kind="note", body="Visit", account_id=dup.pk)
+
+    def state() -> Any:
+        return (
+            sorted(ContactAccount.objects.values_list("pk", "contact_id", "account_id", "role", "is_primary")),
+            sorted(Contact.objects.values_list("pk", "primary_account_id")),
+            sorted(Activity.all_objects.values_list("pk", "account_id")),
+            Account_parent(child.pk),
+        )
+
+    def Account_parent(pk: int) -> Any:  # noqa: N802
+        from crm.contacts.models import Account
+
+        return Account.all_objects.get(pk=pk).parent_id
+
+    before = state()
+    merge = records_merge(actor=admin, object_type="accounts", survivor_id=acme.pk, merged_ids=[dup.pk])
+    acme.refresh_from_db()
+    assert acme.website == "https://acme.es"  # filled from the merged-away account
+    assert Contact.objects.get(pk=person.pk).primary_account_id == acme.pk
+    assert set(ContactAccount.objects.filter(account=acme).values_list("contact_id", flat=True)) == {
+        person.pk,
+        both.pk,
+    }
+    assert Activity.objects.get().account_id == acme.pk
+    assert Account_parent(child.pk) == acme.pk
+    merge_undo(actor=admin, merge_id=merge.pk)
+    assert state() == before
+
+
+def test_undo_is_refused_after_the_survivor_changed(admin: Any, pair: Any) -> None:
+    a, b = pair
+    merge = records_merge(actor=admin, object_type="contacts", survivor_id=a.pk, merged_ids=[b.pk])
+    services.contact_update(actor=admin, contact=Contact.objects.get(pk=a.pk), job_title="Boss")
+    with pytest.raises(ConcurrentEdit):
+        merge_undo(actor=admin, merge_id=merge.pk)
+    assert not Contact.objects.filter(pk=b.pk).exists()
+    assert not Merge.objects.get().is_undone
+
+
+def test_api_queue_dismiss_and_scan(admin: Any, pair: Any) -> None:
+    from crm.contacts.services.duplicates import duplicate_scan
+    from crm.contacts.tasks import duplicate_scan_task
+
+    a, b = pair
+    services.contact_update(actor=admin, contact=b, email="lucia@acme.es")
+    assert duplicate_scan_task.call(object_type="contacts") == 1
+    api = ApiClient(admin)
+    page = api.get("/api/v1/duplicates/contacts/pairs")
+    assert page.status_code == 200
+    assert [(p["record_a"], p["record_b"]) for p in page.json()["items"]] == [(a.pk, b.pk)]
+    assert "same_email" in page.json()["items"][0]["reasons"]
+    assert api.get("/api/v1/duplicates/contacts/pairs", {"cursor": "nonsense"}).status_code == 400
+    assert api.get("/api/v1/duplicates/people/pairs").status_code in {400, 422}
+    bad = api.post("/api/v1/duplicates/contacts/dismiss", {"ids": [a.pk]})
+    assert bad.status_code == 422
+    ok = api.post("/api/v1/duplicates/contacts/dismiss", {"ids": [a.pk, b.pk]})
+    assert ok.status_code == 200
+    assert api.get("/api/v1/duplicates/contacts/pairs").json()["items"] == []
+    assert duplicate_scan(object_type="contacts").matches == []
+    started = api.post("/api/v1/duplicates/contacts/scan")
+    assert started.status_code == 202 and started.json()["task_id"]
+    rep = user_with_role("sales_rep")
+    assert ApiClient(rep).post("/api/v1/duplicates/contacts/scan").status_code == 403
+
+
+def test_cli_auto_merge_merges_only_above_the_threshold(admin: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    sure_a = services.contact_create(actor=admin, first_name="Ana", last_name="Ruiz", email="ana@ruiz.es")
+    sure_b = services.contact_create(actor=admin, first_name="ANA", last_name="RUIZ", email="ana@ruiz.es")
+    maybe_a = services.contact_create(actor=admin, first_name="Leo", last_name="Sanz")
+    maybe_b = services.contact_create(actor=admin, first_name="Leo", last_name="Sanz")
+    err = io.StringIO()
+    call_command("duplicates", "scan", "--object", "contacts", "--auto-merge", stdout=io.StringIO(), stderr=err)
+    assert "1 pairs merged automatically" in err.getvalue()
+    assert not Contact.objects.filter(pk=sure_b.pk).exists() and Contact.objects.filter(pk=sure_a.pk).exists()
+    assert Contact.objects.filter(pk__in=[maybe_a.pk, maybe_b.pk]).count() == 2
+    assert Merge.objects.get().is_automatic

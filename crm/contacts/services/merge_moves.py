@@ -3,6 +3,7 @@ subsidiaries. Registered as merge handlers in `ContactsConfig.ready()` (see crm.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from crm.contacts.models import Account, Address, Contact, ContactAccount
@@ -22,6 +23,8 @@ def memberships_move(
         if getattr(m, other) in have:
             removed.append(
                 {
+                    "pk": m.pk,
+                    "created_at": m.created_at.isoformat(),
                     "contact_id": m.contact_id,
                     "account_id": m.account_id,
                     "role": m.role,
@@ -63,12 +66,18 @@ def memberships_undo(*, object_type: str, survivor_id: int, data: dict[str, Any]
             setattr(m, side, source)
             m.is_primary = bool(was_primary)
             m.save()
-    for row in data.get("removed", []):
-        ContactAccount.objects.get_or_create(
+    for row in data.get("removed", []):  # the same row again: same id, same creation time
+        if ContactAccount.objects.filter(contact_id=row["contact_id"], account_id=row["account_id"]).exists():
+            continue
+        ContactAccount.objects.create(
+            pk=row["pk"],
             contact_id=row["contact_id"],
             account_id=row["account_id"],
-            defaults={"role": row["role"], "job_title": row["job_title"], "is_primary": row["is_primary"]},
+            role=row["role"],
+            job_title=row["job_title"],
+            is_primary=row["is_primary"],
         )
+        ContactAccount.objects.filter(pk=row["pk"]).update(created_at=dt.datetime.fromisoformat(row["created_at"]))
 
 
 def addresses_move(
