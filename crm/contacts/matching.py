@@ -10,6 +10,7 @@ errors (bench/dedupe_eval.py; figures in BENCH-NOTES-dedupe.md).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -102,7 +103,12 @@ def fold(text: str | None) -> str:
     """Lower case, accents and punctuation dropped, spaces collapsed: "  Peña-López, S.L." → "pena lopez sl"."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=200_000)  # names repeat a lot: a scan folds each distinct one once
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     bare = bare.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l").replace("đ", "d")
     return " ".join(_NON_ALNUM.sub(" ", _DOTS.sub("", bare)).split())
@@ -233,7 +239,7 @@ def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
         sim = _sim(key_a, key_b)
     if sim >= 0.93:
         reasons.append("similar_name")
-        return 4.0 - rarity
+        return 4.4 - rarity
     if sim >= 0.86:
         reasons.append("similar_name")
         return 2.0

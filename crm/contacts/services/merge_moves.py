@@ -77,7 +77,9 @@ def memberships_undo(*, object_type: str, survivor_id: int, data: dict[str, Any]
             job_title=row["job_title"],
             is_primary=row["is_primary"],
         )
-        ContactAccount.objects.filter(pk=row["pk"]).update(created_at=dt.datetime.fromisoformat(row["created_at"]))
+        ContactAccount.objects.filter(pk=row["pk"]).update(
+            created_at=dt.datetime.fromisoformat(row["created_at"])
+        )
 
 
 def addresses_move(

@@ -162,7 +162,9 @@ def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
     assert result["blocking_recall"] >= 0.98
 
 
-def test_the_scans_streamed_read_gives_the_same_profiles_as_reading_by_id(admin: Any, monkeypatch: Any) -> None:
+def test_the_scans_streamed_read_gives_the_same_profiles_as_reading_by_id(
+    admin: Any, monkeypatch: Any
+) -> None:
     from crm.contacts.services import duplicates
 
     a = _contact(admin, first_name="Lucía", last_name="Martínez", email="l@acme.es", other_emails=["x@y.es"])
