@@ -205,8 +205,12 @@ def test_api_create_warns_of_likely_duplicate_with_409(admin: Any, pair: Any) ->
 def test_merge_fills_custom_fields_the_survivor_lacks(admin: Any) -> None:
     from crm.core.customfields.services import custom_field_create
 
-    custom_field_create(actor=admin, object_type="contacts.contact", key="shoe", label="Shoe size", field_type="text")
-    custom_field_create(actor=admin, object_type="contacts.contact", key="team", label="Team", field_type="text")
+    custom_field_create(
+        actor=admin, object_type="contacts.contact", key="shoe", label="Shoe size", field_type="text"
+    )
+    custom_field_create(
+        actor=admin, object_type="contacts.contact", key="team", label="Team", field_type="text"
+    )
     a = services.contact_create(actor=admin, first_name="Ana", last_name="Ruiz", custom={"team": "Red"})
     b = services.contact_create(
         actor=admin, first_name="Ana", last_name="Ruiz", custom={"shoe": "38", "team": "Blue"}
@@ -229,7 +233,9 @@ def test_account_merge_moves_people_subsidiaries_and_activities_and_undo_restore
 
     def state() -> Any:
         return (
-            sorted(ContactAccount.objects.values_list("pk", "contact_id", "account_id", "role", "is_primary")),
+            sorted(
+                ContactAccount.objects.values_list("pk", "contact_id", "account_id", "role", "is_primary")
+            ),
             sorted(Contact.objects.values_list("pk", "primary_account_id")),
             sorted(Activity.all_objects.values_list("pk", "account_id")),
             Account_parent(child.pk),
@@ -301,7 +307,9 @@ def test_cli_auto_merge_merges_only_above_the_threshold(admin: Any) -> None:
     maybe_a = services.contact_create(actor=admin, first_name="Leo", last_name="Sanz")
     maybe_b = services.contact_create(actor=admin, first_name="Leo", last_name="Sanz")
     err = io.StringIO()
-    call_command("duplicates", "scan", "--object", "contacts", "--auto-merge", stdout=io.StringIO(), stderr=err)
+    call_command(
+        "duplicates", "scan", "--object", "contacts", "--auto-merge", stdout=io.StringIO(), stderr=err
+    )
     assert "1 pairs merged automatically" in err.getvalue()
     assert not Contact.objects.filter(pk=sure_b.pk).exists() and Contact.objects.filter(pk=sure_a.pk).exists()
     assert Contact.objects.filter(pk__in=[maybe_a.pk, maybe_b.pk]).count() == 2

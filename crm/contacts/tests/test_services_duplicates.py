@@ -185,3 +185,21 @@ def test_a_new_scan_drops_pairs_whose_records_are_gone(admin: Any) -> None:
     services.contact_delete(actor=admin, contact=b)
     duplicate_scan(object_type="contacts")
     assert not DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).exists()
+
+
+def test_the_data_migration_fills_name_keys_of_existing_rows_in_batches(monkeypatch: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from crm.contacts.tests.factories import AccountFactory, ContactFactory
+
+    migration = importlib.import_module("crm.contacts.migrations.0006_fill_name_keys")
+    monkeypatch.setattr(migration, "BATCH", 2)  # several batches
+    people = [ContactFactory(first_name="José", last_name=f"Núñez {i}") for i in range(5)]
+    company = AccountFactory(name="Peña Hermanos, S.L.")
+    assert Contact.objects.filter(name_key="").count() == 5  # rows written before the column existed
+    migration.fill_name_keys(apps, None)
+    assert [Contact.objects.get(pk=p.pk).name_key for p in people][0] == "0 jose nunez"
+    assert not Contact.objects.filter(name_key="").exists()
+    assert Account.objects.get(pk=company.pk).name_key == "pena hermanos"
