@@ -238,10 +238,10 @@ def test_account_merge_moves_people_subsidiaries_and_activities_and_undo_restore
             ),
             sorted(Contact.objects.values_list("pk", "primary_account_id")),
             sorted(Activity.all_objects.values_list("pk", "account_id")),
-            Account_parent(child.pk),
+            parent_of(child.pk),
         )
 
-    def Account_parent(pk: int) -> Any:  # noqa: N802
+    def parent_of(pk: int) -> Any:
         from crm.contacts.models import Account
 
         return Account.all_objects.get(pk=pk).parent_id
@@ -256,7 +256,7 @@ def test_account_merge_moves_people_subsidiaries_and_activities_and_undo_restore
         both.pk,
     }
     assert Activity.objects.get().account_id == acme.pk
-    assert Account_parent(child.pk) == acme.pk
+    assert parent_of(child.pk) == acme.pk
     merge_undo(actor=admin, merge_id=merge.pk)
     assert state() == before
 

@@ -200,6 +200,6 @@ def test_the_data_migration_fills_name_keys_of_existing_rows_in_batches(monkeypa
     company = AccountFactory(name="Peña Hermanos, S.L.")
     assert Contact.objects.filter(name_key="").count() == 5  # rows written before the column existed
     migration.fill_name_keys(apps, None)
-    assert [Contact.objects.get(pk=p.pk).name_key for p in people][0] == "0 jose nunez"
+    assert [Contact.objects.get(pk=p.pk).name_key for p in people] == [f"{i} jose nunez" for i in range(5)]
     assert not Contact.objects.filter(name_key="").exists()
     assert Account.objects.get(pk=company.pk).name_key == "pena hermanos"
