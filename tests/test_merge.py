@@ -314,3 +314,41 @@ def test_cli_auto_merge_merges_only_above_the_threshold(admin: Any) -> None:
     assert not Contact.objects.filter(pk=sure_b.pk).exists() and Contact.objects.filter(pk=sure_a.pk).exists()
     assert Contact.objects.filter(pk__in=[maybe_a.pk, maybe_b.pk]).count() == 2
     assert Merge.objects.get().is_automatic
+
+
+def test_cli_merge_and_undo_and_their_bad_input(admin: Any, pair: Any) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    a, b = pair
+    before = _snapshot(a, b)
+    with pytest.raises(CommandError, match="--merge must be record ids"):
+        call_command("duplicates", "merge", "--object", "contacts", "--survivor", str(a.pk), "--merge", "x")
+    with pytest.raises(CommandError, match="Not found"):
+        call_command(
+            "duplicates", "merge", "--object", "contacts", "--survivor", str(a.pk), "--merge", "999999"
+        )
+    with pytest.raises(CommandError, match="at least one other record"):
+        call_command(
+            "duplicates", "merge", "--object", "contacts", "--survivor", str(a.pk), "--merge", str(a.pk)
+        )
+    with pytest.raises(CommandError, match="Not found"):
+        call_command("duplicates", "undo", "999999")
+    assert _snapshot(a, b) == before and not Merge.objects.exists()
+    err = io.StringIO()
+    call_command(
+        "duplicates",
+        "merge",
+        "--object",
+        "contacts",
+        "--survivor",
+        str(a.pk),
+        "--merge",
+        str(b.pk),
+        stderr=err,
+    )
+    merge = Merge.objects.get()
+    assert f"undo with `crm duplicates undo {merge.pk}`" in err.getvalue()
+    call_command("duplicates", "undo", str(merge.pk), stderr=io.StringIO())
+    assert _snapshot(a, b) == before
