@@ -185,3 +185,14 @@ def test_not_a_duplicate_from_the_queue(as_admin: Any, admin: Any, lucia: Contac
         reverse("contacts:duplicate_not_duplicate"), {"object": "contacts", "ids": "x"}, follow=True
     )
     assert "Choose at least two records." in bad.content.decode()
+
+
+def test_merged_away_record_shows_in_the_recycle_bin_as_merged_into_the_survivor(
+    as_admin: Any, admin: Any, lucia: Contact
+) -> None:
+    from crm.contacts.services.merge import records_merge
+
+    twin = services.contact_create(actor=admin, first_name="Lucia", last_name="Martinez", email="l@acme.es")
+    records_merge(actor=admin, object_type="contacts", survivor_id=lucia.pk, merged_ids=[twin.pk])
+    page = as_admin.get(reverse("audit:recycle_bin")).content.decode()
+    assert "Lucia Martinez" in page and f"Merged into #{lucia.pk}" in page
