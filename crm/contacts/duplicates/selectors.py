@@ -107,3 +107,10 @@ def merge_get(*, user: Any, pk: int) -> Merge:
 def merge_survivor(*, user: Any, merge: Merge) -> Any:
     model: Any = object_model(merge.object_type)
     return model.all_objects.visible_to(user).filter(pk=merge.survivor_id).first()
+
+
+def merge_merged_records(*, user: Any, merge: Merge) -> list[Any]:
+    """The merged-away records (in the recycle bin, or back after an undo) the user may see."""
+    model: Any = object_model(merge.object_type)
+    found = model.all_objects.visible_to(user).in_bulk(merge.merged_ids)
+    return [found[pk] for pk in merge.merged_ids if pk in found]

@@ -192,7 +192,12 @@ def duplicate_merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "contacts/duplicates/merge_detail.html",
-        {"merge": merge, "survivor": survivor, "object_type": merge.object_type},
+        {
+            "merge": merge,
+            "survivor": survivor,
+            "merged": selectors.merge_merged_records(user=request.user, merge=merge),
+            "object_type": merge.object_type,
+        },
     )
 
 

@@ -125,6 +125,8 @@ def test_queue_merge_and_undo_through_the_pages(as_admin: Any, admin: Any, lucia
     assert response.status_code == 302 and response["Location"] == reverse(
         "contacts:duplicate_merge_detail", args=[merge.pk]
     )
+    detail = as_admin.get(response["Location"]).content.decode()
+    assert f"#{twin.pk}" in detail and "Undo merge" in detail
     lucia.refresh_from_db()
     assert lucia.first_name == "Lucia" and lucia.phone == "+34911222333"
     assert not Contact.objects.filter(pk=twin.pk).exists()
