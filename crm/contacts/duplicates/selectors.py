@@ -18,11 +18,16 @@ from crm.core.errors import InvalidInput, RecordNotFound
 QUEUE_LIMIT = 50
 
 
+GROUP_LIMIT = 10
+
+
 @dataclass(frozen=True)
 class PairRow:
     pair: DuplicateCandidate
     record_a: Any
     record_b: Any
+    # the pair with the other open candidates of either record (a group of three or more duplicates)
+    group: tuple[int, ...] = ()
 
 
 def _cursor_decode(cursor: str | None) -> tuple[float, int] | None:
@@ -67,7 +72,36 @@ def duplicate_pair_page(
             exhausted = True
             break
     next_cursor = _cursor_encode(*after) if after is not None and rows and not exhausted else None
-    return rows, next_cursor
+    return _with_groups(user, model, object_type, rows), next_cursor
+
+
+def _with_groups(user: Any, model: Any, object_type: str, rows: list[PairRow]) -> list[PairRow]:
+    """Each pair's group: the records an open pair links to either of its two (one query, visible ones)."""
+    ids = {i for r in rows for i in (r.pair.record_a, r.pair.record_b)}
+    if not ids:
+        return rows
+    links = DuplicateCandidate.objects.filter(
+        Q(record_a__in=ids) | Q(record_b__in=ids), object_type=object_type, status=DuplicateStatus.OPEN
+    ).values_list("record_a", "record_b")
+    neighbours: dict[int, set[int]] = {}
+    for a, b in links:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    others = {i for i in ids for i in neighbours.get(i, ())} - ids
+    visible = ids | set(model.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    out = []
+    for row in rows:
+        a, b = row.pair.record_a, row.pair.record_b
+        extra = sorted((neighbours.get(a, set()) | neighbours.get(b, set())) & visible - {a, b})
+        out.append(
+            PairRow(
+                pair=row.pair,
+                record_a=row.record_a,
+                record_b=row.record_b,
+                group=(a, b, *extra)[:GROUP_LIMIT],
+            )
+        )
+    return out
 
 
 def duplicate_pair_get(*, user: Any, object_type: str, pk: int) -> PairRow:

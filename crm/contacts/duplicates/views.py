@@ -66,6 +66,8 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
                 "reasons": reason_labels(row.pair.reasons),
                 "percent": round(row.pair.score * 100),
                 "is_strong": row.pair.score >= AUTO_MERGE_THRESHOLD,
+                "group_ids": ",".join(str(i) for i in row.group),
+                "group_more": len(row.group) - 2,
             }
             for row in rows
         ],

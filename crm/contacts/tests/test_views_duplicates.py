@@ -198,3 +198,19 @@ def test_merged_away_record_shows_in_the_recycle_bin_as_merged_into_the_survivor
     records_merge(actor=admin, object_type="contacts", survivor_id=lucia.pk, merged_ids=[twin.pk])
     page = as_admin.get(reverse("audit:recycle_bin")).content.decode()
     assert "Lucia Martinez" in page and f"Merged into #{lucia.pk}" in page
+
+
+def test_queue_offers_a_group_of_three_for_one_merge(as_admin: Any, admin: Any, lucia: Contact) -> None:
+    twin = services.contact_create(
+        actor=admin, first_name="Lucia", last_name="Martinez", email="lucia@acme.es"
+    )
+    third = services.contact_create(
+        actor=admin, first_name="LUCIA", last_name="MARTINEZ", email="lucia@acme.es"
+    )
+    duplicate_scan(object_type="contacts")
+    queue = as_admin.get(reverse("contacts:duplicate_queue")).content.decode()
+    assert f"ids={lucia.pk},{twin.pk},{third.pk}" in queue and "(+1 more)" in queue
+    page = as_admin.get(
+        reverse("contacts:duplicate_merge"), {"object": "contacts", "ids": f"{lucia.pk},{twin.pk},{third.pk}"}
+    )
+    assert page.status_code == 200 and f'name="version_{third.pk}"' in page.content.decode()
