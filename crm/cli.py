@@ -36,6 +36,7 @@ Set up and operate:
   demo          load demo data (--if-empty: only into an empty database)
   createadmin   create an administrator (--email, --password, --name; prompts when missing)
   token         API tokens: create --user EMAIL | list --user EMAIL | revoke ID
+  duplicates    scan --object contacts|accounts --format csv | merge | undo MERGE_ID
   manage ...    any Django management command (also: any other command name is passed to Django)
 
 Run `crm <command> --help` for the options of a command.

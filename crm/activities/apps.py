@@ -32,6 +32,7 @@ class ActivitiesConfig(AppConfig):
             order=30,
             is_visible=lambda user: user_can(user, "activities.activity", "view"),
         )
+        self._register_merge_handler()
         api_router_register(prefix="", router="crm.activities.api.router")
         try:
             from crm.core.ui.panels import home_panel_register
@@ -44,3 +45,10 @@ class ActivitiesConfig(AppConfig):
             order=10,
             is_visible=lambda user: user_can(user, "activities.activity", "view"),
         )
+
+    def _register_merge_handler(self) -> None:
+        """Activities (and meeting attendance) follow their record into the survivor of a merge."""
+        from crm.activities.services import activities_merge_move, activities_merge_undo
+        from crm.contacts.merging import merge_handler_register
+
+        merge_handler_register(key="activities", move=activities_merge_move, undo=activities_merge_undo)

@@ -14,6 +14,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from crm.contacts import selectors, services
+from crm.contacts.duplicates.schemas import DUPLICATE_409, AllowDuplicate
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
 from crm.contacts.schemas import (
     AccountIn,
@@ -74,15 +75,17 @@ def account_list(request: HttpRequest) -> Any:
         return selectors.account_list(user=request.auth, params=request.GET, **page_args(request))  # type: ignore[attr-defined]
 
 
-@accounts.post("", response={201: AccountOut})
-def account_create(request: HttpRequest, payload: AccountIn) -> Any:
+@accounts.post("", response={201: AccountOut}, openapi_extra=DUPLICATE_409)
+def account_create(request: HttpRequest, payload: AccountIn, allow_duplicate: AllowDuplicate = False) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     data = payload.model_dump()
     with renamed_fields(ACCOUNT_FIELD_NAMES):
         owner_id, parent_id = data.pop("owner_id"), data.pop("parent_id")
         owner = active_user(field="owner_id", pk=owner_id) if owner_id is not None else None
         parent = _visible_account(user, field="parent_id", pk=parent_id)
-        account = services.account_create(actor=user, owner=owner, parent=parent, **data)
+        account = services.account_create(
+            actor=user, owner=owner, parent=parent, duplicate_check=not allow_duplicate, **data
+        )
     return Status(201, selectors.account_get(user=user, pk=account.pk))
 
 
@@ -93,9 +96,13 @@ def account_get(request: HttpRequest, account_id: int, response: HttpResponse) -
     return account
 
 
-@accounts.patch("/{int:account_id}", response=AccountOut)
+@accounts.patch("/{int:account_id}", response=AccountOut, openapi_extra=DUPLICATE_409)
 def account_update(
-    request: HttpRequest, account_id: int, payload: AccountPatch, response: HttpResponse
+    request: HttpRequest,
+    account_id: int,
+    payload: AccountPatch,
+    response: HttpResponse,
+    allow_duplicate: AllowDuplicate = False,
 ) -> Any:
     """Change the fields sent. Send `If-Match: <version>` (or `version`) to refuse overwriting a newer edit."""
     user = request.auth  # type: ignore[attr-defined]
@@ -105,7 +112,13 @@ def account_update(
     with renamed_fields(ACCOUNT_FIELD_NAMES):
         if "parent_id" in changes:
             changes["parent"] = _visible_account(user, field="parent_id", pk=changes.pop("parent_id"))
-        services.account_update(actor=user, account=account, expected_version=version, **changes)
+        services.account_update(
+            actor=user,
+            account=account,
+            expected_version=version,
+            duplicate_check=not allow_duplicate,
+            **changes,
+        )
     account = selectors.account_get(user=user, pk=account_id)
     _etag(response, account.version)
     return account
@@ -168,15 +181,17 @@ def contact_list(request: HttpRequest) -> Any:
     return rows_response(page, ContactOut)
 
 
-@contacts.post("", response={201: ContactDetailOut})
-def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
+@contacts.post("", response={201: ContactDetailOut}, openapi_extra=DUPLICATE_409)
+def contact_create(request: HttpRequest, payload: ContactIn, allow_duplicate: AllowDuplicate = False) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     data = payload.model_dump()
     with renamed_fields(CONTACT_FIELD_NAMES):
         owner_id, account_id = data.pop("owner_id"), data.pop("account_id")
         owner = active_user(field="owner_id", pk=owner_id) if owner_id is not None else None
         account = _visible_account(user, field="account_id", pk=account_id)
-        contact = services.contact_create(actor=user, owner=owner, account=account, **data)
+        contact = services.contact_create(
+            actor=user, owner=owner, account=account, duplicate_check=not allow_duplicate, **data
+        )
     return Status(201, selectors.contact_get(user=user, pk=contact.pk))
 
 
@@ -187,9 +202,13 @@ def contact_get(request: HttpRequest, contact_id: int, response: HttpResponse) -
     return contact
 
 
-@contacts.patch("/{int:contact_id}", response=ContactDetailOut)
+@contacts.patch("/{int:contact_id}", response=ContactDetailOut, openapi_extra=DUPLICATE_409)
 def contact_update(
-    request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse
+    request: HttpRequest,
+    contact_id: int,
+    payload: ContactPatch,
+    response: HttpResponse,
+    allow_duplicate: AllowDuplicate = False,
 ) -> Any:
     """Change the fields sent. Send `If-Match: <version>` (or `version`) to refuse overwriting a newer edit."""
     user = request.auth  # type: ignore[attr-defined]
@@ -197,7 +216,13 @@ def contact_update(
     changes = payload.model_dump(exclude_unset=True)
     version = expected_version(request, changes.pop("version", None))
     with renamed_fields(CONTACT_FIELD_NAMES):
-        services.contact_update(actor=user, contact=contact, expected_version=version, **changes)
+        services.contact_update(
+            actor=user,
+            contact=contact,
+            expected_version=version,
+            duplicate_check=not allow_duplicate,
+            **changes,
+        )
     contact = selectors.contact_get(user=user, pk=contact_id)
     _etag(response, contact.version)
     return contact

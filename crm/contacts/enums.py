@@ -97,3 +97,14 @@ CONTACT_LINK_INVERSE = {
     ContactLinkType.REPORTS_TO: _("Manages"),
     ContactLinkType.ASSISTANT_OF: _("Assisted by"),
 }
+
+
+class DuplicateObject(models.TextChoices):
+    CONTACTS = "contacts", _("Contacts")
+    ACCOUNTS = "accounts", _("Accounts")
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    DISMISSED = "dismissed", _("Not a duplicate")
+    MERGED = "merged", _("Merged")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from crm.contacts import views
+from crm.contacts.duplicates import views as duplicates
 
 app_name = "contacts"
 urlpatterns = [
@@ -49,6 +50,14 @@ urlpatterns = [
         views.membership_remove,
         name="membership_remove",
     ),
+    # duplicates and merge
+    path("duplicates/", duplicates.duplicate_queue, name="duplicate_queue"),
+    path("duplicates/scan/", duplicates.duplicate_scan_start, name="duplicate_scan"),
+    path("duplicates/not-duplicate/", duplicates.duplicate_not_duplicate, name="duplicate_not_duplicate"),
+    path("duplicates/check/", duplicates.duplicate_check_panel, name="duplicate_check"),
+    path("duplicates/merge/", duplicates.duplicate_merge, name="duplicate_merge"),
+    path("duplicates/merges/<int:pk>/", duplicates.duplicate_merge_detail, name="duplicate_merge_detail"),
+    path("duplicates/merges/<int:pk>/undo/", duplicates.duplicate_merge_undo, name="duplicate_merge_undo"),
     # addresses (of either)
     path("addresses/<int:pk>/edit/", views.address_update, name="address_update"),
     path("addresses/<int:pk>/form/", views.address_form, name="address_form"),

@@ -7,8 +7,11 @@ from crm.activities.services.activities import (
     activity_update,
 )
 from crm.activities.services.cascade import activities_soft_delete_for_record
+from crm.activities.services.merge import activities_merge_move, activities_merge_undo
 
 __all__ = [
+    "activities_merge_move",
+    "activities_merge_undo",
     "activities_soft_delete_for_record",
     "activity_complete",
     "activity_create",

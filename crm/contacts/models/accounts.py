@@ -10,6 +10,8 @@ class Account(Record):
     """An organisation: customer, prospect, partner, distributor or supplier."""
 
     name = models.CharField(_("name"), max_length=200)
+    # folded name without its legal form ("acme"): the duplicate scan's blocking key (crm.contacts.matching)
+    name_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True, default="")
     tax_id = models.CharField(_("tax id"), max_length=40, blank=True, default="", db_index=True)
     account_type = models.CharField(
@@ -59,6 +61,10 @@ class Account(Record):
             models.Index(fields=["industry"], name="account_industry_idx"),
             models.Index(fields=["-updated_at", "-id"], name="account_updated_idx"),
             models.Index(fields=["deleted_at"], name="account_deleted_idx"),
+            # duplicate blocking keys
+            models.Index(fields=["name_key"], name="account_name_key_idx"),
+            models.Index(fields=["email"], name="account_email_idx"),
+            models.Index(fields=["phone"], name="account_phone_idx"),
         ]
 
     def __str__(self) -> str:

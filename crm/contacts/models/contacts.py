@@ -12,6 +12,8 @@ class Contact(Record):
     first_name = models.CharField(_("first name"), max_length=100, blank=True, default="")
     last_name = models.CharField(_("last name"), max_length=100, blank=True, default="")
     full_name = models.CharField(_("name"), max_length=201, editable=False)
+    # folded, sorted name tokens ("garcia lucia"): the duplicate scan's blocking key (crm.contacts.matching)
+    name_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     job_title = models.CharField(_("job title"), max_length=120, blank=True, default="")
     department = models.CharField(_("department"), max_length=120, blank=True, default="")
     email = models.EmailField(_("email"), blank=True, default="")
@@ -68,6 +70,10 @@ class Contact(Record):
             # covers the count of a consent filter across all contacts (admins, marketing)
             models.Index(fields=["email_consent", "deleted_at"], name="contact_consent_idx"),
             models.Index(fields=["deleted_at"], name="contact_deleted_idx"),
+            # duplicate blocking keys (the scan groups by them; the create/edit warning looks them up)
+            models.Index(fields=["name_key", "primary_account"], name="contact_name_key_idx"),
+            models.Index(fields=["phone"], name="contact_phone_idx"),
+            models.Index(fields=["mobile"], name="contact_mobile_idx"),
         ]
 
     def __str__(self) -> str:

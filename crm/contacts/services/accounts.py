@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from crm.contacts.assignment import account_owner_by_rules
 from crm.contacts.errors import AccountCycle
 from crm.contacts.events import AccountDeleted
+from crm.contacts.matching import company_name_key
 from crm.contacts.models import Account
 from crm.contacts.services.addresses import primary_address_add
 from crm.contacts.services.bulk import bulk_apply
+from crm.contacts.services.duplicates import duplicate_check as duplicates_refuse
 from crm.contacts.services.ownership import owner_change_publish, owner_check
 from crm.contacts.services.tags import tags_resolve
 from crm.contacts.services.validation import (
@@ -102,16 +104,35 @@ def _apply(account: Account, data: dict[str, Any], errors: dict[str, list[str]])
                 errors.update(exc.field_errors)
     for name, value in data.items():
         setattr(account, name, value)
+    account.name_key = company_name_key(account.name)
     full_clean_or_raise(account, errors, exclude=("tags",))
     return tags
 
 
+def _identity(account: Account) -> dict[str, Any]:
+    """The fields a duplicate is recognised by."""
+    return {
+        "name": account.name,
+        "tax_id": account.tax_id,
+        "website": account.website,
+        "email": account.email,
+        "phone": account.phone,
+    }
+
+
 @transaction.atomic
 def account_create(
-    *, actor: Any, owner: Any = None, address: Mapping[str, Any] | None = None, **fields: Any
+    *,
+    actor: Any,
+    owner: Any = None,
+    address: Mapping[str, Any] | None = None,
+    duplicate_check: bool = False,
+    **fields: Any,
 ) -> Account:
     """A new account owned by `owner`; without one, by the assignment rules (crm.core.assignment), else the
-    actor. `address` (kind, street, postal_code, city, region, country) becomes its primary address."""
+    actor. `address` (kind, street, postal_code, city, region, country) becomes its primary address.
+
+    `duplicate_check` refuses (LikelyDuplicate) an account that looks like one the actor can already see."""
     reject_unknown(fields, ACCOUNT_FIELDS - {"owner"})
     owner = owner or account_owner_by_rules(fields=fields, address=address) or actor
     owner_check(owner)
@@ -121,6 +142,8 @@ def account_create(
     if not str(fields.get("name") or "").strip():
         errors["name"] = [_("This field is required.")]
     tags = _apply(account, dict(fields), errors)
+    if duplicate_check:
+        duplicates_refuse(actor=actor, object_type="accounts", values=_identity(account))
     with audit_context(actor=actor):
         account.save()
         if tags:
@@ -132,7 +155,13 @@ def account_create(
 
 @transaction.atomic
 def account_update(
-    *, actor: Any, account: Account, expected_version: int | None = None, reason: str = "", **changes: Any
+    *,
+    actor: Any,
+    account: Account,
+    expected_version: int | None = None,
+    reason: str = "",
+    duplicate_check: bool = False,
+    **changes: Any,
 ) -> Account:
     """Change an account's fields. `expected_version` refuses a save over someone else's newer edit."""
     reject_unknown(changes, ACCOUNT_FIELDS)
@@ -148,7 +177,10 @@ def account_update(
     if "name" in changes and not str(changes.get("name") or "").strip():
         raise InvalidInput(field_errors={"name": [_("This field is required.")]})
     errors: dict[str, list[str]] = {}
+    before = _identity(locked)
     tags = _apply(locked, dict(changes), errors)
+    if duplicate_check and _identity(locked) != before:
+        duplicates_refuse(actor=actor, object_type="accounts", values=_identity(locked), exclude_id=locked.pk)
     locked.version += 1
     with audit_context(actor=actor, reason=reason):
         locked.save()

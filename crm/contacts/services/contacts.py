@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from crm.contacts.assignment import contact_owner_by_rules
 from crm.contacts.enums import ContactRole
 from crm.contacts.events import ContactDeleted
+from crm.contacts.matching import person_name_key
 from crm.contacts.models import Account, Contact, ContactAccount
 from crm.contacts.services.addresses import primary_address_add
 from crm.contacts.services.bulk import bulk_apply
+from crm.contacts.services.duplicates import duplicate_check as duplicates_refuse
 from crm.contacts.services.ownership import owner_change_publish, owner_check
 from crm.contacts.services.tags import tags_resolve
 from crm.contacts.services.validation import (
@@ -85,10 +87,23 @@ def _apply(contact: Contact, data: dict[str, Any], errors: dict[str, list[str]])
     for name, value in data.items():
         setattr(contact, name, value)
     contact.full_name = contact.compose_full_name()
+    contact.name_key = person_name_key(contact.first_name, contact.last_name)
     if not contact.full_name and not contact.email:
         errors.setdefault("last_name", []).append(_("Give at least a name or an email address."))
     full_clean_or_raise(contact, errors, exclude=("tags",))
     return tags
+
+
+def _identity(contact: Contact) -> dict[str, Any]:
+    """The fields a duplicate is recognised by."""
+    return {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "mobile": contact.mobile,
+        "account_id": contact.primary_account_id,
+    }
 
 
 @transaction.atomic
@@ -99,10 +114,13 @@ def contact_create(
     account: Account | None = None,
     account_role: str = "",
     address: Mapping[str, Any] | None = None,
+    duplicate_check: bool = False,
     **fields: Any,
 ) -> Contact:
     """A new contact, optionally a member of `account` (which becomes their primary account). Without an
-    `owner`, the assignment rules pick one (else the actor). `address` becomes their primary address."""
+    `owner`, the assignment rules pick one (else the actor). `address` becomes their primary address.
+
+    `duplicate_check` refuses (LikelyDuplicate) a contact that looks like one the actor can already see."""
     reject_unknown(fields, CONTACT_FIELDS - {"owner"})
     owner = owner or contact_owner_by_rules(account=account, address=address) or actor
     owner_check(owner)
@@ -116,6 +134,8 @@ def contact_create(
     tags = _apply(contact, dict(fields), errors)
     # set before the first save: the audit shows "created", not a separate "changed account" right after it
     contact.primary_account = account
+    if duplicate_check:
+        duplicates_refuse(actor=actor, object_type="contacts", values=_identity(contact))
     with audit_context(actor=actor):
         contact.save()
         if tags:
@@ -131,7 +151,13 @@ def contact_create(
 
 @transaction.atomic
 def contact_update(
-    *, actor: Any, contact: Contact, expected_version: int | None = None, reason: str = "", **changes: Any
+    *,
+    actor: Any,
+    contact: Contact,
+    expected_version: int | None = None,
+    reason: str = "",
+    duplicate_check: bool = False,
+    **changes: Any,
 ) -> Contact:
     reject_unknown(changes, CONTACT_FIELDS)
     locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
@@ -144,7 +170,10 @@ def contact_update(
         owner_check(changes["owner"])
     old_owner_id = locked.owner_id
     errors: dict[str, list[str]] = {}
+    before = _identity(locked)
     tags = _apply(locked, dict(changes), errors)
+    if duplicate_check and _identity(locked) != before:
+        duplicates_refuse(actor=actor, object_type="contacts", values=_identity(locked), exclude_id=locked.pk)
     locked.version += 1
     with audit_context(actor=actor, reason=reason):
         locked.save()

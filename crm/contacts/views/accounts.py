@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.contacts import network, selectors, services
+from crm.contacts.duplicates.views import duplicate_confirmed, duplicate_panel
 from crm.contacts.enums import ContactRole
 from crm.contacts.forms import AccountForm, OwnerChangeForm
 from crm.contacts.listing import ACCOUNT_LIST
@@ -130,7 +131,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
     response = save_form(
         request,
         form,
-        lambda changes: services.account_create(actor=user, **changes),
+        lambda changes: services.account_create(
+            actor=user, duplicate_check=not duplicate_confirmed(request), **changes
+        ),
         _("Account “%(name)s” created."),
     )
     if response is not None:
@@ -144,6 +147,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
             "cancel_url": reverse("contacts:account_list"),
             "submit_label": _("Create account"),
             "tag_options": selectors.tag_names(),
+            **duplicate_panel("accounts"),
         },
         status=422 if form.errors else 200,
     )
@@ -162,7 +166,11 @@ def account_update(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda changes: services.account_update(
-            actor=user, account=account, expected_version=int(version) if version.isdigit() else -1, **changes
+            actor=user,
+            account=account,
+            expected_version=int(version) if version.isdigit() else -1,
+            duplicate_check=not duplicate_confirmed(request),
+            **changes,
         ),
         _("Account “%(name)s” saved."),
     )
@@ -179,6 +187,7 @@ def account_update(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": account.get_absolute_url(),
             "submit_label": _("Save changes"),
             "tag_options": selectors.tag_names(),
+            **duplicate_panel("accounts", exclude=account.pk),
         },
         status=422 if form.errors else 200,
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.contacts import selectors, services
+from crm.contacts.duplicates.views import duplicate_confirmed, duplicate_panel
 from crm.contacts.forms import AddressForm, ContactForm, MembershipForm, OwnerChangeForm
 from crm.contacts.listing import CONTACT_LIST
 from crm.contacts.views.bulk import bulk_page
@@ -136,6 +137,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             actor=user,
             account=extra["account"] or None,
             account_role=data.get("account_role") or "",
+            duplicate_check=not duplicate_confirmed(request),
             **changes,
         )
 
@@ -153,6 +155,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             "next": account.get_absolute_url() if account else "",
             "submit_label": _("Create contact"),
             "tag_options": selectors.tag_names(),
+            **duplicate_panel("contacts"),
         },
         status=422 if form.errors else 200,
     )
@@ -171,7 +174,11 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda changes: services.contact_update(
-            actor=user, contact=contact, expected_version=int(version) if version.isdigit() else -1, **changes
+            actor=user,
+            contact=contact,
+            expected_version=int(version) if version.isdigit() else -1,
+            duplicate_check=not duplicate_confirmed(request),
+            **changes,
         ),
         _("Contact “%(name)s” saved."),
     )
@@ -188,6 +195,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": contact.get_absolute_url(),
             "submit_label": _("Save changes"),
             "tag_options": selectors.tag_names(),
+            **duplicate_panel("contacts", exclude=contact.pk),
         },
         status=422 if form.errors else 200,
     )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.contacts import selectors
+from crm.contacts.errors import LikelyDuplicate
 from crm.contacts.forms import RecordForm, apply_domain_errors
 from crm.contacts.views.columns import Cell, Column
 from crm.contacts.views.common import active_users, language, safe_next, url_or_none
@@ -230,7 +231,7 @@ def save_form(
     except ConcurrentEdit as exc:
         form.add_error(None, exc.message)
         return None
-    except InvalidInput as exc:
+    except (InvalidInput, LikelyDuplicate) as exc:  # a likely duplicate: the panel under the form lists them
         apply_domain_errors(form, exc)
         return None
     messages.success(request, success % {"name": str(record)})

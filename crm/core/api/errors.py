@@ -65,6 +65,7 @@ def problem(
     code: str = "",
     errors: Iterable[Mapping[str, str]] = (),
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": f"urn:crm:problem:{code}" if code else "about:blank",
@@ -75,6 +76,7 @@ def problem(
     if code:
         body["code"] = code
     body["errors"] = [dict(e) for e in errors]
+    body.update(extensions or {})
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE
     )
@@ -178,6 +180,7 @@ def domain_problem(exc: DomainError) -> HttpResponse:
         code=exc.code,
         errors=field_errors_list(exc.field_errors),
         headers=headers,
+        extensions=getattr(exc, "extensions", None),  # e.g. the candidates of a likely duplicate
     )
 
 

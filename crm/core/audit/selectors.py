@@ -57,6 +57,7 @@ class BinItem:
     deleted_at: dt.datetime
     instance: Any
     deleted_by: Any = None  # the user who moved it to the bin, when the audit trail knows
+    reason: str = ""  # why, when the deletion said (e.g. "Merged into #12")
 
     @property
     def purge_at(self) -> dt.datetime:
@@ -69,7 +70,7 @@ class BinItem:
 
 
 def _deleted_by(object_type: str, ids: list[int]) -> dict[int, Any]:
-    """Who moved each record to the bin: the actor of its latest "delete" entry (one query)."""
+    """Each record's latest "delete" entry: who moved it to the bin, and why (one query)."""
     if not ids:
         return {}
     found: dict[int, Any] = {}
@@ -79,7 +80,7 @@ def _deleted_by(object_type: str, ids: list[int]) -> dict[int, Any]:
         .order_by("object_id", "-at", "-id")
     )
     for entry in entries:
-        found.setdefault(entry.object_id, entry.actor)
+        found.setdefault(entry.object_id, entry)
     return found
 
 
@@ -105,7 +106,8 @@ def recycle_bin_list(*, user: Any, limit: int = 200) -> list[BinItem]:
                     label=str(obj),
                     deleted_at=obj.deleted_at,
                     instance=obj,
-                    deleted_by=deleters.get(obj.pk),
+                    deleted_by=deleters[obj.pk].actor if obj.pk in deleters else None,
+                    reason=deleters[obj.pk].reason if obj.pk in deleters else "",
                 )
             )
     items.sort(key=lambda i: i.deleted_at, reverse=True)

@@ -103,7 +103,9 @@ def avatar(user: Any, size: str = "sm", show_name: bool = False, empty: str = ""
             return format_html('<span class="text-subtle">{}</span>', empty or formats.EMPTY)
         return mark_safe("")
     size = size if size in AVATAR_SIZES else "sm"
-    return _avatar_html(size, _avatar_colour(user), _display_name(user), formats.initials_for(user), show_name)
+    return _avatar_html(
+        size, _avatar_colour(user), _display_name(user), formats.initials_for(user), show_name
+    )
 
 
 @functools.lru_cache(maxsize=2048)

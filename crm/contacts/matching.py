@@ -1,0 +1,331 @@
+"""Duplicate matching: folded keys (stored for blocking) and the score of a pair of records.
+
+Pure functions, no database: the services normalise with them on write, the scan and the create/edit warnings
+score with them, and the labelled evaluation in bench/ measures them.
+
+The score is a Fellegi–Sunter style sum of evidence (agreement adds, disagreement subtracts, a rare name counts
+more than a common one) squashed into 0..1. The thresholds below were chosen on labelled data with realistic
+errors (bench/dedupe_eval.py; figures in BENCH-NOTES-dedupe.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz.distance import JaroWinkler
+
+# A pair at or above this score is proposed in the review queue (and warned of while typing).
+REVIEW_THRESHOLD = 0.5
+# Automatic merging only at or above this score: precision ≥ 99.5% on the labelled evaluation.
+AUTO_MERGE_THRESHOLD = 0.85
+# Blocks larger than this are skipped (a switchboard phone, a very common name): they cannot be told apart.
+BLOCK_CAP = 40
+NAME_BLOCK_CAP = 5
+# The evidence sum at which a pair is even odds.
+OFFSET = 5.5
+
+LEGAL_FORMS = frozenset(
+    {
+        "sl",
+        "slu",
+        "sa",
+        "sau",
+        "sll",
+        "scoop",
+        "cb",
+        "sc",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "plc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "gmbh",
+        "ag",
+        "bv",
+        "nv",
+        "srl",
+        "spa",
+        "sas",
+        "sarl",
+    }
+)
+FREE_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.es",
+        "outlook.com",
+        "outlook.es",
+        "live.com",
+        "yahoo.com",
+        "yahoo.es",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "protonmail.com",
+        "proton.me",
+        "gmx.com",
+        "telefonica.net",
+    }
+)
+
+REASON_LABELS = {
+    "same_email": _("same email"),
+    "same_phone": _("same phone"),
+    "same_name": _("same name"),
+    "swapped_name": _("first and last name swapped"),
+    "similar_name": _("similar name"),
+    "same_account": _("same account"),
+    "same_email_user": _("same email user name"),
+    "same_tax_id": _("same tax id"),
+    "same_domain": _("same web domain"),
+}
+
+_DOTS = re.compile(r"[.'’]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str | None) -> str:
+    """Lower case, accents and punctuation dropped, spaces collapsed: "  Peña-López, S.L." → "pena lopez sl"."""
+    if not text:
+        return ""
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=200_000)  # names repeat a lot: a scan folds each distinct one once
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    bare = bare.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l").replace("đ", "d")
+    return " ".join(_NON_ALNUM.sub(" ", _DOTS.sub("", bare)).split())
+
+
+def person_name_key(first_name: str | None, last_name: str | None) -> str:
+    """The stored blocking key of a person: folded name tokens in sorted order (so swapped names agree)."""
+    return " ".join(sorted(fold(f"{first_name or ''} {last_name or ''}").split()))[:200]
+
+
+def company_name_key(name: str | None) -> str:
+    """The stored blocking key of an organisation: folded name without its legal form ("Acme, S.L." → "acme")."""
+    tokens = fold(name).split()
+    kept = [t for t in tokens if t not in LEGAL_FORMS]
+    return " ".join(kept or tokens)[:200]
+
+
+def tax_key(value: str | None) -> str:
+    return _NON_ALNUM.sub("", fold(value))
+
+
+def web_domain(website: str | None = "", email: str | None = "") -> str:
+    """The organisation's own domain: from the website, else from a non-webmail email address."""
+    if website:
+        host = urlsplit(website if "://" in website else f"https://{website}").hostname or ""
+        host = host.lower().removeprefix("www.")
+        if host:
+            return host
+    domain = (email or "").rpartition("@")[2].lower()
+    return "" if domain in FREE_MAIL else domain
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What matching knows of one record (already normalised: emails lower-case, phones E.164)."""
+
+    id: int
+    first: str = ""  # folded; for accounts the folded company key
+    last: str = ""
+    emails: frozenset[str] = field(default_factory=frozenset)
+    phones: frozenset[str] = field(default_factory=frozenset)
+    account_id: int | None = None
+    tax_id: str = ""
+    domain: str = ""
+    name_count: int = 1  # how many records share this name key (a common name is weaker evidence)
+
+
+def contact_profile(
+    *,
+    id: int,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    other_emails: Iterable[str] = (),
+    phone: str = "",
+    mobile: str = "",
+    other_phones: Iterable[str] = (),
+    account_id: int | None = None,
+    name_count: int = 1,
+) -> Profile:
+    return Profile(
+        id=id,
+        first=fold(first_name),
+        last=fold(last_name),
+        emails=frozenset(e.lower() for e in (email, *other_emails) if e),
+        phones=frozenset(p for p in (phone, mobile, *other_phones) if p),
+        account_id=account_id,
+        name_count=max(1, name_count),
+    )
+
+
+def account_profile(
+    *,
+    id: int,
+    name: str = "",
+    tax_id: str = "",
+    website: str = "",
+    email: str = "",
+    other_emails: Iterable[str] = (),
+    phone: str = "",
+    other_phones: Iterable[str] = (),
+    name_count: int = 1,
+) -> Profile:
+    return Profile(
+        id=id,
+        first=company_name_key(name),
+        emails=frozenset(e.lower() for e in (email, *other_emails) if e),
+        phones=frozenset(p for p in (phone, *other_phones) if p),
+        tax_id=tax_key(tax_id),
+        domain=web_domain(website, email),
+        name_count=max(1, name_count),
+    )
+
+
+def _sim(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return float(JaroWinkler.similarity(a, b))
+
+
+def _rarity(a: Profile, b: Profile) -> float:
+    """0 for a name only these two records have … 2 for a name 100 records share."""
+    return min(2.0, math.log10(max(a.name_count - 1, b.name_count - 1, 1)))
+
+
+def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
+    """Agreement of person names, tolerant of typos, dropped accents and swapped first/last names."""
+    key_a = " ".join(sorted(f"{a.first} {a.last}".split()))
+    key_b = " ".join(sorted(f"{b.first} {b.last}".split()))
+    if not key_a or not key_b:
+        return 0.0
+    rarity = _rarity(a, b)
+    straight = f"{a.first} {a.last}".strip() == f"{b.first} {b.last}".strip()
+    if straight or key_a == key_b:
+        reasons.append("same_name" if straight else "swapped_name")
+        return 6.0 - 2.0 * rarity
+    if a.first and a.last and b.first and b.last:
+        # both parts must look alike (a sister at the same number has the same surname, not a similar name)
+        pairs = (((a.first, b.first), (a.last, b.last)), ((a.first, b.last), (a.last, b.first)))
+        sim = 0.0
+        for (f1, f2), (l1, l2) in pairs:
+            first, last = _sim(f1, f2), _sim(l1, l2)
+            if min(first, last) >= 0.85:
+                sim = max(sim, (first + last) / 2)
+        if sim == 0.0:
+            sim = min(_sim(key_a, key_b), 0.8)
+    else:
+        sim = _sim(key_a, key_b)
+    if sim >= 0.93:
+        reasons.append("similar_name")
+        return 4.4 - rarity
+    if sim >= 0.86:
+        reasons.append("similar_name")
+        return 2.0
+    if sim < 0.75:
+        reasons.append("different_name")
+        return -6.0
+    return -2.0
+
+
+def _company_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
+    if not a.first or not b.first:
+        return 0.0
+    if a.first == b.first:
+        reasons.append("same_name")
+        return 6.0 - 2.0 * _rarity(a, b)
+    sim = _sim(a.first, b.first)
+    if sim >= 0.93:
+        reasons.append("similar_name")
+        return 3.0
+    if sim < 0.75:
+        reasons.append("different_name")
+        return -6.0
+    return -2.0
+
+
+def _email_domain(email: str) -> str:
+    return email.rpartition("@")[2]
+
+
+def _contact_points(a: Profile, b: Profile, reasons: list[str]) -> float:
+    total = 0.0
+    if a.emails and b.emails:
+        if a.emails & b.emails:
+            reasons.append("same_email")
+            total += 6.0
+        else:
+            users_a = {e.partition("@")[0] for e in a.emails}
+            users_b = {e.partition("@")[0] for e in b.emails}
+            shared_users = users_a & users_b
+            domains = {_email_domain(e) for e in a.emails} & {_email_domain(e) for e in b.emails}
+            if shared_users and min(len(u) for u in shared_users) >= 5:
+                reasons.append("same_email_user")
+                total += 1.0  # namesakes often pick the same user name at different providers
+            elif domains - FREE_MAIL:
+                total -= 2.0  # two addresses at the same company: usually two colleagues
+            else:
+                total -= 0.5
+    if a.phones and b.phones:
+        if a.phones & b.phones:
+            reasons.append("same_phone")
+            total += 4.5
+        else:
+            total -= 1.0
+    return total
+
+
+def score_pair(a: Profile, b: Profile, *, kind: str = "contact") -> tuple[float, list[str]]:
+    """How likely `a` and `b` are the same person (kind="contact") or organisation (kind="account"): a score in
+    0..1 and the reasons (keys of REASON_LABELS) that support it."""
+    reasons: list[str] = []
+    if kind == "account":
+        total = _company_evidence(a, b, reasons)
+        if a.tax_id and b.tax_id:
+            if a.tax_id == b.tax_id:
+                reasons.append("same_tax_id")
+                total += 6.0
+            else:
+                total -= 8.0  # two tax ids are two legal entities
+        if a.domain and b.domain:
+            if a.domain == b.domain:
+                reasons.append("same_domain")
+                total += 2.5
+            else:
+                total -= 0.5
+    else:
+        total = _name_evidence(a, b, reasons)
+        if a.account_id and b.account_id:
+            if a.account_id == b.account_id:
+                reasons.append("same_account")
+                total += 3.0
+            else:
+                total -= 1.0
+    total += _contact_points(a, b, reasons)
+    score = 1.0 / (1.0 + math.exp(-(total - OFFSET)))
+    return round(score, 4), [r for r in reasons if not r.startswith("different_")]
+
+
+def reason_labels(reasons: Iterable[str]) -> list[str]:
+    return [str(REASON_LABELS.get(r, r)) for r in reasons]
