@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from html import unescape
 from typing import Any
 
 from django.db import connection
@@ -275,6 +277,17 @@ def _slowest(client: Client, url: str, top: int = 3, **headers: Any) -> list[dic
     return [{"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"][:300]} for q in ranked]
 
 
+def _panels_loaded_with(client: Client, url: str) -> list[str]:
+    """The URLs a page's htmx elements fetch as soon as it is shown (`hx-trigger` containing "load")."""
+    html = client.get(url).content.decode()
+    urls = []
+    for tag in re.findall(r"<[^>]+hx-get=[^>]+>", html):
+        trigger = re.search(r'hx-trigger="([^"]*)"', tag)
+        if trigger and re.search(r"\bload\b", trigger.group(1)):
+            urls.append(unescape(re.search(r'hx-get="([^"]+)"', tag).group(1)))  # type: ignore[union-attr]
+    return list(dict.fromkeys(urls))
+
+
 def _cursor_for_page(user: Any, page_number: int, params: dict[str, str], sort: str) -> tuple[str, int]:
     """The cursor of page `page_number` (or of the last page when there are fewer: small test data sets)."""
     cursor: str | None = None
@@ -333,10 +346,18 @@ def measure(
     detail = reverse("contacts:account_detail", args=[hot])
     timeline = reverse("activities:timeline", args=["contacts.account", hot])
     for who in ("rep", "admin"):
+        # everything the page loads by itself: the page, then each htmx panel it fetches on load (timeline,
+        # network, composer…), read from the page so a new panel is counted without editing this file
+        panels = _panels_loaded_with(clients[who], detail)
+        assert timeline in panels, panels
+        figures[f"record_page_panels_{who}"] = panels
         figures[f"account_page_{who}"] = timed(clients[who], detail, runs)
         figures[f"account_timeline_{who}"] = timed(clients[who], timeline, runs)
-        figures[f"record_page_total_{who}"] = timed(clients[who], [detail, timeline], runs)
-        say(f"  {who}: page+timeline {figures[f'record_page_total_{who}']}")
+        for panel in panels:
+            if panel != timeline:
+                figures[f"account_panel_{who}:{panel}"] = timed(clients[who], panel, runs)
+        figures[f"record_page_total_{who}"] = timed(clients[who], [detail, *panels], runs)
+        say(f"  {who}: page+{len(panels)} panels {figures[f'record_page_total_{who}']}")
     tl_cursor = None
     for _ in range(20):  # the 20th timeline page (entries ~475-500): "load more" deep in the history
         tl_cursor = timeline_page(
