@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "crm.core.ui",
     "crm.core.savedviews",
     "crm.core.api",
+    "crm.core.search",
     # domain
     "crm.contacts",
     "crm.activities",

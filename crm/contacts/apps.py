@@ -23,14 +23,22 @@ class ContactsConfig(AppConfig):
         self._register_ui()
 
     def _register_ui(self) -> None:
-        """Quick-find providers and the home panel (the sidebar entries are registered by crm.core.ui)."""
-        from crm.contacts.views.search import account_quick_find, contact_quick_find
+        """Search types and the home panel (the sidebar entries are registered by crm.core.ui)."""
+        from crm.contacts.search import account_search_hits, contact_search_hits
         from crm.core.identity.permissions import user_can
+        from crm.core.search.registry import search_type_register
         from crm.core.ui.panels import home_panel_register
-        from crm.core.ui.search import quick_find_register
 
-        quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
-        quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
+        search_type_register(
+            key="contacts.account",
+            label=_("Accounts"),
+            provider=account_search_hits,
+            order=10,
+            icon="building-office-2",
+        )
+        search_type_register(
+            key="contacts.contact", label=_("Contacts"), provider=contact_search_hits, order=20, icon="users"
+        )
         home_panel_register(
             key="contacts.recent_accounts",
             title=_("Recently updated accounts"),

@@ -1,0 +1,271 @@
+"""The search index of one table, kept by the database itself (no Python on the write path).
+
+Whatever writes the table — services, the bulk loader (COPY / executemany), an importer, plain SQL — the index
+follows, and soft-deleted rows (``deleted_at`` set) are never in it:
+
+- **SQLite**: an FTS5 external-content table ``<table>_search`` over a view ``<table>_search_src`` that
+  computes the indexed text (alive rows only), kept by triggers. Tokens are folded for case and accents
+  (``unicode61 remove_diacritics 2``); prefix indexes make search-as-you-type cheap. A column holds the owner
+  as a token (``o42``) so a sales rep's query intersects with their records inside the index.
+- **PostgreSQL**: an IMMUTABLE function ``<table>_search_vector(...)`` of the row's columns and a partial GIN
+  index on it (``WHERE deleted_at IS NULL``); queries repeat the same expression, so the planner uses it.
+
+Both store the same words: names (weight A), emails/other words (B), and phone digits — with the country code
+and trunk prefix dropped one digit at a time so "600 123" finds "+34 600 123 456" — plus ids without
+punctuation (C). Apps declare a ``SearchIndex`` and create it in a migration with ``SearchIndexCreate``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import migrations
+
+from crm.core.search.terms import fold
+
+PHONE_PUNCTUATION = " ()+./-"
+CODE_PUNCTUATION = " ./-"
+PREFIXES = "1 2 3"
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """What to index of `table`. Text columns: `names` (ranked first), `emails` (and other words), `phones`
+    (digits), `codes` (tax ids, numbers: punctuation dropped); `*_lists` are JSON arrays of strings."""
+
+    table: str
+    names: tuple[str, ...]
+    emails: tuple[str, ...] = ()
+    email_lists: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    phone_lists: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    owner: str = "owner_id"
+    deleted: str = "deleted_at"
+
+    @property
+    def fts(self) -> str:
+        return f"{self.table}_search"
+
+    @property
+    def source(self) -> str:
+        return f"{self.table}_search_src"
+
+    @property
+    def vector_function(self) -> str:
+        return f"{self.table}_search_vector"
+
+    @property
+    def gin_index(self) -> str:
+        return f"{self.table}_search_idx"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The table columns the index reads (the owner and deletion columns aside), in function-argument order."""
+        return (
+            *self.names,
+            *self.emails,
+            *self.codes,
+            *self.email_lists,
+            *self.phones,
+            *self.phone_lists,
+        )
+
+    def vector_sql(self, alias: str) -> str:
+        """The indexed PostgreSQL expression for rows of `alias` (the query must repeat it exactly)."""
+        args = ", ".join(f'{alias}."{c}"' for c in self.columns)
+        return f'"{self.vector_function}"({args})'
+
+
+# --- SQLite ---------------------------------------------------------------------------------------------------
+def _sqlite_strip(expr: str, chars: str) -> str:
+    for ch in chars:
+        expr = f"replace({expr}, '{ch}', '')"
+    return expr
+
+
+def _sqlite_phone(expr: str) -> str:
+    digits = _sqlite_strip(f"coalesce({expr}, '')", PHONE_PUNCTUATION)
+    return (
+        f"CASE WHEN length({digits}) >= 8 THEN {digits} || ' ' || substr({digits}, 2) || ' ' || "
+        f"substr({digits}, 3) || ' ' || substr({digits}, 4) ELSE {digits} END"
+    )
+
+
+def _sqlite_join(parts: list[str]) -> str:
+    return " || ' ' || ".join(f"coalesce({p}, '')" for p in parts) if parts else "''"
+
+
+def sqlite_create(index: SearchIndex) -> list[str]:
+    t = f'"{index.table}"'
+    names = _sqlite_join([f't."{c}"' for c in index.names])
+    emails = _sqlite_join(
+        [f't."{c}"' for c in (*index.emails, *index.codes)]
+        + [f"(SELECT group_concat(value, ' ') FROM json_each(t.\"{c}\"))" for c in index.email_lists]
+    )
+    ident = _sqlite_join(
+        [_sqlite_phone(f't."{c}"') for c in index.phones]
+        + [f"(SELECT group_concat({_sqlite_phone('value')}, ' ') FROM json_each(t.\"{c}\"))" for c in index.phone_lists]
+        + [_sqlite_strip(f't."{c}"', CODE_PUNCTUATION) for c in index.codes]
+    )
+    watched = [*index.columns, index.owner, index.deleted]
+    changed = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in watched)
+    of = ", ".join(f'"{c}"' for c in watched)
+    fts, src = f'"{index.fts}"', f'"{index.source}"'
+    cols = "name, other, ident, owner"
+    from_src = f"SELECT id, {cols} FROM {src} WHERE id = "
+    return [
+        f"CREATE VIEW {src} AS SELECT t.id AS id, {names} AS name, {emails} AS other, {ident} AS ident, "
+        f"'o' || t.\"{index.owner}\" AS owner FROM {t} AS t WHERE t.\"{index.deleted}\" IS NULL",
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{index.source}', content_rowid='id', "
+        f"tokenize='unicode61 remove_diacritics 2', prefix='{PREFIXES}', detail='column', columnsize=0)",
+        f'CREATE TRIGGER "{index.fts}_ai" AFTER INSERT ON {t} BEGIN '
+        f"INSERT INTO {fts} (rowid, {cols}) {from_src}new.id; END",
+        f'CREATE TRIGGER "{index.fts}_bu" BEFORE UPDATE OF {of} ON {t} WHEN {changed} BEGIN '
+        f"INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', id, {cols} FROM {src} WHERE id = old.id; END",
+        f'CREATE TRIGGER "{index.fts}_au" AFTER UPDATE OF {of} ON {t} WHEN {changed} BEGIN '
+        f"INSERT INTO {fts} (rowid, {cols}) {from_src}new.id; END",
+        f'CREATE TRIGGER "{index.fts}_bd" BEFORE DELETE ON {t} BEGIN '
+        f"INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', id, {cols} FROM {src} WHERE id = old.id; END",
+        *sqlite_refill(index),
+    ]
+
+
+def sqlite_refill(index: SearchIndex) -> list[str]:
+    """Empty the index and fill it from the view. (FTS5's own 'rebuild' cannot read a view that calls
+    json_each, so the rows are inserted here, exactly as the triggers insert them.)"""
+    fts = f'"{index.fts}"'
+    return [
+        f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')",
+        f'INSERT INTO {fts} (rowid, name, other, ident, owner) SELECT id, name, other, ident, owner FROM "{index.source}"',
+        f"INSERT INTO {fts} ({fts}) VALUES ('optimize')",
+    ]
+
+
+def sqlite_drop(index: SearchIndex) -> list[str]:
+    return [
+        *(f'DROP TRIGGER IF EXISTS "{index.fts}_{s}"' for s in ("ai", "bu", "au", "bd")),
+        f'DROP TABLE IF EXISTS "{index.fts}"',
+        f'DROP VIEW IF EXISTS "{index.source}"',
+    ]
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------------------
+def _fold_map() -> tuple[str, str]:
+    """translate() arguments that fold accented Latin letters as `terms.fold` does (any server locale)."""
+    src, dst = [], []
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        folded = fold(ch)
+        if len(folded) == 1 and folded != ch and folded.isascii() and unicodedata.category(ch).startswith("L"):
+            src.append(ch)
+            dst.append(folded)
+    return "".join(src), "".join(dst)
+
+
+def postgres_functions() -> list[str]:
+    """The helpers every index shares (CREATE OR REPLACE: any migration may create them)."""
+    src, dst = _fold_map()
+    return [
+        "CREATE OR REPLACE FUNCTION crm_search_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE "
+        f"PARALLEL SAFE AS $$ SELECT lower(translate(coalesce(t, ''), '{src}', '{dst}')) $$",
+        "CREATE OR REPLACE FUNCTION crm_search_words(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE "
+        "PARALLEL SAFE AS $$ SELECT to_tsvector('simple'::regconfig, "
+        "regexp_replace(crm_search_fold(t), '[^[:alnum:]]+', ' ', 'g')) $$",
+        "CREATE OR REPLACE FUNCTION crm_search_phone(t text) RETURNS text LANGUAGE sql IMMUTABLE "
+        "PARALLEL SAFE AS $$ SELECT CASE WHEN length(d) >= 8 THEN concat_ws(' ', d, substr(d, 2), "
+        "substr(d, 3), substr(d, 4)) ELSE d END "
+        f"FROM (SELECT translate(coalesce(t, ''), '{PHONE_PUNCTUATION}', '') AS d) AS s $$",
+        "CREATE OR REPLACE FUNCTION crm_search_list(j jsonb) RETURNS SETOF text LANGUAGE sql IMMUTABLE "
+        "PARALLEL SAFE AS $$ SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(j) = 'array' "
+        "THEN j ELSE '[]'::jsonb END) $$",
+    ]
+
+
+def postgres_create(index: SearchIndex) -> list[str]:
+    args: list[str] = []
+    for c in index.columns:
+        args.append(f"{c} {'jsonb' if c in (*index.email_lists, *index.phone_lists) else 'text'}")
+
+    def join(parts: list[str]) -> str:
+        return "concat_ws(' ', " + ", ".join(parts) + ")" if parts else "''"
+
+    names = join(list(index.names))
+    other = join(
+        [*index.emails, *index.codes]
+        + [f"(SELECT string_agg(x, ' ') FROM crm_search_list({c}) AS x)" for c in index.email_lists]
+    )
+    ident = join(
+        [f"crm_search_phone({c})" for c in index.phones]
+        + [f"(SELECT string_agg(crm_search_phone(x), ' ') FROM crm_search_list({c}) AS x)" for c in index.phone_lists]
+        + [f"lower(translate(crm_search_fold({c}), '{CODE_PUNCTUATION}', ''))" for c in index.codes]
+    )
+    body = (
+        f"SELECT setweight(crm_search_words({names}), 'A') || setweight(crm_search_words({other}), 'B') "
+        f"|| setweight(to_tsvector('simple'::regconfig, {ident}), 'C')"
+    )
+    cols = ", ".join(f'"{c}"' for c in index.columns)
+    return [
+        *postgres_functions(),
+        f'CREATE OR REPLACE FUNCTION "{index.vector_function}"({", ".join(args)}) RETURNS tsvector '
+        f"LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 1000 AS $$ {body} $$",
+        f'CREATE INDEX "{index.gin_index}" ON "{index.table}" USING gin ("{index.vector_function}"({cols})) '
+        f'WHERE "{index.deleted}" IS NULL',
+    ]
+
+
+def postgres_drop(index: SearchIndex) -> list[str]:
+    types = ", ".join("jsonb" if c in (*index.email_lists, *index.phone_lists) else "text" for c in index.columns)
+    return [
+        f'DROP INDEX IF EXISTS "{index.gin_index}"',
+        f'DROP FUNCTION IF EXISTS "{index.vector_function}"({types})',
+    ]
+
+
+def search_index_rebuild(index: SearchIndex, *, connection: Any) -> None:
+    """Refill the index from the table (after a load that bypassed the triggers, or to compact it).
+    PostgreSQL indexes follow every write by themselves: nothing to do there."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in sqlite_refill(index):
+                cursor.execute(sql)
+
+
+class SearchIndexCreate(migrations.operations.base.Operation):
+    """Migration operation: create (and fill) the search index of a table on SQLite or PostgreSQL.
+    Other databases get no index (search then finds nothing there rather than failing)."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__name__, [self.index], {})
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        return None
+
+    def _run(self, schema_editor: Any, statements: list[str]) -> None:
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            self._run(schema_editor, sqlite_create(self.index))
+        elif vendor == "postgresql":
+            self._run(schema_editor, postgres_create(self.index))
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            self._run(schema_editor, sqlite_drop(self.index))
+        elif vendor == "postgresql":
+            self._run(schema_editor, postgres_drop(self.index))
+
+    def describe(self) -> str:
+        return f"Create the search index of {self.index.table}"
