@@ -57,7 +57,11 @@ def account_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[Se
         ),
     )
     return [
-        _hit(r, r.obj.name, " · ".join(p for p in (r.obj.get_account_type_display(), r.obj.tax_id, r.obj.email) if p))
+        _hit(
+            r,
+            r.obj.name,
+            " · ".join(p for p in (r.obj.get_account_type_display(), r.obj.tax_id, r.obj.email) if p),
+        )
         for r in ranked
     ]
 
@@ -78,5 +82,9 @@ def contact_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[Se
     for r in ranked:
         c = r.obj
         account = c.primary_account.name if c.primary_account else ""
-        hits.append(_hit(r, str(c), " · ".join(p for p in (c.job_title, account, c.email or c.phone or c.mobile) if p)))
+        hits.append(
+            _hit(
+                r, str(c), " · ".join(p for p in (c.job_title, account, c.email or c.phone or c.mobile) if p)
+            )
+        )
     return hits

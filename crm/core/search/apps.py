@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SearchConfig(AppConfig):
     name = "crm.core.search"
     label = "search"
-    verbose_name = _("Search")
+    verbose_name = _("Global search")
 
     def ready(self) -> None:
         from crm.core.api.api import api_router_register

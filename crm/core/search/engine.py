@@ -68,14 +68,18 @@ def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> 
         parts = []
         for w in query.words:
             if w in query.typo_words:
-                parts.append("(" + " OR ".join(_fts_term(v, prefix=False) for v in sorted(typo_variants(w))) + ")")
+                parts.append(
+                    "(" + " OR ".join(_fts_term(v, prefix=False) for v in sorted(typo_variants(w))) + ")"
+                )
             else:
                 parts.append(_fts_term(w))
         expr = "{name other} : (" + " AND ".join(parts) + ")"
     else:
         alternatives = []
         if query.words:
-            alternatives.append("{name other ident} : (" + " AND ".join(_fts_term(w) for w in query.words) + ")")
+            alternatives.append(
+                "{name other ident} : (" + " AND ".join(_fts_term(w) for w in query.words) + ")"
+            )
         for code in {query.digits, query.code} - {""}:
             alternatives.append("{ident} : " + _fts_term(code))
         expr = " OR ".join(f"({a})" for a in alternatives)
@@ -110,7 +114,11 @@ def _tsquery(query: SearchQuery, *, typos: bool) -> str:
         parts = []
         for w in query.words:
             if w in query.typo_words:
-                parts.append("(" + " | ".join(_ts_term(v, prefix=False, weights="AB") for v in sorted(typo_variants(w))) + ")")
+                parts.append(
+                    "("
+                    + " | ".join(_ts_term(v, prefix=False, weights="AB") for v in sorted(typo_variants(w)))
+                    + ")"
+                )
             else:
                 parts.append(_ts_term(w, weights="AB"))
         return " & ".join(parts)
@@ -132,7 +140,15 @@ def _postgres_candidates(qs: QuerySet[M], index: SearchIndex, tsquery: str, wind
     return list(qs.filter(matches).order_by()[:window])
 
 
-def _candidates(qs: QuerySet[M], index: SearchIndex, query: SearchQuery, owners: list[int] | None, *, typos: bool, window: int) -> list[M]:
+def _candidates(
+    qs: QuerySet[M],
+    index: SearchIndex,
+    query: SearchQuery,
+    owners: list[int] | None,
+    *,
+    typos: bool,
+    window: int,
+) -> list[M]:
     vendor = connections[qs.db].vendor
     if vendor == "sqlite":
         return _sqlite_candidates(qs, index, _fts_match(query, owners, typos=typos), window)

@@ -107,7 +107,10 @@ def sqlite_create(index: SearchIndex) -> list[str]:
     )
     ident = _sqlite_join(
         [_sqlite_phone(f't."{c}"') for c in index.phones]
-        + [f"(SELECT group_concat({_sqlite_phone('value')}, ' ') FROM json_each(t.\"{c}\"))" for c in index.phone_lists]
+        + [
+            f"(SELECT group_concat({_sqlite_phone('value')}, ' ') FROM json_each(t.\"{c}\"))"
+            for c in index.phone_lists
+        ]
         + [_sqlite_strip(f't."{c}"', CODE_PUNCTUATION) for c in index.codes]
     )
     watched = [*index.columns, index.owner, index.deleted]
@@ -118,7 +121,7 @@ def sqlite_create(index: SearchIndex) -> list[str]:
     from_src = f"SELECT id, {cols} FROM {src} WHERE id = "
     return [
         f"CREATE VIEW {src} AS SELECT t.id AS id, {names} AS name, {emails} AS other, {ident} AS ident, "
-        f"'o' || t.\"{index.owner}\" AS owner FROM {t} AS t WHERE t.\"{index.deleted}\" IS NULL",
+        f'\'o\' || t."{index.owner}" AS owner FROM {t} AS t WHERE t."{index.deleted}" IS NULL',
         f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{index.source}', content_rowid='id', "
         f"tokenize='unicode61 remove_diacritics 2', prefix='{PREFIXES}', detail='column', columnsize=0)",
         f'CREATE TRIGGER "{index.fts}_ai" AFTER INSERT ON {t} BEGIN '
@@ -159,7 +162,12 @@ def _fold_map() -> tuple[str, str]:
     for code in range(0xC0, 0x250):
         ch = chr(code)
         folded = fold(ch)
-        if len(folded) == 1 and folded != ch and folded.isascii() and unicodedata.category(ch).startswith("L"):
+        if (
+            len(folded) == 1
+            and folded != ch
+            and folded.isascii()
+            and unicodedata.category(ch).startswith("L")
+        ):
             src.append(ch)
             dst.append(folded)
     return "".join(src), "".join(dst)
@@ -199,7 +207,10 @@ def postgres_create(index: SearchIndex) -> list[str]:
     )
     ident = join(
         [f"crm_search_phone({c})" for c in index.phones]
-        + [f"(SELECT string_agg(crm_search_phone(x), ' ') FROM crm_search_list({c}) AS x)" for c in index.phone_lists]
+        + [
+            f"(SELECT string_agg(crm_search_phone(x), ' ') FROM crm_search_list({c}) AS x)"
+            for c in index.phone_lists
+        ]
         + [f"lower(translate(crm_search_fold({c}), '{CODE_PUNCTUATION}', ''))" for c in index.codes]
     )
     body = (
@@ -217,7 +228,9 @@ def postgres_create(index: SearchIndex) -> list[str]:
 
 
 def postgres_drop(index: SearchIndex) -> list[str]:
-    types = ", ".join("jsonb" if c in (*index.email_lists, *index.phone_lists) else "text" for c in index.columns)
+    types = ", ".join(
+        "jsonb" if c in (*index.email_lists, *index.phone_lists) else "text" for c in index.columns
+    )
     return [
         f'DROP INDEX IF EXISTS "{index.gin_index}"',
         f'DROP FUNCTION IF EXISTS "{index.vector_function}"({types})',

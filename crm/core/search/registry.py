@@ -48,7 +48,12 @@ _TYPES: dict[str, SearchType] = {}
 
 
 def search_type_register(
-    *, key: str, label: str | Promise, provider: SearchProvider, order: int = 100, icon: str = "magnifying-glass"
+    *,
+    key: str,
+    label: str | Promise,
+    provider: SearchProvider,
+    order: int = 100,
+    icon: str = "magnifying-glass",
 ) -> None:
     _TYPES[key] = SearchType(key=key, label=label, provider=provider, order=order, icon=icon)
 

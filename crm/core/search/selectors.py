@@ -42,7 +42,8 @@ def search_validate(*, q: str, types: Sequence[str] | None = None, limit: int = 
     if unknown:
         known = ", ".join(t.key for t in search_types())
         errors["types"] = [
-            _("Unknown type: %(types)s. Choose from: %(known)s.") % {"types": ", ".join(unknown), "known": known}
+            _("Unknown type: %(types)s. Choose from: %(known)s.")
+            % {"types": ", ".join(unknown), "known": known}
         ]
     if not 1 <= limit <= MAX_LIMIT:
         errors["limit"] = [_("Choose a limit from 1 to %(max)d.") % {"max": MAX_LIMIT}]

@@ -1,4 +1,4 @@
-"""The search selector over accounts and contacts, on the real index (FTS5 on SQLite, GIN on PostgreSQL)."""
+"""Accounts and contacts in the global search (crm.core.search), on the real index (FTS5 on SQLite, GIN on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,9 @@ def test_emails_are_found_by_the_start_of_the_local_part_or_the_domain(admin):
 
 
 def test_accounts_are_found_by_name_legal_name_and_tax_id_without_punctuation(admin):
-    AccountFactory(owner=admin, name="Acme Iberia", legal_name="Acme Iberia Sociedad Limitada", tax_id="B-12.345.678")
+    AccountFactory(
+        owner=admin, name="Acme Iberia", legal_name="Acme Iberia Sociedad Limitada", tax_id="B-12.345.678"
+    )
 
     for q in ("acme", "sociedad limit", "B12345678", "b-1234", "B 123"):
         assert titles(admin, q, "contacts.account") == ["Acme Iberia"], q
@@ -157,7 +159,9 @@ def test_index_follows_owner_changes(admin, rep, outsider):
 def test_index_follows_writes_that_bypass_the_services(admin):
     """Bulk inserts and set-based updates (importers, the bench loader) keep the index right: it is kept by the
     database, not by Python code."""
-    Contact.objects.bulk_create([Contact(owner=admin, first_name="Bulk", full_name="Bulk Loaded", phone="600 999 111")])
+    Contact.objects.bulk_create(
+        [Contact(owner=admin, first_name="Bulk", full_name="Bulk Loaded", phone="600 999 111")]
+    )
     assert titles(admin, "bulk") == ["Bulk Loaded"]
     assert titles(admin, "600999") == ["Bulk Loaded"]
 
@@ -167,7 +171,8 @@ def test_index_follows_writes_that_bypass_the_services(admin):
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Contact._meta.db_table} SET deleted_at = CURRENT_TIMESTAMP WHERE full_name = %s", ["Set Based"]
+            f"UPDATE {Contact._meta.db_table} SET deleted_at = CURRENT_TIMESTAMP WHERE full_name = %s",  # noqa: S608
+            ["Set Based"],
         )
     assert titles(admin, "set based") == []
 
