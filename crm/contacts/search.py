@@ -30,10 +30,6 @@ CONTACT_SEARCH = SearchIndex(
 )
 
 
-def _strings(values: Any) -> list[str]:
-    return [str(v) for v in values if v] if isinstance(values, list) else []
-
-
 def _hit(ranked: Ranked, title: str, subtitle: str) -> SearchHit:
     return SearchHit(
         id=ranked.obj.pk,
@@ -51,10 +47,6 @@ def account_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[Se
         query=query,
         user=user,
         limit=limit,
-        texts=lambda a: (
-            [a.name, a.legal_name],
-            [a.email, a.website, a.phone, a.tax_id, *_strings(a.other_emails), *_strings(a.other_phones)],
-        ),
     )
     return [
         _hit(
@@ -73,10 +65,6 @@ def contact_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[Se
         query=query,
         user=user,
         limit=limit,
-        texts=lambda c: (
-            [c.full_name],
-            [c.email, c.phone, c.mobile, *_strings(c.other_emails), *_strings(c.other_phones)],
-        ),
     )
     hits = []
     for r in ranked:

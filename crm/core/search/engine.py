@@ -3,16 +3,17 @@
 The caller (an app's search selector) passes ``Model.objects.visible_to(user)``: the match is added to that
 same SQL statement, so the visibility filter is applied *before* the candidate limit, never after it (a sales
 rep who owns 1% of the records still gets their matches). At most `window` candidates are read per query —
-newest first on SQLite, in table order on PostgreSQL — and ranked here: exact name, name prefix, word prefix,
-other fields (email, phone, id), then one-typo matches, which are looked up only when the others leave room.
+newest first on SQLite, in table order on PostgreSQL — as plain rows of their names and emails, and ranked
+here: exact name, name prefix, word prefix, other fields (email, phone, id), then one-typo matches, which are
+looked up only when the others leave room. Only the best `limit` are then loaded as model instances.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import BooleanField, Model, QuerySet
@@ -20,7 +21,7 @@ from django.db.models.expressions import RawSQL
 
 from crm.core.identity.enums import Scope
 from crm.core.identity.permissions import user_hierarchy_ids, user_scope, user_team_member_ids
-from crm.core.search.indexes import SearchIndex
+from crm.core.search.indexes import LONGEST_PREFIX, SearchIndex
 from crm.core.search.terms import SearchQuery, fold, typo_variants, words
 
 M = TypeVar("M", bound=Model)
@@ -38,10 +39,9 @@ class Match(IntEnum):
 
 
 @dataclass(frozen=True)
-class Ranked:
-    obj: Any
+class Ranked(Generic[M]):
+    obj: M
     match: Match
-    key: tuple[Any, ...]
 
 
 def _owner_ids(user: Any, object_type: str) -> list[int] | None:
@@ -58,8 +58,17 @@ def _owner_ids(user: Any, object_type: str) -> list[int] | None:
     return ids if len(ids) <= MAX_OWNER_TOKENS else None
 
 
+def _text_fields(index: SearchIndex) -> tuple[str, ...]:
+    """The fields read for ranking and checking: names first, then emails, ids and email lists."""
+    return (*index.names, *index.emails, *index.codes, *index.email_lists)
+
+
 # --- SQLite FTS5 ----------------------------------------------------------------------------------------------
 def _fts_term(word: str, *, prefix: bool = True) -> str:
+    if prefix and len(word) > LONGEST_PREFIX and not word.isdigit():
+        # a longer prefix would make FTS5 merge every matching word's list first (slow for common words);
+        # the prefix index answers the first letters lazily and the rows are checked against the whole word
+        word = word[:LONGEST_PREFIX]
     return f'"{word}"*' if prefix else f'"{word}"'
 
 
@@ -80,7 +89,7 @@ def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> 
             alternatives.append(
                 "{name other ident} : (" + " AND ".join(_fts_term(w) for w in query.words) + ")"
             )
-        for code in {query.digits, query.code} - {""}:
+        for code in sorted({query.digits, query.code} - {""}):
             alternatives.append("{ident} : " + _fts_term(code))
         expr = " OR ".join(f"({a})" for a in alternatives)
     if owners is not None:
@@ -88,20 +97,17 @@ def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> 
     return expr
 
 
-def _sqlite_candidates(qs: QuerySet[M], index: SearchIndex, match: str, window: int) -> list[M]:
-    inner, params = qs.order_by().values_list("pk", flat=True).query.sql_with_params()
+def _sqlite_rows(qs: QuerySet[Any], index: SearchIndex, match: str, window: int) -> list[tuple[Any, ...]]:
+    inner, params = qs.order_by().values_list("pk", *_text_fields(index)).query.sql_with_params()
     fts = f'"{index.fts}"'
     # CROSS JOIN keeps the index as the outer loop: it yields matches newest first and stops at the window.
     sql = (
-        f"SELECT q.pk FROM {fts} CROSS JOIN ({inner}) AS q ON q.pk = {fts}.rowid "
+        f"SELECT q.* FROM {fts} CROSS JOIN ({inner}) AS q ON q.pk = {fts}.rowid "
         f"WHERE {fts} MATCH %s ORDER BY {fts}.rowid DESC LIMIT %s"
     )
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, [*params, match, window])
-        ids = [row[0] for row in cursor.fetchall()]
-    if not ids:
-        return []
-    return list(qs.filter(pk__in=ids))
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 # --- PostgreSQL full text ------------------------------------------------------------------------------------
@@ -114,10 +120,9 @@ def _tsquery(query: SearchQuery, *, typos: bool) -> str:
         parts = []
         for w in query.words:
             if w in query.typo_words:
+                variants = sorted(typo_variants(w))
                 parts.append(
-                    "("
-                    + " | ".join(_ts_term(v, prefix=False, weights="AB") for v in sorted(typo_variants(w)))
-                    + ")"
+                    "(" + " | ".join(_ts_term(v, prefix=False, weights="AB") for v in variants) + ")"
                 )
             else:
                 parts.append(_ts_term(w, weights="AB"))
@@ -125,41 +130,52 @@ def _tsquery(query: SearchQuery, *, typos: bool) -> str:
     alternatives = []
     if query.words:
         alternatives.append("(" + " & ".join(_ts_term(w) for w in query.words) + ")")
-    for code in {query.digits, query.code} - {""}:
+    for code in sorted({query.digits, query.code} - {""}):
         alternatives.append(_ts_term(code, weights="C"))
     return " | ".join(alternatives)
 
 
-def _postgres_candidates(qs: QuerySet[M], index: SearchIndex, tsquery: str, window: int) -> list[M]:
+def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int) -> list[tuple[Any, ...]]:
     table = qs.model._meta.db_table
     matches = RawSQL(
         f"{index.vector_sql(chr(34) + table + chr(34))} @@ to_tsquery('simple'::regconfig, %s)",
         [tsquery],
         output_field=BooleanField(),
     )
-    return list(qs.filter(matches).order_by()[:window])
+    return list(qs.filter(matches).order_by().values_list("pk", *_text_fields(index))[:window])
 
 
-def _candidates(
-    qs: QuerySet[M],
+def _rows(
+    qs: QuerySet[Any],
     index: SearchIndex,
     query: SearchQuery,
     owners: list[int] | None,
     *,
     typos: bool,
     window: int,
-) -> list[M]:
+) -> list[tuple[Any, ...]]:
     vendor = connections[qs.db].vendor
     if vendor == "sqlite":
-        return _sqlite_candidates(qs, index, _fts_match(query, owners, typos=typos), window)
+        return _sqlite_rows(qs, index, _fts_match(query, owners, typos=typos), window)
     if vendor == "postgresql":
-        return _postgres_candidates(qs, index, _tsquery(query, typos=typos), window)
+        return _postgres_rows(qs, index, _tsquery(query, typos=typos), window)
     return []
 
 
 # --- ranking --------------------------------------------------------------------------------------------------
-def _match_of(query: SearchQuery, names: Iterable[str], others: Iterable[str]) -> Match:
-    name_words = [words(n) for n in names if n]
+def _strings(values: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if isinstance(value, list):
+            out.extend(str(v) for v in value if v)
+        elif value:
+            out.append(str(value))
+    return out
+
+
+def _match_of(query: SearchQuery, names: Sequence[str], others: Sequence[str]) -> Match | None:
+    """How well a candidate matches; None when a word cut short for the index does not really match."""
+    name_words = [words(n) for n in names]
     for nw in name_words:
         if nw and nw == list(query.words):
             return Match.EXACT
@@ -169,6 +185,11 @@ def _match_of(query: SearchQuery, names: Iterable[str], others: Iterable[str]) -
     flat = [w for nw in name_words for w in nw]
     if query.words and all(any(n.startswith(w) for n in flat) for w in query.words):
         return Match.WORD_PREFIX
+    long_words = [w for w in query.words if len(w) > LONGEST_PREFIX and not w.isdigit()]
+    if long_words and not (query.digits or query.code):
+        every = flat + [w for text in others for w in words(text)]
+        if not all(any(n.startswith(w) for n in every) for w in long_words):
+            return None
     return Match.OTHER_FIELD
 
 
@@ -179,25 +200,27 @@ def search_ranked(
     query: SearchQuery,
     user: Any,
     limit: int,
-    texts: Callable[[M], tuple[Sequence[str], Sequence[str]]],
     window: int = WINDOW,
-) -> list[Ranked]:
-    """The best `limit` records of `queryset` (already scoped to what `user` may see) for `query`.
-
-    `texts(obj)` gives the record's (names, other searchable texts) for ranking. One-typo matches are looked
-    up only when exact and prefix matches fill fewer than `limit` places, and always rank below them."""
+) -> list[Ranked[M]]:
+    """The best `limit` records of `queryset` (already scoped to what `user` may see) for `query`, loaded
+    from `queryset` (so its select_related applies). One-typo matches are looked up only when exact and prefix
+    matches fill fewer than `limit` places, and always rank below them."""
     if query.is_empty:
         return []
-    object_type = queryset.model._meta.label_lower
-    owners = _owner_ids(user, object_type)
-    found: dict[Any, Ranked] = {}
-    for obj in _candidates(queryset, index, query, owners, typos=False, window=max(window, limit)):
-        names, _others = texts(obj)
-        match = _match_of(query, names, _others)
-        found[obj.pk] = Ranked(obj, match, (match, fold(names[0] if names else ""), obj.pk))
+    owners = _owner_ids(user, queryset.model._meta.label_lower)
+    n_names = len(index.names)
+    window = max(window, limit)
+    found: dict[Any, tuple[Match, str, Any]] = {}
+    for pk, *texts in _rows(queryset, index, query, owners, typos=False, window=window):
+        names = _strings(texts[:n_names])
+        match = _match_of(query, names, _strings(texts[n_names:]))
+        if match is not None:
+            found[pk] = (match, fold(names[0]) if names else "", pk)
     if len(found) < limit and query.typo_words:
-        for obj in _candidates(queryset, index, query, owners, typos=True, window=max(window, limit)):
-            if obj.pk not in found:
-                names, _others = texts(obj)
-                found[obj.pk] = Ranked(obj, Match.TYPO, (Match.TYPO, fold(names[0] if names else ""), obj.pk))
-    return sorted(found.values(), key=lambda r: r.key)[:limit]
+        for pk, *texts in _rows(queryset, index, query, owners, typos=True, window=window):
+            if pk not in found:
+                names = _strings(texts[:n_names])
+                found[pk] = (Match.TYPO, fold(names[0]) if names else "", pk)
+    best = sorted(found.values())[:limit]
+    objects = queryset.in_bulk([pk for _m, _n, pk in best])
+    return [Ranked(objects[pk], match) for match, _n, pk in best if pk in objects]

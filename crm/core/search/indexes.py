@@ -27,7 +27,8 @@ from crm.core.search.terms import fold
 
 PHONE_PUNCTUATION = " ()+./-"
 CODE_PUNCTUATION = " ./-"
-PREFIXES = "1 2 3"
+LONGEST_PREFIX = 6  # FTS5 keeps an index of every word's first 1 to 6 letters
+PREFIXES = " ".join(str(n) for n in range(1, LONGEST_PREFIX + 1))
 
 
 @dataclass(frozen=True)
