@@ -42,7 +42,7 @@ def _hit(ranked: Ranked, title: str, subtitle: str) -> SearchHit:
 
 def account_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
     ranked = search_ranked(
-        Account.objects.visible_to(user),
+        Account.objects.visible_to(user).only("id", "name", "account_type", "tax_id", "email"),
         index=ACCOUNT_SEARCH,
         query=query,
         user=user,
@@ -60,7 +60,9 @@ def account_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[Se
 
 def contact_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
     ranked = search_ranked(
-        Contact.objects.visible_to(user).select_related("primary_account"),
+        Contact.objects.visible_to(user)
+        .select_related("primary_account")
+        .only("id", "full_name", "email", "phone", "mobile", "job_title", "primary_account__name"),
         index=CONTACT_SEARCH,
         query=query,
         user=user,

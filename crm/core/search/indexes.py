@@ -7,8 +7,9 @@ follows, and soft-deleted rows (``deleted_at`` set) are never in it:
   computes the indexed text (alive rows only), kept by triggers. Tokens are folded for case and accents
   (``unicode61 remove_diacritics 2``); prefix indexes make search-as-you-type cheap. A column holds the owner
   as a token (``o42``) so a sales rep's query intersects with their records inside the index.
-- **PostgreSQL**: an IMMUTABLE function ``<table>_search_vector(...)`` of the row's columns and a partial GIN
-  index on it (``WHERE deleted_at IS NULL``); queries repeat the same expression, so the planner uses it.
+- **PostgreSQL**: an IMMUTABLE function ``<table>_search_vector(...)`` of the row's columns, stored by
+  PostgreSQL in a generated column ``search_vector`` on every write (COPY included), with a partial GIN index
+  on it (``WHERE deleted_at IS NULL``). The column is not a model field: Django never reads or writes it.
 
 Both store the same words: names (weight A), emails/other words (B), and phone digits — with the country code
 and trunk prefix dropped one digit at a time so "600 123" finds "+34 600 123 456" — plus ids without
@@ -26,6 +27,7 @@ from django.db import migrations
 from crm.core.search.terms import fold
 
 PHONE_PUNCTUATION = " ()+./-"
+SEARCH_COLUMN = "search_vector"  # PostgreSQL: the stored generated column the GIN index covers
 CODE_PUNCTUATION = " ./-"
 LONGEST_PREFIX = 6  # FTS5 keeps an index of every word's first 1 to 6 letters
 PREFIXES = " ".join(str(n) for n in range(1, LONGEST_PREFIX + 1))
@@ -63,6 +65,14 @@ class SearchIndex:
         return f"{self.table}_search_idx"
 
     @property
+    def name_index(self) -> str:
+        return f"{self.table}_search_name_idx"
+
+    def name_sql(self, alias: str) -> str:
+        """PostgreSQL: the folded first name field (what the name-prefix btree index covers)."""
+        return f'crm_search_fold({alias}."{self.names[0]}")'
+
+    @property
     def columns(self) -> tuple[str, ...]:
         """The table columns the index reads (the owner and deletion columns aside), in function-argument order."""
         return (
@@ -75,9 +85,8 @@ class SearchIndex:
         )
 
     def vector_sql(self, alias: str) -> str:
-        """The indexed PostgreSQL expression for rows of `alias` (the query must repeat it exactly)."""
-        args = ", ".join(f'{alias}."{c}"' for c in self.columns)
-        return f'"{self.vector_function}"({args})'
+        """The indexed PostgreSQL column of rows of `alias`."""
+        return f'{alias}."{SEARCH_COLUMN}"'
 
 
 # --- SQLite ---------------------------------------------------------------------------------------------------
@@ -175,8 +184,10 @@ def _fold_map() -> tuple[str, str]:
 
 
 def postgres_functions() -> list[str]:
-    """The helpers every index shares (CREATE OR REPLACE: any migration may create them)."""
+    """The helpers every index shares (CREATE OR REPLACE: any migration may create them). Plain expressions,
+    so PostgreSQL inlines them into the callers."""
     src, dst = _fold_map()
+    digits = f"translate(coalesce(t, ''), '{PHONE_PUNCTUATION}', '')"
     return [
         "CREATE OR REPLACE FUNCTION crm_search_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE "
         f"PARALLEL SAFE AS $$ SELECT lower(translate(coalesce(t, ''), '{src}', '{dst}')) $$",
@@ -184,56 +195,70 @@ def postgres_functions() -> list[str]:
         "PARALLEL SAFE AS $$ SELECT to_tsvector('simple'::regconfig, "
         "regexp_replace(crm_search_fold(t), '[^[:alnum:]]+', ' ', 'g')) $$",
         "CREATE OR REPLACE FUNCTION crm_search_phone(t text) RETURNS text LANGUAGE sql IMMUTABLE "
-        "PARALLEL SAFE AS $$ SELECT CASE WHEN length(d) >= 8 THEN concat_ws(' ', d, substr(d, 2), "
-        "substr(d, 3), substr(d, 4)) ELSE d END "
-        f"FROM (SELECT translate(coalesce(t, ''), '{PHONE_PUNCTUATION}', '') AS d) AS s $$",
-        "CREATE OR REPLACE FUNCTION crm_search_list(j jsonb) RETURNS SETOF text LANGUAGE sql IMMUTABLE "
-        "PARALLEL SAFE AS $$ SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(j) = 'array' "
-        "THEN j ELSE '[]'::jsonb END) $$",
+        f"PARALLEL SAFE AS $$ SELECT CASE WHEN length({digits}) >= 8 THEN concat_ws(' ', {digits}, "
+        f"substr({digits}, 2), substr({digits}, 3), substr({digits}, 4)) ELSE {digits} END $$",
     ]
 
 
-def postgres_create(index: SearchIndex) -> list[str]:
-    args: list[str] = []
-    for c in index.columns:
-        args.append(f"{c} {'jsonb' if c in (*index.email_lists, *index.phone_lists) else 'text'}")
-
-    def join(parts: list[str]) -> str:
-        return "concat_ws(' ', " + ", ".join(parts) + ")" if parts else "''"
-
-    names = join(list(index.names))
-    other = join(
-        [*index.emails, *index.codes]
-        + [f"(SELECT string_agg(x, ' ') FROM crm_search_list({c}) AS x)" for c in index.email_lists]
+def _plpgsql_list(var: str, column: str, expr: str) -> str:
+    """Append `expr` (of `x`) for each string of the JSON array `column` to `var` (skipped when empty)."""
+    return (
+        f"IF jsonb_typeof({column}) = 'array' AND jsonb_array_length({column}) > 0 THEN "
+        f"FOR x IN SELECT jsonb_array_elements_text({column}) LOOP {var} := {var} || ' ' || {expr}; END LOOP; "
+        "END IF;"
     )
-    ident = join(
-        [f"crm_search_phone({c})" for c in index.phones]
-        + [
-            f"(SELECT string_agg(crm_search_phone(x), ' ') FROM crm_search_list({c}) AS x)"
-            for c in index.phone_lists
-        ]
-        + [f"lower(translate(crm_search_fold({c}), '{CODE_PUNCTUATION}', ''))" for c in index.codes]
+
+
+def postgres_create(index: SearchIndex) -> list[str]:
+    """The row's words as a stored generated column `search_vector` (computed by PostgreSQL on every write,
+    COPY included) and a partial GIN index on it. A stored column keeps the per-row check cheap, so the planner
+    may also walk the table and stop at the first matches when a prefix matches a large share of it."""
+    lists = (*index.email_lists, *index.phone_lists)
+    args = ", ".join(f"{c} {'jsonb' if c in lists else 'text'}" for c in index.columns)
+    names = "concat_ws(' ', " + ", ".join(index.names) + ")"
+    other = "concat_ws(' ', " + ", ".join(("''", *index.emails, *index.codes)) + ")"
+    ident = (
+        "concat_ws(' ', "
+        + ", ".join(
+            (
+                "''",
+                *(f"crm_search_phone({c})" for c in index.phones),
+                *(f"lower(translate(crm_search_fold({c}), '{CODE_PUNCTUATION}', ''))" for c in index.codes),
+            )
+        )
+        + ")"
+    )
+    loops = " ".join(
+        [_plpgsql_list("other", c, "x") for c in index.email_lists]
+        + [_plpgsql_list("ident", c, "crm_search_phone(x)") for c in index.phone_lists]
     )
     body = (
-        f"SELECT setweight(crm_search_words({names}), 'A') || setweight(crm_search_words({other}), 'B') "
-        f"|| setweight(to_tsvector('simple'::regconfig, {ident}), 'C')"
+        f"DECLARE other text := {other}; ident text := {ident}; x text; BEGIN {loops} "
+        f"RETURN setweight(crm_search_words({names}), 'A') || setweight(crm_search_words(other), 'B') "
+        f"|| setweight(to_tsvector('simple'::regconfig, ident), 'C'); END"
     )
     cols = ", ".join(f'"{c}"' for c in index.columns)
     return [
         *postgres_functions(),
-        f'CREATE OR REPLACE FUNCTION "{index.vector_function}"({", ".join(args)}) RETURNS tsvector '
-        f"LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 1000 AS $$ {body} $$",
-        f'CREATE INDEX "{index.gin_index}" ON "{index.table}" USING gin ("{index.vector_function}"({cols})) '
+        f'CREATE OR REPLACE FUNCTION "{index.vector_function}"({args}) RETURNS tsvector '
+        f"LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ {body} $$",
+        f'ALTER TABLE "{index.table}" ADD COLUMN "{SEARCH_COLUMN}" tsvector '
+        f'GENERATED ALWAYS AS ("{index.vector_function}"({cols})) STORED',
+        f'CREATE INDEX "{index.gin_index}" ON "{index.table}" USING gin ("{SEARCH_COLUMN}") '
         f'WHERE "{index.deleted}" IS NULL',
+        # "name starts with": walked in name order and stopped at the first rows, owner checked in the index
+        f'CREATE INDEX "{index.name_index}" ON "{index.table}" '
+        f'(crm_search_fold("{index.names[0]}") text_pattern_ops, "{index.owner}") WHERE "{index.deleted}" IS NULL',
     ]
 
 
 def postgres_drop(index: SearchIndex) -> list[str]:
-    types = ", ".join(
-        "jsonb" if c in (*index.email_lists, *index.phone_lists) else "text" for c in index.columns
-    )
+    lists = (*index.email_lists, *index.phone_lists)
+    types = ", ".join("jsonb" if c in lists else "text" for c in index.columns)
     return [
         f'DROP INDEX IF EXISTS "{index.gin_index}"',
+        f'DROP INDEX IF EXISTS "{index.name_index}"',
+        f'ALTER TABLE "{index.table}" DROP COLUMN IF EXISTS "{SEARCH_COLUMN}"',
         f'DROP FUNCTION IF EXISTS "{index.vector_function}"({types})',
     ]
 
