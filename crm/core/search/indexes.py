@@ -70,7 +70,7 @@ class SearchIndex:
 
     def name_sql(self, alias: str) -> str:
         """PostgreSQL: the folded first name field (what the name-prefix btree index covers)."""
-        return f'crm_search_fold({alias}."{self.names[0]}")'
+        return f'(crm_search_fold({alias}."{self.names[0]}") COLLATE "C")'
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -244,11 +244,14 @@ def postgres_create(index: SearchIndex) -> list[str]:
         f"LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ {body} $$",
         f'ALTER TABLE "{index.table}" ADD COLUMN "{SEARCH_COLUMN}" tsvector '
         f'GENERATED ALWAYS AS ("{index.vector_function}"({cols})) STORED',
+        # finer statistics on the words: the planner then knows a rare prefix from a common one (GIN index,
+        # or walking the table and stopping at the first matches)
+        f'ALTER TABLE "{index.table}" ALTER COLUMN "{SEARCH_COLUMN}" SET STATISTICS 1000',
         f'CREATE INDEX "{index.gin_index}" ON "{index.table}" USING gin ("{SEARCH_COLUMN}") '
         f'WHERE "{index.deleted}" IS NULL',
         # "name starts with": walked in name order and stopped at the first rows, owner checked in the index
         f'CREATE INDEX "{index.name_index}" ON "{index.table}" '
-        f'(crm_search_fold("{index.names[0]}") text_pattern_ops, "{index.owner}") WHERE "{index.deleted}" IS NULL',
+        f'((crm_search_fold("{index.names[0]}") COLLATE "C"), "{index.owner}") WHERE "{index.deleted}" IS NULL',
     ]
 
 
