@@ -29,6 +29,8 @@ M = TypeVar("M", bound=Model)
 
 WINDOW = 100  # at most this many candidates are read per query and ranked in Python
 WINDOW_PER_HIT = 5  # ... and at least five per place asked for (30 for the popover's 5 + 1)
+SHORT_PREFIX = 3  # PostgreSQL: shorter words of a longer query are checked on the rows, not in the index
+PROBE = 2000  # PostgreSQL: rows checked in table order before asking the GIN index (see _postgres_probe_rows)
 MAX_OWNER_TOKENS = 200  # beyond this many owners in scope the index is not narrowed by owner (SQL still is)
 
 
@@ -119,7 +121,10 @@ def _ts_term(word: str, *, prefix: bool = True, weights: str = "") -> str:
 def _tsquery(query: SearchQuery) -> str:
     alternatives = []
     if query.words and query.folded != query.digits:
-        alternatives.append("(" + " & ".join(_ts_term(w) for w in query.words) + ")")
+        # one- and two-letter prefixes match a large share of every table: the GIN index would list all of those
+        # rows first. They are left to the check in Python when a longer word narrows the query.
+        narrow = [w for w in query.words if len(w) >= SHORT_PREFIX] or list(query.words)
+        alternatives.append("(" + " & ".join(_ts_term(w) for w in narrow) + ")")
     for code in sorted({query.digits, query.code} - {""}):
         alternatives.append(_ts_term(code, weights="C"))
     return " | ".join(alternatives)
@@ -175,6 +180,28 @@ def _postgres_name_rows(
     return list(rows)
 
 
+def _postgres_probe_rows(
+    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int
+) -> list[tuple[Any, ...]]:
+    """Matches among the first PROBE rows the user may see (table order). A common prefix ("ga", "91") fills
+    the window here for the price of a few thousand cheap checks; building the GIN index's list of every row
+    it matches would cost a hundred times more. Rare words find little here and go to the index."""
+    table = qs.model._meta.db_table
+    column = index.vector_sql(chr(34) + table + chr(34))
+    inner = (
+        qs.order_by()
+        .annotate(search_probe=RawSQL(column, []))
+        .values_list("pk", *_text_fields(index), "search_probe")
+    )
+    sql, params = inner[:PROBE].query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.* FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
+            [*params, tsquery, window],
+        )
+        return [tuple(row)[:-1] for row in cursor.fetchall()]
+
+
 def _postgres_typo_rows(
     qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, window: int
 ) -> list[tuple[Any, ...]]:
@@ -227,11 +254,13 @@ def _postgres_search(
     if typos:
         return _postgres_typo_rows(qs, index, query, window)
     rows = _postgres_name_rows(qs, index, query, window) if query.words else []
-    if len(rows) >= window:
-        return rows
-    seen = {row[0] for row in rows}
-    more = [r for r in _postgres_rows(qs, index, _tsquery(query), window) if r[0] not in seen]
-    return rows + more[: window - len(rows)]
+    tsquery = _tsquery(query)
+    for tier in (_postgres_probe_rows, _postgres_rows):
+        if len(rows) >= window:
+            break
+        seen = {row[0] for row in rows}
+        rows += [r for r in tier(qs, index, tsquery, window) if r[0] not in seen][: window - len(rows)]
+    return rows
 
 
 # --- ranking --------------------------------------------------------------------------------------------------
@@ -257,10 +286,9 @@ def _match_of(query: SearchQuery, names: Sequence[str], others: Sequence[str]) -
     flat = [w for nw in name_words for w in nw]
     if query.words and all(any(n.startswith(w) for n in flat) for w in query.words):
         return Match.WORD_PREFIX
-    long_words = [w for w in query.words if len(w) > LONGEST_PREFIX and not w.isdigit()]
-    if long_words and not (query.digits or query.code):
+    if not (query.digits or query.code):  # words the index was asked for only in part are checked here
         every = flat + [w for text in others for w in words(text)]
-        if not all(any(n.startswith(w) for n in every) for w in long_words):
+        if not all(any(n.startswith(w) for n in every) for w in query.words):
             return None
     return Match.OTHER_FIELD
 
