@@ -29,7 +29,6 @@ M = TypeVar("M", bound=Model)
 
 WINDOW = 100  # at most this many candidates are read per query and ranked in Python
 WINDOW_PER_HIT = 5  # ... and at least five per place asked for (30 for the popover's 5 + 1)
-SHORT_PREFIX = 3  # PostgreSQL: shorter words of a longer query are checked on the rows, not in the index
 PROBE = 2000  # PostgreSQL: rows checked in table order before asking the GIN index (see _postgres_probe_rows)
 MAX_OWNER_TOKENS = 200  # beyond this many owners in scope the index is not narrowed by owner (SQL still is)
 
@@ -121,10 +120,10 @@ def _ts_term(word: str, *, prefix: bool = True, weights: str = "") -> str:
 def _tsquery(query: SearchQuery) -> str:
     alternatives = []
     if query.words and query.folded != query.digits:
-        # one- and two-letter prefixes match a large share of every table: the GIN index would list all of those
-        # rows first. They are left to the check in Python when a longer word narrows the query.
-        narrow = [w for w in query.words if len(w) >= SHORT_PREFIX] or list(query.words)
-        alternatives.append("(" + " & ".join(_ts_term(w) for w in narrow) + ")")
+        # GIN lists every row of each prefix before intersecting them ("exa" → a million rows), so only the
+        # longest word (a digit in it first: "c1000") goes to the index; the others are checked on the rows.
+        narrow = max(query.words, key=lambda w: (any(c.isdigit() for c in w), len(w)))
+        alternatives.append(_ts_term(narrow))
     for code in sorted({query.digits, query.code} - {""}):
         alternatives.append(_ts_term(code, weights="C"))
     return " | ".join(alternatives)
