@@ -4,6 +4,7 @@ one-typo variants of long words. The same rules fold the index (see `indexes`), 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ def words(text: str) -> list[str]:
     return [w for w in _NON_ALNUM.split(fold(text)) if w]
 
 
-def typo_variants(word: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def typo_variants(word: str) -> frozenset[str]:
     """Every word one edit away from `word` (a letter replaced, left out, added, or two neighbours swapped)."""
     out: set[str] = set()
     for i in range(len(word)):
@@ -42,7 +44,7 @@ def typo_variants(word: str) -> set[str]:
         for c in LETTERS:
             out.add(word[:i] + c + word[i:])
     out.discard(word)
-    return out
+    return frozenset(out)
 
 
 def is_one_typo(a: str, b: str) -> bool:
