@@ -37,6 +37,7 @@ class _LoadMode:
         self.say = say
         self.indexes: list[str] = []
         self.foreign_keys: list[str] = []
+        self.triggers: list[str] = []
 
     def __enter__(self) -> _LoadMode:
         with connection.cursor() as cursor:
@@ -58,6 +59,13 @@ class _LoadMode:
                         [table, table],
                     )
                 else:
+                    # triggers too (the search index's): the load is followed by one refill of the index
+                    cursor.execute(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+                    )
+                    for name, definition in cursor.fetchall():
+                        self.triggers.append(definition)
+                        cursor.execute(f'DROP TRIGGER "{name}"')
                     cursor.execute(
                         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
                         "AND sql IS NOT NULL",
@@ -78,6 +86,8 @@ class _LoadMode:
         with connection.cursor() as cursor:
             started = time.perf_counter()
             for sql in self.indexes:
+                cursor.execute(sql)
+            for sql in self.triggers:
                 cursor.execute(sql)
             timings["indexes_s"] = round(time.perf_counter() - started, 1)
             self.say(f"    {len(self.indexes)} indexes rebuilt in {timings['indexes_s']}s")
