@@ -61,7 +61,8 @@ class _LoadMode:
                 else:
                     # triggers too (the search index's): the load is followed by one refill of the index
                     cursor.execute(
-                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                        [table],
                     )
                     for name, definition in cursor.fetchall():
                         self.triggers.append(definition)

@@ -206,3 +206,22 @@ def test_types_narrow_the_groups_and_has_more_tells_when_there_is_more(admin):
 
     assert [g.key for g in groups] == ["contacts.contact"]
     assert len(groups[0].hits) == 3 and groups[0].has_more
+
+
+def test_rebuild_refills_the_index_after_a_load_that_bypassed_it(admin):
+    """What an import does after loading with the triggers dropped: one refill, and every row is found."""
+    from crm.contacts.search import CONTACT_SEARCH
+    from crm.core.search.indexes import search_index_rebuild
+
+    person(admin, "Refilled Person", phone="+34 611 222 333")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{CONTACT_SEARCH.fts}" ("{CONTACT_SEARCH.fts}") VALUES (\'delete-all\')'  # noqa: S608
+            )
+        assert titles(admin, "refilled") == []
+
+    search_index_rebuild(CONTACT_SEARCH, connection=connection)
+
+    assert titles(admin, "refilled") == ["Refilled Person"]
+    assert titles(admin, "611 222") == ["Refilled Person"]
