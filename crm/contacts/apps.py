@@ -24,11 +24,18 @@ class ContactsConfig(AppConfig):
 
     def _register_ui(self) -> None:
         """Search types and the home panel (the sidebar entries are registered by crm.core.ui)."""
-        from crm.contacts.search import account_search_hits, contact_search_hits
+        from crm.contacts.search import (
+            ACCOUNT_SEARCH,
+            CONTACT_SEARCH,
+            account_search_hits,
+            contact_search_hits,
+        )
         from crm.core.identity.permissions import user_can
-        from crm.core.search.registry import search_type_register
+        from crm.core.search.registry import search_index_register, search_type_register
         from crm.core.ui.panels import home_panel_register
 
+        search_index_register(ACCOUNT_SEARCH)
+        search_index_register(CONTACT_SEARCH)
         search_type_register(
             key="contacts.account",
             label=_("Accounts"),

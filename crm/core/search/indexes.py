@@ -3,8 +3,9 @@
 Whatever writes the table — services, the bulk loader (COPY / executemany), an importer, plain SQL — the index
 follows, and soft-deleted rows (``deleted_at`` set) are never in it:
 
-- **SQLite**: an FTS5 external-content table ``<table>_search`` over a view ``<table>_search_src`` that
-  computes the indexed text (alive rows only), kept by triggers. Tokens are folded for case and accents
+- **SQLite**: a contentless FTS5 table ``<table>_search`` kept by triggers on the table (alive rows only;
+  nothing else depends on the table, so Django may still rebuild it in later migrations — the triggers are
+  then put back after ``migrate``). Tokens are folded for case and accents
   (``unicode61 remove_diacritics 2``); prefix indexes make search-as-you-type cheap. A column holds the owner
   as a token (``o42``) so a sales rep's query intersects with their records inside the index.
 - **PostgreSQL**: an IMMUTABLE function ``<table>_search_vector(...)`` of the row's columns, stored by
@@ -51,10 +52,6 @@ class SearchIndex:
     @property
     def fts(self) -> str:
         return f"{self.table}_search"
-
-    @property
-    def source(self) -> str:
-        return f"{self.table}_search_src"
 
     @property
     def vector_function(self) -> str:
@@ -108,61 +105,96 @@ def _sqlite_join(parts: list[str]) -> str:
     return " || ' ' || ".join(f"coalesce({p}, '')" for p in parts) if parts else "''"
 
 
-def sqlite_create(index: SearchIndex) -> list[str]:
-    t = f'"{index.table}"'
-    names = _sqlite_join([f't."{c}"' for c in index.names])
+def _sqlite_values(index: SearchIndex, alias: str) -> str:
+    """The indexed values (name, other, ident, owner) of the row `alias` (t, new or old), as SQL."""
+    names = _sqlite_join([f'{alias}."{c}"' for c in index.names])
     emails = _sqlite_join(
-        [f't."{c}"' for c in (*index.emails, *index.codes)]
-        + [f"(SELECT group_concat(value, ' ') FROM json_each(t.\"{c}\"))" for c in index.email_lists]
+        [f'{alias}."{c}"' for c in (*index.emails, *index.codes)]
+        + [f"(SELECT group_concat(value, ' ') FROM json_each({alias}.\"{c}\"))" for c in index.email_lists]
     )
     ident = _sqlite_join(
-        [_sqlite_phone(f't."{c}"') for c in index.phones]
+        [_sqlite_phone(f'{alias}."{c}"') for c in index.phones]
         + [
-            f"(SELECT group_concat({_sqlite_phone('value')}, ' ') FROM json_each(t.\"{c}\"))"
+            f"(SELECT group_concat({_sqlite_phone('value')}, ' ') FROM json_each({alias}.\"{c}\"))"
             for c in index.phone_lists
         ]
-        + [_sqlite_strip(f't."{c}"', CODE_PUNCTUATION) for c in index.codes]
+        + [_sqlite_strip(f'{alias}."{c}"', CODE_PUNCTUATION) for c in index.codes]
     )
+    return f"{names}, {emails}, {ident}, 'o' || {alias}.\"{index.owner}\""
+
+
+SQLITE_COLUMNS = "name, other, ident, owner"
+SQLITE_TRIGGERS = ("ai", "au", "ad")
+
+
+def sqlite_triggers(index: SearchIndex) -> list[str]:
+    """Keep the index on every write. The table has no view or other object depending on it, so Django may
+    rebuild the table in a later migration (SQLite's way to alter a column); that drops these triggers, and
+    `search_index_ensure` (after every migrate) puts them back and refills the index."""
+    t, fts, cols = f'"{index.table}"', f'"{index.fts}"', SQLITE_COLUMNS
     watched = [*index.columns, index.owner, index.deleted]
     changed = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in watched)
-    of = ", ".join(f'"{c}"' for c in watched)
-    fts, src = f'"{index.fts}"', f'"{index.source}"'
-    cols = "name, other, ident, owner"
-    from_src = f"SELECT id, {cols} FROM {src} WHERE id = "
+    alive_old, alive_new = f'old."{index.deleted}" IS NULL', f'new."{index.deleted}" IS NULL'
+    delete_old = f"INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', old.id, {_sqlite_values(index, 'old')} WHERE {alive_old};"
+    insert_new = (
+        f"INSERT INTO {fts} (rowid, {cols}) SELECT new.id, {_sqlite_values(index, 'new')} WHERE {alive_new};"
+    )
     return [
-        f"CREATE VIEW {src} AS SELECT t.id AS id, {names} AS name, {emails} AS other, {ident} AS ident, "
-        f'\'o\' || t."{index.owner}" AS owner FROM {t} AS t WHERE t."{index.deleted}" IS NULL',
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{index.source}', content_rowid='id', "
+        f'CREATE TRIGGER "{index.fts}_ai" AFTER INSERT ON {t} BEGIN {insert_new} END',
+        f'CREATE TRIGGER "{index.fts}_au" AFTER UPDATE ON {t} WHEN {changed} BEGIN {delete_old} {insert_new} END',
+        f'CREATE TRIGGER "{index.fts}_ad" AFTER DELETE ON {t} BEGIN {delete_old} END',
+    ]
+
+
+def sqlite_create(index: SearchIndex) -> list[str]:
+    """A contentless FTS5 table (it stores only the index; deletes repeat the row's values from `old`)."""
+    return [
+        f"CREATE VIRTUAL TABLE \"{index.fts}\" USING fts5({SQLITE_COLUMNS}, content='', "
         f"tokenize='unicode61 remove_diacritics 2', prefix='{PREFIXES}', detail='column', columnsize=0)",
-        f'CREATE TRIGGER "{index.fts}_ai" AFTER INSERT ON {t} BEGIN '
-        f"INSERT INTO {fts} (rowid, {cols}) {from_src}new.id; END",
-        f'CREATE TRIGGER "{index.fts}_bu" BEFORE UPDATE OF {of} ON {t} WHEN {changed} BEGIN '
-        f"INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', id, {cols} FROM {src} WHERE id = old.id; END",
-        f'CREATE TRIGGER "{index.fts}_au" AFTER UPDATE OF {of} ON {t} WHEN {changed} BEGIN '
-        f"INSERT INTO {fts} (rowid, {cols}) {from_src}new.id; END",
-        f'CREATE TRIGGER "{index.fts}_bd" BEFORE DELETE ON {t} BEGIN '
-        f"INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', id, {cols} FROM {src} WHERE id = old.id; END",
+        *sqlite_triggers(index),
         *sqlite_refill(index),
     ]
 
 
 def sqlite_refill(index: SearchIndex) -> list[str]:
-    """Empty the index and fill it from the view. (FTS5's own 'rebuild' cannot read a view that calls
-    json_each, so the rows are inserted here, exactly as the triggers insert them.)"""
+    """Empty the index and fill it from the table's alive rows, exactly as the triggers do."""
     fts = f'"{index.fts}"'
     return [
         f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')",
-        f'INSERT INTO {fts} (rowid, name, other, ident, owner) SELECT id, name, other, ident, owner FROM "{index.source}"',
+        f"INSERT INTO {fts} (rowid, {SQLITE_COLUMNS}) SELECT t.id, {_sqlite_values(index, 't')} "
+        f'FROM "{index.table}" AS t WHERE t."{index.deleted}" IS NULL',
         f"INSERT INTO {fts} ({fts}) VALUES ('optimize')",
     ]
 
 
 def sqlite_drop(index: SearchIndex) -> list[str]:
     return [
-        *(f'DROP TRIGGER IF EXISTS "{index.fts}_{s}"' for s in ("ai", "bu", "au", "bd")),
+        *(f'DROP TRIGGER IF EXISTS "{index.fts}_{s}"' for s in SQLITE_TRIGGERS),
         f'DROP TABLE IF EXISTS "{index.fts}"',
-        f'DROP VIEW IF EXISTS "{index.source}"',
     ]
+
+
+def search_index_ensure(index: SearchIndex, *, connection: Any) -> bool:
+    """SQLite: put back the triggers (and refill the index) when a table rebuild dropped them. Returns whether
+    anything was done. Runs after every `migrate` (see crm.core.search.apps)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            [f"{index.fts}%"],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if index.fts not in present:
+            return False  # the migration creating the index has not run yet
+        wanted = {f"{index.fts}_{s}" for s in SQLITE_TRIGGERS}
+        if wanted <= present:
+            return False
+        for name in wanted & present:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for sql in [*sqlite_triggers(index), *sqlite_refill(index)]:
+            cursor.execute(sql)
+    return True
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from crm.core.search.indexes import SearchIndex
 from crm.core.search.terms import SearchQuery
 
 
@@ -45,6 +46,7 @@ class SearchType:
 
 
 _TYPES: dict[str, SearchType] = {}
+_INDEXES: dict[str, SearchIndex] = {}
 
 
 def search_type_register(
@@ -56,6 +58,15 @@ def search_type_register(
     icon: str = "magnifying-glass",
 ) -> None:
     _TYPES[key] = SearchType(key=key, label=label, provider=provider, order=order, icon=icon)
+
+
+def search_index_register(index: SearchIndex) -> None:
+    """Declare a table's search index (created by the app's migration), so it is checked after `migrate`."""
+    _INDEXES[index.table] = index
+
+
+def search_indexes() -> list[SearchIndex]:
+    return list(_INDEXES.values())
 
 
 def search_type_unregister(key: str) -> None:

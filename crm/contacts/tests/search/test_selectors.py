@@ -225,3 +225,23 @@ def test_rebuild_refills_the_index_after_a_load_that_bypassed_it(admin):
 
     assert titles(admin, "refilled") == ["Refilled Person"]
     assert titles(admin, "611 222") == ["Refilled Person"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only: PostgreSQL's index is a column")
+def test_triggers_dropped_by_a_table_rebuild_are_put_back_after_migrate(admin):
+    """Django rebuilds a SQLite table to alter a column, which drops its triggers; `migrate` then runs
+    search_index_ensure, which puts them back and refills what was written meanwhile."""
+    from crm.contacts.search import CONTACT_SEARCH
+    from crm.core.search.indexes import search_index_ensure
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER "{CONTACT_SEARCH.fts}_ai"')
+    person(admin, "Written Meanwhile")
+    assert titles(admin, "meanwhile") == []
+
+    assert search_index_ensure(CONTACT_SEARCH, connection=connection) is True
+
+    assert titles(admin, "meanwhile") == ["Written Meanwhile"]
+    person(admin, "Written After")
+    assert titles(admin, "written after") == ["Written After"]
+    assert search_index_ensure(CONTACT_SEARCH, connection=connection) is False
