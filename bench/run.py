@@ -192,6 +192,12 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the data set even when it exists")
     parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
     parser.add_argument(
+        "--scenario",
+        choices=["foundation", "search"],
+        default="foundation",
+        help="what to measure: lists/pages/API (foundation) or search-as-you-type (search, bench/search.py)",
+    )
+    parser.add_argument(
         "--add-relations",
         action="store_true",
         help="with --reuse: add memberships and tags to a data set built before they existed",
@@ -239,7 +245,12 @@ def main() -> None:
         return
     load_before = _load_average()
     started = time.perf_counter()
-    figures = scenario.measure(runs=args.runs, say=say, timed=timed, rps=rps)
+    if args.scenario == "search":
+        from bench import search as search_scenario
+
+        figures = search_scenario.measure(runs=args.runs, say=say)
+    else:
+        figures = scenario.measure(runs=args.runs, say=say, timed=timed, rps=rps)
     result = {
         "db": args.db,
         **sizes,
@@ -257,7 +268,7 @@ def main() -> None:
         "figures": figures,
         "command": _command(args.db),
     }
-    out = RESULTS / f"foundation-{args.db}{suffix}.json"
+    out = RESULTS / f"{args.scenario}-{args.db}{suffix}.json"
     out.write_text(json.dumps(result, indent=2, default=str))
     say(f"written {out}")
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crm.core.savedviews",
     "crm.core.api",
     "crm.core.assignment",
+    "crm.core.search",
     # domain
     "crm.contacts",
     "crm.activities",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("crm.core.customfields.urls")),
     path("", include("crm.core.savedviews.urls")),
     path("", include("crm.core.assignment.urls")),
+    path("", include("crm.core.search.urls")),
     path("", include("crm.contacts.urls")),
     path("", include("crm.activities.urls")),
     path("", include("crm.core.ui.urls")),

@@ -76,14 +76,31 @@ class ContactsConfig(AppConfig):
         )
 
     def _register_ui(self) -> None:
-        """Quick-find providers and the home panel (the sidebar entries are registered by crm.core.ui)."""
+        """Search types, panels, built-in views, navigation and the home panel."""
         from crm.contacts.panels import account_panel_register
-        from crm.contacts.views.search import account_quick_find, contact_quick_find
+        from crm.contacts.search import (
+            ACCOUNT_SEARCH,
+            CONTACT_SEARCH,
+            account_search_hits,
+            contact_search_hits,
+        )
         from crm.core.identity.permissions import user_can
+        from crm.core.search.registry import search_index_register, search_type_register
         from crm.core.ui.navigation import nav_item_register
         from crm.core.ui.panels import home_panel_register
-        from crm.core.ui.search import quick_find_register
 
+        search_index_register(ACCOUNT_SEARCH)
+        search_index_register(CONTACT_SEARCH)
+        search_type_register(
+            key="contacts.account",
+            label=_("Accounts"),
+            provider=account_search_hits,
+            order=10,
+            icon="building-office-2",
+        )
+        search_type_register(
+            key="contacts.contact", label=_("Contacts"), provider=contact_search_hits, order=20, icon="users"
+        )
         account_panel_register(
             key="contacts.network", title=_("Network"), url_name="contacts:account_network", order=20
         )
@@ -98,8 +115,6 @@ class ContactsConfig(AppConfig):
         saved_view_builtin_register(
             object_type="contacts.contact", key="mine", name=_("My contacts"), query="owner=me"
         )
-        quick_find_register(_("Accounts"), account_quick_find, order=10, key="contacts.accounts")
-        quick_find_register(_("Contacts"), contact_quick_find, order=20, key="contacts.contacts")
         nav_item_register(
             key="contacts.duplicates",
             label=_("Duplicates"),

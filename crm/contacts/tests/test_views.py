@@ -984,13 +984,13 @@ def test_home_panel_lists_recently_updated_visible_accounts(client, rep, outside
 
 
 def test_quick_find_providers_are_registered_and_scoped(rep, outsider):
-    from crm.core.ui.search import quick_find_run
+    from crm.core.search.selectors import search_run
 
     AccountFactory(owner=rep, name="Findable Co")
     AccountFactory(owner=outsider, name="Findable Foreign")
     ContactFactory(owner=rep, first_name="Findable", last_name="Person", full_name="Findable Person")
 
-    groups = {str(g.label): [h.label for h in g.hits] for g in quick_find_run(user=rep, q="findable")}
+    groups = {str(g.label): [h.title for h in g.hits] for g in search_run(user=rep, q="findable")}
 
     assert groups["Accounts"] == ["Findable Co"]
     assert groups["Contacts"] == ["Findable Person"]
@@ -1001,7 +1001,7 @@ def test_quick_find_popover_query_count_does_not_grow_with_matches(
 ):
     """One query per provider (accounts, contacts, with the contact's account joined), five hits each."""
     client.force_login(rep)
-    url, params = reverse("ui:quick_find"), {"q": "zeta", "popover": "1"}
+    url, params = reverse("search:search"), {"q": "zeta", "popover": "1"}
     account = AccountFactory(owner=rep, name="Zeta 0")
     ContactFactory(owner=rep, first_name="Zeta", last_name="0", full_name="Zeta 0", primary_account=account)
     client.get(url, params, HTTP_HX_REQUEST="true")

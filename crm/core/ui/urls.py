@@ -5,7 +5,6 @@ from crm.core.ui import views
 app_name = "ui"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("find/", views.quick_find, name="quick_find"),
     path("language/", views.language_set, name="language"),
     path("styleguide/", views.styleguide, name="styleguide"),
     path("styleguide/inline/<str:name>/", views.styleguide_inline, name="styleguide_inline"),

@@ -8,13 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from crm.core.errors import DomainError
 from crm.core.identity.services import user_update
 from crm.core.ui.panels import home_panels
-from crm.core.ui.search import QUICK_FIND_MIN_LENGTH, quick_find_run
 from crm.core.ui.styleguide import (
     styleguide,
     styleguide_inline,
@@ -27,7 +26,6 @@ __all__ = [
     "csrf_failure",
     "home",
     "language_set",
-    "quick_find",
     "styleguide",
     "styleguide_inline",
     "styleguide_panel",
@@ -59,17 +57,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-
-
-@login_required
-@require_GET
-def quick_find(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    is_popover = bool(request.headers.get("HX-Request") and request.GET.get("popover"))
-    groups = quick_find_run(user=request.user, q=q, limit=5 if is_popover else 20)
-    context = {"q": q, "groups": groups, "too_short": len(q) < QUICK_FIND_MIN_LENGTH}
-    template = "ui/quick_find.html#popover" if is_popover else "ui/quick_find.html"
-    return render(request, template, context)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

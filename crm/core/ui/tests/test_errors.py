@@ -38,7 +38,7 @@ def test_404_signed_in_is_on_the_app_shell_with_search_and_home(client_in: Clien
     assert response.status_code == 404
     assert "Page not found" in body
     assert 'class="sidebar"' in body and "data-quickfind" in body  # the shell
-    assert 'action="/find/"' in body and "Go back" in body and "Go to the home page" in body
+    assert 'action="/search/"' in body and "Go back" in body and "Go to the home page" in body
     assert_no_leak(body)
 
 

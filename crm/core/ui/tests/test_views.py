@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
 
 from crm.core.identity.models import User
-from crm.core.ui import panels, search
+from crm.core.ui import panels
 from crm.core.ui.toasts import toast
 
 
@@ -35,7 +34,7 @@ def test_home_greets_and_renders_each_registered_panel_lazily(
 ) -> None:
     monkeypatch.setattr(panels, "_HOME_PANELS", {})
     panels.home_panel_register(key="t.one", title="Panel one", url_name="ui:styleguide", order=2)
-    panels.home_panel_register(key="t.zero", title="Panel zero", url_name="ui:quick_find", order=1)
+    panels.home_panel_register(key="t.zero", title="Panel zero", url_name="ui:styleguide", order=1)
     panels.home_panel_register(key="t.broken", title="Broken", url_name="nope:missing", order=3)
     body = client_in.get("/").content.decode()
     assert ", Ana</h1>" in body
@@ -60,65 +59,6 @@ def test_shell_has_navigation_csrf_meta_and_no_inline_script_or_style(client_in:
     assert "style=" not in body
     assert "<script>" not in body and " on" + "click=" not in body
     assert "script-src 'self'" in response["Content-Security-Policy"]
-
-
-def _provider(user: object, q: str, limit: int) -> list[tuple[str, str, str]]:
-    return [(f"{q.title()} Corp", "Madrid", "/accounts/1/"), ("Other", "", "/accounts/2/")][:limit]
-
-
-def _failing_provider(user: object, q: str, limit: int) -> list[tuple[str, str, str]]:
-    raise RuntimeError("boom")
-
-
-def test_quick_find_groups_results_and_skips_failing_providers(
-    client_in: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "_PROVIDERS", {})
-    search.quick_find_register("Accounts", _provider, order=1)
-    search.quick_find_register("Broken", _failing_provider, order=2)
-    body = client_in.get("/find/", {"q": "acme"}).content.decode()
-    assert "Acme Corp" in body and "Madrid" in body and 'href="/accounts/1/"' in body
-    assert "Broken" not in body
-
-
-def test_quick_find_popover_is_a_fragment(client_in: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "_PROVIDERS", {})
-    search.quick_find_register("Accounts", _provider)
-    response = client_in.get("/find/", {"q": "acme", "popover": "1"}, headers={"HX-Request": "true"})
-    body = response.content.decode()
-    assert "<html" not in body
-    assert "qf-pop__item" in body and "Acme Corp" in body
-
-
-def test_quick_find_popover_costs_one_query_per_provider_and_asks_for_five(
-    client_in: Client, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
-) -> None:
-    monkeypatch.setattr(search, "_PROVIDERS", {})
-    limits: list[int] = []
-
-    def users(user: object, q: str, limit: int) -> list[tuple[str, str, str]]:
-        limits.append(limit)
-        return [(u.full_name, u.email, "/") for u in User.objects.filter(full_name__icontains=q)[:limit]]
-
-    def teams(user: object, q: str, limit: int) -> list[tuple[str, str, str]]:
-        limits.append(limit)
-        return [(u.email, "", "/") for u in User.objects.filter(email__icontains=q)[:limit]]
-
-    url, params, headers = "/find/", {"q": "ana", "popover": "1"}, {"HX-Request": "true"}
-    client_in.get(url, params, headers=headers)  # warm the session
-    with django_assert_num_queries(2):  # session + user: the shell's navigation is never built for a fragment
-        client_in.get(url, params, headers=headers)
-    search.quick_find_register("Users", users, key="t.users")
-    search.quick_find_register("Emails", teams, key="t.emails")
-    with django_assert_num_queries(4):
-        body = client_in.get(url, params, headers=headers).content.decode()
-    assert "Ana López" in body
-    assert limits == [5, 5]
-
-
-def test_quick_find_needs_two_letters(client_in: Client) -> None:
-    body = client_in.get("/find/", {"q": "a"}).content.decode()
-    assert "Type at least two letters" in body
 
 
 def test_language_switch_remembers_the_choice_on_the_user(client_in: Client, user: User) -> None:

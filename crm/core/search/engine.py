@@ -1,0 +1,335 @@
+"""Run a query against one table's search index, inside the caller's permission-scoped queryset, and rank.
+
+The caller (an app's search selector) passes ``Model.objects.visible_to(user)``: the match is added to that
+same SQL statement, so the visibility filter is applied *before* the candidate limit, never after it (a sales
+rep who owns 1% of the records still gets their matches). At most `window` candidates are read per query —
+newest first on SQLite; on PostgreSQL names starting with the query (in name order), then matches among the
+first rows, then the GIN index — as plain rows of their names and emails, and ranked
+here: exact name, name prefix, word prefix, other fields (email, phone, id), then one-typo matches, which are
+looked up only when the others leave room. Only the best `limit` are then loaded as model instances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, transaction
+from django.db.models import BooleanField, Model, QuerySet
+from django.db.models.expressions import RawSQL
+
+from crm.core.identity.enums import Scope
+from crm.core.identity.permissions import user_hierarchy_ids, user_scope, user_team_member_ids
+from crm.core.search.indexes import LONGEST_PREFIX, SEARCH_COLUMN, SearchIndex
+from crm.core.search.terms import SearchQuery, fold, is_one_typo, typo_variants, words
+
+M = TypeVar("M", bound=Model)
+
+WINDOW = 100  # at most this many candidates are read per query and ranked in Python
+WINDOW_PER_HIT = 5  # ... and at least five per place asked for (30 for the popover's 5 + 1)
+PROBE = 2000  # PostgreSQL: rows checked in table order before asking the GIN index (see _postgres_probe_rows)
+MAX_OWNER_TOKENS = 200  # beyond this many owners in scope the index is not narrowed by owner (SQL still is)
+
+
+class Match(IntEnum):
+    EXACT = 0
+    NAME_PREFIX = 1
+    WORD_PREFIX = 2
+    OTHER_FIELD = 3
+    TYPO = 4
+
+
+@dataclass(frozen=True)
+class Ranked(Generic[M]):
+    obj: M
+    match: Match
+
+
+def _owner_ids(user: Any, object_type: str) -> list[int] | None:
+    """The owners whose records `user` may see, or None for all of them (or too many to list)."""
+    scope = user_scope(user, object_type, "view")
+    if scope is None or scope == Scope.ALL:
+        return None
+    if scope == Scope.OWN:
+        ids = [user.pk]
+    elif scope == Scope.TEAM:
+        ids = user_team_member_ids(user)
+    else:
+        ids = user_hierarchy_ids(user)
+    return ids if len(ids) <= MAX_OWNER_TOKENS else None
+
+
+def _text_fields(index: SearchIndex) -> tuple[str, ...]:
+    """The fields read for ranking and checking: names first, then emails, ids and email lists."""
+    return (*index.names, *index.emails, *index.codes, *index.email_lists)
+
+
+# --- SQLite FTS5 ----------------------------------------------------------------------------------------------
+def _fts_term(word: str, *, prefix: bool = True) -> str:
+    if prefix and len(word) > LONGEST_PREFIX and not word.isdigit():
+        # a longer prefix would make FTS5 merge every matching word's list first (slow for common words);
+        # the prefix index answers the first letters lazily and the rows are checked against the whole word
+        word = word[:LONGEST_PREFIX]
+    return f'"{word}"*' if prefix else f'"{word}"'
+
+
+def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> str:
+    if typos:
+        parts = []
+        for w in query.words:
+            if w in query.typo_words:
+                variants = [_fts_term(v, prefix=False) for v in sorted(typo_variants(w))]
+                parts.append("(" + " OR ".join([_fts_term(w), *variants]) + ")")
+            else:
+                parts.append(_fts_term(w))
+        expr = "{name other} : (" + " AND ".join(parts) + ")"
+    else:
+        alternatives = []
+        if query.words:
+            alternatives.append(
+                "{name other ident} : (" + " AND ".join(_fts_term(w) for w in query.words) + ")"
+            )
+        for code in sorted({query.digits, query.code} - {""}):
+            alternatives.append("{ident} : " + _fts_term(code))
+        expr = " OR ".join(f"({a})" for a in alternatives)
+    if owners is not None:
+        expr = f"({expr}) AND {{owner}} : (" + " OR ".join(f'"o{pk}"' for pk in owners) + ")"
+    return expr
+
+
+def _sqlite_rows(qs: QuerySet[Any], index: SearchIndex, match: str, window: int) -> list[tuple[Any, ...]]:
+    inner, params = qs.order_by().values_list("pk", *_text_fields(index)).query.sql_with_params()
+    fts = f'"{index.fts}"'
+    # CROSS JOIN keeps the index as the outer loop: it yields matches newest first and stops at the window.
+    sql = (
+        f"SELECT q.* FROM {fts} CROSS JOIN ({inner}) AS q ON q.pk = {fts}.rowid "
+        f"WHERE {fts} MATCH %s ORDER BY {fts}.rowid DESC LIMIT %s"
+    )
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, [*params, match, window])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+# --- PostgreSQL full text ------------------------------------------------------------------------------------
+def _ts_term(word: str, *, prefix: bool = True, weights: str = "") -> str:
+    return f"'{word}':{'*' if prefix else ''}{weights}"
+
+
+def _tsquery(query: SearchQuery) -> str:
+    alternatives = []
+    if query.words and query.folded != query.digits:
+        # GIN lists every row of each prefix before intersecting them ("exa" → a million rows), so only the
+        # longest word (a digit in it first: "c1000") goes to the index; the others are checked on the rows.
+        narrow = max(query.words, key=lambda w: (any(c.isdigit() for c in w), len(w)))
+        alternatives.append(_ts_term(narrow))
+    for code in sorted({query.digits, query.code} - {""}):
+        alternatives.append(_ts_term(code, weights="C"))
+    return " | ".join(alternatives)
+
+
+# Search reads a few rows by index and stops: priced with PostgreSQL's default random_page_cost (4, for spinning
+# disks) the planner prefers walking the whole table for a sales rep's "García" over their own rows in the owner
+# index. The search statements run with SSD-like costs, set for the transaction only and put back after.
+SEARCH_PLANNER = {"random_page_cost": "1.1"}
+TYPO_PLANNER = {"enable_seqscan": "off", "enable_indexscan": "off"}
+
+
+@contextmanager
+def _planner(db: str, settings: dict[str, str]) -> Iterator[None]:
+    connection = connections[db]
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        names = list(settings)
+        cursor.execute(
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [x for n in names for x in (n, n, settings[n])],
+        )
+        previous = cursor.fetchone()[0::2]
+        yield
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+            [x for n, old in zip(names, previous, strict=True) for x in (n, old)],
+        )
+
+
+def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int) -> list[tuple[Any, ...]]:
+    """Matching rows in table order: the planner walks the table and stops at the window when a prefix matches a
+    large share of it, and uses the GIN index otherwise."""
+    table = qs.model._meta.db_table
+    matches = RawSQL(
+        f"{index.vector_sql(chr(34) + table + chr(34))} @@ to_tsquery('simple'::regconfig, %s)",
+        [tsquery],
+        output_field=BooleanField(),
+    )
+    return list(qs.filter(matches).order_by().values_list("pk", *_text_fields(index))[:window])
+
+
+def _postgres_name_rows(
+    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, window: int
+) -> list[tuple[Any, ...]]:
+    """Rows whose name starts with the query, in name order, from the btree index (stops at the window): the
+    best-ranked matches, found without reading every row a short prefix matches."""
+    table = qs.model._meta.db_table
+    name = index.name_sql(chr(34) + table + chr(34))
+    pattern = query.folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    starts = RawSQL(f"{name} LIKE %s", [pattern], output_field=BooleanField())
+    ordered = RawSQL(name, [])
+    rows = qs.filter(starts).order_by(ordered.asc()).values_list("pk", *_text_fields(index))[:window]
+    return list(rows)
+
+
+def _postgres_probe_rows(
+    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int
+) -> list[tuple[Any, ...]]:
+    """Matches among the first PROBE rows the user may see (table order). A common prefix ("ga", "91") fills
+    the window here for the price of a few thousand cheap checks; building the GIN index's list of every row
+    it matches would cost a hundred times more. Rare words find little here and go to the index."""
+    table = qs.model._meta.db_table
+    column = index.vector_sql(chr(34) + table + chr(34))
+    inner = (
+        qs.order_by()
+        .annotate(search_probe=RawSQL(column, []))
+        .values_list("pk", *_text_fields(index), "search_probe")
+    )
+    sql, params = inner[:PROBE].query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.* FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
+            [*params, tsquery, window],
+        )
+        return [tuple(row)[:-1] for row in cursor.fetchall()]
+
+
+def _postgres_typo_rows(
+    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, window: int
+) -> list[tuple[Any, ...]]:
+    """Rows matching a one-typo variant of the query's long words, in two steps: which variants are words in
+    the index at all (each looked up on its own in the GIN index, bitmap scans only: a few microseconds for a
+    word that is not there), then the user's scoped query with just those words. One query of hundreds of
+    ORed words would be checked row by row, and the planner cannot price it right."""
+    table = qs.model._meta.db_table
+    variants = sorted({v for w in query.typo_words for v in typo_variants(w)})
+    with _planner(qs.db, TYPO_PLANNER), connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            f'SELECT v.term FROM unnest(%s::text[]) AS v(term) WHERE EXISTS (SELECT 1 FROM "{table}" AS t '
+            f"WHERE t.\"{SEARCH_COLUMN}\" @@ to_tsquery('simple'::regconfig, quote_literal(v.term) || ':AB') "
+            f'AND t."{index.deleted}" IS NULL)',
+            [variants],
+        )
+        existing = {row[0] for row in cursor.fetchall()}
+    parts = []
+    for w in query.words:
+        found = sorted(v for v in typo_variants(w) if v in existing) if w in query.typo_words else []
+        terms = [_ts_term(w, weights="AB"), *(_ts_term(v, prefix=False, weights="AB") for v in found)]
+        parts.append("(" + " | ".join(terms) + ")")
+    if not existing:
+        return []
+    return _postgres_rows(qs, index, " & ".join(parts), window)
+
+
+def _rows(
+    qs: QuerySet[Any],
+    index: SearchIndex,
+    query: SearchQuery,
+    owners: list[int] | None,
+    *,
+    typos: bool,
+    window: int,
+) -> list[tuple[Any, ...]]:
+    vendor = connections[qs.db].vendor
+    if vendor == "sqlite":
+        return _sqlite_rows(qs, index, _fts_match(query, owners, typos=typos), window)
+    if vendor == "postgresql":
+        with _planner(qs.db, SEARCH_PLANNER):
+            return _postgres_search(qs, index, query, typos=typos, window=window)
+    return []
+
+
+def _postgres_search(
+    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, *, typos: bool, window: int
+) -> list[tuple[Any, ...]]:
+    """Names that start with the query first (the best-ranked, from the btree in name order), then any word."""
+    if typos:
+        return _postgres_typo_rows(qs, index, query, window)
+    rows = _postgres_name_rows(qs, index, query, window) if query.words else []
+    tsquery = _tsquery(query)
+    for tier in (_postgres_probe_rows, _postgres_rows):
+        if len(rows) >= window:
+            break
+        seen = {row[0] for row in rows}
+        rows += [r for r in tier(qs, index, tsquery, window) if r[0] not in seen][: window - len(rows)]
+    return rows
+
+
+# --- ranking --------------------------------------------------------------------------------------------------
+def _strings(values: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if isinstance(value, list):
+            out.extend(str(v) for v in value if v)
+        elif value:
+            out.append(str(value))
+    return out
+
+
+def _match_of(query: SearchQuery, names: Sequence[str], others: Sequence[str]) -> Match | None:
+    """How well a candidate matches; None when a word cut short for the index does not really match."""
+    name_words = [words(n) for n in names]
+    for nw in name_words:
+        if nw and nw == list(query.words):
+            return Match.EXACT
+    for nw in name_words:
+        if query.words and " ".join(nw).startswith(query.folded):
+            return Match.NAME_PREFIX
+    flat = [w for nw in name_words for w in nw]
+    if query.words and all(any(n.startswith(w) for n in flat) for w in query.words):
+        return Match.WORD_PREFIX
+    if not (query.digits or query.code):  # words the index was asked for only in part are checked here
+        every = flat + [w for text in others for w in words(text)]
+        if not all(any(n.startswith(w) for n in every) for w in query.words):
+            return None
+    return Match.OTHER_FIELD
+
+
+def _is_typo_match(query: SearchQuery, row_words: list[str]) -> bool:
+    """Every query word starts a word of the row, or (long words) is one typo away from one."""
+    return all(
+        any(n.startswith(w) or (w in query.typo_words and is_one_typo(w, n)) for n in row_words)
+        for w in query.words
+    )
+
+
+def search_ranked(
+    queryset: QuerySet[M],
+    *,
+    index: SearchIndex,
+    query: SearchQuery,
+    user: Any,
+    limit: int,
+    window: int = WINDOW,
+) -> list[Ranked[M]]:
+    """The best `limit` records of `queryset` (already scoped to what `user` may see) for `query`, loaded
+    from `queryset` (so its select_related applies). One-typo matches are looked up only when exact and prefix
+    matches fill fewer than `limit` places, and always rank below them."""
+    if query.is_empty:
+        return []
+    owners = _owner_ids(user, queryset.model._meta.label_lower)
+    n_names = len(index.names)
+    window = min(window, max(30, WINDOW_PER_HIT * limit))
+    found: dict[Any, tuple[Match, str, Any]] = {}
+    for pk, *texts in _rows(queryset, index, query, owners, typos=False, window=window):
+        names = _strings(texts[:n_names])
+        match = _match_of(query, names, _strings(texts[n_names:]))
+        if match is not None:
+            found[pk] = (match, fold(names[0]) if names else "", pk)
+    if len(found) < limit and query.typo_words:
+        for pk, *texts in _rows(queryset, index, query, owners, typos=True, window=window):
+            if pk not in found:
+                names = _strings(texts[:n_names])
+                if _is_typo_match(query, [w for text in _strings(texts) for w in words(text)]):
+                    found[pk] = (Match.TYPO, fold(names[0]) if names else "", pk)
+    best = sorted(found.values())[:limit]
+    objects = queryset.in_bulk([pk for _m, _n, pk in best])
+    return [Ranked(objects[pk], match) for match, _n, pk in best if pk in objects]

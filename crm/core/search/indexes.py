@@ -1,0 +1,345 @@
+"""The search index of one table, kept by the database itself (no Python on the write path).
+
+Whatever writes the table — services, the bulk loader (COPY / executemany), an importer, plain SQL — the index
+follows, and soft-deleted rows (``deleted_at`` set) are never in it:
+
+- **SQLite**: a contentless FTS5 table ``<table>_search`` kept by triggers on the table (alive rows only;
+  nothing else depends on the table, so Django may still rebuild it in later migrations — the triggers are
+  then put back after ``migrate``). Tokens are folded for case and accents
+  (``unicode61 remove_diacritics 2``); prefix indexes make search-as-you-type cheap. A column holds the owner
+  as a token (``o42``) so a sales rep's query intersects with their records inside the index.
+- **PostgreSQL**: an IMMUTABLE function ``<table>_search_vector(...)`` of the row's columns, stored by
+  PostgreSQL in a generated column ``search_vector`` on every write (COPY included), with a partial GIN index
+  on it (``WHERE deleted_at IS NULL``). The column is not a model field: Django never reads or writes it.
+
+Both store the same words: names (weight A), emails/other words (B), and phone digits — with the country code
+and trunk prefix dropped one digit at a time so "600 123" finds "+34 600 123 456" — plus ids without
+punctuation (C). Apps declare a ``SearchIndex`` and create it in a migration with ``SearchIndexCreate``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import migrations
+
+from crm.core.search.terms import fold
+
+PHONE_PUNCTUATION = " ()+./-"
+SEARCH_COLUMN = "search_vector"  # PostgreSQL: the stored generated column the GIN index covers
+CODE_PUNCTUATION = " ./-"
+LONGEST_PREFIX = 6  # FTS5 keeps an index of every word's first 1 to 6 letters
+PREFIXES = " ".join(str(n) for n in range(1, LONGEST_PREFIX + 1))
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """What to index of `table`. Text columns: `names` (ranked first), `emails` (and other words), `phones`
+    (digits), `codes` (tax ids, numbers: punctuation dropped); `*_lists` are JSON arrays of strings."""
+
+    table: str
+    names: tuple[str, ...]
+    emails: tuple[str, ...] = ()
+    email_lists: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    phone_lists: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    owner: str = "owner_id"
+    deleted: str = "deleted_at"
+
+    @property
+    def fts(self) -> str:
+        return f"{self.table}_search"
+
+    @property
+    def vector_function(self) -> str:
+        return f"{self.table}_search_vector"
+
+    @property
+    def gin_index(self) -> str:
+        return f"{self.table}_search_idx"
+
+    @property
+    def name_index(self) -> str:
+        return f"{self.table}_search_name_idx"
+
+    def name_sql(self, alias: str) -> str:
+        """PostgreSQL: the folded first name field (what the name-prefix btree index covers)."""
+        return f'(crm_search_fold({alias}."{self.names[0]}") COLLATE "C")'
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The table columns the index reads (the owner and deletion columns aside), in function-argument order."""
+        return (
+            *self.names,
+            *self.emails,
+            *self.codes,
+            *self.email_lists,
+            *self.phones,
+            *self.phone_lists,
+        )
+
+    def vector_sql(self, alias: str) -> str:
+        """The indexed PostgreSQL column of rows of `alias`."""
+        return f'{alias}."{SEARCH_COLUMN}"'
+
+
+# --- SQLite ---------------------------------------------------------------------------------------------------
+def _sqlite_strip(expr: str, chars: str) -> str:
+    for ch in chars:
+        expr = f"replace({expr}, '{ch}', '')"
+    return expr
+
+
+def _sqlite_phone(expr: str) -> str:
+    digits = _sqlite_strip(f"coalesce({expr}, '')", PHONE_PUNCTUATION)
+    return (
+        f"CASE WHEN length({digits}) >= 8 THEN {digits} || ' ' || substr({digits}, 2) || ' ' || "
+        f"substr({digits}, 3) || ' ' || substr({digits}, 4) ELSE {digits} END"
+    )
+
+
+def _sqlite_join(parts: list[str]) -> str:
+    return " || ' ' || ".join(f"coalesce({p}, '')" for p in parts) if parts else "''"
+
+
+def _sqlite_values(index: SearchIndex, alias: str) -> str:
+    """The indexed values (name, other, ident, owner) of the row `alias` (t, new or old), as SQL."""
+    names = _sqlite_join([f'{alias}."{c}"' for c in index.names])
+    emails = _sqlite_join(
+        [f'{alias}."{c}"' for c in (*index.emails, *index.codes)]
+        + [f"(SELECT group_concat(value, ' ') FROM json_each({alias}.\"{c}\"))" for c in index.email_lists]
+    )
+    ident = _sqlite_join(
+        [_sqlite_phone(f'{alias}."{c}"') for c in index.phones]
+        + [
+            f"(SELECT group_concat({_sqlite_phone('value')}, ' ') FROM json_each({alias}.\"{c}\"))"
+            for c in index.phone_lists
+        ]
+        + [_sqlite_strip(f'{alias}."{c}"', CODE_PUNCTUATION) for c in index.codes]
+    )
+    return f"{names}, {emails}, {ident}, 'o' || {alias}.\"{index.owner}\""
+
+
+SQLITE_COLUMNS = "name, other, ident, owner"
+SQLITE_TRIGGERS = ("ai", "au", "ad")
+
+
+def sqlite_triggers(index: SearchIndex) -> list[str]:
+    """Keep the index on every write. The table has no view or other object depending on it, so Django may
+    rebuild the table in a later migration (SQLite's way to alter a column); that drops these triggers, and
+    `search_index_ensure` (after every migrate) puts them back and refills the index."""
+    t, fts, cols = f'"{index.table}"', f'"{index.fts}"', SQLITE_COLUMNS
+    watched = [*index.columns, index.owner, index.deleted]
+    changed = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in watched)
+    alive_old, alive_new = f'old."{index.deleted}" IS NULL', f'new."{index.deleted}" IS NULL'
+    delete_old = f"INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', old.id, {_sqlite_values(index, 'old')} WHERE {alive_old};"
+    insert_new = (
+        f"INSERT INTO {fts} (rowid, {cols}) SELECT new.id, {_sqlite_values(index, 'new')} WHERE {alive_new};"
+    )
+    return [
+        f'CREATE TRIGGER "{index.fts}_ai" AFTER INSERT ON {t} BEGIN {insert_new} END',
+        f'CREATE TRIGGER "{index.fts}_au" AFTER UPDATE ON {t} WHEN {changed} BEGIN {delete_old} {insert_new} END',
+        f'CREATE TRIGGER "{index.fts}_ad" AFTER DELETE ON {t} BEGIN {delete_old} END',
+    ]
+
+
+def sqlite_create(index: SearchIndex) -> list[str]:
+    """A contentless FTS5 table (it stores only the index; deletes repeat the row's values from `old`)."""
+    return [
+        f"CREATE VIRTUAL TABLE \"{index.fts}\" USING fts5({SQLITE_COLUMNS}, content='', "
+        f"tokenize='unicode61 remove_diacritics 2', prefix='{PREFIXES}', detail='column', columnsize=0)",
+        *sqlite_triggers(index),
+        *sqlite_refill(index),
+    ]
+
+
+def sqlite_refill(index: SearchIndex) -> list[str]:
+    """Empty the index and fill it from the table's alive rows, exactly as the triggers do."""
+    fts = f'"{index.fts}"'
+    return [
+        f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')",
+        f"INSERT INTO {fts} (rowid, {SQLITE_COLUMNS}) SELECT t.id, {_sqlite_values(index, 't')} "
+        f'FROM "{index.table}" AS t WHERE t."{index.deleted}" IS NULL',
+        f"INSERT INTO {fts} ({fts}) VALUES ('optimize')",
+    ]
+
+
+def sqlite_drop(index: SearchIndex) -> list[str]:
+    return [
+        *(f'DROP TRIGGER IF EXISTS "{index.fts}_{s}"' for s in SQLITE_TRIGGERS),
+        f'DROP TABLE IF EXISTS "{index.fts}"',
+    ]
+
+
+def search_index_ensure(index: SearchIndex, *, connection: Any) -> bool:
+    """SQLite: put back the triggers (and refill the index) when a table rebuild dropped them. Returns whether
+    anything was done. Runs after every `migrate` (see crm.core.search.apps)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            [f"{index.fts}%"],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if index.fts not in present:
+            return False  # the migration creating the index has not run yet
+        wanted = {f"{index.fts}_{s}" for s in SQLITE_TRIGGERS}
+        if wanted <= present:
+            return False
+        for name in wanted & present:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for sql in [*sqlite_triggers(index), *sqlite_refill(index)]:
+            cursor.execute(sql)
+    return True
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------------------
+def _fold_map() -> tuple[str, str]:
+    """translate() arguments that fold accented Latin letters as `terms.fold` does (any server locale)."""
+    src, dst = [], []
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        folded = fold(ch)
+        if (
+            len(folded) == 1
+            and folded != ch
+            and folded.isascii()
+            and unicodedata.category(ch).startswith("L")
+        ):
+            src.append(ch)
+            dst.append(folded)
+    return "".join(src), "".join(dst)
+
+
+def postgres_functions() -> list[str]:
+    """The helpers every index shares (CREATE OR REPLACE: any migration may create them). Plain expressions,
+    so PostgreSQL inlines them into the callers."""
+    src, dst = _fold_map()
+    digits = f"translate(coalesce(t, ''), '{PHONE_PUNCTUATION}', '')"
+    return [
+        "CREATE OR REPLACE FUNCTION crm_search_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE "
+        f"PARALLEL SAFE AS $$ SELECT lower(translate(coalesce(t, ''), '{src}', '{dst}')) $$",
+        "CREATE OR REPLACE FUNCTION crm_search_words(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE "
+        "PARALLEL SAFE AS $$ SELECT to_tsvector('simple'::regconfig, "
+        "regexp_replace(crm_search_fold(t), '[^[:alnum:]]+', ' ', 'g')) $$",
+        "CREATE OR REPLACE FUNCTION crm_search_phone(t text) RETURNS text LANGUAGE sql IMMUTABLE "
+        f"PARALLEL SAFE AS $$ SELECT CASE WHEN length({digits}) >= 8 THEN concat_ws(' ', {digits}, "
+        f"substr({digits}, 2), substr({digits}, 3), substr({digits}, 4)) ELSE {digits} END $$",
+    ]
+
+
+def _plpgsql_list(var: str, column: str, expr: str) -> str:
+    """Append `expr` (of `x`) for each string of the JSON array `column` to `var` (skipped when empty)."""
+    return (
+        f"IF jsonb_typeof({column}) = 'array' AND jsonb_array_length({column}) > 0 THEN "
+        f"FOR x IN SELECT jsonb_array_elements_text({column}) LOOP {var} := {var} || ' ' || {expr}; END LOOP; "
+        "END IF;"
+    )
+
+
+def postgres_create(index: SearchIndex) -> list[str]:
+    """The row's words as a stored generated column `search_vector` (computed by PostgreSQL on every write,
+    COPY included) and a partial GIN index on it. A stored column keeps the per-row check cheap, so the planner
+    may also walk the table and stop at the first matches when a prefix matches a large share of it."""
+    lists = (*index.email_lists, *index.phone_lists)
+    args = ", ".join(f"{c} {'jsonb' if c in lists else 'text'}" for c in index.columns)
+    names = "concat_ws(' ', " + ", ".join(index.names) + ")"
+    other = "concat_ws(' ', " + ", ".join(("''", *index.emails, *index.codes)) + ")"
+    ident = (
+        "concat_ws(' ', "
+        + ", ".join(
+            (
+                "''",
+                *(f"crm_search_phone({c})" for c in index.phones),
+                *(f"lower(translate(crm_search_fold({c}), '{CODE_PUNCTUATION}', ''))" for c in index.codes),
+            )
+        )
+        + ")"
+    )
+    loops = " ".join(
+        [_plpgsql_list("other", c, "x") for c in index.email_lists]
+        + [_plpgsql_list("ident", c, "crm_search_phone(x)") for c in index.phone_lists]
+    )
+    body = (
+        f"DECLARE other text := {other}; ident text := {ident}; x text; BEGIN {loops} "
+        f"RETURN setweight(crm_search_words({names}), 'A') || setweight(crm_search_words(other), 'B') "
+        f"|| setweight(to_tsvector('simple'::regconfig, ident), 'C'); END"
+    )
+    cols = ", ".join(f'"{c}"' for c in index.columns)
+    return [
+        *postgres_functions(),
+        f'CREATE OR REPLACE FUNCTION "{index.vector_function}"({args}) RETURNS tsvector '
+        f"LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ {body} $$",
+        f'ALTER TABLE "{index.table}" ADD COLUMN "{SEARCH_COLUMN}" tsvector '
+        f'GENERATED ALWAYS AS ("{index.vector_function}"({cols})) STORED',
+        # finer statistics on the words: the planner then knows a rare prefix from a common one (GIN index,
+        # or walking the table and stopping at the first matches)
+        f'ALTER TABLE "{index.table}" ALTER COLUMN "{SEARCH_COLUMN}" SET STATISTICS 1000',
+        f'CREATE INDEX "{index.gin_index}" ON "{index.table}" USING gin ("{SEARCH_COLUMN}") '
+        f'WHERE "{index.deleted}" IS NULL',
+        # "name starts with": walked in name order and stopped at the first rows, owner checked in the index
+        f'CREATE INDEX "{index.name_index}" ON "{index.table}" '
+        f'((crm_search_fold("{index.names[0]}") COLLATE "C"), "{index.owner}") WHERE "{index.deleted}" IS NULL',
+    ]
+
+
+def postgres_drop(index: SearchIndex) -> list[str]:
+    lists = (*index.email_lists, *index.phone_lists)
+    types = ", ".join("jsonb" if c in lists else "text" for c in index.columns)
+    return [
+        f'DROP INDEX IF EXISTS "{index.gin_index}"',
+        f'DROP INDEX IF EXISTS "{index.name_index}"',
+        f'ALTER TABLE "{index.table}" DROP COLUMN IF EXISTS "{SEARCH_COLUMN}"',
+        f'DROP FUNCTION IF EXISTS "{index.vector_function}"({types})',
+    ]
+
+
+def search_index_rebuild(index: SearchIndex, *, connection: Any) -> None:
+    """Refill the index from the table (after a load that bypassed the triggers, or to compact it).
+    PostgreSQL indexes follow every write by themselves: nothing to do there."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in sqlite_refill(index):
+                cursor.execute(sql)
+
+
+class SearchIndexCreate(migrations.operations.base.Operation):
+    """Migration operation: create (and fill) the search index of a table on SQLite or PostgreSQL.
+    Other databases get no index (search then finds nothing there rather than failing)."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__name__, [self.index], {})
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        return None
+
+    def _run(self, schema_editor: Any, statements: list[str]) -> None:
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            self._run(schema_editor, sqlite_create(self.index))
+        elif vendor == "postgresql":
+            self._run(schema_editor, postgres_create(self.index))
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            self._run(schema_editor, sqlite_drop(self.index))
+        elif vendor == "postgresql":
+            self._run(schema_editor, postgres_drop(self.index))
+
+    def describe(self) -> str:
+        return f"Create the search index of {self.index.table}"

@@ -1,0 +1,103 @@
+"""What a search box query means: folded words, the digits of a phone, the compact form of a tax id, and the
+one-typo variants of long words. The same rules fold the index (see `indexes`), so "Muñoz" is found by "munoz".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MIN_LENGTH = 2
+MAX_LENGTH = 100
+TYPO_MIN_LENGTH = 5  # a word this long may carry one wrong, missing, extra or swapped letter
+MIN_DIGITS = 3  # a query of fewer digits is not looked up as a phone number
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+_PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "José Muñoz" → "jose munoz" (what the index stores)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, split at anything that is not a letter or a digit (as the index splits)."""
+    return [w for w in _NON_ALNUM.split(fold(text)) if w]
+
+
+@functools.lru_cache(maxsize=512)
+def typo_variants(word: str) -> frozenset[str]:
+    """Every word one edit away from `word` (a letter replaced, left out, added, or two neighbours swapped)."""
+    out: set[str] = set()
+    for i in range(len(word)):
+        out.add(word[:i] + word[i + 1 :])
+        if i + 1 < len(word):
+            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+        for c in LETTERS:
+            out.add(word[:i] + c + word[i + 1 :])
+    for i in range(len(word) + 1):
+        for c in LETTERS:
+            out.add(word[:i] + c + word[i:])
+    out.discard(word)
+    return frozenset(out)
+
+
+def is_one_typo(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by exactly one edit (Damerau: replace, delete, insert, swap neighbours)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed query. `words` are matched as word prefixes; `digits` (phone-like queries) and `code`
+    (queries with a digit, punctuation dropped: "B-123.45" → "b12345") as prefixes of phone numbers and ids;
+    `typo_words` are the words long enough to be looked up with one typo."""
+
+    text: str
+    words: tuple[str, ...]
+    digits: str
+    code: str
+
+    @property
+    def typo_words(self) -> tuple[str, ...]:
+        return tuple(w for w in self.words if len(w) >= TYPO_MIN_LENGTH and w.isalpha())
+
+    @property
+    def folded(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.words and not self.digits and not self.code
+
+
+def search_query_parse(text: str) -> SearchQuery:
+    text = (text or "").strip()
+    found = tuple(words(text))
+    digits = ""
+    if _PHONE_CHARS.match(text):
+        only = re.sub(r"\D", "", text)
+        digits = only if len(only) >= MIN_DIGITS else ""
+    code = ""
+    compact = "".join(found)
+    if any(c.isdigit() for c in compact) and len(compact) >= MIN_DIGITS and compact != digits:
+        code = compact
+    return SearchQuery(text=text, words=found, digits=digits, code=code)
