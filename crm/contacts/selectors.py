@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -354,3 +354,81 @@ def contact_ref(*, user: Any, pk: int | str) -> Contact:
     if contact is None:
         raise RecordNotFound()
     return contact
+
+
+def account_ids_by_ref(*, refs: Iterable[str]) -> dict[str, int]:
+    """Live account ids by external id, else by exact name (the oldest wins): bulk loaders resolve links."""
+    wanted = [r for r in set(refs) if r]
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for name, pk in Account.objects.filter(name__in=wanted).order_by("-id").values_list("name", "id"):
+        found[name] = pk
+    for ext, pk in Account.objects.filter(external_id__in=wanted).values_list("external_id", "id"):
+        found[ext] = pk
+    return found
+
+
+def contact_ids_by_ref(*, refs: Iterable[str]) -> dict[str, tuple[int, int | None]]:
+    """Live contacts (id, primary account id) by external id, else by email (lower-case; the oldest wins)."""
+    wanted = [r for r in set(refs) if r]
+    if not wanted:
+        return {}
+    found: dict[str, tuple[int, int | None]] = {}
+    rows = Contact.objects.filter(email__in=[w.lower() for w in wanted]).order_by("-id")
+    for email, pk, account_id in rows.values_list("email", "id", "primary_account_id"):
+        found[email] = (pk, account_id)
+    rows = Contact.objects.filter(external_id__in=wanted)
+    for ext, pk, account_id in rows.values_list("external_id", "id", "primary_account_id"):
+        found[ext] = (pk, account_id)
+    return found
+
+
+def contact_export_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Contact]:
+    """The contacts `user` may export, filtered like the list; `user=None` is the system (the CLI): all."""
+    qs: QuerySet[Contact] = Contact.objects.all() if user is None else Contact.objects.visible_to(user, "export")
+    return CONTACT_LIST.apply(qs, params, user=user) if params else qs
+
+
+def account_export_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Account]:
+    qs: QuerySet[Account] = Account.objects.all() if user is None else Account.objects.visible_to(user, "export")
+    return ACCOUNT_LIST.apply(qs, params, user=user) if params else qs
+
+
+def tag_names_by_record(*, object_type: str, ids: Iterable[int]) -> dict[int, list[str]]:
+    """Tag names of many accounts or contacts at once (exports read them per batch)."""
+    model = Contact if object_type == "contacts.contact" else Account
+    through = model.tags.through
+    column = "contact_id" if model is Contact else "account_id"
+    out: dict[int, list[str]] = {}
+    rows = through.objects.filter(**{f"{column}__in": list(ids)}).values_list(column, "tag__name")
+    for pk, name in rows.order_by("tag__name"):
+        out.setdefault(pk, []).append(name)
+    return out
+
+
+def contact_card_get(*, user: Any, pk: int | str) -> dict[str, Any]:
+    """What a vCard of one contact shows (404 when `user` may not see the contact)."""
+    contact = contact_get(user=user, pk=pk)
+    account = Account.objects.filter(pk=contact.primary_account_id).values_list("name", flat=True).first()
+    return {
+        "uid": contact.external_id or f"crm-contact-{contact.pk}",
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "full_name": contact.full_name,
+        "email": contact.email,
+        "other_emails": list(contact.other_emails or []),
+        "phone": contact.phone,
+        "mobile": contact.mobile,
+        "job_title": contact.job_title,
+        "department": contact.department,
+        "account": account or "",
+        "birthday": contact.birthday,
+        "description": contact.description,
+        "updated_at": contact.updated_at,
+        "addresses": list(
+            Address.objects.filter(contact_id=contact.pk)
+            .order_by("-is_primary", "id")
+            .values("kind", "street", "city", "region", "postal_code", "country")
+        ),
+    }

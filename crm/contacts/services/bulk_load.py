@@ -1,0 +1,418 @@
+"""Set-based loading of many accounts or contacts (imports): clean each row, then upsert a batch at once.
+
+Rows come from `contact_load_clean` / `account_load_clean` (one dict per row holding only the cells that had a
+value). `…_bulk_upsert` matches each row with a live record by `update_by` (email or external id), creates the
+rest, and answers per row: created, updated, unchanged or failed (with the errors). Blank cells never blank a
+stored value. The caller owns the transaction; a failed row writes nothing. Per-row audit entries are not
+written (a million rows would double the work): the importer records the batch and what it changed, which is
+also what `…_bulk_unload` uses to revert it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm.contacts.enums import AccountStatus, AccountType, CompanySize, Consent, Industry
+from crm.contacts.models import Account, Contact, ContactAccount
+from crm.contacts.selectors import account_ids_by_ref
+from crm.contacts.services.validation import phone_normalize
+from crm.core.bulkwrite import rows_insert, rows_update
+from crm.core.errors import PermissionDenied
+from crm.core.identity.models import User
+from crm.core.identity.permissions import owner_in_scope
+from crm.core.loading import LoadField, LoadResult, from_jsonable, jsonable
+from crm.core.records import record_authorize_create
+
+CONTACT_LOAD_FIELDS: tuple[LoadField, ...] = (
+    LoadField("external_id", gettext_lazy("External id"), max_length=100, synonyms=("id", "external id", "id externo", "código", "codigo", "contact id")),
+    LoadField("first_name", gettext_lazy("First name"), max_length=100, synonyms=("first name", "firstname", "given name", "nombre", "name")),
+    LoadField("last_name", gettext_lazy("Last name"), max_length=100, synonyms=("last name", "lastname", "surname", "family name", "apellidos", "apellido")),
+    LoadField("email", gettext_lazy("Email"), kind="email", synonyms=("email", "e-mail", "email address", "mail", "correo", "correo electrónico", "correo electronico")),
+    LoadField("phone", gettext_lazy("Phone"), kind="phone", synonyms=("phone", "telephone", "work phone", "teléfono", "telefono", "tel")),
+    LoadField("mobile", gettext_lazy("Mobile"), kind="phone", synonyms=("mobile", "cell", "mobile phone", "móvil", "movil", "celular")),
+    LoadField("job_title", gettext_lazy("Job title"), max_length=120, synonyms=("job title", "title", "position", "cargo", "puesto")),
+    LoadField("department", gettext_lazy("Department"), max_length=120, synonyms=("department", "departamento")),
+    LoadField("language", gettext_lazy("Preferred language"), max_length=8, synonyms=("language", "idioma", "lang")),
+    LoadField("birthday", gettext_lazy("Birthday"), kind="date", synonyms=("birthday", "birth date", "date of birth", "cumpleaños", "fecha de nacimiento")),
+    LoadField("description", gettext_lazy("Description"), max_length=10_000, synonyms=("description", "notes", "descripción", "descripcion", "notas")),
+    LoadField("email_consent", gettext_lazy("Email consent"), kind="choice", choices=Consent, synonyms=("email consent", "consent", "consentimiento")),
+    LoadField("consent_source", gettext_lazy("Consent source"), max_length=120, synonyms=("consent source", "origen del consentimiento")),
+    LoadField("do_not_call", gettext_lazy("Do not call"), kind="bool", synonyms=("do not call", "no llamar")),
+    LoadField("owner", gettext_lazy("Owner (email)"), kind="user", synonyms=("owner", "owner email", "propietario", "responsable")),
+    LoadField("account", gettext_lazy("Account (name or external id)"), kind="ref", synonyms=("account", "company", "organization", "organisation", "cuenta", "empresa", "compañía", "compania")),
+)
+
+ACCOUNT_LOAD_FIELDS: tuple[LoadField, ...] = (
+    LoadField("external_id", gettext_lazy("External id"), max_length=100, synonyms=("id", "external id", "id externo", "código", "codigo", "account id")),
+    LoadField("name", gettext_lazy("Name"), max_length=200, synonyms=("name", "account", "account name", "company", "company name", "nombre", "cuenta", "empresa", "razón social")),
+    LoadField("legal_name", gettext_lazy("Legal name"), max_length=200, synonyms=("legal name", "nombre legal", "denominación social")),
+    LoadField("tax_id", gettext_lazy("Tax id"), max_length=40, synonyms=("tax id", "vat", "vat number", "nif", "cif", "rfc")),
+    LoadField("account_type", gettext_lazy("Type"), kind="choice", choices=AccountType, synonyms=("type", "account type", "tipo")),
+    LoadField("status", gettext_lazy("Status"), kind="choice", choices=AccountStatus, synonyms=("status", "estado")),
+    LoadField("industry", gettext_lazy("Industry"), kind="choice", choices=Industry, synonyms=("industry", "sector", "industria")),
+    LoadField("size", gettext_lazy("Size"), kind="choice", choices=CompanySize, synonyms=("size", "employees", "tamaño", "empleados")),
+    LoadField("website", gettext_lazy("Website"), kind="url", max_length=300, synonyms=("website", "web", "url", "sitio web", "página web")),
+    LoadField("email", gettext_lazy("Email"), kind="email", synonyms=("email", "e-mail", "mail", "correo", "correo electrónico")),
+    LoadField("phone", gettext_lazy("Phone"), kind="phone", synonyms=("phone", "telephone", "teléfono", "telefono", "tel")),
+    LoadField("description", gettext_lazy("Description"), max_length=10_000, synonyms=("description", "notes", "descripción", "descripcion", "notas")),
+    LoadField("owner", gettext_lazy("Relationship manager (email)"), kind="user", synonyms=("owner", "owner email", "relationship manager", "propietario", "responsable", "gestor")),
+    LoadField("parent", gettext_lazy("Parent account (name or external id)"), kind="ref", synonyms=("parent", "parent account", "cuenta matriz", "matriz")),
+)
+
+_url = URLValidator()
+
+
+def _clean(fields: dict[str, LoadField], row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    out: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in row.items():
+        spec = fields[name]
+        if spec.kind in {"text", "user", "ref"}:
+            text = " ".join(str(value).split()) if spec.max_length and spec.max_length <= 200 else str(value).strip()
+            if spec.max_length and len(text) > spec.max_length:
+                errors[name] = [
+                    _("Ensure this value has at most %(limit)d characters (it has %(show)d).")
+                    % {"limit": spec.max_length, "show": len(text)}
+                ]
+                continue
+            out[name] = text.lower() if spec.kind == "user" else text
+        elif spec.kind == "email":
+            text = str(value).strip().lower()
+            try:
+                validate_email(text)
+            except ValidationError:
+                errors[name] = [_("“%(value)s” is not a valid email address.") % {"value": text[:100]}]
+                continue
+            out[name] = text
+        elif spec.kind == "phone":
+            try:
+                out[name] = phone_normalize(str(value))
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+        elif spec.kind == "url":
+            text = str(value).strip()
+            if "://" not in text:
+                text = "https://" + text
+            try:
+                _url(text)
+            except ValidationError:
+                errors[name] = [_("Enter a valid URL.")]
+                continue
+            out[name] = text
+        elif spec.kind == "choice":
+            if value not in spec.choices.values:
+                errors[name] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(spec.choices.values)}]
+                continue
+            out[name] = value
+        else:  # date, bool: already typed by the reader
+            out[name] = value
+    return out, errors
+
+
+CONTACT_FIELDS_BY_NAME = {f.name: f for f in CONTACT_LOAD_FIELDS}
+ACCOUNT_FIELDS_BY_NAME = {f.name: f for f in ACCOUNT_LOAD_FIELDS}
+
+
+def contact_load_clean(*, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """One imported contact row: normalised values (emails lower-case, phones E.164) and per-field errors."""
+    return _clean(CONTACT_FIELDS_BY_NAME, row)
+
+
+def account_load_clean(*, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    return _clean(ACCOUNT_FIELDS_BY_NAME, row)
+
+
+# --- the upsert ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    model: type[Any]
+    object_type: str
+    columns: tuple[str, ...]  # every data column written, besides timestamps
+    defaults: dict[str, Any]
+    ref_field: str  # the "ref" load field (account / parent) and the column it sets
+    ref_column: str
+    required: Callable[[dict[str, Any]], bool]  # does a new record have what it needs?
+    required_error: Callable[[], tuple[str, str]]
+    compose: Callable[[dict[str, Any]], None]
+
+
+def _contact_compose(values: dict[str, Any]) -> None:
+    values["full_name"] = " ".join(p for p in (values["first_name"].strip(), values["last_name"].strip()) if p)
+
+
+CONTACT_TABLE = _Table(
+    model=Contact,
+    object_type="contacts.contact",
+    columns=(
+        "external_id", "first_name", "last_name", "full_name", "job_title", "department", "email", "phone",
+        "mobile", "language", "birthday", "description", "email_consent", "consent_changed_at", "consent_source",
+        "do_not_call", "owner", "primary_account", "other_emails", "other_phones", "custom", "version",
+    ),
+    defaults={
+        "external_id": "", "first_name": "", "last_name": "", "full_name": "", "job_title": "", "department": "",
+        "email": "", "phone": "", "mobile": "", "language": "", "birthday": None, "description": "",
+        "email_consent": Consent.UNKNOWN, "consent_changed_at": None, "consent_source": "", "do_not_call": False,
+        "primary_account": None, "other_emails": "[]", "other_phones": "[]", "custom": "{}", "version": 1,
+    },
+    ref_field="account",
+    ref_column="primary_account",
+    required=lambda v: bool(v.get("first_name") or v.get("last_name") or v.get("email")),
+    required_error=lambda: ("last_name", _("Give at least a name or an email address.")),
+    compose=_contact_compose,
+)
+
+ACCOUNT_TABLE = _Table(
+    model=Account,
+    object_type="contacts.account",
+    columns=(
+        "external_id", "name", "legal_name", "tax_id", "account_type", "status", "industry", "size", "website",
+        "email", "phone", "description", "owner", "parent", "other_emails", "other_phones", "custom", "version",
+    ),
+    defaults={
+        "external_id": "", "name": "", "legal_name": "", "tax_id": "", "account_type": AccountType.PROSPECT,
+        "status": AccountStatus.ACTIVE, "industry": "", "size": "", "website": "", "email": "", "phone": "",
+        "description": "", "parent": None, "other_emails": "[]", "other_phones": "[]", "custom": "{}",
+        "version": 1,
+    },
+    ref_field="parent",
+    ref_column="parent",
+    required=lambda v: bool(v.get("name")),
+    required_error=lambda: ("name", _("This field cannot be blank.")),
+    compose=lambda v: None,
+)
+
+
+def _owners(emails: set[str]) -> dict[str, int]:
+    if not emails:
+        return {}
+    rows = User.objects.filter(is_active=True, email__in=list(emails)).values_list("email", "id")
+    return {email.lower(): pk for email, pk in rows}
+
+
+def _db_values(table: _Table, values: dict[str, Any]) -> list[Any]:
+    out = []
+    for name in table.columns:
+        value = values[name]
+        if name in {"other_emails", "other_phones", "custom"} and not isinstance(value, str):
+            value = json.dumps(value)
+        out.append(value)
+    return out
+
+
+def _bulk_upsert(
+    table: _Table,
+    *,
+    actor: Any,
+    rows: Sequence[dict[str, Any]],
+    update_by: str,
+    update_existing: bool,
+    default_owner: Any,
+) -> LoadResult:
+    model = table.model
+    result = LoadResult(outcomes=["failed"] * len(rows))
+    errors = result.row_errors
+    now = timezone.now()
+    key_field = update_by if update_by in {"email", "external_id"} else ""
+
+    owners = _owners({r["owner"] for r in rows if r.get("owner")})
+    refs = account_ids_by_ref(refs={r[table.ref_field] for r in rows if r.get(table.ref_field)})
+    keys = [r.get(key_field) or "" for r in rows] if key_field else ["" for _r in rows]
+    read = ["id", *[f"{c}_id" if c in {"owner", table.ref_column} else c for c in table.columns]]
+    existing: dict[str, dict[str, Any]] = {}
+    if key_field:
+        wanted = [k for k in keys if k]
+        for obj in model.objects.filter(**{f"{key_field}__in": wanted}).order_by("-id").values(*read):
+            existing[obj[key_field]] = obj  # the oldest record with the key wins
+    ext_ids = [r["external_id"] for r in rows if r.get("external_id")]
+    ext_owner = dict(model.objects.filter(external_id__in=ext_ids).values_list("external_id", "id")) if ext_ids else {}
+    ext_in_batch: dict[str, int] = {}
+
+    creates: list[list[Any]] = []
+    create_pos: list[int] = []
+    updates: list[list[Any]] = []
+    may_create: dict[int, bool] = {}
+
+    def row_error(i: int, field: str, message: str) -> None:
+        errors.setdefault(i, {}).setdefault(field, []).append(message)
+
+    for i, row in enumerate(rows):
+        match = existing.get(keys[i]) if keys[i] else None
+        if match is not None and not update_existing:
+            result.outcomes[i] = "existing"
+            continue
+        values: dict[str, Any] = dict(table.defaults) if match is None else {
+            c: match[f"{c}_id" if c in {"owner", table.ref_column} else c] for c in table.columns
+        }
+        owner_id = values.get("owner") if match is not None else getattr(default_owner, "pk", None)
+        if row.get("owner"):
+            owner_id = owners.get(row["owner"])
+            if owner_id is None:
+                row_error(i, "owner", _("No active user has the email %(email)s.") % {"email": row["owner"]})
+        if row.get(table.ref_field):
+            ref = refs.get(row[table.ref_field])
+            if ref is None:
+                row_error(i, table.ref_field, _("No account named or with the external id “%(value)s”.") % {"value": row[table.ref_field]})
+            values[table.ref_column] = ref
+        ext = row.get("external_id")
+        if ext:
+            holder = ext_owner.get(ext)
+            if (holder is not None and (match is None or holder != match["id"])) or ext in ext_in_batch:
+                row_error(i, "external_id", _("Another record already has the external id “%(value)s”.") % {"value": ext})
+            ext_in_batch[ext] = i
+        if match is not None and actor is not None and not owner_in_scope(actor, match["owner_id"], table.object_type, "change"):
+            row_error(i, "__all__", _("You may not change the existing record with this key."))
+        if owner_id is None and "owner" not in errors.get(i, {}):
+            row_error(i, "owner", _("Choose an active user."))
+        if i in errors:
+            continue
+        if actor is not None and (match is None or owner_id != values.get("owner")):
+            if owner_id not in may_create:
+                try:
+                    record_authorize_create(actor=actor, object_type=table.object_type, owner_id=owner_id)
+                    may_create[owner_id] = True
+                except PermissionDenied:
+                    may_create[owner_id] = False
+            if not may_create[owner_id]:
+                row_error(i, "owner", _("You may not give records to this owner."))
+                continue
+        before = dict(values)
+        for name, value in row.items():
+            if name not in {"owner", table.ref_field}:
+                values[name] = value
+        values["owner"] = owner_id
+        if "email_consent" in row and match is not None and row["email_consent"] != before.get("email_consent"):
+            values["consent_changed_at"] = now
+        elif "email_consent" in row and match is None and row["email_consent"] != Consent.UNKNOWN:
+            values["consent_changed_at"] = now
+        table.compose(values)
+        if match is None:
+            if not table.required(values):
+                field, message = table.required_error()
+                row_error(i, field, message)
+                continue
+            creates.append([*_db_values(table, values), now, now])
+            create_pos.append(i)
+            continue
+        changed = {c: before[c] for c in table.columns if values[c] != before[c]}
+        if not changed:
+            result.outcomes[i] = "unchanged"
+            continue
+        values["version"] = before["version"] + 1
+        updates.append([match["id"], *_db_values(table, values), now])
+        result.updated.append((match["id"], {k: jsonable(v) for k, v in changed.items()}))
+        result.outcomes[i] = "updated"
+
+    columns = [*table.columns, "created_at", "updated_at"]
+    result.created_ids = rows_insert(model=model, fields=columns, rows=creates)
+    for i in create_pos:
+        result.outcomes[i] = "created"
+    rows_update(model=model, fields=[*table.columns, "updated_at"], rows=updates)
+    if model is Contact:
+        _memberships(result.created_ids + [pk for pk, prev in result.updated if "primary_account" in prev])
+    return result
+
+
+def _memberships(contact_ids: list[int]) -> None:
+    """Every contact with a primary account is a member of it (as contact_create does)."""
+    if not contact_ids:
+        return
+    for start in range(0, len(contact_ids), 5000):
+        chunk = contact_ids[start : start + 5000]
+        pairs = list(
+            Contact.objects.filter(pk__in=chunk, primary_account__isnull=False).values_list("id", "primary_account_id")
+        )
+        if pairs:
+            ContactAccount.objects.bulk_create(
+                [ContactAccount(contact_id=c, account_id=a, is_primary=True) for c, a in pairs],
+                ignore_conflicts=True,
+            )
+
+
+def contact_bulk_upsert(
+    *,
+    actor: Any,
+    rows: Sequence[dict[str, Any]],
+    update_by: str = "",
+    update_existing: bool = True,
+    default_owner: Any,
+) -> LoadResult:
+    """Create or update contacts from clean rows (see module docstring); `update_by`: "email" | "external_id" | ""."""
+    return _bulk_upsert(
+        CONTACT_TABLE,
+        actor=actor,
+        rows=rows,
+        update_by=update_by,
+        update_existing=update_existing,
+        default_owner=default_owner,
+    )
+
+
+def account_bulk_upsert(
+    *,
+    actor: Any,
+    rows: Sequence[dict[str, Any]],
+    update_by: str = "",
+    update_existing: bool = True,
+    default_owner: Any,
+) -> LoadResult:
+    return _bulk_upsert(
+        ACCOUNT_TABLE,
+        actor=actor,
+        rows=rows,
+        update_by=update_by,
+        update_existing=update_existing,
+        default_owner=default_owner,
+    )
+
+
+# --- revert -------------------------------------------------------------------------------------------------
+
+
+def _unload(table: _Table, *, created_ids: Sequence[int], updated: Sequence[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
+    """Created records go to the recycle bin (as one batch); updated ones get their previous values back."""
+    model: type[models.Model] = table.model
+    now = timezone.now()
+    binned = 0
+    batch = uuid.uuid4()
+    for start in range(0, len(created_ids), 5000):
+        chunk = list(created_ids[start : start + 5000])
+        binned += model.objects.filter(pk__in=chunk).update(  # type: ignore[attr-defined]
+            deleted_at=now, deletion_batch=batch, updated_at=now
+        )
+    restored = 0
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for pk, previous in updated:
+        names = tuple(sorted(previous))
+        column_names = tuple(n for n in names)
+        groups.setdefault(column_names, []).append(
+            [pk, *[from_jsonable(model, n, previous[n]) for n in names], now]
+        )
+    for names, rows in groups.items():
+        restored += rows_update(model=model, fields=[*names, "updated_at"], rows=rows)
+    return binned, restored
+
+
+def contact_bulk_unload(
+    *, actor: Any, created_ids: Sequence[int], updated: Sequence[tuple[int, dict[str, Any]]]
+) -> tuple[int, int]:
+    """Revert a contact batch: (moved to the recycle bin, given their previous values back)."""
+    return _unload(CONTACT_TABLE, created_ids=created_ids, updated=updated)
+
+
+def account_bulk_unload(
+    *, actor: Any, created_ids: Sequence[int], updated: Sequence[tuple[int, dict[str, Any]]]
+) -> tuple[int, int]:
+    return _unload(ACCOUNT_TABLE, created_ids=created_ids, updated=updated)
