@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("crm.core.savedviews.urls")),
     path("", include("crm.contacts.urls")),
     path("", include("crm.activities.urls")),
+    path("", include("crm.integrations.dataio.urls")),
     path("", include("crm.core.ui.urls")),
 ]
