@@ -7,6 +7,7 @@ transaction; see crm.contacts.services.bulk_load for the conventions (blank cell
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -85,6 +86,11 @@ def activity_load_clean(*, row: dict[str, Any]) -> tuple[dict[str, Any], dict[st
         else:
             out[name] = value
     return out, errors
+
+
+def _db_row(values: dict[str, Any]) -> list[Any]:
+    custom = values["custom"]
+    return [json.dumps(custom) if c == "custom" and not isinstance(custom, str) else values[c] for c in COLUMNS]
 
 
 def _read_columns() -> list[str]:
@@ -179,7 +185,7 @@ def activity_bulk_upsert(
             if isinstance(values[name], dt.datetime) and timezone.is_naive(values[name]):
                 values[name] = timezone.make_aware(values[name])
         if match is None:
-            creates.append([*[values[c] for c in COLUMNS], now, now])
+            creates.append([*_db_row(values), now, now])
             create_pos.append(i)
             continue
         changed = {c: before[c] for c in COLUMNS if values[c] != before[c]}
@@ -187,7 +193,7 @@ def activity_bulk_upsert(
             result.outcomes[i] = "unchanged"
             continue
         values["version"] = before["version"] + 1
-        updates.append([match["id"], *[values[c] for c in COLUMNS], now])
+        updates.append([match["id"], *_db_row(values), now])
         result.updated.append((match["id"], {k: jsonable(v) for k, v in changed.items()}))
         result.outcomes[i] = "updated"
     result.created_ids = rows_insert(model=Activity, fields=[*COLUMNS, "created_at", "updated_at"], rows=creates)

@@ -164,13 +164,18 @@ def file_rows(job: Any, *, start: int = 0) -> Iterator[Iterator[tuple[int, list[
     """The job's data rows from data row `start` (0-based), file kept open for the duration."""
     with job.file.open("rb") as f:
         handle: IO[bytes] = f
+        rows: Any
         if job.file_format == FileFormat.VCARD:
-            yield vcard_rows(handle, start=start)
+            rows = vcard_rows(handle, start=start)
         else:
-            yield rows_read(
+            rows = rows_read(
                 handle,
                 file_format=job.file_format,
                 encoding=job.options.get("encoding", "utf-8"),
                 delimiter=job.options.get("delimiter", ","),
                 start=start,
             )
+        try:
+            yield rows
+        finally:
+            rows.close()  # before the file closes under it
