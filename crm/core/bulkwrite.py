@@ -53,12 +53,17 @@ def _adapted(model: type[models.Model], fields: Sequence[str], rows: Sequence[Se
             adapters.append((i + offset, connection.ops.adapt_datefield_value))
     if not adapters:
         return rows
+    memo: dict[Any, Any] = {}  # the batch's timestamps are one value: adapt it once
     out = []
     for row in rows:
         values = list(row)
         for i, adapt in adapters:
-            if values[i] is not None:
-                values[i] = adapt(values[i])
+            value = values[i]
+            if value is not None:
+                adapted = memo.get(value)
+                if adapted is None:
+                    adapted = memo[value] = adapt(value)
+                values[i] = adapted
         out.append(values)
     return out
 

@@ -23,6 +23,7 @@ class CellError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case, no accents, single spaces: how headers and labels are compared."""
     text = unicodedata.normalize("NFKD", text.strip().lower())
@@ -73,6 +74,7 @@ def number_parse(text: str, *, decimal: str) -> Decimal:
     return value
 
 
+@lru_cache(maxsize=256)
 def bool_parse(text: str) -> bool:
     word = fold(text)
     if word in TRUE_WORDS:
@@ -94,6 +96,7 @@ def _choice_map(choices: Any) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1024)
 def choice_parse(text: str, choices: Any) -> str:
     found = _choice_map(choices).get(fold(text))
     if found is None:

@@ -110,7 +110,7 @@ class Pipeline:
     def row(self, row_no: int, cells: list[Any] | None) -> RowResult:
         if cells is None:
             return RowResult(row_no, [], None, "failed", _("This vCard cannot be read."))
-        if not any(c is not None and str(c).strip() for c in cells):
+        if not any(cells) or not any(c is not None and str(c).strip() for c in cells):
             return RowResult(row_no, cells, None, "blank")
         errors: dict[str, list[str]] = {}
         if len(cells) > self.width and any(c is not None and str(c).strip() for c in cells[self.width :]):
@@ -119,17 +119,19 @@ class Pipeline:
                 % {"cells": len(cells), "columns": self.width}
             ]
         typed: dict[str, Any] = {}
+        size = len(cells)
+        max_cell = self.max_cell
         for index, field in self.columns:
-            if index >= len(cells):
+            if index >= size:
                 continue
             raw = cells[index]
-            if raw is None:
+            if raw is None or raw == "":
                 continue
-            if isinstance(raw, str):
-                if len(raw) > self.max_cell:
+            if type(raw) is str:
+                if len(raw) > max_cell:
                     errors[field.name] = [
                         _("The cell is too long (%(size)s characters; the limit is %(limit)s).")
-                        % {"size": len(raw), "limit": self.max_cell}
+                        % {"size": len(raw), "limit": max_cell}
                     ]
                     continue
                 raw = raw.strip()
@@ -143,8 +145,9 @@ class Pipeline:
             except CellError as exc:
                 errors[field.name] = [str(exc)]
         clean, clean_errors = self.loader.clean(row=typed)
-        for name, messages in clean_errors.items():
-            errors.setdefault(name, messages)
+        if clean_errors:
+            for name, messages in clean_errors.items():
+                errors.setdefault(name, messages)
         key = self.key_of(cells)
         if key:
             first = self.seen.get(key)

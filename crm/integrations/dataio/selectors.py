@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import csv
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.http import QueryDict
+from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils.translation import gettext as _
 
 from crm.contacts.enums import AccountStatus, AccountType, CompanySize, Consent, Industry
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
-from crm.contacts.selectors import account_export_query, contact_export_query, tag_names_by_record
+from crm.contacts.selectors import account_export_query, contact_export_query, tag_names_subquery
 from crm.contacts.views.columns import Column, account_columns, contact_columns
 from crm.core.customfields.selectors import custom_field_list
 from crm.core.errors import RecordNotFound
 from crm.core.identity.permissions import user_is_admin
-from crm.core.identity.selectors import user_list
 from crm.core.listing import ListSpec
+from crm.core.sqltext import FormulaSafe, IsoDate, IsoDateTime, JsonListText
 from crm.integrations.dataio.models import ExportJob, ImportBatch, ImportJob
 
 EXPORT_OBJECTS = ("contacts.contact", "contacts.account")
@@ -43,6 +47,7 @@ def cell_safe(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class _Export:
+    object_type: str
     spec: ListSpec
     columns: Any
     query: Any
@@ -53,11 +58,11 @@ class _Export:
 
 EXPORTS = {
     "contacts.contact": _Export(
-        CONTACT_LIST, contact_columns, contact_export_query, "full_name",
+        "contacts.contact", CONTACT_LIST, contact_columns, contact_export_query, "full_name",
         ("account", "email", "phone", "owner", "updated_at"), "contacts",
     ),
     "contacts.account": _Export(
-        ACCOUNT_LIST, account_columns, account_export_query, "name",
+        "contacts.account", ACCOUNT_LIST, account_columns, account_export_query, "name",
         ("account_type", "status", "owner", "tags", "updated_at"), "accounts",
     ),
 }
@@ -86,37 +91,48 @@ def export_columns(*, object_type: str, params: Mapping[str, Any]) -> list[Colum
     return [by_key["name"], *[by_key[k] for k in keys]]
 
 
-def _reader(column: Column, export: _Export, user_names: dict[int, str]) -> tuple[list[str], Any]:
-    """(the values to read, a function of those values → the cell)."""
+def _expression(column: Column, export: _Export) -> Any:
+    """The SQL that gives a column's text: formatting and formula-escaping happen in the database."""
     key, kind = column.key, column.kind
-    yes, no = _("yes"), _("no")
+    yes, no = Value(str(_("yes"))), Value(str(_("no")))
     if key == "name":
         if export.name_path == "full_name":
-            return ["full_name", "email", "id"], lambda n, e, pk: n or e or f"#{pk}"
-        return ["name"], lambda v: v
+            return FormulaSafe(
+                Coalesce(NullIf(F("full_name"), Value("")), NullIf(F("email"), Value("")),
+                         Concat(Value("#"), Cast("id", output_field=CharField())), output_field=TextField())
+            )
+        return FormulaSafe(F("name"))
     if key == "account":
-        return ["primary_account__name"], lambda v: v or ""
+        return FormulaSafe(F("primary_account__name"))
     if key == "parent":
-        return ["parent__name"], lambda v: v or ""
+        return FormulaSafe(F("parent__name"))
     if key == "owner":
-        return ["owner_id"], lambda v: user_names.get(v, "")
+        return FormulaSafe(Coalesce(NullIf(F("owner__full_name"), Value("")), F("owner__email"),
+                                    output_field=TextField()))
     if key == "tags":
-        return ["id"], None  # filled per batch
+        return FormulaSafe(tag_names_subquery(object_type=export.object_type))
     if key.startswith("custom."):
-        ctx = {"user_names": user_names}
-        return ["custom"], lambda v: column.text(SimpleNamespace(custom=v or {}), ctx)
+        definition = column.custom
+        raw = KeyTextTransform(key.split(".", 1)[1], "custom")
+        choices = getattr(definition, "choices", None) or []
+        if choices and getattr(definition, "field_type", "") == "choice":
+            language = _language()
+            whens = [When(**{f"custom__{key.split('.', 1)[1]}": c["value"]},
+                          then=Value(definition.choice_label(c["value"], language))) for c in choices]
+            return FormulaSafe(Case(*whens, default=raw, output_field=TextField()))
+        return FormulaSafe(Cast(raw, output_field=TextField()))
     if key in _CHOICES:
-        labels = {value: str(label) for value, label in _CHOICES[key].choices}
-        return [key], lambda v: labels.get(v, v or "")
+        whens = [When(**{key: value}, then=Value(str(label))) for value, label in _CHOICES[key].choices]
+        return Case(*whens, default=F(key), output_field=TextField())
     if kind == "bool":
-        return [key], lambda v: yes if v else no
+        return Case(When(**{key: True}, then=yes), default=no, output_field=TextField())
     if kind == "datetime":
-        return [key], lambda v: v.isoformat(timespec="seconds") if isinstance(v, dt.datetime) else ""
+        return IsoDateTime(F(key))
     if kind == "date":
-        return [key], lambda v: v.isoformat() if isinstance(v, dt.date) else ""
+        return IsoDate(F(key))
     if kind in {"emails", "phones", "lines"}:
-        return [key], lambda v: ", ".join(str(x) for x in v or [])
-    return [key], lambda v: "" if v is None else v
+        return FormulaSafe(JsonListText(F(key)))
+    return FormulaSafe(F(key))
 
 
 def export_query(*, user: Any, object_type: str, params: Mapping[str, Any]) -> QuerySet[Any]:
@@ -124,66 +140,83 @@ def export_query(*, user: Any, object_type: str, params: Mapping[str, Any]) -> Q
     export = EXPORTS[object_type]
     sort = (params.get("sort") or "").strip() or None
     spec, descending = export.spec.resolve_sort(sort)
-    filters = {k: v for k, v in params.items() if k not in {"sort", "columns", "format", "cursor", "view", "page_size"}}
-    if hasattr(params, "getlist"):
-        from django.http import QueryDict
-
-        filters_qd = QueryDict(mutable=True)
-        for k in filters:
-            filters_qd.setlist(k, params.getlist(k))  # type: ignore[attr-defined]
-        filters = filters_qd  # type: ignore[assignment]
+    filters = QueryDict(mutable=True)
+    getlist = getattr(params, "getlist", None)
+    for key in params:
+        if key in {"sort", "columns", "format", "cursor", "view", "page_size"}:
+            continue
+        filters.setlist(key, getlist(key) if getlist else [params[key]])
     qs = export.query(user=user, params=filters)
     return qs.order_by(f"-{spec.path}", "-id") if descending else qs.order_by(spec.path, "id")
 
 
-def export_rows(
-    *, user: Any, object_type: str, params: Mapping[str, Any]
-) -> tuple[list[str], Iterator[list[list[Any]]]]:
-    """(header, batches of rows): streamed from the database with constant memory; cells formula-safe."""
+@dataclass(frozen=True)
+class ExportSelect:
+    header: list[str]
+    sql: str
+    params: tuple[Any, ...]
+
+
+def export_select(*, user: Any, object_type: str, params: Mapping[str, Any]) -> ExportSelect:
+    """The one SELECT that yields the export's rows, already as text (InvalidInput for a bad filter or sort)."""
     export = EXPORTS[object_type]
     columns = export_columns(object_type=object_type, params=params)
     qs = export_query(user=user, object_type=object_type, params=params)
-    user_names = {pk: name or email for pk, name, email in user_list().values_list("id", "full_name", "email")}
-    readers = [_reader(c, export, user_names) for c in columns]
-    paths: list[str] = ["id"]
-    slots: list[tuple[list[int], Any]] = []
-    for names, fn in readers:
-        idx = []
-        for name in names:
-            if name not in paths:
-                paths.append(name)
-            idx.append(paths.index(name))
-        slots.append((idx, fn))
-    tag_slot = next((i for i, c in enumerate(columns) if c.key == "tags"), None)
-    header = ["ID", *[str(c.label) for c in columns]]
+    names = {f"c{i}": _expression(c, export) for i, c in enumerate(columns)}
+    rows = qs.annotate(**names).values_list("id", *names)
+    sql, sql_params = rows.query.sql_with_params()
+    return ExportSelect(header=["ID", *[str(c.label) for c in columns]], sql=sql, params=tuple(sql_params))
 
-    def batches() -> Iterator[list[list[Any]]]:
-        chunk: list[tuple[Any, ...]] = []
-        for row in qs.values_list(*paths).iterator(chunk_size=CHUNK):
-            chunk.append(row)
-            if len(chunk) >= CHUNK:
-                yield _convert(chunk)
-                chunk = []
-        if chunk:
-            yield _convert(chunk)
 
-    def _convert(chunk: list[tuple[Any, ...]]) -> list[list[Any]]:
-        tags = tag_names_by_record(object_type=object_type, ids=[r[0] for r in chunk]) if tag_slot is not None else {}
-        out = []
-        for row in chunk:
-            cells: list[Any] = [row[0]]
-            for n, (idx, fn) in enumerate(slots):
-                if n == tag_slot:
-                    value: Any = ", ".join(tags.get(row[0], []))
-                elif len(idx) == 1:
-                    value = fn(row[idx[0]])
-                else:
-                    value = fn(*(row[i] for i in idx))
-                cells.append(cell_safe(value) if isinstance(value, str) else value)
-            out.append(cells)
-        return out
+def export_rows(
+    *, user: Any, object_type: str, params: Mapping[str, Any]
+) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    """(header, batches of rows) streamed from the database with constant memory (a server-side cursor on
+    PostgreSQL); every cell is text or a number, formula-safe."""
+    select = export_select(user=user, object_type=object_type, params=params)
 
-    return header, batches()
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
+        with transaction.atomic(), connection.chunked_cursor() as cursor:
+            cursor.execute(select.sql, select.params)
+            while batch := cursor.fetchmany(CHUNK):
+                yield batch
+
+    return select.header, batches()
+
+
+def export_csv_bytes(*, user: Any, object_type: str, params: Mapping[str, Any]) -> tuple[list[str], Iterator[bytes]]:
+    """(header, CSV body in chunks). PostgreSQL writes the CSV itself (`COPY (SELECT …) TO STDOUT`)."""
+    if connection.vendor != "postgresql":
+        header, batches = export_rows(user=user, object_type=object_type, params=params)
+
+        def written() -> Iterator[bytes]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for batch in batches:
+                writer.writerows(batch)
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+
+        return header, written()
+    select = export_select(user=user, object_type=object_type, params=params)
+
+    def copied() -> Iterator[bytes]:
+        pending: list[bytes] = []
+        size = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            statement = f"COPY ({select.sql}) TO STDOUT WITH (FORMAT csv)"
+            with cursor.cursor.copy(statement, select.params) as copy:  # type: ignore[attr-defined]
+                for data in copy:
+                    pending.append(bytes(data))
+                    size += len(data)
+                    if size >= 256 * 1024:
+                        yield b"".join(pending)
+                        pending, size = [], 0
+        if pending:
+            yield b"".join(pending)
+
+    return select.header, copied()
 
 
 def export_file_stem(object_type: str) -> str:

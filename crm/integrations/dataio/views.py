@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import tempfile
 from collections.abc import Iterator
 from functools import wraps
@@ -26,7 +28,7 @@ from crm.integrations.dataio import selectors, services
 from crm.integrations.dataio.enums import ExportStatus, ImportObject, ImportStatus
 from crm.integrations.dataio.forms import ImportMappingForm, ImportUploadForm
 from crm.integrations.dataio.mapping import target_get
-from crm.integrations.dataio.services.exports import csv_chunks, export_is_large
+from crm.integrations.dataio.services.exports import export_is_large
 from crm.integrations.dataio.vcards import vcard_render
 
 
@@ -257,9 +259,12 @@ def export(request: HttpRequest, object_type: str) -> HttpResponseBase:
         if file_format == "csv":
             if not user_can(request.user, object_type, "export"):
                 raise PermissionDenied()
-            header, batches = selectors.export_rows(user=request.user, object_type=object_type, params=params)
+            header, chunks = selectors.export_csv_bytes(user=request.user, object_type=object_type, params=params)
+            head = io.StringIO()
+            csv.writer(head).writerow(header)
             response = StreamingHttpResponse(
-                (chunk.encode("utf-8") for chunk in csv_chunks(header, batches)), content_type="text/csv; charset=utf-8"
+                itertools.chain([("\ufeff" + head.getvalue()).encode("utf-8")], chunks),
+                content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "no-store"

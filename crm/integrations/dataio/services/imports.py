@@ -25,7 +25,7 @@ from crm.integrations.dataio.reading import file_inspect
 from crm.integrations.dataio.vcards import VCARD_COLUMNS
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 PREVIEW_ROWS = 20
 
 

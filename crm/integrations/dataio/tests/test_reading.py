@@ -130,3 +130,23 @@ def test_empty_and_headerless_files_are_refused():
         _inspect(b"")
     with pytest.raises(ImportRefused, match="name the columns"):
         _inspect(b",,\n1,2\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["+34 612 345 678", "0034612345678", "+1 (415) 555-2671", "+44 20 7946 0958", "+39 06 6982 1234",
+     "+49 30 901820", "+52 55 1234 5678", "+34 12", "+999 1234567", "612 345 678", "+44 (0) 20 7946 0958"],
+)
+def test_phone_fast_path_agrees_with_phonenumbers(text):
+    from crm.contacts.services.bulk_load import _phone
+    from crm.contacts.services.validation import phone_normalize
+
+    try:
+        expected = phone_normalize(text)
+    except ValueError:
+        expected = "invalid"
+    try:
+        got = _phone(text)
+    except ValueError:
+        got = "invalid"
+    assert got == expected
