@@ -32,10 +32,35 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 DATA = ROOT / "var" / "bench-dataio"
 HEADER = [
-    "External id", "Nombre", "Apellidos", "Email", "Teléfono", "Móvil", "Cargo", "Departamento", "Idioma",
-    "Cumpleaños", "Descripción", "Consentimiento", "No llamar", "Propietario", "Cuenta",
+    "External id",
+    "Nombre",
+    "Apellidos",
+    "Email",
+    "Teléfono",
+    "Móvil",
+    "Cargo",
+    "Departamento",
+    "Idioma",
+    "Cumpleaños",
+    "Descripción",
+    "Consentimiento",
+    "No llamar",
+    "Propietario",
+    "Cuenta",
 ]
-FIRST = ["Lucía", "Martín", "Sofía", "Hugo", "Oliver", "Amelia", "Paula", "Daniel", "Carmen", "Javier", "Grace"]
+FIRST = [
+    "Lucía",
+    "Martín",
+    "Sofía",
+    "Hugo",
+    "Oliver",
+    "Amelia",
+    "Paula",
+    "Daniel",
+    "Carmen",
+    "Javier",
+    "Grace",
+]
 LAST = ["García", "Fernández", "González", "Smith", "Jones", "López", "Martínez", "Taylor", "Pérez", "Ruiz"]
 TITLES = ["CEO", "CFO", "Buyer", "Engineer", "Office manager", "Sales director", ""]
 DEPARTMENTS = ["Sales", "Finance", "IT", "Purchasing", "Operations", ""]
@@ -73,7 +98,9 @@ def _people() -> tuple[Any, list[str]]:
     admin = User.objects.create_superuser(
         "admin@bench.crm", "bench-pass-1", full_name="Bench Admin", role=Role.objects.get(key="administrator")
     )
-    users = [User(email=f"rep{i}@bench.crm", full_name=f"Rep {i}", role=role, is_active=True) for i in range(USERS)]
+    users = [
+        User(email=f"rep{i}@bench.crm", full_name=f"Rep {i}", role=role, is_active=True) for i in range(USERS)
+    ]
     User.objects.bulk_create(users)
     owners = list(User.objects.filter(email__startswith="rep").values_list("id", flat=True))
     Account.objects.bulk_create(
@@ -103,17 +130,32 @@ def write_csv(path: Path, rows: int, owner_emails: list[str]) -> dict[str, int]:
             elif roll < 0.04 and i > 0:
                 duplicates += 1
                 email = f"contact{rnd.randrange(0, i)}@example.com"  # the email of an earlier row
-            mobile = f"+34 7{rnd.randrange(10, 99)} {rnd.randrange(100, 999)} {rnd.randrange(100, 999)}" if roll > 0.7 else ""
-            w.writerow([
-                f"EXT-{i}", first, last, email, phone, mobile, rnd.choice(TITLES), rnd.choice(DEPARTMENTS),
-                rnd.choice(["es", "en", ""]),
-                f"{rnd.randrange(1, 28):02d}/{rnd.randrange(1, 12):02d}/{rnd.randrange(1950, 2004)}" if roll > 0.5 else "",
-                "Cliente importado del CRM anterior" if roll > 0.9 else "",
-                rnd.choice(["granted", "unknown", ""]),
-                rnd.choice(["no", "sí", ""]),
-                owner_emails[i % len(owner_emails)],
-                f"Bench Account {rnd.randrange(ACCOUNTS):04d}" if roll > 0.5 else "",
-            ])
+            mobile = (
+                f"+34 7{rnd.randrange(10, 99)} {rnd.randrange(100, 999)} {rnd.randrange(100, 999)}"
+                if roll > 0.7
+                else ""
+            )
+            w.writerow(
+                [
+                    f"EXT-{i}",
+                    first,
+                    last,
+                    email,
+                    phone,
+                    mobile,
+                    rnd.choice(TITLES),
+                    rnd.choice(DEPARTMENTS),
+                    rnd.choice(["es", "en", ""]),
+                    f"{rnd.randrange(1, 28):02d}/{rnd.randrange(1, 12):02d}/{rnd.randrange(1950, 2004)}"
+                    if roll > 0.5
+                    else "",
+                    "Cliente importado del CRM anterior" if roll > 0.9 else "",
+                    rnd.choice(["granted", "unknown", ""]),
+                    rnd.choice(["no", "sí", ""]),
+                    owner_emails[i % len(owner_emails)],
+                    f"Bench Account {rnd.randrange(ACCOUNTS):04d}" if roll > 0.5 else "",
+                ]
+            )
     return {"invalid_rows": invalid, "duplicate_rows": duplicates}
 
 
@@ -123,10 +165,12 @@ def run_import(admin: Any, path: Path) -> dict[str, Any]:
     started = time.perf_counter()
     cpu_before = cpu_s()
     with path.open("rb") as f:
-        job = import_create(actor=admin, object_type="contacts.contact", file=f, name=path.name,
-                            size=path.stat().st_size)
-    job = import_configure(actor=admin, job=job, mapping=job.mapping, update_by="email", date_order="dmy",
-                           decimal=",")
+        job = import_create(
+            actor=admin, object_type="contacts.contact", file=f, name=path.name, size=path.stat().st_size
+        )
+    job = import_configure(
+        actor=admin, job=job, mapping=job.mapping, update_by="email", date_order="dmy", decimal=","
+    )
     import_start(actor=admin, job=job, enqueue=False)
     job = import_run(job_id=job.pk)
     seconds = time.perf_counter() - started
@@ -158,7 +202,9 @@ def baseline_postgres(rows: int) -> dict[str, Any]:
     buf = io.BytesIO()
     with connection.cursor() as cursor:
         started, cpu0 = time.perf_counter(), cpu_s()
-        with cursor.cursor.copy(f"COPY (SELECT id, {names} FROM contacts_contact ORDER BY full_name, id) TO STDOUT") as copy:
+        with cursor.cursor.copy(
+            f"COPY (SELECT id, {names} FROM contacts_contact ORDER BY full_name, id) TO STDOUT"
+        ) as copy:
             for data in copy:
                 buf.write(data)
         copy_to, copy_to_cpu = time.perf_counter() - started, cpu_s() - cpu0
@@ -169,9 +215,15 @@ def baseline_postgres(rows: int) -> dict[str, Any]:
             while chunk := buf.read(1 << 20):
                 copy.write(chunk)
         copy_from, copy_from_cpu = time.perf_counter() - started, cpu_s() - cpu0
-    return {"copy_to_s": round(copy_to, 2), "copy_from_s": round(copy_from, 2), "rows": rows,
-            "copy_to_cpu_s": round(copy_to_cpu, 2), "copy_from_cpu_s": round(copy_from_cpu, 2),
-            "copy_from_rows_per_s": round(rows / copy_from), "copy_to_rows_per_s": round(rows / copy_to)}
+    return {
+        "copy_to_s": round(copy_to, 2),
+        "copy_from_s": round(copy_from, 2),
+        "rows": rows,
+        "copy_to_cpu_s": round(copy_to_cpu, 2),
+        "copy_from_cpu_s": round(copy_from_cpu, 2),
+        "copy_from_rows_per_s": round(rows / copy_from),
+        "copy_to_rows_per_s": round(rows / copy_to),
+    }
 
 
 def baseline_sqlite(rows: int) -> dict[str, Any]:
@@ -196,18 +248,39 @@ def baseline_sqlite(rows: int) -> dict[str, Any]:
     started, cpu0 = time.perf_counter(), cpu_s()
     with transaction.atomic(), connection.cursor() as cursor:
         for i in range(0, len(data), 10_000):
-            cursor.executemany(f"INSERT INTO contacts_contact (id, {names}) VALUES ({marks})", data[i : i + 10_000])
+            cursor.executemany(
+                f"INSERT INTO contacts_contact (id, {names}) VALUES ({marks})", data[i : i + 10_000]
+            )
     insert_s, insert_cpu = time.perf_counter() - started, cpu_s() - cpu0
-    return {"select_csv_s": round(select_s, 2), "executemany_s": round(insert_s, 2), "rows": rows,
-            "select_csv_cpu_s": round(select_cpu, 2), "executemany_cpu_s": round(insert_cpu, 2),
-            "executemany_rows_per_s": round(rows / insert_s), "select_csv_rows_per_s": round(rows / select_s)}
+    return {
+        "select_csv_s": round(select_s, 2),
+        "executemany_s": round(insert_s, 2),
+        "rows": rows,
+        "select_csv_cpu_s": round(select_cpu, 2),
+        "executemany_cpu_s": round(insert_cpu, 2),
+        "executemany_rows_per_s": round(rows / insert_s),
+        "select_csv_rows_per_s": round(rows / select_s),
+    }
 
 
 def export_child(db: str, name: str, file_format: str, limit: int) -> dict[str, Any]:
     """Run the export in a fresh process: its time and its own peak RSS (from wait4)."""
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--db", db, "--name", name, "--export-child", file_format, "--limit", str(limit)],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            __file__,
+            "--db",
+            db,
+            "--name",
+            name,
+            "--export-child",
+            file_format,
+            "--limit",
+            str(limit),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     assert proc.stdout is not None
     output = proc.stdout.read()
@@ -238,17 +311,29 @@ def _export_in_child(file_format: str, limit: int) -> None:
                 return real(**kwargs)[:limit]
 
             selectors.export_query = limited  # type: ignore[assignment]  # export_rows reads it from there
-        rows = export_write(user=None, object_type="contacts.contact", params=params, file_format=file_format,
-                            out=out)
+        rows = export_write(
+            user=None, object_type="contacts.contact", params=params, file_format=file_format, out=out
+        )
     seconds, cpu = time.perf_counter() - started, cpu_s() - cpu0
-    print(json.dumps({
-        "format": file_format, "rows": rows, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "rows_per_s": round(rows / seconds),
-        "rss_after_startup_mib": round(rss_start / 1024, 1), "bytes": target.stat().st_size,
-    }))
+    print(
+        json.dumps(
+            {
+                "format": file_format,
+                "rows": rows,
+                "seconds": round(seconds, 2),
+                "cpu_s": round(cpu, 2),
+                "rows_per_s": round(rows / seconds),
+                "rss_after_startup_mib": round(rss_start / 1024, 1),
+                "bytes": target.stat().st_size,
+            }
+        )
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--name", default="crm_bench_dataio")
@@ -269,7 +354,12 @@ def main() -> None:
     path = DATA / f"contacts-{args.rows}.csv"
     shape = write_csv(path, args.rows, owner_emails)
     say(f"[{args.db}] {path.name}: {path.stat().st_size / 1e6:.0f} MB, {shape}")
-    result: dict[str, Any] = {"db": args.db, "rows": args.rows, **shape, "load_average_before": os.getloadavg()}
+    result: dict[str, Any] = {
+        "db": args.db,
+        "rows": args.rows,
+        **shape,
+        "load_average_before": os.getloadavg(),
+    }
     result["import"] = run_import(admin, path)
     say(f"[{args.db}] import: {result['import']}")
     from crm.contacts.models import Contact
@@ -294,7 +384,9 @@ def main() -> None:
         result["import_vs_executemany"] = round(base["executemany_s"] / result["import"]["seconds"], 2)
         result["export_vs_select_csv"] = round(base["select_csv_s"] / result["export_csv"]["seconds"], 2)
         result["import_vs_executemany_cpu"] = round(base["executemany_cpu_s"] / result["import"]["cpu_s"], 2)
-        result["export_vs_select_csv_cpu"] = round(base["select_csv_cpu_s"] / result["export_csv"]["cpu_s"], 2)
+        result["export_vs_select_csv_cpu"] = round(
+            base["select_csv_cpu_s"] / result["export_csv"]["cpu_s"], 2
+        )
     say(f"[{args.db}] baseline: {base}")
     result["load_average_after"] = os.getloadavg()
     result["command"] = f"python bench/dataio.py --db {args.db} --rows {args.rows} --name {args.name}"

@@ -387,12 +387,16 @@ def contact_ids_by_ref(*, refs: Iterable[str]) -> dict[str, tuple[int, int | Non
 
 def contact_export_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Contact]:
     """The contacts `user` may export, filtered like the list; `user=None` is the system (the CLI): all."""
-    qs: QuerySet[Contact] = Contact.objects.all() if user is None else Contact.objects.visible_to(user, "export")
+    qs: QuerySet[Contact] = (
+        Contact.objects.all() if user is None else Contact.objects.visible_to(user, "export")
+    )
     return CONTACT_LIST.apply(qs, params, user=user) if params else qs
 
 
 def account_export_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Account]:
-    qs: QuerySet[Account] = Account.objects.all() if user is None else Account.objects.visible_to(user, "export")
+    qs: QuerySet[Account] = (
+        Account.objects.all() if user is None else Account.objects.visible_to(user, "export")
+    )
     return ACCOUNT_LIST.apply(qs, params, user=user) if params else qs
 
 

@@ -33,8 +33,10 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[tuple[str
         if db_type is None:
             raise ValueError(f"{name} has no column")
         # identity/serial types are for the real table only; the staging copy is a plain bigint
-        db_type = db_type.split(" GENERATED", 1)[0].replace("bigserial", "bigint").replace("serial", "integer")
-        out.append((column, db_type))
+        db_type = (
+            db_type.split(" GENERATED", 1)[0].replace("bigserial", "bigint").replace("serial", "integer")
+        )
+        out.append((str(column), str(db_type)))
     return out
 
 
@@ -42,7 +44,9 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _adapted(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], offset: int) -> Any:
+def _adapted(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], offset: int
+) -> Any:
     """Rows with dates and times in the form Django stores them (SQLite keeps them as text)."""
     adapters: list[tuple[int, Any]] = []
     for i, name in enumerate(fields):
@@ -68,7 +72,9 @@ def _adapted(model: type[models.Model], fields: Sequence[str], rows: Sequence[Se
     return out
 
 
-def rows_insert(*, model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+def rows_insert(
+    *, model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
     """Insert `rows` (values in the order of `fields`); the new ids (in no particular order)."""
     if not rows:
         return []

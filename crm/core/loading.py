@@ -14,7 +14,9 @@ from django.db import models
 
 # kinds: text · email · phone · url · date · datetime · bool · int · choice · user (an email) · ref (a name or
 # an external id of a related record, resolved by the owning app)
-LOAD_KINDS = frozenset({"text", "email", "phone", "url", "date", "datetime", "bool", "int", "choice", "user", "ref"})
+LOAD_KINDS = frozenset(
+    {"text", "email", "phone", "url", "date", "datetime", "bool", "int", "choice", "user", "ref"}
+)
 
 
 @dataclass(frozen=True)

@@ -68,4 +68,4 @@ class JsonListText(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             return f"array_to_string(ARRAY(SELECT jsonb_array_elements_text({sql})), ', ')", params
-        return f"(SELECT group_concat(value, ', ') FROM json_each({sql}))", params
+        return f"(SELECT group_concat(value, ', ') FROM json_each({sql}))", params  # noqa: S608 - compiled SQL

@@ -74,4 +74,8 @@ def test_import_wizard_upload_map_preview_run_result(page: Page, login, admin, s
     shots.take("import-result")
     contact = Contact.objects.get()
     assert (contact.full_name, contact.phone, contact.description, contact.birthday.isoformat()) == (
-        "Ana Ruiz", "+34612345678", "VIP", "1990-12-31")
+        "Ana Ruiz",
+        "+34612345678",
+        "VIP",
+        "1990-12-31",
+    )

@@ -29,31 +29,141 @@ from crm.core.records import record_authorize_create
 OBJECT_TYPE = "activities.activity"
 
 ACTIVITY_LOAD_FIELDS: tuple[LoadField, ...] = (
-    LoadField("external_id", gettext_lazy("External id"), max_length=100, synonyms=("id", "external id", "id externo", "código", "codigo")),
-    LoadField("kind", gettext_lazy("Kind"), kind="choice", choices=ActivityKind, synonyms=("kind", "type", "activity type", "tipo")),
-    LoadField("subject", gettext_lazy("Subject"), max_length=200, synonyms=("subject", "title", "asunto", "título", "titulo")),
-    LoadField("body", gettext_lazy("Details"), max_length=100_000, synonyms=("details", "body", "notes", "description", "detalles", "notas", "descripción")),
-    LoadField("occurred_at", gettext_lazy("When"), kind="datetime", synonyms=("when", "date", "occurred at", "fecha", "cuándo", "cuando")),
-    LoadField("due_at", gettext_lazy("Due"), kind="datetime", synonyms=("due", "due date", "vencimiento", "fecha límite")),
-    LoadField("priority", gettext_lazy("Priority"), kind="choice", choices=TaskPriority, synonyms=("priority", "prioridad")),
-    LoadField("is_done", gettext_lazy("Done"), kind="bool", synonyms=("done", "completed", "hecho", "completada", "completado")),
-    LoadField("direction", gettext_lazy("Direction"), kind="choice", choices=CallDirection, synonyms=("direction", "dirección", "direccion")),
-    LoadField("duration_seconds", gettext_lazy("Duration (seconds)"), kind="int", synonyms=("duration", "duration seconds", "duración", "duracion")),
-    LoadField("outcome", gettext_lazy("Outcome"), kind="choice", choices=CallOutcome, synonyms=("outcome", "result", "resultado")),
-    LoadField("location", gettext_lazy("Location"), max_length=200, synonyms=("location", "place", "lugar", "ubicación")),
-    LoadField("owner", gettext_lazy("Assigned to (email)"), kind="user", synonyms=("owner", "assigned to", "asignada a", "asignado a", "responsable")),
-    LoadField("account", gettext_lazy("Account (name or external id)"), kind="ref", synonyms=("account", "company", "cuenta", "empresa")),
-    LoadField("contact", gettext_lazy("Contact (email or external id)"), kind="ref", synonyms=("contact", "contact email", "contacto", "email")),
+    LoadField(
+        "external_id",
+        gettext_lazy("External id"),
+        max_length=100,
+        synonyms=("id", "external id", "id externo", "código", "codigo"),
+    ),
+    LoadField(
+        "kind",
+        gettext_lazy("Kind"),
+        kind="choice",
+        choices=ActivityKind,
+        synonyms=("kind", "type", "activity type", "tipo"),
+    ),
+    LoadField(
+        "subject",
+        gettext_lazy("Subject"),
+        max_length=200,
+        synonyms=("subject", "title", "asunto", "título", "titulo"),
+    ),
+    LoadField(
+        "body",
+        gettext_lazy("Details"),
+        max_length=100_000,
+        synonyms=("details", "body", "notes", "description", "detalles", "notas", "descripción"),
+    ),
+    LoadField(
+        "occurred_at",
+        gettext_lazy("When"),
+        kind="datetime",
+        synonyms=("when", "date", "occurred at", "fecha", "cuándo", "cuando"),
+    ),
+    LoadField(
+        "due_at",
+        gettext_lazy("Due"),
+        kind="datetime",
+        synonyms=("due", "due date", "vencimiento", "fecha límite"),
+    ),
+    LoadField(
+        "priority",
+        gettext_lazy("Priority"),
+        kind="choice",
+        choices=TaskPriority,
+        synonyms=("priority", "prioridad"),
+    ),
+    LoadField(
+        "is_done",
+        gettext_lazy("Done"),
+        kind="bool",
+        synonyms=("done", "completed", "hecho", "completada", "completado"),
+    ),
+    LoadField(
+        "direction",
+        gettext_lazy("Direction"),
+        kind="choice",
+        choices=CallDirection,
+        synonyms=("direction", "dirección", "direccion"),
+    ),
+    LoadField(
+        "duration_seconds",
+        gettext_lazy("Duration (seconds)"),
+        kind="int",
+        synonyms=("duration", "duration seconds", "duración", "duracion"),
+    ),
+    LoadField(
+        "outcome",
+        gettext_lazy("Outcome"),
+        kind="choice",
+        choices=CallOutcome,
+        synonyms=("outcome", "result", "resultado"),
+    ),
+    LoadField(
+        "location",
+        gettext_lazy("Location"),
+        max_length=200,
+        synonyms=("location", "place", "lugar", "ubicación"),
+    ),
+    LoadField(
+        "owner",
+        gettext_lazy("Assigned to (email)"),
+        kind="user",
+        synonyms=("owner", "assigned to", "asignada a", "asignado a", "responsable"),
+    ),
+    LoadField(
+        "account",
+        gettext_lazy("Account (name or external id)"),
+        kind="ref",
+        synonyms=("account", "company", "cuenta", "empresa"),
+    ),
+    LoadField(
+        "contact",
+        gettext_lazy("Contact (email or external id)"),
+        kind="ref",
+        synonyms=("contact", "contact email", "contacto", "email"),
+    ),
 )
 FIELDS_BY_NAME = {f.name: f for f in ACTIVITY_LOAD_FIELDS}
 COLUMNS = (
-    "external_id", "kind", "subject", "body", "channel", "occurred_at", "due_at", "priority", "is_done", "done_at",
-    "direction", "duration_seconds", "outcome", "location", "owner", "account", "contact", "custom", "version",
+    "external_id",
+    "kind",
+    "subject",
+    "body",
+    "channel",
+    "occurred_at",
+    "due_at",
+    "priority",
+    "is_done",
+    "done_at",
+    "direction",
+    "duration_seconds",
+    "outcome",
+    "location",
+    "owner",
+    "account",
+    "contact",
+    "custom",
+    "version",
 )
 DEFAULTS: dict[str, Any] = {
-    "external_id": "", "kind": ActivityKind.NOTE, "subject": "", "body": "", "channel": Channel.IMPORT,
-    "occurred_at": None, "due_at": None, "priority": "", "is_done": False, "done_at": None, "direction": "",
-    "duration_seconds": None, "outcome": "", "location": "", "account": None, "contact": None, "custom": "{}",
+    "external_id": "",
+    "kind": ActivityKind.NOTE,
+    "subject": "",
+    "body": "",
+    "channel": Channel.IMPORT,
+    "occurred_at": None,
+    "due_at": None,
+    "priority": "",
+    "is_done": False,
+    "done_at": None,
+    "direction": "",
+    "duration_seconds": None,
+    "outcome": "",
+    "location": "",
+    "account": None,
+    "contact": None,
+    "custom": "{}",
     "version": 1,
 }
 
@@ -75,7 +185,9 @@ def activity_load_clean(*, row: dict[str, Any]) -> tuple[dict[str, Any], dict[st
             out[name] = text.lower() if spec.kind == "user" else text
         elif spec.kind == "choice":
             if value not in spec.choices.values:
-                errors[name] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(spec.choices.values)}]
+                errors[name] = [
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(spec.choices.values)}
+                ]
                 continue
             out[name] = value
         elif spec.kind == "int":
@@ -90,7 +202,9 @@ def activity_load_clean(*, row: dict[str, Any]) -> tuple[dict[str, Any], dict[st
 
 def _db_row(values: dict[str, Any]) -> list[Any]:
     custom = values["custom"]
-    return [json.dumps(custom) if c == "custom" and not isinstance(custom, str) else values[c] for c in COLUMNS]
+    return [
+        json.dumps(custom) if c == "custom" and not isinstance(custom, str) else values[c] for c in COLUMNS
+    ]
 
 
 def _read_columns() -> list[str]:
@@ -132,7 +246,11 @@ def activity_bulk_upsert(
         ext = row.get("external_id", "")
         match = existing.get(ext) if ext else None
         if ext and ext in seen:
-            row_error(i, "external_id", _("Another record already has the external id “%(value)s”.") % {"value": ext})
+            row_error(
+                i,
+                "external_id",
+                _("Another record already has the external id “%(value)s”.") % {"value": ext},
+            )
         seen.add(ext)
         if match is not None and not update_existing:
             result.outcomes[i] = "existing"
@@ -155,7 +273,11 @@ def activity_bulk_upsert(
         if row.get("contact"):
             found = contacts.get(row["contact"]) or contacts.get(row["contact"].lower())
             if found is None:
-                row_error(i, "contact", _("No contact with the email or external id “%(value)s”.") % {"value": row["contact"]})
+                row_error(
+                    i,
+                    "contact",
+                    _("No contact with the email or external id “%(value)s”.") % {"value": row["contact"]},
+                )
             else:
                 values["contact"] = found[0]
                 if not row.get("account"):
@@ -163,7 +285,11 @@ def activity_bulk_upsert(
         if row.get("account"):
             values["account"] = accounts.get(row["account"])
             if values["account"] is None:
-                row_error(i, "account", _("No account named or with the external id “%(value)s”.") % {"value": row["account"]})
+                row_error(
+                    i,
+                    "account",
+                    _("No account named or with the external id “%(value)s”.") % {"value": row["account"]},
+                )
         if values["account"] is None and values["contact"] is None and i not in result.row_errors:
             row_error(i, "account", _("Link the activity to an account or a contact."))
         if values["owner"] is None and i not in result.row_errors:
@@ -178,7 +304,9 @@ def activity_bulk_upsert(
                 continue
         kind = values["kind"]
         if values["occurred_at"] is None:
-            values["occurred_at"] = values["due_at"] if kind == ActivityKind.TASK and values["due_at"] else now
+            values["occurred_at"] = (
+                values["due_at"] if kind == ActivityKind.TASK and values["due_at"] else now
+            )
         if kind == ActivityKind.TASK and values["is_done"] and values["done_at"] is None:
             values["done_at"] = now
         for name in ("occurred_at", "due_at"):
@@ -196,7 +324,9 @@ def activity_bulk_upsert(
         updates.append([match["id"], *_db_row(values), now])
         result.updated.append((match["id"], {k: jsonable(v) for k, v in changed.items()}))
         result.outcomes[i] = "updated"
-    result.created_ids = rows_insert(model=Activity, fields=[*COLUMNS, "created_at", "updated_at"], rows=creates)
+    result.created_ids = rows_insert(
+        model=Activity, fields=[*COLUMNS, "created_at", "updated_at"], rows=creates
+    )
     for i in create_pos:
         result.outcomes[i] = "created"
     rows_update(model=Activity, fields=[*COLUMNS, "updated_at"], rows=updates)
@@ -212,12 +342,16 @@ def activity_bulk_unload(
     binned = 0
     for start in range(0, len(created_ids), 5000):
         chunk = list(created_ids[start : start + 5000])
-        binned += Activity.objects.filter(pk__in=chunk).update(deleted_at=now, deletion_batch=batch, updated_at=now)
+        binned += Activity.objects.filter(pk__in=chunk).update(
+            deleted_at=now, deletion_batch=batch, updated_at=now
+        )
     restored = 0
     groups: dict[tuple[str, ...], list[list[Any]]] = {}
     for pk, previous in updated:
         names = tuple(sorted(previous))
-        groups.setdefault(names, []).append([pk, *[from_jsonable(Activity, n, previous[n]) for n in names], now])
+        groups.setdefault(names, []).append(
+            [pk, *[from_jsonable(Activity, n, previous[n]) for n in names], now]
+        )
     for names, group in groups.items():
         restored += rows_update(model=Activity, fields=[*names, "updated_at"], rows=group)
     return binned, restored

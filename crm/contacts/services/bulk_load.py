@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import phonenumbers
@@ -38,39 +38,207 @@ from crm.core.loading import LoadField, LoadResult, from_jsonable, jsonable
 from crm.core.records import record_authorize_create
 
 CONTACT_LOAD_FIELDS: tuple[LoadField, ...] = (
-    LoadField("external_id", gettext_lazy("External id"), max_length=100, synonyms=("id", "external id", "id externo", "código", "codigo", "contact id")),
-    LoadField("first_name", gettext_lazy("First name"), max_length=100, synonyms=("first name", "firstname", "given name", "nombre", "name")),
-    LoadField("last_name", gettext_lazy("Last name"), max_length=100, synonyms=("last name", "lastname", "surname", "family name", "apellidos", "apellido")),
-    LoadField("email", gettext_lazy("Email"), kind="email", synonyms=("email", "e-mail", "email address", "mail", "correo", "correo electrónico", "correo electronico")),
-    LoadField("phone", gettext_lazy("Phone"), kind="phone", synonyms=("phone", "telephone", "work phone", "teléfono", "telefono", "tel")),
-    LoadField("mobile", gettext_lazy("Mobile"), kind="phone", synonyms=("mobile", "cell", "mobile phone", "móvil", "movil", "celular")),
-    LoadField("job_title", gettext_lazy("Job title"), max_length=120, synonyms=("job title", "title", "position", "cargo", "puesto")),
-    LoadField("department", gettext_lazy("Department"), max_length=120, synonyms=("department", "departamento")),
-    LoadField("language", gettext_lazy("Preferred language"), max_length=8, synonyms=("language", "idioma", "lang")),
-    LoadField("birthday", gettext_lazy("Birthday"), kind="date", synonyms=("birthday", "birth date", "date of birth", "cumpleaños", "fecha de nacimiento")),
-    LoadField("description", gettext_lazy("Description"), max_length=10_000, synonyms=("description", "notes", "descripción", "descripcion", "notas")),
-    LoadField("email_consent", gettext_lazy("Email consent"), kind="choice", choices=Consent, synonyms=("email consent", "consent", "consentimiento")),
-    LoadField("consent_source", gettext_lazy("Consent source"), max_length=120, synonyms=("consent source", "origen del consentimiento")),
+    LoadField(
+        "external_id",
+        gettext_lazy("External id"),
+        max_length=100,
+        synonyms=("id", "external id", "id externo", "código", "codigo", "contact id"),
+    ),
+    LoadField(
+        "first_name",
+        gettext_lazy("First name"),
+        max_length=100,
+        synonyms=("first name", "firstname", "given name", "nombre", "name"),
+    ),
+    LoadField(
+        "last_name",
+        gettext_lazy("Last name"),
+        max_length=100,
+        synonyms=("last name", "lastname", "surname", "family name", "apellidos", "apellido"),
+    ),
+    LoadField(
+        "email",
+        gettext_lazy("Email"),
+        kind="email",
+        synonyms=(
+            "email",
+            "e-mail",
+            "email address",
+            "mail",
+            "correo",
+            "correo electrónico",
+            "correo electronico",
+        ),
+    ),
+    LoadField(
+        "phone",
+        gettext_lazy("Phone"),
+        kind="phone",
+        synonyms=("phone", "telephone", "work phone", "teléfono", "telefono", "tel"),
+    ),
+    LoadField(
+        "mobile",
+        gettext_lazy("Mobile"),
+        kind="phone",
+        synonyms=("mobile", "cell", "mobile phone", "móvil", "movil", "celular"),
+    ),
+    LoadField(
+        "job_title",
+        gettext_lazy("Job title"),
+        max_length=120,
+        synonyms=("job title", "title", "position", "cargo", "puesto"),
+    ),
+    LoadField(
+        "department", gettext_lazy("Department"), max_length=120, synonyms=("department", "departamento")
+    ),
+    LoadField(
+        "language", gettext_lazy("Preferred language"), max_length=8, synonyms=("language", "idioma", "lang")
+    ),
+    LoadField(
+        "birthday",
+        gettext_lazy("Birthday"),
+        kind="date",
+        synonyms=("birthday", "birth date", "date of birth", "cumpleaños", "fecha de nacimiento"),
+    ),
+    LoadField(
+        "description",
+        gettext_lazy("Description"),
+        max_length=10_000,
+        synonyms=("description", "notes", "descripción", "descripcion", "notas"),
+    ),
+    LoadField(
+        "email_consent",
+        gettext_lazy("Email consent"),
+        kind="choice",
+        choices=Consent,
+        synonyms=("email consent", "consent", "consentimiento"),
+    ),
+    LoadField(
+        "consent_source",
+        gettext_lazy("Consent source"),
+        max_length=120,
+        synonyms=("consent source", "origen del consentimiento"),
+    ),
     LoadField("do_not_call", gettext_lazy("Do not call"), kind="bool", synonyms=("do not call", "no llamar")),
-    LoadField("owner", gettext_lazy("Owner (email)"), kind="user", synonyms=("owner", "owner email", "propietario", "responsable")),
-    LoadField("account", gettext_lazy("Account (name or external id)"), kind="ref", synonyms=("account", "company", "organization", "organisation", "cuenta", "empresa", "compañía", "compania")),
+    LoadField(
+        "owner",
+        gettext_lazy("Owner (email)"),
+        kind="user",
+        synonyms=("owner", "owner email", "propietario", "responsable"),
+    ),
+    LoadField(
+        "account",
+        gettext_lazy("Account (name or external id)"),
+        kind="ref",
+        synonyms=(
+            "account",
+            "company",
+            "organization",
+            "organisation",
+            "cuenta",
+            "empresa",
+            "compañía",
+            "compania",
+        ),
+    ),
 )
 
 ACCOUNT_LOAD_FIELDS: tuple[LoadField, ...] = (
-    LoadField("external_id", gettext_lazy("External id"), max_length=100, synonyms=("id", "external id", "id externo", "código", "codigo", "account id")),
-    LoadField("name", gettext_lazy("Name"), max_length=200, synonyms=("name", "account", "account name", "company", "company name", "nombre", "cuenta", "empresa", "razón social")),
-    LoadField("legal_name", gettext_lazy("Legal name"), max_length=200, synonyms=("legal name", "nombre legal", "denominación social")),
-    LoadField("tax_id", gettext_lazy("Tax id"), max_length=40, synonyms=("tax id", "vat", "vat number", "nif", "cif", "rfc")),
-    LoadField("account_type", gettext_lazy("Type"), kind="choice", choices=AccountType, synonyms=("type", "account type", "tipo")),
-    LoadField("status", gettext_lazy("Status"), kind="choice", choices=AccountStatus, synonyms=("status", "estado")),
-    LoadField("industry", gettext_lazy("Industry"), kind="choice", choices=Industry, synonyms=("industry", "sector", "industria")),
-    LoadField("size", gettext_lazy("Size"), kind="choice", choices=CompanySize, synonyms=("size", "employees", "tamaño", "empleados")),
-    LoadField("website", gettext_lazy("Website"), kind="url", max_length=300, synonyms=("website", "web", "url", "sitio web", "página web")),
-    LoadField("email", gettext_lazy("Email"), kind="email", synonyms=("email", "e-mail", "mail", "correo", "correo electrónico")),
-    LoadField("phone", gettext_lazy("Phone"), kind="phone", synonyms=("phone", "telephone", "teléfono", "telefono", "tel")),
-    LoadField("description", gettext_lazy("Description"), max_length=10_000, synonyms=("description", "notes", "descripción", "descripcion", "notas")),
-    LoadField("owner", gettext_lazy("Relationship manager (email)"), kind="user", synonyms=("owner", "owner email", "relationship manager", "propietario", "responsable", "gestor")),
-    LoadField("parent", gettext_lazy("Parent account (name or external id)"), kind="ref", synonyms=("parent", "parent account", "cuenta matriz", "matriz")),
+    LoadField(
+        "external_id",
+        gettext_lazy("External id"),
+        max_length=100,
+        synonyms=("id", "external id", "id externo", "código", "codigo", "account id"),
+    ),
+    LoadField(
+        "name",
+        gettext_lazy("Name"),
+        max_length=200,
+        synonyms=(
+            "name",
+            "account",
+            "account name",
+            "company",
+            "company name",
+            "nombre",
+            "cuenta",
+            "empresa",
+            "razón social",
+        ),
+    ),
+    LoadField(
+        "legal_name",
+        gettext_lazy("Legal name"),
+        max_length=200,
+        synonyms=("legal name", "nombre legal", "denominación social"),
+    ),
+    LoadField(
+        "tax_id",
+        gettext_lazy("Tax id"),
+        max_length=40,
+        synonyms=("tax id", "vat", "vat number", "nif", "cif", "rfc"),
+    ),
+    LoadField(
+        "account_type",
+        gettext_lazy("Type"),
+        kind="choice",
+        choices=AccountType,
+        synonyms=("type", "account type", "tipo"),
+    ),
+    LoadField(
+        "status", gettext_lazy("Status"), kind="choice", choices=AccountStatus, synonyms=("status", "estado")
+    ),
+    LoadField(
+        "industry",
+        gettext_lazy("Industry"),
+        kind="choice",
+        choices=Industry,
+        synonyms=("industry", "sector", "industria"),
+    ),
+    LoadField(
+        "size",
+        gettext_lazy("Size"),
+        kind="choice",
+        choices=CompanySize,
+        synonyms=("size", "employees", "tamaño", "empleados"),
+    ),
+    LoadField(
+        "website",
+        gettext_lazy("Website"),
+        kind="url",
+        max_length=300,
+        synonyms=("website", "web", "url", "sitio web", "página web"),
+    ),
+    LoadField(
+        "email",
+        gettext_lazy("Email"),
+        kind="email",
+        synonyms=("email", "e-mail", "mail", "correo", "correo electrónico"),
+    ),
+    LoadField(
+        "phone",
+        gettext_lazy("Phone"),
+        kind="phone",
+        synonyms=("phone", "telephone", "teléfono", "telefono", "tel"),
+    ),
+    LoadField(
+        "description",
+        gettext_lazy("Description"),
+        max_length=10_000,
+        synonyms=("description", "notes", "descripción", "descripcion", "notas"),
+    ),
+    LoadField(
+        "owner",
+        gettext_lazy("Relationship manager (email)"),
+        kind="user",
+        synonyms=("owner", "owner email", "relationship manager", "propietario", "responsable", "gestor"),
+    ),
+    LoadField(
+        "parent",
+        gettext_lazy("Parent account (name or external id)"),
+        kind="ref",
+        synonyms=("parent", "parent account", "cuenta matriz", "matriz"),
+    ),
 )
 
 _url = URLValidator()
@@ -91,13 +259,15 @@ _SEPARATORS = str.maketrans("", "", " .-()/\u00a0")
 _E164 = re.compile(r"^\+[1-9]\d{6,16}$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _possible_lengths(country_code: int) -> frozenset[int] | None:
     region = phonenumbers.region_code_for_country_code(country_code)
     metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
     if metadata is None or metadata.general_desc is None:
         return None
-    lengths = set(metadata.general_desc.possible_length or ()) | set(metadata.general_desc.possible_length_local_only or ())
+    lengths = set(metadata.general_desc.possible_length or ()) | set(
+        metadata.general_desc.possible_length_local_only or ()
+    )
     return frozenset(lengths) or None
 
 
@@ -141,7 +311,10 @@ def _rules(fields: tuple[LoadField, ...]) -> dict[str, _Rule]:
 
 
 def _too_long(limit: int, size: int) -> list[str]:
-    return [_("Ensure this value has at most %(limit)d characters (it has %(show)d).") % {"limit": limit, "show": size}]
+    return [
+        _("Ensure this value has at most %(limit)d characters (it has %(show)d).")
+        % {"limit": limit, "show": size}
+    ]
 
 
 def _clean(rules: dict[str, _Rule], row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -181,7 +354,9 @@ def _clean(rules: dict[str, _Rule], row: dict[str, Any]) -> tuple[dict[str, Any]
             out[name] = text
         elif kind == "choice":
             if value not in rule.choices:
-                errors[name] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(sorted(rule.choices))}]
+                errors[name] = [
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(sorted(rule.choices))}
+                ]
                 continue
             out[name] = value
         else:  # date, bool: already typed by the reader
@@ -219,22 +394,60 @@ class _Table:
 
 
 def _contact_compose(values: dict[str, Any]) -> None:
-    values["full_name"] = " ".join(p for p in (values["first_name"].strip(), values["last_name"].strip()) if p)
+    values["full_name"] = " ".join(
+        p for p in (values["first_name"].strip(), values["last_name"].strip()) if p
+    )
 
 
 CONTACT_TABLE = _Table(
     model=Contact,
     object_type="contacts.contact",
     columns=(
-        "external_id", "first_name", "last_name", "full_name", "job_title", "department", "email", "phone",
-        "mobile", "language", "birthday", "description", "email_consent", "consent_changed_at", "consent_source",
-        "do_not_call", "owner", "primary_account", "other_emails", "other_phones", "custom", "version",
+        "external_id",
+        "first_name",
+        "last_name",
+        "full_name",
+        "job_title",
+        "department",
+        "email",
+        "phone",
+        "mobile",
+        "language",
+        "birthday",
+        "description",
+        "email_consent",
+        "consent_changed_at",
+        "consent_source",
+        "do_not_call",
+        "owner",
+        "primary_account",
+        "other_emails",
+        "other_phones",
+        "custom",
+        "version",
     ),
     defaults={
-        "external_id": "", "first_name": "", "last_name": "", "full_name": "", "job_title": "", "department": "",
-        "email": "", "phone": "", "mobile": "", "language": "", "birthday": None, "description": "",
-        "email_consent": Consent.UNKNOWN, "consent_changed_at": None, "consent_source": "", "do_not_call": False,
-        "primary_account": None, "other_emails": "[]", "other_phones": "[]", "custom": "{}", "version": 1,
+        "external_id": "",
+        "first_name": "",
+        "last_name": "",
+        "full_name": "",
+        "job_title": "",
+        "department": "",
+        "email": "",
+        "phone": "",
+        "mobile": "",
+        "language": "",
+        "birthday": None,
+        "description": "",
+        "email_consent": Consent.UNKNOWN,
+        "consent_changed_at": None,
+        "consent_source": "",
+        "do_not_call": False,
+        "primary_account": None,
+        "other_emails": "[]",
+        "other_phones": "[]",
+        "custom": "{}",
+        "version": 1,
     },
     ref_field="account",
     ref_column="primary_account",
@@ -247,13 +460,42 @@ ACCOUNT_TABLE = _Table(
     model=Account,
     object_type="contacts.account",
     columns=(
-        "external_id", "name", "legal_name", "tax_id", "account_type", "status", "industry", "size", "website",
-        "email", "phone", "description", "owner", "parent", "other_emails", "other_phones", "custom", "version",
+        "external_id",
+        "name",
+        "legal_name",
+        "tax_id",
+        "account_type",
+        "status",
+        "industry",
+        "size",
+        "website",
+        "email",
+        "phone",
+        "description",
+        "owner",
+        "parent",
+        "other_emails",
+        "other_phones",
+        "custom",
+        "version",
     ),
     defaults={
-        "external_id": "", "name": "", "legal_name": "", "tax_id": "", "account_type": AccountType.PROSPECT,
-        "status": AccountStatus.ACTIVE, "industry": "", "size": "", "website": "", "email": "", "phone": "",
-        "description": "", "parent": None, "other_emails": "[]", "other_phones": "[]", "custom": "{}",
+        "external_id": "",
+        "name": "",
+        "legal_name": "",
+        "tax_id": "",
+        "account_type": AccountType.PROSPECT,
+        "status": AccountStatus.ACTIVE,
+        "industry": "",
+        "size": "",
+        "website": "",
+        "email": "",
+        "phone": "",
+        "description": "",
+        "parent": None,
+        "other_emails": "[]",
+        "other_phones": "[]",
+        "custom": "{}",
         "version": 1,
     },
     ref_field="parent",
@@ -306,13 +548,17 @@ def _bulk_upsert(
         for obj in model.objects.filter(**{f"{key_field}__in": wanted}).order_by("-id").values(*read):
             existing[obj[key_field]] = obj  # the oldest record with the key wins
     ext_ids = [r["external_id"] for r in rows if r.get("external_id")]
-    ext_owner = dict(model.objects.filter(external_id__in=ext_ids).values_list("external_id", "id")) if ext_ids else {}
+    ext_owner = (
+        dict(model.objects.filter(external_id__in=ext_ids).values_list("external_id", "id"))
+        if ext_ids
+        else {}
+    )
     ext_in_batch: dict[str, int] = {}
 
     creates: list[list[Any]] = []
     create_pos: list[int] = []
     updates: list[list[Any]] = []
-    may_create: dict[int, bool] = {}
+    may_create: dict[Any, bool] = {}
 
     def row_error(i: int, field: str, message: str) -> None:
         errors.setdefault(i, {}).setdefault(field, []).append(message)
@@ -322,9 +568,11 @@ def _bulk_upsert(
         if match is not None and not update_existing:
             result.outcomes[i] = "existing"
             continue
-        values: dict[str, Any] = dict(table.defaults) if match is None else {
-            c: match[f"{c}_id" if c in {"owner", table.ref_column} else c] for c in table.columns
-        }
+        values: dict[str, Any] = (
+            dict(table.defaults)
+            if match is None
+            else {c: match[f"{c}_id" if c in {"owner", table.ref_column} else c] for c in table.columns}
+        )
         owner_id = values.get("owner") if match is not None else getattr(default_owner, "pk", None)
         if row.get("owner"):
             owner_id = owners.get(row["owner"])
@@ -333,15 +581,28 @@ def _bulk_upsert(
         if row.get(table.ref_field):
             ref = refs.get(row[table.ref_field])
             if ref is None:
-                row_error(i, table.ref_field, _("No account named or with the external id “%(value)s”.") % {"value": row[table.ref_field]})
+                row_error(
+                    i,
+                    table.ref_field,
+                    _("No account named or with the external id “%(value)s”.")
+                    % {"value": row[table.ref_field]},
+                )
             values[table.ref_column] = ref
         ext = row.get("external_id")
         if ext:
             holder = ext_owner.get(ext)
             if (holder is not None and (match is None or holder != match["id"])) or ext in ext_in_batch:
-                row_error(i, "external_id", _("Another record already has the external id “%(value)s”.") % {"value": ext})
+                row_error(
+                    i,
+                    "external_id",
+                    _("Another record already has the external id “%(value)s”.") % {"value": ext},
+                )
             ext_in_batch[ext] = i
-        if match is not None and actor is not None and not owner_in_scope(actor, match["owner_id"], table.object_type, "change"):
+        if (
+            match is not None
+            and actor is not None
+            and not owner_in_scope(actor, match["owner_id"], table.object_type, "change")
+        ):
             row_error(i, "__all__", _("You may not change the existing record with this key."))
         if owner_id is None and "owner" not in errors.get(i, {}):
             row_error(i, "owner", _("Choose an active user."))
@@ -363,9 +624,11 @@ def _bulk_upsert(
             if name not in skip:
                 values[name] = value
         values["owner"] = owner_id
-        if "email_consent" in row and match is not None and row["email_consent"] != before.get("email_consent"):
-            values["consent_changed_at"] = now
-        elif "email_consent" in row and match is None and row["email_consent"] != Consent.UNKNOWN:
+        if (
+            "email_consent" in row
+            and match is not None
+            and row["email_consent"] != before.get("email_consent")
+        ) or ("email_consent" in row and match is None and row["email_consent"] != Consent.UNKNOWN):
             values["consent_changed_at"] = now
         table.compose(values)
         if match is None:
@@ -455,7 +718,9 @@ def account_bulk_upsert(
 # --- revert -------------------------------------------------------------------------------------------------
 
 
-def _unload(table: _Table, *, created_ids: Sequence[int], updated: Sequence[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
+def _unload(
+    table: _Table, *, created_ids: Sequence[int], updated: Sequence[tuple[int, dict[str, Any]]]
+) -> tuple[int, int]:
     """Created records go to the recycle bin (as one batch); updated ones get their previous values back."""
     model: type[models.Model] = table.model
     now = timezone.now()

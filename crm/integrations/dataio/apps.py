@@ -25,6 +25,7 @@ class DataIOConfig(AppConfig):
             icon="arrow-up-tray",
             order=80,
             is_visible=lambda user: any(
-                user_can(user, t, "create") for t in ("contacts.contact", "contacts.account", "activities.activity")
+                user_can(user, t, "create")
+                for t in ("contacts.contact", "contacts.account", "activities.activity")
             ),
         )

@@ -35,7 +35,10 @@ def date_parse(text: str, *, date_order: str) -> dt.datetime | dt.date:
     """31/12/2026 (dmy) · 12/31/2026 (mdy) · 2026-12-31 (always) · optional time 14:30[:00]."""
     match = _DATE.match(text.strip())
     if not match:
-        raise CellError(_("“%(value)s” is not a date (e.g. %(example)s).") % {"value": text[:40], "example": _example(date_order)})
+        raise CellError(
+            _("“%(value)s” is not a date (e.g. %(example)s).")
+            % {"value": text[:40], "example": _example(date_order)}
+        )
     a, b, c, hh, mm, ss = match.groups()
     if len(a) == 4:
         year, month, day = int(a), int(b), int(c)
@@ -50,7 +53,8 @@ def date_parse(text: str, *, date_order: str) -> dt.datetime | dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise CellError(
-            _("“%(value)s” is not a date (e.g. %(example)s).") % {"value": text[:40], "example": _example(date_order)}
+            _("“%(value)s” is not a date (e.g. %(example)s).")
+            % {"value": text[:40], "example": _example(date_order)}
         ) from None
 
 
@@ -61,10 +65,7 @@ def _example(date_order: str) -> str:
 def number_parse(text: str, *, decimal: str) -> Decimal:
     """1.234,56 (decimal comma) or 1,234.56 (decimal point); spaces and currency signs are ignored."""
     cleaned = re.sub(r"[\s€$£\u00a0']", "", text)
-    if decimal == ",":
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
+    cleaned = cleaned.replace(".", "").replace(",", ".") if decimal == "," else cleaned.replace(",", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -101,7 +102,9 @@ def choice_parse(text: str, choices: Any) -> str:
     found = _choice_map(choices).get(fold(text))
     if found is None:
         labels = ", ".join(str(label) for _v, label in choices.choices)
-        raise CellError(_("“%(value)s” is not one of: %(choices)s.") % {"value": text[:40], "choices": labels})
+        raise CellError(
+            _("“%(value)s” is not one of: %(choices)s.") % {"value": text[:40], "choices": labels}
+        )
     return found
 
 

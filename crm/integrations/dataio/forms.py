@@ -11,28 +11,43 @@ from crm.integrations.dataio.enums import DateOrder, DecimalMark, ImportObject, 
 
 
 class ImportUploadForm(forms.Form):
-    object_type = forms.ChoiceField(label=_("Import into"), choices=ImportObject.choices,
-                                    widget=forms.Select(attrs={"class": "select"}))
+    object_type = forms.ChoiceField(
+        label=_("Import into"), choices=ImportObject.choices, widget=forms.Select(attrs={"class": "select"})
+    )
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (comma, semicolon or tab separated; UTF-8 or Latin-1), XLSX, or vCard (.vcf) for contacts. "
-                    "The first row names the columns."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.vcf,.vcard", "class": "input"}),
+        help_text=_(
+            "CSV (comma, semicolon or tab separated; UTF-8 or Latin-1), XLSX, or vCard (.vcf) for contacts. "
+            "The first row names the columns."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.txt,.tsv,.xlsx,.vcf,.vcard", "class": "input"}
+        ),
     )
 
 
 class ImportMappingForm(forms.Form):
     """One choice per file column (col_0, col_1, …), then how to match existing records and read values."""
 
-    update_by = forms.ChoiceField(label=_("Update existing records matched by"), choices=UpdateBy.choices,
-                                  required=False, widget=forms.Select(attrs={"class": "select"}))
-    date_order = forms.ChoiceField(label=_("Dates"), choices=DateOrder.choices,
-                                   widget=forms.Select(attrs={"class": "select"}))
-    decimal = forms.ChoiceField(label=_("Numbers"), choices=DecimalMark.choices,
-                                widget=forms.Select(attrs={"class": "select"}))
-    save_as = forms.CharField(label=_("Save this mapping as"), max_length=100, required=False,
-                              help_text=_("Optional: offered again for files with the same columns."),
-                              widget=forms.TextInput(attrs={"class": "input"}))
+    update_by = forms.ChoiceField(
+        label=_("Update existing records matched by"),
+        choices=UpdateBy.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "select"}),
+    )
+    date_order = forms.ChoiceField(
+        label=_("Dates"), choices=DateOrder.choices, widget=forms.Select(attrs={"class": "select"})
+    )
+    decimal = forms.ChoiceField(
+        label=_("Numbers"), choices=DecimalMark.choices, widget=forms.Select(attrs={"class": "select"})
+    )
+    save_as = forms.CharField(
+        label=_("Save this mapping as"),
+        max_length=100,
+        required=False,
+        help_text=_("Optional: offered again for files with the same columns."),
+        widget=forms.TextInput(attrs={"class": "input"}),
+    )
 
     def __init__(self, *args: Any, headers: list[str], choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

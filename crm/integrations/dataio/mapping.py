@@ -22,7 +22,11 @@ FIELDS: dict[str, tuple[LoadField, ...]] = {
     ImportObject.ACTIVITIES: ACTIVITY_LOAD_FIELDS,
 }
 # the key a file's rows are told apart by when no "update by" is chosen (duplicates in the file and in the CRM)
-DEFAULT_KEY = {ImportObject.CONTACTS: "email", ImportObject.ACCOUNTS: "external_id", ImportObject.ACTIVITIES: "external_id"}
+DEFAULT_KEY: dict[str, str] = {
+    ImportObject.CONTACTS: "email",
+    ImportObject.ACCOUNTS: "external_id",
+    ImportObject.ACTIVITIES: "external_id",
+}
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,9 @@ def mapping_from_file(*, target: Target, headers: list[str], text: str) -> list[
         data: Any = json.loads(text)
     except ValueError:
         raise ImportRefused(field_errors={"mapping": [_("The mapping file is not valid JSON.")]}) from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
         raise ImportRefused(
             field_errors={"mapping": [_("The mapping file must be a JSON object of “column”: “field”.")]}
         )
@@ -111,7 +117,9 @@ def mapping_from_file(*, target: Target, headers: list[str], text: str) -> list[
     if missing:
         raise ImportRefused(
             field_errors={
-                "mapping": [_("These columns are not in the file: %(names)s.") % {"names": ", ".join(missing)}]
+                "mapping": [
+                    _("These columns are not in the file: %(names)s.") % {"names": ", ".join(missing)}
+                ]
             }
         )
     mapping = [""] * len(headers)

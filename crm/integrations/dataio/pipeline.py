@@ -74,8 +74,15 @@ def errors_message(errors: dict[str, list[str]], labels: dict[str, str]) -> str:
 
 
 class Pipeline:
-    def __init__(self, *, object_type: str, headers: list[str], mapping: list[str], options: dict[str, Any],
-                 update_by: str) -> None:
+    def __init__(
+        self,
+        *,
+        object_type: str,
+        headers: list[str],
+        mapping: list[str],
+        options: dict[str, Any],
+        update_by: str,
+    ) -> None:
         self.target = target_get(object_type)
         self.loader = LOADERS[object_type]
         self.headers = headers
@@ -153,8 +160,12 @@ class Pipeline:
             first = self.seen.get(key)
             if first is not None:
                 return RowResult(
-                    row_no, cells, None, "duplicate",
-                    _("Duplicate of row %(row)d (same %(field)s).") % {"row": first, "field": self.labels[self.key_field]},
+                    row_no,
+                    cells,
+                    None,
+                    "duplicate",
+                    _("Duplicate of row %(row)d (same %(field)s).")
+                    % {"row": first, "field": self.labels[self.key_field]},
                 )
             self.seen[key] = row_no
         if errors:

@@ -83,7 +83,9 @@ def _encoding(f: IO[bytes]) -> str:
         candidate = "cp1252"
     if nul_seen:
         raise ImportRefused(
-            _("This file is not a CSV text file (it contains binary data). Save it as CSV or XLSX and try again.")
+            _(
+                "This file is not a CSV text file (it contains binary data). Save it as CSV or XLSX and try again."
+            )
         )
     if candidate == "cp1252":
         # five bytes are undefined in cp1252; latin-1 decodes everything
@@ -128,15 +130,23 @@ def _xlsx_check(f: IO[bytes]) -> None:
             total = 0
             for entry in archive.infolist():
                 total += entry.file_size
-                if entry.compress_size and entry.file_size / entry.compress_size > 200 and entry.file_size > 50_000_000:
-                    raise ImportRefused(_("This XLSX file expands to far more data than it holds (a “zip bomb”)."))
+                if (
+                    entry.compress_size
+                    and entry.file_size / entry.compress_size > 200
+                    and entry.file_size > 50_000_000
+                ):
+                    raise ImportRefused(
+                        _("This XLSX file expands to far more data than it holds (a “zip bomb”).")
+                    )
             if total > max_xlsx_unzipped_bytes():
                 raise ImportRefused(
                     _("This XLSX file is too large once unpacked (%(size)s MB; the limit is %(limit)s MB).")
                     % {"size": total // 1_000_000, "limit": max_xlsx_unzipped_bytes() // 1_000_000}
                 )
     except zipfile.BadZipFile:
-        raise ImportRefused(_("This is not a valid XLSX file. Save it again from your spreadsheet.")) from None
+        raise ImportRefused(
+            _("This is not a valid XLSX file. Save it again from your spreadsheet.")
+        ) from None
 
 
 def _xlsx_sheet(f: IO[bytes]) -> Any:
@@ -146,7 +156,9 @@ def _xlsx_sheet(f: IO[bytes]) -> Any:
     try:
         workbook = load_workbook(f, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for broken files
-        raise ImportRefused(_("This is not a valid XLSX file. Save it again from your spreadsheet.")) from None
+        raise ImportRefused(
+            _("This is not a valid XLSX file. Save it again from your spreadsheet.")
+        ) from None
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
         raise ImportRefused(_("This XLSX file has no sheet."))
@@ -161,7 +173,8 @@ def _xlsx_rows(f: IO[bytes]) -> Iterator[list[Any]]:
         cells += len(row)
         if cells > limit:
             raise ImportRefused(
-                _("This XLSX file has more than %(limit)s cells; split it into smaller files.") % {"limit": limit}
+                _("This XLSX file has more than %(limit)s cells; split it into smaller files.")
+                % {"limit": limit}
             )
         yield list(row)
 
@@ -204,7 +217,11 @@ def file_inspect(f: IO[bytes], *, name: str, size: int) -> FileInfo:
         finally:
             text.detach()
         info = FileInfo(
-            file_format=fmt, encoding=encoding, delimiter=delimiter, headers=_headers(header), total_rows=total
+            file_format=fmt,
+            encoding=encoding,
+            delimiter=delimiter,
+            headers=_headers(header),
+            total_rows=total,
         )
     if not info.headers or not any(info.headers):
         raise ImportRefused(_("The first row must name the columns; this file has none."))

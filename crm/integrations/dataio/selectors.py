@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.http import QueryDict
 from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from crm.contacts.enums import AccountStatus, AccountType, CompanySize, Consent, Industry
@@ -58,12 +58,22 @@ class _Export:
 
 EXPORTS = {
     "contacts.contact": _Export(
-        "contacts.contact", CONTACT_LIST, contact_columns, contact_export_query, "full_name",
-        ("account", "email", "phone", "owner", "updated_at"), "contacts",
+        "contacts.contact",
+        CONTACT_LIST,
+        contact_columns,
+        contact_export_query,
+        "full_name",
+        ("account", "email", "phone", "owner", "updated_at"),
+        "contacts",
     ),
     "contacts.account": _Export(
-        "contacts.account", ACCOUNT_LIST, account_columns, account_export_query, "name",
-        ("account_type", "status", "owner", "tags", "updated_at"), "accounts",
+        "contacts.account",
+        ACCOUNT_LIST,
+        account_columns,
+        account_export_query,
+        "name",
+        ("account_type", "status", "owner", "tags", "updated_at"),
+        "accounts",
     ),
 }
 
@@ -98,8 +108,12 @@ def _expression(column: Column, export: _Export) -> Any:
     if key == "name":
         if export.name_path == "full_name":
             return FormulaSafe(
-                Coalesce(NullIf(F("full_name"), Value("")), NullIf(F("email"), Value("")),
-                         Concat(Value("#"), Cast("id", output_field=CharField())), output_field=TextField())
+                Coalesce(
+                    NullIf(F("full_name"), Value("")),
+                    NullIf(F("email"), Value("")),
+                    Concat(Value("#"), Cast("id", output_field=CharField())),
+                    output_field=TextField(),
+                )
             )
         return FormulaSafe(F("name"))
     if key == "account":
@@ -107,8 +121,9 @@ def _expression(column: Column, export: _Export) -> Any:
     if key == "parent":
         return FormulaSafe(F("parent__name"))
     if key == "owner":
-        return FormulaSafe(Coalesce(NullIf(F("owner__full_name"), Value("")), F("owner__email"),
-                                    output_field=TextField()))
+        return FormulaSafe(
+            Coalesce(NullIf(F("owner__full_name"), Value("")), F("owner__email"), output_field=TextField())
+        )
     if key == "tags":
         return FormulaSafe(tag_names_subquery(object_type=export.object_type))
     if key.startswith("custom."):
@@ -117,8 +132,13 @@ def _expression(column: Column, export: _Export) -> Any:
         choices = getattr(definition, "choices", None) or []
         if choices and getattr(definition, "field_type", "") == "choice":
             language = _language()
-            whens = [When(**{f"custom__{key.split('.', 1)[1]}": c["value"]},
-                          then=Value(definition.choice_label(c["value"], language))) for c in choices]
+            whens = [
+                When(
+                    **{f"custom__{key.split('.', 1)[1]}": c["value"]},
+                    then=Value(definition.choice_label(c["value"], language)),
+                )
+                for c in choices
+            ]
             return FormulaSafe(Case(*whens, default=raw, output_field=TextField()))
         return FormulaSafe(Cast(raw, output_field=TextField()))
     if key in _CHOICES:
@@ -184,7 +204,9 @@ def export_rows(
     return select.header, batches()
 
 
-def export_csv_bytes(*, user: Any, object_type: str, params: Mapping[str, Any]) -> tuple[list[str], Iterator[bytes]]:
+def export_csv_bytes(
+    *, user: Any, object_type: str, params: Mapping[str, Any]
+) -> tuple[list[str], Iterator[bytes]]:
     """(header, CSV body in chunks). PostgreSQL writes the CSV itself (`COPY (SELECT …) TO STDOUT`)."""
     if connection.vendor != "postgresql":
         header, batches = export_rows(user=user, object_type=object_type, params=params)
@@ -239,7 +261,9 @@ def import_job_get(*, user: Any, pk: int) -> ImportJob:
 
 def import_report_rows(*, job: ImportJob) -> Iterator[list[Any]]:
     """The per-row report (failed, duplicate and skipped rows) in file order: row, outcome, message, cells."""
-    for batch in ImportBatch.objects.filter(job=job).order_by("number").only("report").iterator(chunk_size=10):
+    for batch in (
+        ImportBatch.objects.filter(job=job).order_by("number").only("report").iterator(chunk_size=10)
+    ):
         for row_no, outcome, message, cells in batch.report:
             yield [row_no, outcome, message, *cells]
 

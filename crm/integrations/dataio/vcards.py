@@ -133,7 +133,10 @@ def vcard_render(contacts: Iterable[dict[str, Any]], *, version: str = "3.0") ->
         if data["job_title"]:
             card.add("title").value = data["job_title"]
         if data["account"] or data["department"]:
-            card.add("org").value = [data["account"] or "", *([data["department"]] if data["department"] else [])]
+            card.add("org").value = [
+                data["account"] or "",
+                *([data["department"]] if data["department"] else []),
+            ]
         if data["birthday"]:
             card.add("bday").value = data["birthday"].isoformat()
         if data["description"]:

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -79,16 +78,24 @@ def import_list(request: HttpRequest) -> HttpResponse:
     allowed = [(v, label) for v, label in ImportObject.choices if user_can(request.user, v, "create")]
     if not allowed:
         raise PermissionDenied()
-    form = ImportUploadForm(request.POST or None, request.FILES or None,
-                            initial={"object_type": request.GET.get("object") or ImportObject.CONTACTS})
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"object_type": request.GET.get("object") or ImportObject.CONTACTS},
+    )
     form.fields["object_type"].choices = allowed  # type: ignore[attr-defined]
     status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                job = services.import_create(actor=request.user, object_type=form.cleaned_data["object_type"],
-                                             file=upload, name=upload.name, size=upload.size)
+                job = services.import_create(
+                    actor=request.user,
+                    object_type=form.cleaned_data["object_type"],
+                    file=upload,
+                    name=upload.name,
+                    size=upload.size,
+                )
                 return redirect("dataio:import_mapping", pk=job.pk)
             except InvalidInput as exc:
                 for line in _errors(exc):
@@ -109,18 +116,26 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, pk=pk)
     if job.status != ImportStatus.DRAFT:
         return redirect("dataio:import_detail", pk=job.pk)
-    initial: dict[str, Any] = {"update_by": job.update_by, "date_order": job.options.get("date_order"),
-                               "decimal": job.options.get("decimal")}
+    initial: dict[str, Any] = {
+        "update_by": job.update_by,
+        "date_order": job.options.get("date_order"),
+        "decimal": job.options.get("decimal"),
+    }
     initial.update({f"col_{i}": m for i, m in enumerate(job.mapping)})
-    form = ImportMappingForm(request.POST or None, headers=job.headers, choices=_field_choices(job.object_type),
-                             initial=initial)
+    form = ImportMappingForm(
+        request.POST or None, headers=job.headers, choices=_field_choices(job.object_type), initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.import_configure(
-                    actor=request.user, job=job, mapping=form.mapping(), update_by=form.cleaned_data["update_by"],
-                    date_order=form.cleaned_data["date_order"], decimal=form.cleaned_data["decimal"],
+                    actor=request.user,
+                    job=job,
+                    mapping=form.mapping(),
+                    update_by=form.cleaned_data["update_by"],
+                    date_order=form.cleaned_data["date_order"],
+                    decimal=form.cleaned_data["decimal"],
                     save_as=form.cleaned_data["save_as"],
                 )
                 return redirect("dataio:import_preview", pk=job.pk)
@@ -133,8 +148,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     preview = services.import_preview(job=job, limit=3)
     samples = [[r.cells[i] if i < len(r.cells) else "" for r in preview] for i in range(len(job.headers))]
     columns = list(zip(form.column_fields(), samples, strict=True))
-    return render(request, "dataio/import_mapping.html", {"job": job, "form": form, "columns": columns},
-                  status=status)
+    return render(
+        request, "dataio/import_mapping.html", {"job": job, "form": form, "columns": columns}, status=status
+    )
 
 
 @login_required
@@ -189,8 +205,13 @@ def import_revert(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, pk=pk)
     try:
         services.import_revert(actor=request.user, job=job)
-        messages.success(request, _("The import was reverted: created records are in the recycle bin and updated "
-                                    "ones have their previous values back."))
+        messages.success(
+            request,
+            _(
+                "The import was reverted: created records are in the recycle bin and updated "
+                "ones have their previous values back."
+            ),
+        )
     except InvalidInput as exc:
         messages.error(request, " ".join(_errors(exc)))
     return redirect("dataio:import_detail", pk=job.pk)
@@ -251,15 +272,18 @@ def export(request: HttpRequest, object_type: str) -> HttpResponseBase:
         raise Http404()
     try:
         if export_is_large(user=request.user, object_type=object_type, params=params):
-            job = services.export_start(user=request.user, object_type=object_type, params=params,
-                                        file_format=file_format)
+            job = services.export_start(
+                user=request.user, object_type=object_type, params=params, file_format=file_format
+            )
             return redirect("dataio:export_detail", pk=job.pk)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         name = f"{selectors.export_file_stem(object_type)}-{stamp}.{file_format}"
         if file_format == "csv":
             if not user_can(request.user, object_type, "export"):
                 raise PermissionDenied()
-            header, chunks = selectors.export_csv_bytes(user=request.user, object_type=object_type, params=params)
+            header, chunks = selectors.export_csv_bytes(
+                user=request.user, object_type=object_type, params=params
+            )
             head = io.StringIO()
             csv.writer(head).writerow(header)
             response = StreamingHttpResponse(
@@ -269,12 +293,17 @@ def export(request: HttpRequest, object_type: str) -> HttpResponseBase:
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "no-store"
             return response
-        tmp = tempfile.TemporaryFile()
-        services.export_write(user=request.user, object_type=object_type, params=params, file_format=file_format,
-                              out=tmp)
+        tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
+        services.export_write(
+            user=request.user, object_type=object_type, params=params, file_format=file_format, out=tmp
+        )
         tmp.seek(0)
-        return FileResponse(tmp, as_attachment=True, filename=name,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return FileResponse(
+            tmp,
+            as_attachment=True,
+            filename=name,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     except InvalidInput as exc:
         return HttpResponse("\n".join(_errors(exc)), status=400, content_type="text/plain; charset=utf-8")
 
@@ -284,8 +313,14 @@ def export(request: HttpRequest, object_type: str) -> HttpResponseBase:
 @_domain
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.export_job_get(user=request.user, pk=pk)
-    template = "dataio/export_detail.html#status" if getattr(request, "htmx", None) else "dataio/export_detail.html"
-    return render(request, template, {"job": job, "is_active": job.status in {ExportStatus.QUEUED, ExportStatus.RUNNING}})
+    template = (
+        "dataio/export_detail.html#status" if getattr(request, "htmx", None) else "dataio/export_detail.html"
+    )
+    return render(
+        request,
+        template,
+        {"job": job, "is_active": job.status in {ExportStatus.QUEUED, ExportStatus.RUNNING}},
+    )
 
 
 @login_required
@@ -308,8 +343,10 @@ def contact_vcard(request: HttpRequest, pk: int) -> HttpResponse:
     version = "4.0" if request.GET.get("version") == "4.0" else "3.0"
     data = contact_card_get(user=request.user, pk=pk)
     response = HttpResponse(vcard_render([data], version=version), content_type="text/vcard; charset=utf-8")
-    slug = "".join(c for c in (data["full_name"] or "contact") if c.isalnum() or c in " -_").strip().replace(" ", "-")
+    slug = (
+        "".join(c for c in (data["full_name"] or "contact") if c.isalnum() or c in " -_")
+        .strip()
+        .replace(" ", "-")
+    )
     response["Content-Disposition"] = f'attachment; filename="{slug or "contact"}.vcf"'
     return response
-
-

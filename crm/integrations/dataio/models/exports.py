@@ -13,7 +13,9 @@ class ExportJob(models.Model):
     file_format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
     # the list's query string: filters, sort and chosen columns
     query = models.TextField(blank=True, default="")
-    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     file = models.FileField(upload_to="exports/%Y/%m/", max_length=300, blank=True)

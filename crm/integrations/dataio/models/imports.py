@@ -23,9 +23,12 @@ class ImportJob(models.Model):
     mapping = models.JSONField(default=list, blank=True)
     # encoding, delimiter, date_order, decimal
     options = models.JSONField(default=dict, blank=True)
-    update_by = models.CharField(_("update existing records by"), max_length=20, blank=True, default="",
-                                 choices=UpdateBy.choices)
-    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.DRAFT)
+    update_by = models.CharField(
+        _("update existing records by"), max_length=20, blank=True, default="", choices=UpdateBy.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.DRAFT
+    )
     cursor = models.PositiveIntegerField(_("rows done"), default=0)
     total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -80,7 +83,9 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["job", "number"], name="importbatch_job_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="importbatch_job_number_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.number}"

@@ -6,7 +6,7 @@ import csv
 import io
 import logging
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -84,7 +84,9 @@ def export_write(
 
 def export_is_large(*, user: Any, object_type: str, params: Mapping[str, Any]) -> bool:
     """More rows than a browser should wait for (counted up to the limit only)."""
-    _n, capped = capped_count(export_query(user=user, object_type=object_type, params=params), cap=DIRECT_LIMIT)
+    _n, capped = capped_count(
+        export_query(user=user, object_type=object_type, params=params), cap=DIRECT_LIMIT
+    )
     return capped
 
 
@@ -125,12 +127,18 @@ def export_run(*, job_id: int) -> ExportJob:
 
         with tempfile.TemporaryFile() as tmp:
             rows = export_write(
-                user=user, object_type=job.object_type, params=params, file_format=job.file_format, out=tmp,
+                user=user,
+                object_type=job.object_type,
+                params=params,
+                file_format=job.file_format,
+                out=tmp,
                 progress=progress,
             )
             tmp.seek(0)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-            job.file.save(f"{export_file_stem(job.object_type)}-{stamp}.{job.file_format}", File(tmp), save=False)
+            job.file.save(
+                f"{export_file_stem(job.object_type)}-{stamp}.{job.file_format}", File(tmp), save=False
+            )
         job.rows_done = rows
         job.status = ExportStatus.DONE
     except Exception as exc:

@@ -20,7 +20,14 @@ from crm.integrations.dataio.cells import fold
 from crm.integrations.dataio.enums import DateOrder, DecimalMark, FileFormat, ImportStatus, UpdateBy
 from crm.integrations.dataio.mapping import mapping_check, mapping_suggest, target_get
 from crm.integrations.dataio.models import ImportBatch, ImportJob, ImportMapping
-from crm.integrations.dataio.pipeline import LOADERS, Pipeline, RowResult, errors_message, file_rows, report_cells
+from crm.integrations.dataio.pipeline import (
+    LOADERS,
+    Pipeline,
+    RowResult,
+    errors_message,
+    file_rows,
+    report_cells,
+)
 from crm.integrations.dataio.reading import file_inspect
 from crm.integrations.dataio.vcards import VCARD_COLUMNS
 
@@ -106,7 +113,9 @@ def import_configure(
     elif update_by and update_by not in target.names:
         errors["update_by"] = [_("Activities can only be matched by external id.")]
     elif update_by and update_by not in mapping:
-        errors["update_by"] = [_("Map a column to “%(field)s” to update by it.") % {"field": target.field(update_by).label}]
+        errors["update_by"] = [
+            _("Map a column to “%(field)s” to update by it.") % {"field": target.field(update_by).label}
+        ]
     if date_order and date_order not in DateOrder.values:
         errors["date_order"] = [_("Choose a date format.")]
     if decimal and decimal not in DecimalMark.values:
@@ -115,8 +124,11 @@ def import_configure(
         raise InvalidInput(field_errors=errors)
     job.mapping = mapping_check(target=target, headers=job.headers, mapping=mapping)
     job.update_by = update_by
-    job.options = {**job.options, **({"date_order": date_order} if date_order else {}),
-                   **({"decimal": decimal} if decimal else {})}
+    job.options = {
+        **job.options,
+        **({"date_order": date_order} if date_order else {}),
+        **({"decimal": decimal} if decimal else {}),
+    }
     with audit_context(actor=actor, source=Source.IMPORT):
         job.save()
     name = save_as.strip()[:100]
@@ -131,7 +143,10 @@ def import_configure(
 def import_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> list[RowResult]:
     """The first rows as the import will see them: values, and what is wrong with each (nothing is written)."""
     pipeline = Pipeline(
-        object_type=job.object_type, headers=job.headers, mapping=job.mapping, options=job.options,
+        object_type=job.object_type,
+        headers=job.headers,
+        mapping=job.mapping,
+        options=job.options,
         update_by=job.update_by,
     )
     out: list[RowResult] = []
@@ -185,8 +200,15 @@ class _Batch:
     first: int  # data row index of the first row of the batch (0-based)
 
 
-def _commit_batch(job_id: int, batch: _Batch, next_cursor: int, number: int, actor: Any, update_by: str,
-                  update_existing: bool) -> bool:
+def _commit_batch(
+    job_id: int,
+    batch: _Batch,
+    next_cursor: int,
+    number: int,
+    actor: Any,
+    update_by: str,
+    update_existing: bool,
+) -> bool:
     """Write one batch, its report and the new cursor in one transaction. False: someone else moved on."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
@@ -224,13 +246,25 @@ def _commit_batch(job_id: int, batch: _Batch, next_cursor: int, number: int, act
                 elif outcome in {"unchanged", "existing"}:
                     skipped += 1
                     if outcome == "existing":
-                        report.append([r.row_no, "skipped", _("A record with this key already exists."),
-                                       report_cells(r.cells)])
+                        report.append(
+                            [
+                                r.row_no,
+                                "skipped",
+                                _("A record with this key already exists."),
+                                report_cells(r.cells),
+                            ]
+                        )
                 else:
                     failed += 1
                     pipeline_labels["__all__"] = ""
-                    report.append([r.row_no, "failed", errors_message(errors.get(id(r), {}), pipeline_labels),
-                                   report_cells(r.cells)])
+                    report.append(
+                        [
+                            r.row_no,
+                            "failed",
+                            errors_message(errors.get(id(r), {}), pipeline_labels),
+                            report_cells(r.cells),
+                        ]
+                    )
         ImportBatch.objects.create(
             job=job,
             number=number,
@@ -249,8 +283,13 @@ def _commit_batch(job_id: int, batch: _Batch, next_cursor: int, number: int, act
     return True
 
 
-def import_run(*, job_id: int, batch_size: int = BATCH_SIZE, max_batches: int | None = None,
-               progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
+def import_run(
+    *,
+    job_id: int,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int | None = None,
+    progress: Callable[[ImportJob], None] | None = None,
+) -> ImportJob:
     """Run (or resume) an import: batches commit with the cursor, so a stopped run continues where it was.
 
     `max_batches` stops after that many batches, leaving the job running (as a crashed worker would).
@@ -269,8 +308,13 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE, max_batches: int | 
                 job.save()
     update_existing = bool(job.update_by)
     key = job.update_by or ("email" if job.object_type == "contacts.contact" else "external_id")
-    pipeline = Pipeline(object_type=job.object_type, headers=job.headers, mapping=job.mapping,
-                        options=job.options, update_by=job.update_by)
+    pipeline = Pipeline(
+        object_type=job.object_type,
+        headers=job.headers,
+        mapping=job.mapping,
+        options=job.options,
+        update_by=job.update_by,
+    )
     number = job.batches.count()
     done = 0
     reason = _("Import of %(file)s") % {"file": job.file_name}
@@ -309,7 +353,10 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE, max_batches: int | 
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().get(pk=job.pk)
             job.status = ImportStatus.FAILED
-            job.error = _("The import stopped at row %(row)d: %(error)s") % {"row": job.cursor + 2, "error": exc}
+            job.error = _("The import stopped at row %(row)d: %(error)s") % {
+                "row": job.cursor + 2,
+                "error": exc,
+            }
             job.finished_at = timezone.now()
             with audit_context(actor=actor, source=Source.IMPORT):
                 job.save()
@@ -324,14 +371,23 @@ def import_revert(*, actor: Any, job: ImportJob) -> ImportJob:
     if job.status not in {ImportStatus.DONE, ImportStatus.FAILED}:
         raise InvalidInput(_("Only a finished import can be reverted."))
     loader = LOADERS[job.object_type]
-    with transaction.atomic(), audit_context(actor=actor, source=Source.IMPORT,
-                                             reason=_("Revert of the import of %(file)s") % {"file": job.file_name}):
+    with (
+        transaction.atomic(),
+        audit_context(
+            actor=actor,
+            source=Source.IMPORT,
+            reason=_("Revert of the import of %(file)s") % {"file": job.file_name},
+        ),
+    ):
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status == ImportStatus.REVERTED:
             return locked
         for batch in locked.batches.order_by("-number"):
-            loader.unload(actor=actor, created_ids=batch.created_ids,
-                          updated=[(pk, previous) for pk, previous in batch.updated])
+            loader.unload(
+                actor=actor,
+                created_ids=batch.created_ids,
+                updated=[(pk, previous) for pk, previous in batch.updated],
+            )
         locked.status = ImportStatus.REVERTED
         locked.reverted_at = timezone.now()
         locked.save()

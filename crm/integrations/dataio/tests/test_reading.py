@@ -21,8 +21,11 @@ def _inspect(data: bytes, name: str = "f.csv"):
 
 
 def _rows(data: bytes, info):
-    return list(rows_read(io.BytesIO(data), file_format=info.file_format, encoding=info.encoding,
-                          delimiter=info.delimiter))
+    return list(
+        rows_read(
+            io.BytesIO(data), file_format=info.file_format, encoding=info.encoding, delimiter=info.delimiter
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -134,8 +137,19 @@ def test_empty_and_headerless_files_are_refused():
 
 @pytest.mark.parametrize(
     "text",
-    ["+34 612 345 678", "0034612345678", "+1 (415) 555-2671", "+44 20 7946 0958", "+39 06 6982 1234",
-     "+49 30 901820", "+52 55 1234 5678", "+34 12", "+999 1234567", "612 345 678", "+44 (0) 20 7946 0958"],
+    [
+        "+34 612 345 678",
+        "0034612345678",
+        "+1 (415) 555-2671",
+        "+44 20 7946 0958",
+        "+39 06 6982 1234",
+        "+49 30 901820",
+        "+52 55 1234 5678",
+        "+34 12",
+        "+999 1234567",
+        "612 345 678",
+        "+44 (0) 20 7946 0958",
+    ],
 )
 def test_phone_fast_path_agrees_with_phonenumbers(text):
     from crm.contacts.services.bulk_load import _phone

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
-from crm.contacts.models import Contact
-from crm.integrations.dataio.tests.conftest import run_import
+import pytest
+from django.core.management import call_command
+
+from crm.contacts.tests.factories import AccountFactory, ContactFactory, user_with_role
+from crm.core.audit.models import AuditEntry
+from crm.core.errors import PermissionDenied
+from crm.integrations.dataio.errors import ImportRefused
+from crm.integrations.dataio.models import ImportBatch, ImportJob
+from crm.integrations.dataio.selectors import import_report_rows
+from crm.integrations.dataio.services.imports import import_revert, import_run, import_start
+from crm.integrations.dataio.tests.conftest import Account, Activity, Contact, make_job, run_import
 
 
 def test_import_creates_contacts_with_spanish_dates_and_semicolons(admin):
@@ -17,23 +27,6 @@ def test_import_creates_contacts_with_spanish_dates_and_semicolons(admin):
     assert contact.phone == "+34612345678"
     assert contact.birthday == dt.date(1990, 12, 31)
     assert contact.owner == admin
-
-
-import io
-
-import pytest
-from django.core.management import call_command
-
-from crm.activities.models import Activity
-from crm.contacts.models import Account
-from crm.contacts.tests.factories import AccountFactory, ContactFactory, user_with_role
-from crm.core.audit.models import AuditEntry
-from crm.core.errors import PermissionDenied
-from crm.integrations.dataio.errors import ImportRefused
-from crm.integrations.dataio.models import ImportBatch, ImportJob
-from crm.integrations.dataio.selectors import import_report_rows
-from crm.integrations.dataio.services.imports import import_revert, import_run, import_start
-from crm.integrations.dataio.tests.conftest import make_job
 
 
 def _snapshot():
@@ -98,8 +91,9 @@ def test_unknown_mapping_columns_are_refused_with_nothing_changed(admin):
 
 
 def test_upsert_by_email_updates_and_keeps_blank_cells(admin):
-    existing = ContactFactory(first_name="Old", last_name="Name", email="ana@example.com", owner=admin,
-                              job_title="CEO")
+    existing = ContactFactory(
+        first_name="Old", last_name="Name", email="ana@example.com", owner=admin, job_title="CEO"
+    )
     content = "email,first_name,job_title\nANA@example.com,Ana,\nnew@example.com,New,Buyer\n"
     job = run_import(admin, content, update_by="email")
     assert (job.created_count, job.updated_count) == (1, 1)
@@ -173,7 +167,9 @@ def test_a_crash_inside_a_batch_leaves_no_partial_rows_and_resumes(admin, monkey
             raise RuntimeError("power cut")  # …and the batch dies before it commits
         return result
 
-    monkeypatch.setitem(pipeline.LOADERS, "contacts.contact", pipeline.Loader(real.clean, crashing_upsert, real.unload))
+    monkeypatch.setitem(
+        pipeline.LOADERS, "contacts.contact", pipeline.Loader(real.clean, crashing_upsert, real.unload)
+    )
     failed = import_run(job_id=job.pk, batch_size=3)
     assert failed.status == "failed" and "power cut" in failed.error
     assert (failed.cursor, Contact.objects.count()) == (3, 3)
@@ -188,8 +184,11 @@ def test_a_crash_inside_a_batch_leaves_no_partial_rows_and_resumes(admin, monkey
 
 def test_revert_bins_created_records_and_restores_updated_ones(admin):
     old = ContactFactory(first_name="Old", email="old@example.com", owner=admin, phone="")
-    job = run_import(admin, "email,first_name,phone\nold@example.com,New,612345678\nnew@example.com,Fresh,\n",
-                     update_by="email")
+    job = run_import(
+        admin,
+        "email,first_name,phone\nold@example.com,New,612345678\nnew@example.com,Fresh,\n",
+        update_by="email",
+    )
     assert (job.created_count, job.updated_count) == (1, 1)
     import_revert(actor=admin, job=job)
     old.refresh_from_db()
@@ -226,7 +225,11 @@ def test_accounts_import_with_parent_and_choices(admin):
     assert (job.created_count, job.failed_count) == (1, 1)
     child = Account.objects.get(name="Filial SL")
     assert (child.account_type, child.industry, child.parent.name, child.website) == (
-        "customer", "technology", "Holding SA", "https://filial.es")
+        "customer",
+        "technology",
+        "Holding SA",
+        "https://filial.es",
+    )
     assert "“Nope” is not one of" in _report(job)[3][1]
 
 
@@ -237,10 +240,19 @@ def test_activities_import_links_contacts_by_email(admin):
     assert (job.created_count, job.failed_count) == (1, 1)
     activity = Activity.objects.get(external_id="A1")
     assert (activity.kind, activity.contact_id, activity.duration_seconds, activity.channel) == (
-        "call", contact.pk, 90, "import")
+        "call",
+        contact.pk,
+        90,
+        "import",
+    )
     assert activity.occurred_at.date().isoformat() == "2026-12-31"
-    again = run_import(admin, content.replace("Llamada", "Llamada 2"), object_type="activities.activity",
-                       update_by="external_id", date_order="dmy")
+    again = run_import(
+        admin,
+        content.replace("Llamada", "Llamada 2"),
+        object_type="activities.activity",
+        update_by="external_id",
+        date_order="dmy",
+    )
     assert again.updated_count == 1 and Activity.objects.get(external_id="A1").subject == "Llamada 2"
 
 
@@ -249,8 +261,19 @@ def test_cli_prints_counts_and_writes_the_report(admin, tmp_path):
     path.write_text("email,first_name\na@example.com,A\nbad,B\na@example.com,C\n", encoding="utf-8")
     report = tmp_path / "report.csv"
     out = io.StringIO()
-    call_command("import", "contacts", str(path), "--update-by", "email", "--user", admin.email,
-                 "--report", str(report), stdout=out, stderr=io.StringIO())
+    call_command(
+        "import",
+        "contacts",
+        str(path),
+        "--update-by",
+        "email",
+        "--user",
+        admin.email,
+        "--report",
+        str(report),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     text = out.getvalue()
     assert "created: 1" in text and "updated: 0" in text and "skipped: 1" in text and "failed: 1" in text
     assert "Duplicate of row 2" in report.read_text(encoding="utf-8")
@@ -264,6 +287,15 @@ def test_cli_mapping_file_with_an_unknown_column_is_refused(admin, tmp_path):
     mapping = tmp_path / "mapping.json"
     mapping.write_text('{"Correo": "email", "Apellido": "last_name"}', encoding="utf-8")
     with pytest.raises(CommandError, match="These columns are not in the file: Apellido"):
-        call_command("import", "contacts", str(path), "--mapping", str(mapping), "--user", admin.email,
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import",
+            "contacts",
+            str(path),
+            "--mapping",
+            str(mapping),
+            "--user",
+            admin.email,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
     assert Contact.objects.count() == 0

@@ -7,19 +7,28 @@ import pytest
 import vobject
 from django.core.management import call_command
 
-from crm.contacts.models import Contact
 from crm.contacts.selectors import contact_card_get
 from crm.contacts.tests.factories import AccountFactory, AddressFactory, ContactFactory, user_with_role
-from crm.integrations.dataio.tests.conftest import run_import
+from crm.integrations.dataio.tests.conftest import Contact, run_import
 from crm.integrations.dataio.vcards import vcard_render
 
 
 @pytest.mark.parametrize("version", ["3.0", "4.0"])
 def test_vcard_round_trip(admin, version):
     account = AccountFactory(name="Acme SA", owner=admin)
-    contact = ContactFactory(first_name="José", last_name="Núñez", email="jose@example.com", phone="+34612345678",
-                             mobile="+34699111222", job_title="CTO", birthday=dt.date(1980, 2, 29), owner=admin,
-                             description="Prefiere llamadas", primary_account=account, external_id="EXT-9")
+    contact = ContactFactory(
+        first_name="José",
+        last_name="Núñez",
+        email="jose@example.com",
+        phone="+34612345678",
+        mobile="+34699111222",
+        job_title="CTO",
+        birthday=dt.date(1980, 2, 29),
+        owner=admin,
+        description="Prefiere llamadas",
+        primary_account=account,
+        external_id="EXT-9",
+    )
     AddressFactory(account=None, contact=contact, street="Gran Vía 1", city="Madrid")
     text = vcard_render([contact_card_get(user=admin, pk=contact.pk)], version=version)
     card = vobject.readOne(text)
@@ -29,10 +38,27 @@ def test_vcard_round_trip(admin, version):
     job = run_import(admin, text.encode("utf-8"), name="contact.vcf", update_by="external_id")
     assert (job.file_format, job.created_count, job.failed_count) == ("vcf", 1, 0)
     again = Contact.objects.get()
-    assert (again.first_name, again.last_name, again.email, again.phone, again.mobile, again.job_title,
-            again.birthday, again.description, again.external_id) == (
-        "José", "Núñez", "jose@example.com", "+34612345678", "+34699111222", "CTO", dt.date(1980, 2, 29),
-        "Prefiere llamadas", "EXT-9")
+    assert (
+        again.first_name,
+        again.last_name,
+        again.email,
+        again.phone,
+        again.mobile,
+        again.job_title,
+        again.birthday,
+        again.description,
+        again.external_id,
+    ) == (
+        "José",
+        "Núñez",
+        "jose@example.com",
+        "+34612345678",
+        "+34699111222",
+        "CTO",
+        dt.date(1980, 2, 29),
+        "Prefiere llamadas",
+        "EXT-9",
+    )
 
 
 def test_many_cards_in_one_file_and_a_broken_one_is_a_row_error(admin):
@@ -49,7 +75,10 @@ def test_many_cards_in_one_file_and_a_broken_one_is_a_row_error(admin):
 
 def test_cli_imports_a_vcf_file(admin, tmp_path):
     path = tmp_path / "cards.vcf"
-    path.write_text("BEGIN:VCARD\nVERSION:3.0\nN:Ruiz;Ana\nFN:Ana Ruiz\nEMAIL:ana@example.com\nEND:VCARD\n", encoding="utf-8")
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nN:Ruiz;Ana\nFN:Ana Ruiz\nEMAIL:ana@example.com\nEND:VCARD\n",
+        encoding="utf-8",
+    )
     out = io.StringIO()
     call_command("import", "contacts", str(path), "--user", admin.email, stdout=out, stderr=io.StringIO())
     assert "created: 1" in out.getvalue()

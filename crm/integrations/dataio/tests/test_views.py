@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from crm.contacts.models import Contact
 from crm.contacts.tests.factories import ContactFactory, user_with_role
 from crm.integrations.dataio.models import ImportJob
 from crm.integrations.dataio.services.imports import import_run
+from crm.integrations.dataio.tests.conftest import Contact
 
 
 @pytest.fixture
@@ -25,16 +25,25 @@ def _upload(client, content: bytes, name: str = "people.csv", object_type: str =
 
 
 def test_wizard_upload_mapping_preview_start_result(as_admin, admin):
-    response = _upload(as_admin, "Nombre;Apellidos;Email\nAna;Ruiz;ana@example.com\nLuis;Gil;not-an-email\n".encode())
+    response = _upload(as_admin, b"Nombre;Apellidos;Email\nAna;Ruiz;ana@example.com\nLuis;Gil;not-an-email\n")
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("dataio:import_mapping", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "dataio:import_mapping", args=[job.pk]
+    )
     page = as_admin.get(response["Location"])
     assert page.status_code == 200
     assert 'value="first_name" selected' in page.content.decode()  # "Nombre" suggested as first name
     response = as_admin.post(
         reverse("dataio:import_mapping", args=[job.pk]),
-        {"col_0": "first_name", "col_1": "last_name", "col_2": "email", "update_by": "email", "date_order": "dmy",
-         "decimal": ",", "save_as": "My CRM export"},
+        {
+            "col_0": "first_name",
+            "col_1": "last_name",
+            "col_2": "email",
+            "update_by": "email",
+            "date_order": "dmy",
+            "decimal": ",",
+            "save_as": "My CRM export",
+        },
     )
     assert response.status_code == 302
     preview = as_admin.get(reverse("dataio:import_preview", args=[job.pk])).content.decode()
@@ -80,9 +89,13 @@ def test_other_users_import_is_not_found(client, admin):
 
 def test_export_csv_and_xlsx_follow_filters_columns_and_escape_formulas(as_admin, admin):
     ContactFactory(first_name="=cmd|' /C calc'!A0", last_name="Evil", email="evil@example.com", owner=admin)
-    ContactFactory(first_name="Ana", last_name="Ruiz", email="ana@example.com", owner=admin, email_consent="granted")
+    ContactFactory(
+        first_name="Ana", last_name="Ruiz", email="ana@example.com", owner=admin, email_consent="granted"
+    )
     url = reverse("dataio:export", args=["contacts.contact"])
-    body = b"".join(as_admin.get(url + "?format=csv&columns=first_name,email").streaming_content).decode("utf-8-sig")
+    body = b"".join(as_admin.get(url + "?format=csv&columns=first_name,email").streaming_content).decode(
+        "utf-8-sig"
+    )
     lines = body.strip().splitlines()
     assert lines[0] == "ID,Name,First name,Email"
     assert any("'=cmd|" in line for line in lines)

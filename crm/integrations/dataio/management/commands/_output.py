@@ -12,7 +12,10 @@ from crm.core.errors import DomainError
 def command_error(exc: DomainError) -> CommandError:
     if exc.field_errors:
         return CommandError(
-            "\n".join(f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in exc.field_errors.items())
+            "\n".join(
+                f"{field}: {' '.join(str(m) for m in messages)}"
+                for field, messages in exc.field_errors.items()
+            )
         )
     return CommandError(exc.message)
 

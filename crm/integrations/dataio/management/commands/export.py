@@ -1,6 +1,6 @@
 """`crm export contacts|accounts --format csv|xlsx [--output FILE]`: the whole list (or filtered) to a file.
 
-    crm export contacts --format xlsx --output contacts.xlsx --filter owner=3 --sort -updated_at
+crm export contacts --format xlsx --output contacts.xlsx --filter owner=3 --sort -updated_at
 """
 
 from __future__ import annotations
@@ -24,12 +24,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("object", choices=list(OBJECTS))
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-        parser.add_argument("--output", metavar="FILE", help="write here (default: standard output, CSV only)")
-        parser.add_argument("--user", metavar="EMAIL", help="export what this user may export (default: everything)")
-        parser.add_argument("--filter", action="append", default=[], metavar="NAME=VALUE",
-                            help="a list filter, as in the list's address (repeatable)")
+        parser.add_argument(
+            "--output", metavar="FILE", help="write here (default: standard output, CSV only)"
+        )
+        parser.add_argument(
+            "--user", metavar="EMAIL", help="export what this user may export (default: everything)"
+        )
+        parser.add_argument(
+            "--filter",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a list filter, as in the list's address (repeatable)",
+        )
         parser.add_argument("--sort", default="", help="a sort key of the list, '-' first for descending")
-        parser.add_argument("--columns", default="", help="comma-separated column keys (default: every column)")
+        parser.add_argument(
+            "--columns", default="", help="comma-separated column keys (default: every column)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_for(options["user"]) if options["user"] else None
@@ -49,14 +60,24 @@ class Command(BaseCommand):
         try:
             if output:
                 with open(output, "wb") as out:
-                    rows = export_write(user=user, object_type=OBJECTS[options["object"]], params=params,
-                                        file_format=options["format"], out=out,
-                                        progress=lambda n: progress_line(self.stderr._out, n, None, "rows"))
+                    rows = export_write(
+                        user=user,
+                        object_type=OBJECTS[options["object"]],
+                        params=params,
+                        file_format=options["format"],
+                        out=out,
+                        progress=lambda n: progress_line(self.stderr._out, n, None, "rows"),
+                    )
             else:
-                rows = export_write(user=user, object_type=OBJECTS[options["object"]], params=params,
-                                    file_format="csv", out=sys.stdout.buffer)
+                rows = export_write(
+                    user=user,
+                    object_type=OBJECTS[options["object"]],
+                    params=params,
+                    file_format="csv",
+                    out=sys.stdout.buffer,
+                )
         except DomainError as exc:
             raise command_error(exc) from None
-        if self.stderr._out.isatty():
+        if getattr(self.stderr._out, "isatty", lambda: False)():
             self.stderr.write("")
         self.stderr.write(f"exported: {rows} rows" + (f" to {output}" if output else ""))
