@@ -299,3 +299,15 @@ def test_cli_mapping_file_with_an_unknown_column_is_refused(admin, tmp_path):
             stderr=io.StringIO(),
         )
     assert Contact.objects.count() == 0
+
+
+def test_contact_with_an_account_becomes_a_member_of_it(admin):
+    account = AccountFactory(name="Acme SA", owner=admin)
+    job = run_import(
+        admin, "email,account,owner\nana@example.com,Acme SA,admin@example.com\nx@example.com,Nope SL,\n"
+    )
+    assert (job.created_count, job.failed_count) == (1, 1)
+    contact = Contact.objects.get(email="ana@example.com")
+    assert contact.primary_account_id == account.pk and contact.owner == admin
+    assert list(contact.memberships.values_list("account_id", "is_primary")) == [(account.pk, True)]
+    assert "No account named or with the external id “Nope SL”." in _report(job)[3][1]

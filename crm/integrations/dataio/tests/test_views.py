@@ -143,3 +143,37 @@ def test_contact_page_has_a_vcard_download(as_admin, admin):
     card = as_admin.get(url)
     assert card["Content-Type"].startswith("text/vcard")
     assert "FN:Ana Ruiz" in card.content.decode()
+
+
+def test_export_formats_owner_choices_tags_dates_and_lists(as_admin, admin):
+    from crm.contacts.tests.factories import AccountFactory
+
+    account = AccountFactory(name="Acme SA", owner=admin)
+    ContactFactory(
+        first_name="Ana",
+        last_name="Ruiz",
+        email="ana@example.com",
+        owner=admin,
+        email_consent="granted",
+        do_not_call=True,
+        primary_account=account,
+        other_emails=["a2@example.com", "a3@example.com"],
+        tags=["vip", "=evil"],
+    )
+    url = reverse("dataio:export", args=["contacts.contact"])
+    body = b"".join(as_admin.get(url + "?format=csv").streaming_content).decode("utf-8-sig")
+    import csv as csv_module
+
+    rows = list(csv_module.DictReader(io.StringIO(body)))
+    row = rows[0]
+    assert (row["Name"], row["Owner"], row["Account"], row["Email consent"], row["Do not call"]) == (
+        "Ana Ruiz",
+        "Ada Admin",
+        "Acme SA",
+        "Granted",
+        "yes",
+    )
+    assert row["Other emails"] == "a2@example.com, a3@example.com"
+    assert sorted(row["Tags"].removeprefix("'").split(", ")) == ["=evil", "vip"]  # SQLite does not order them
+    assert not row["Tags"].startswith("=")
+    assert row["Created"].endswith("+00:00") and "T" in row["Created"]
