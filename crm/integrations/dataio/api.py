@@ -15,7 +15,7 @@ from crm.integrations.dataio.vcards import vcard_render
 router = Router(tags=["contacts"])
 VCARD_OPENAPI = {
     "responses": {
-        "200": {
+        200: {
             "description": "The contact as a vCard",
             "content": {"text/vcard": {"schema": {"type": "string"}}},
         }
