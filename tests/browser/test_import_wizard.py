@@ -79,3 +79,24 @@ def test_import_wizard_upload_map_preview_run_result(page: Page, login, admin, s
         "VIP",
         "1990-12-31",
     )
+
+
+def test_contact_vcard_download_and_list_export_menu(page: Page, login, admin, shots) -> None:
+    from crm.contacts import services as contact_services
+
+    contact = contact_services.contact_create(actor=admin, first_name="Lucía", last_name="Martín",
+                                              email="lucia@example.com")
+    login(admin)
+    page.goto(contact.get_absolute_url())
+    shots.take("contact-vcard-button")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download vCard").click()
+    text = open(download.value.path(), encoding="utf-8").read()  # noqa: SIM115
+    assert "FN:Lucía Martín" in text and "EMAIL;TYPE=INTERNET:lucia@example.com" in text
+
+    page.goto(reverse("contacts:contact_list"))
+    page.locator("#list-export summary").click()
+    shots.take("contacts-export-menu")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
