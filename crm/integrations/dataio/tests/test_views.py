@@ -177,3 +177,20 @@ def test_export_formats_owner_choices_tags_dates_and_lists(as_admin, admin):
     assert sorted(row["Tags"].removeprefix("'").split(", ")) == ["=evil", "vip"]  # SQLite does not order them
     assert not row["Tags"].startswith("=")
     assert row["Created"].endswith("+00:00") and "T" in row["Created"]
+
+
+def test_a_stuck_import_can_be_resumed_from_its_page(as_admin, admin, django_capture_on_commit_callbacks):
+    from crm.integrations.dataio.services.imports import import_start
+    from crm.integrations.dataio.tests.conftest import make_job
+
+    job = make_job(admin, "email\na@example.com\nb@example.com\n", update_by="email")
+    import_start(actor=admin, job=job, enqueue=False)
+    import_run(job_id=job.pk, batch_size=1, max_batches=1)  # the worker died after one batch
+    page = as_admin.get(reverse("dataio:import_detail", args=[job.pk])).content.decode()
+    assert reverse("dataio:import_resume", args=[job.pk]) in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        as_admin.post(reverse("dataio:import_resume", args=[job.pk]))
+    assert len(callbacks) == 1  # a new task is queued
+    done = import_run(job_id=job.pk)
+    assert (done.status, done.created_count) == ("done", 2)
+    assert Contact.objects.count() == 2
