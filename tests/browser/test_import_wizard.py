@@ -84,8 +84,9 @@ def test_import_wizard_upload_map_preview_run_result(page: Page, login, admin, s
 def test_contact_vcard_download_and_list_export_menu(page: Page, login, admin, shots) -> None:
     from crm.contacts import services as contact_services
 
-    contact = contact_services.contact_create(actor=admin, first_name="Lucía", last_name="Martín",
-                                              email="lucia@example.com")
+    contact = contact_services.contact_create(
+        actor=admin, first_name="Lucía", last_name="Martín", email="lucia@example.com"
+    )
     login(admin)
     page.goto(contact.get_absolute_url())
     shots.take("contact-vcard-button")

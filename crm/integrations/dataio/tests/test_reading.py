@@ -152,7 +152,7 @@ def test_empty_and_headerless_files_are_refused():
     ],
 )
 def test_phone_fast_path_agrees_with_phonenumbers(text):
-    from crm.contacts.services.bulk_load import _phone
+    from crm.contacts.services.bulk_load.cleaning import _phone
     from crm.contacts.services.validation import phone_normalize
 
     try:
