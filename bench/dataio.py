@@ -20,7 +20,6 @@ import io
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -284,12 +283,19 @@ def export_child(db: str, name: str, file_format: str, limit: int) -> dict[str, 
     )
     assert proc.stdout is not None
     output = proc.stdout.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    _pid, status, _usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode == 0, output
-    result = json.loads(output.strip().splitlines()[-1])
-    result["peak_rss_mib"] = round(usage.ru_maxrss / 1024, 1)
-    return result
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _vm(name: str) -> float:
+    """VmRSS / VmHWM (peak) of this process in MiB, from /proc (ru_maxrss would include the parent's peak:
+    Linux carries it across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _export_in_child(file_format: str, limit: int) -> None:
@@ -298,7 +304,7 @@ def _export_in_child(file_format: str, limit: int) -> None:
     from crm.integrations.dataio.services import export_write
 
     params = QueryDict(mutable=True)
-    rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_start = _vm("VmHWM")
     target = DATA / f"export.{file_format}"
     started, cpu0 = time.perf_counter(), cpu_s()
     with target.open("wb") as out:
@@ -330,6 +336,47 @@ def _export_in_child(file_format: str, limit: int) -> None:
     )
 
 
+def exports_again(args: Any) -> None:
+    """The export figures alone, on the table the last full run left (the same rows)."""
+    from bench.run import _setup as setup
+
+    setup(args.db, reuse=True, name=args.name)
+    from django.db import connection
+
+    from crm.contacts.models import Contact
+
+    stored = Contact.objects.count()
+    out = RESULTS / f"dataio-{args.db}.json"
+    result = json.loads(out.read_text())
+    result["export_csv"] = export_child(args.db, args.name, "csv", 0)
+    result["export_csv_tenth"] = export_child(args.db, args.name, "csv", stored // 10)
+    result["export_xlsx"] = export_child(args.db, args.name, "xlsx", args.xlsx_rows)
+    names = ", ".join(_columns())
+    sql = f"SELECT id, {names} FROM contacts_contact ORDER BY full_name, id"
+    with connection.cursor() as cursor:
+        started, cpu0 = time.perf_counter(), cpu_s()
+        if args.db == "postgres":
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+                for _data in copy:
+                    pass
+        else:
+            cursor.execute(sql)
+            writer = csv.writer(open(os.devnull, "w", encoding="utf-8", newline=""))  # noqa: SIM115
+            while batch := cursor.fetchmany(10_000):
+                writer.writerows(batch)
+        seconds, cpu = time.perf_counter() - started, cpu_s() - cpu0
+    key = "copy_to" if args.db == "postgres" else "select_csv"
+    result["baseline"][f"{key}_s"] = round(seconds, 2)
+    result["baseline"][f"{key}_cpu_s"] = round(cpu, 2)
+    ratio = "export_vs_copy_to" if args.db == "postgres" else "export_vs_select_csv"
+    result[ratio] = round(seconds / result["export_csv"]["seconds"], 2)
+    result[ratio + "_cpu"] = round(cpu / result["export_csv"]["cpu_s"], 2)
+    result["exports_command"] = f"python bench/dataio.py --db {args.db} --name {args.name} --exports-only"
+    out.write_text(json.dumps(result, indent=2, default=str))
+    print(json.dumps({k: result[k] for k in ("export_csv", "export_csv_tenth", "export_xlsx")}, indent=1))
+    print(json.dumps({k: v for k, v in result.items() if "vs" in k}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -340,7 +387,13 @@ def main() -> None:
     parser.add_argument("--export-child", default="")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--exports-only", action="store_true", help="measure the exports again on the data set"
+    )
     args = parser.parse_args()
+    if args.exports_only:
+        exports_again(args)
+        return
     if args.export_child:
         from bench.run import _setup as setup
 

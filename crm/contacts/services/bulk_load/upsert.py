@@ -164,13 +164,15 @@ def _owners(emails: set[str]) -> dict[str, int]:
     return {email.lower(): pk for email, pk in rows}
 
 
+_JSON_COLUMNS = ("other_emails", "other_phones", "custom")
+
+
 def _db_values(table: _Table, values: dict[str, Any]) -> list[Any]:
-    out = []
-    for name in table.columns:
+    out = [values[name] for name in table.columns]
+    for name in _JSON_COLUMNS:  # new rows carry the JSON text already; stored ones come back as lists/dicts
         value = values[name]
-        if name in {"other_emails", "other_phones", "custom"} and not isinstance(value, str):
-            value = json.dumps(value)
-        out.append(value)
+        if not isinstance(value, str):
+            out[table.columns.index(name)] = json.dumps(value)
     return out
 
 
@@ -214,6 +216,9 @@ def _bulk_upsert(
     def row_error(i: int, field: str, message: str) -> None:
         errors.setdefault(i, {}).setdefault(field, []).append(message)
 
+    default_owner_id = getattr(default_owner, "pk", None)
+    unknown_consent = str(Consent.UNKNOWN)
+    skip = ("owner", table.ref_field)
     for i, row in enumerate(rows):
         match = existing.get(keys[i]) if keys[i] else None
         if match is not None and not update_existing:
@@ -224,7 +229,7 @@ def _bulk_upsert(
             if match is None
             else {c: match[f"{c}_id" if c in {"owner", table.ref_column} else c] for c in table.columns}
         )
-        owner_id = values.get("owner") if match is not None else getattr(default_owner, "pk", None)
+        owner_id = values.get("owner") if match is not None else default_owner_id
         if row.get("owner"):
             owner_id = owners.get(row["owner"])
             if owner_id is None:
@@ -269,8 +274,7 @@ def _bulk_upsert(
             if not may_create[owner_id]:
                 row_error(i, "owner", _("You may not give records to this owner."))
                 continue
-        before = dict(values)
-        skip = ("owner", table.ref_field)
+        before = dict(values) if match is not None else table.defaults
         for name, value in row.items():
             if name not in skip:
                 values[name] = value
@@ -279,7 +283,7 @@ def _bulk_upsert(
             "email_consent" in row
             and match is not None
             and row["email_consent"] != before.get("email_consent")
-        ) or ("email_consent" in row and match is None and row["email_consent"] != Consent.UNKNOWN):
+        ) or ("email_consent" in row and match is None and row["email_consent"] != unknown_consent):
             values["consent_changed_at"] = now
         table.compose(values)
         if match is None:
