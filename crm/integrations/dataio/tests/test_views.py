@@ -194,3 +194,20 @@ def test_a_stuck_import_can_be_resumed_from_its_page(as_admin, admin, django_cap
     done = import_run(job_id=job.pk)
     assert (done.status, done.created_count) == ("done", 2)
     assert Contact.objects.count() == 2
+
+
+def test_account_export_with_parent_choices_and_a_filter(as_admin, admin):
+    from crm.contacts.tests.factories import AccountFactory
+
+    parent = AccountFactory(name="Holding SA", owner=admin, account_type="customer")
+    AccountFactory(name="Filial SL", owner=admin, parent=parent, account_type="partner", industry="retail")
+    url = reverse("dataio:export", args=["contacts.account"])
+    body = b"".join(as_admin.get(url + "?format=csv&account_type=partner").streaming_content).decode(
+        "utf-8-sig"
+    )
+    import csv as csv_module
+
+    rows = list(csv_module.DictReader(io.StringIO(body)))
+    assert [(r["Name"], r["Type"], r["Industry"], r["Parent account"]) for r in rows] == [
+        ("Filial SL", "Partner", "Retail and wholesale", "Holding SA")
+    ]
