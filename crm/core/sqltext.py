@@ -66,6 +66,15 @@ class JsonListText(Func):
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         sql, params = compiler.compile(self.source_expressions[0])
+        # most lists are empty: answer those without the per-row sub-select
         if connection.vendor == "postgresql":
-            return f"array_to_string(ARRAY(SELECT jsonb_array_elements_text({sql})), ', ')", params
-        return f"(SELECT group_concat(value, ', ') FROM json_each({sql}))", params  # noqa: S608 - compiled SQL
+            return (
+                f"(CASE WHEN jsonb_array_length({sql}) = 0 THEN '' "
+                f"ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text({sql})), ', ') END)",
+                [*params, *params],
+            )
+        return (
+            f"(CASE WHEN {sql} = '[]' THEN '' "  # noqa: S608 - compiled SQL
+            f"ELSE (SELECT group_concat(value, ', ') FROM json_each({sql})) END)",
+            [*params, *params],
+        )
