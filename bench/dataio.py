@@ -329,7 +329,8 @@ def _export_in_child(file_format: str, limit: int) -> None:
                 "seconds": round(seconds, 2),
                 "cpu_s": round(cpu, 2),
                 "rows_per_s": round(rows / seconds),
-                "rss_after_startup_mib": round(rss_start / 1024, 1),
+                "peak_rss_before_export_mib": rss_start,
+                "peak_rss_mib": _vm("VmHWM"),
                 "bytes": target.stat().st_size,
             }
         )

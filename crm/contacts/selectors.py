@@ -13,7 +13,7 @@ from crm.core.errors import RecordNotFound
 from crm.core.identity.permissions import scope_q
 from crm.core.identity.selectors import user_list
 from crm.core.listing import MAX_LIMIT, Page, capped_count
-from crm.core.sqltext import GroupConcat
+from crm.core.sqltext import FormulaSafe, GroupConcat
 
 # Lists load the owner with a second query instead of `select_related("owner")`: the owner is the column the
 # permission scope filters on (`owner_id IN (team)`), and with an INNER JOIN to the users table SQLite's planner
@@ -401,14 +401,14 @@ def account_export_query(*, user: Any, params: Mapping[str, Any] | None = None) 
 
 
 def tag_names_subquery(*, object_type: str) -> Subquery:
-    """An expression for a list query: the record's tag names joined with ", " (exports)."""
+    """An expression for a list query: the record's tag names joined with ", " (exports), each formula-safe."""
     model = Contact if object_type == "contacts.contact" else Account
     through = model.tags.through
     column = "contact_id" if model is Contact else "account_id"
     names = (
         through.objects.filter(**{column: OuterRef("pk")})
         .values(column)
-        .annotate(names=GroupConcat("tag__name"))
+        .annotate(names=GroupConcat(FormulaSafe("tag__name")))
         .values("names")
     )
     return Subquery(names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import contextmanager
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -125,7 +126,7 @@ def _expression(column: Column, export: _Export) -> Any:
             Coalesce(NullIf(F("owner__full_name"), Value("")), F("owner__email"), output_field=TextField())
         )
     if key == "tags":
-        return FormulaSafe(tag_names_subquery(object_type=export.object_type))
+        return tag_names_subquery(object_type=export.object_type)  # each name is made formula-safe inside
     if key.startswith("custom."):
         definition = column.custom
         raw = KeyTextTransform(key.split(".", 1)[1], "custom")
@@ -188,6 +189,24 @@ def export_select(*, user: Any, object_type: str, params: Mapping[str, Any]) -> 
     return ExportSelect(header=["ID", *[str(c.label) for c in columns]], sql=sql, params=tuple(sql_params))
 
 
+@contextmanager
+def _sorts_on_disk() -> Iterator[None]:
+    """SQLite sorts a big ORDER BY in a temporary b-tree, kept in memory with `temp_store=MEMORY` (the
+    project's setting): for an export let it spill to a file so memory stays constant, then put it back."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:  # SQLite allows the change outside only
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store")
+        previous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA temp_store = {int(previous)}")
+
+
 def export_rows(
     *, user: Any, object_type: str, params: Mapping[str, Any]
 ) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
@@ -196,7 +215,7 @@ def export_rows(
     select = export_select(user=user, object_type=object_type, params=params)
 
     def batches() -> Iterator[list[tuple[Any, ...]]]:
-        with transaction.atomic(), connection.chunked_cursor() as cursor:
+        with _sorts_on_disk(), transaction.atomic(), connection.chunked_cursor() as cursor:
             cursor.execute(select.sql, select.params)
             while batch := cursor.fetchmany(CHUNK):
                 yield batch
