@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from contextlib import contextmanager
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
