@@ -166,7 +166,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     labels = dict(_field_choices(job.object_type))
     context = {
         "job": job,
-        "rows": [(r, [r.cells[i] if i < len(r.cells) else "" for i, _h in mapped]) for r in rows],
+        "rows": [
+            (r, [(labels[job.mapping[i]], r.cells[i] if i < len(r.cells) else "") for i, _h in mapped])
+            for r in rows
+        ],
         "mapped": [(h, labels[job.mapping[i]]) for i, h in mapped],
         "ok_count": sum(1 for r in rows if r.outcome == "ok"),
         "problem_count": sum(1 for r in rows if r.outcome != "ok"),
