@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crm.contacts",
     "crm.activities",
     # front doors
+    "crm.integrations.dataio",
     "crm.demo",
 ]
 

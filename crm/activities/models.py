@@ -69,10 +69,19 @@ class Activity(Record):
     )
     custom = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # the id in the system the activity was imported from (upserts match on it)
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
 
     class Meta(Record.Meta):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=models.Q(deleted_at__isnull=True) & ~models.Q(external_id=""),
+                name="activity_external_id_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["account", "-occurred_at", "-id"], name="activity_account_time_idx"),
             models.Index(fields=["contact", "-occurred_at", "-id"], name="activity_contact_time_idx"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
 from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
@@ -13,6 +13,7 @@ from crm.core.errors import RecordNotFound
 from crm.core.identity.permissions import scope_q
 from crm.core.identity.selectors import user_list
 from crm.core.listing import MAX_LIMIT, Page, capped_count
+from crm.core.sqltext import FormulaSafe, GroupConcat
 
 # Lists load the owner with a second query instead of `select_related("owner")`: the owner is the column the
 # permission scope filters on (`owner_id IN (team)`), and with an INNER JOIN to the users table SQLite's planner
@@ -378,3 +379,87 @@ def contact_ref(*, user: Any, pk: int | str) -> Contact:
     if contact is None:
         raise RecordNotFound()
     return contact
+
+
+def account_ids_by_ref(*, refs: Iterable[str]) -> dict[str, int]:
+    """Live account ids by external id, else by exact name (the oldest wins): bulk loaders resolve links."""
+    wanted = [r for r in set(refs) if r]
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for name, pk in Account.objects.filter(name__in=wanted).order_by("-id").values_list("name", "id"):
+        found[name] = pk
+    for ext, pk in Account.objects.filter(external_id__in=wanted).values_list("external_id", "id"):
+        found[ext] = pk
+    return found
+
+
+def contact_ids_by_ref(*, refs: Iterable[str]) -> dict[str, tuple[int, int | None]]:
+    """Live contacts (id, primary account id) by external id, else by email (lower-case; the oldest wins)."""
+    wanted = [r for r in set(refs) if r]
+    if not wanted:
+        return {}
+    found: dict[str, tuple[int, int | None]] = {}
+    rows = Contact.objects.filter(email__in=[w.lower() for w in wanted]).order_by("-id")
+    for email, pk, account_id in rows.values_list("email", "id", "primary_account_id"):
+        found[email] = (pk, account_id)
+    rows = Contact.objects.filter(external_id__in=wanted)
+    for ext, pk, account_id in rows.values_list("external_id", "id", "primary_account_id"):
+        found[ext] = (pk, account_id)
+    return found
+
+
+def contact_export_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Contact]:
+    """The contacts `user` may export, filtered like the list; `user=None` is the system (the CLI): all."""
+    qs: QuerySet[Contact] = (
+        Contact.objects.all() if user is None else Contact.objects.visible_to(user, "export")
+    )
+    return CONTACT_LIST.apply(qs, params, user=user) if params else qs
+
+
+def account_export_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Account]:
+    qs: QuerySet[Account] = (
+        Account.objects.all() if user is None else Account.objects.visible_to(user, "export")
+    )
+    return ACCOUNT_LIST.apply(qs, params, user=user) if params else qs
+
+
+def tag_names_subquery(*, object_type: str) -> Subquery:
+    """An expression for a list query: the record's tag names joined with ", " (exports), each formula-safe."""
+    model = Contact if object_type == "contacts.contact" else Account
+    through = model.tags.through
+    column = "contact_id" if model is Contact else "account_id"
+    names = (
+        through.objects.filter(**{column: OuterRef("pk")})
+        .values(column)
+        .annotate(names=GroupConcat(FormulaSafe("tag__name")))
+        .values("names")
+    )
+    return Subquery(names)
+
+
+def contact_card_get(*, user: Any, pk: int | str) -> dict[str, Any]:
+    """What a vCard of one contact shows (404 when `user` may not see the contact)."""
+    contact = contact_get(user=user, pk=pk)
+    account = Account.objects.filter(pk=contact.primary_account_id).values_list("name", flat=True).first()
+    return {
+        "uid": contact.external_id or f"crm-contact-{contact.pk}",
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "full_name": contact.full_name,
+        "email": contact.email,
+        "other_emails": list(contact.other_emails or []),
+        "phone": contact.phone,
+        "mobile": contact.mobile,
+        "job_title": contact.job_title,
+        "department": contact.department,
+        "account": account or "",
+        "birthday": contact.birthday,
+        "description": contact.description,
+        "updated_at": contact.updated_at,
+        "addresses": list(
+            Address.objects.filter(contact_id=contact.pk)
+            .order_by("-is_primary", "id")
+            .values("kind", "street", "city", "region", "postal_code", "country")
+        ),
+    }

@@ -47,10 +47,19 @@ class Account(Record):
     tags = models.ManyToManyField("contacts.Tag", verbose_name=_("tags"), blank=True, related_name="accounts")
     custom = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # the id in the system the account was imported from (upserts match on it)
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
 
     class Meta(Record.Meta):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=models.Q(deleted_at__isnull=True) & ~models.Q(external_id=""),
+                name="account_external_id_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["name", "id"], name="account_name_idx"),
             models.Index(fields=["owner", "name", "id"], name="account_owner_name_idx"),

@@ -48,10 +48,19 @@ class Contact(Record):
     tags = models.ManyToManyField("contacts.Tag", verbose_name=_("tags"), blank=True, related_name="contacts")
     custom = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # the id in the system the contact was imported from (upserts match on it)
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
 
     class Meta(Record.Meta):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=models.Q(deleted_at__isnull=True) & ~models.Q(external_id=""),
+                name="contact_external_id_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["full_name", "id"], name="contact_name_idx"),
             # The owner (the permission scope) then the list's sort, with the main filter and the soft-delete

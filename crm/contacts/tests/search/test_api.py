@@ -79,7 +79,7 @@ def test_a_limit_that_is_not_a_number_is_a_problem_naming_it(admin):
     assert "limit" in problem_fields(response)
 
 
-def test_errors_are_translated(admin, pending_spanish):
+def test_errors_are_translated(admin):
     response = ApiClient(admin).get(URL, {"q": "a"}, **{"Accept-Language": "es"})
 
     assert "Escribe al menos 2 letras o cifras." in problem_fields(response)["q"]
