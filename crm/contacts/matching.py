@@ -5,7 +5,7 @@ score with them, and the labelled evaluation in bench/ measures them.
 
 The score is a Fellegi–Sunter style sum of evidence (agreement adds, disagreement subtracts, a rare name counts
 more than a common one) squashed into 0..1. The thresholds below were chosen on labelled data with realistic
-errors (bench/dedupe_eval.py; figures in BENCH-NOTES-dedupe.md).
+errors (`python bench/dedupe.py eval`; figures in BENCHMARKS.md).
 """
 
 from __future__ import annotations

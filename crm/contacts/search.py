@@ -1,4 +1,4 @@
-"""Accounts and contacts in the search box: their search indexes (created by migration 0005) and the
+"""Accounts and contacts in the search box: their search indexes (created by migration 0008) and the
 permission-scoped search selectors registered with crm.core.search."""
 
 from __future__ import annotations
