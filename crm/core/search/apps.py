@@ -16,6 +16,14 @@ class SearchConfig(AppConfig):
 
         api_router_register(prefix="", router="crm.core.search.api.router")
         post_migrate.connect(_ensure_indexes, dispatch_uid="crm.core.search.ensure_indexes")
+        # the same table rebuilds drop SQLite's planner statistics (crm.core.sqlite_stats)
+        post_migrate.connect(_refresh_stats, dispatch_uid="crm.core.sqlite_stats.refresh")
+
+
+def _refresh_stats(using: str = "default", **kwargs: Any) -> None:
+    from crm.core.sqlite_stats import sqlite_stats_refresh
+
+    sqlite_stats_refresh(using=using)
 
 
 def _ensure_indexes(using: str = "default", **kwargs: Any) -> None:
