@@ -153,6 +153,8 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "crm_language"
 DEFAULT_CURRENCY = os.environ.get("CRM_CURRENCY", "EUR")
+# phone numbers written without a country code are read as numbers of this country (ISO 3166 code)
+CRM_DEFAULT_PHONE_REGION = os.environ.get("CRM_DEFAULT_PHONE_REGION", "ES").upper()
 
 # --- static files ---------------------------------------------------------------------------------------
 STATIC_URL = "static/"
