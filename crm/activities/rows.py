@@ -9,15 +9,10 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from crm.activities.enums import ActivityKind
+from crm.activities.timeline import KIND_ICONS
 from crm.core.records import record_url
 from crm.core.ui.templatetags.crm_ui import avatar, badge, icon, reldate
 
-KIND_ICONS = {
-    ActivityKind.TASK: "clipboard-document-check",
-    ActivityKind.CALL: "phone",
-    ActivityKind.MEETING: "calendar-days",
-}
 EMPTY = '<span class="text-subtle">—</span>'
 
 
@@ -39,14 +34,6 @@ class _ActivityRows:
             "overdue": str(badge(_("Overdue"), "danger", dot=True)),
             "open": str(badge(_("Open"), "info", dot=True)),
         }
-        self.avatars: dict[Any, str] = {}
-
-    def _avatar(self, user: Any) -> str:
-        key = getattr(user, "pk", None)
-        html = self.avatars.get(key)
-        if html is None:
-            html = self.avatars[key] = str(avatar(user, show_name=True))
-        return html
 
     def row(self, a: Any) -> str:
         label = self.labels
@@ -68,7 +55,7 @@ class _ActivityRows:
             f'<span class="table__sub">{escape(str(a.get_kind_display()))} · '
             f"{escape(str(a.get_channel_display()))}</span></td>"
             f'<td data-label="{label["related"]}">{related}</td>'
-            f'<td data-label="{label["assigned"]}">{self._avatar(a.owner)}</td>'
+            f'<td data-label="{label["assigned"]}">{avatar(a.owner, show_name=True)}</td>'
             f'<td data-label="{label["when"]}">{reldate(a.occurred_at)}</td>'
             f'<td data-label="{label["due"]}">{due}</td>'
             f'<td data-label="{label["state"]}">{state}</td></tr>'

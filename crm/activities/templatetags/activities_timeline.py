@@ -12,19 +12,13 @@ from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from crm.core.ui.templatetags.crm_ui import avatar, badge, icon, reldate
+from crm.core.records import record_url
+from crm.core.ui.templatetags.crm_ui import avatar, badge, html_text, icon, reldate
 
 register = template.Library()
-
-
-def _text(value: Any) -> str:
-    """What `{{ value }}` draws: escaped text, or safe HTML as it is."""
-    html = getattr(value, "__html__", None)
-    return html() if html is not None else escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
@@ -33,11 +27,11 @@ def timeline_entry(context: template.Context, entry: Any) -> SafeString:
     is_done = bool(getattr(obj, "is_done", False))
     classes = f"feed__item tl-entry tl-entry--{escape(entry.source)}" + (" is-done" if is_done else "")
     tone = f" feed__icon--{escape(entry.tone)}" if entry.tone else ""
-    title = _text(entry.title)
+    title = html_text(entry.title)
     head: list[str] = []
     if entry.is_task:
         done_label = escape(_("Done: %(title)s") % {"title": entry.title})
-        action = escape(reverse("activities:activity_complete", args=[entry.id]))
+        action = record_url("activities:activity_complete", entry.id)
         object_type = escape(str(context.get("object_type", "")))
         head.append(
             f'<input type="checkbox" class="tl-entry__check" name="is_done" value="1"'
@@ -61,11 +55,11 @@ def timeline_entry(context: template.Context, entry: Any) -> SafeString:
         "</div>",
     ]
     if entry.meta:
-        parts.append(f'<p class="tl-entry__meta">{_text(entry.meta)}</p>')
+        parts.append(f'<p class="tl-entry__meta">{html_text(entry.meta)}</p>')
     if entry.kind == "meeting":
         parts.append(render_to_string("activities/_attendees.html", {"activity": obj}))
     if entry.body:
-        parts.append(f'<div class="feed__content tl-entry__text">{_text(entry.body)}</div>')
+        parts.append(f'<div class="feed__content tl-entry__text">{html_text(entry.body)}</div>')
     foot: list[str] = []
     if entry.source == "activities" and entry.actor:
         foot.append(f'{avatar(entry.actor, "xs", show_name=True)}<span aria-hidden="true">·</span>')
@@ -76,7 +70,7 @@ def timeline_entry(context: template.Context, entry: Any) -> SafeString:
     channel_title = escape(_("Channel"))
     foot.append(
         f'<span aria-hidden="true">·</span><span class="tl-entry__channel" title="{channel_title}">'
-        f"{icon(entry.channel_icon, 14, 'micro')}{_text(entry.channel_label)}</span>"
+        f"{icon(entry.channel_icon, 14, 'micro')}{html_text(entry.channel_label)}</span>"
     )
     parts.append(f'<p class="feed__meta tl-entry__foot">{"".join(foot)}</p></div></li>')
     return mark_safe("".join(parts))  # every value above is escaped; the body is sanitised HTML

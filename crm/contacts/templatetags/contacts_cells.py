@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from crm.core.ui.templatetags.crm_ui import (
     avatar,
     badge,
     breakable,
+    html_text,
+    icon,
     money,
     number,
     phone,
@@ -88,22 +91,15 @@ def cell(cell: Any, show_sub: bool = False) -> SafeString | str:
     return str(value)
 
 
-def _text(value: Any) -> str:
-    """Escaped text; values that are already safe HTML pass through."""
-    html = getattr(value, "__html__", None)
-    return html() if html is not None else escape(str(value))
-
-
 class _RowDrawer:
     """Draws list rows with plain string building: the values of a list page repeat the same few kinds 50–200
     times, so each kind is drawn by an f-string with `html.escape` (what `format_html` does, without its
-    per-call overhead), owners' avatars once per owner, and the rest by `cell()`."""
+    per-call overhead); the rest by `cell()`."""
 
     def __init__(self, columns: list[Any], ctx: dict[str, Any], can_bulk: bool) -> None:
         self.columns = columns
         self.ctx = ctx
         self.can_bulk = can_bulk
-        self.avatars: dict[Any, str] = {}
         self.select_label = _("Select %(obj)s")
         self.heads: list[tuple[str, str]] = []
         for i, col in enumerate(columns):
@@ -113,13 +109,6 @@ class _RowDrawer:
             empty = f'<td class="{(classes + " is-empty").strip()}"{label}>{EMPTY}</td>'
             self.heads.append((full, empty))
 
-    def _avatar(self, user: Any) -> str:
-        key = getattr(user, "pk", user)
-        html = self.avatars.get(key)
-        if html is None:
-            html = self.avatars[key] = str(avatar(user, show_name=True))
-        return html
-
     def value(self, col: Any, obj: Any) -> tuple[bool, str]:
         """(is_empty, html) of one column of one record."""
         value = col.get(obj, self.ctx)
@@ -128,20 +117,23 @@ class _RowDrawer:
         kind = col.kind
         if kind == "title":
             sub = col.sub(obj) if col.sub is not None else ""
-            sub_html = f'<span class="table__sub">{_text(sub)}</span>' if sub else ""
+            sub_html = f'<span class="table__sub">{html_text(sub)}</span>' if sub else ""
             href = col.href(obj) if col.href is not None else ""
-            return False, f'<a class="table__link" href="{_text(href)}">{_text(value)}</a>{sub_html}'
+            return False, f'<a class="table__link" href="{html_text(href)}">{html_text(value)}</a>{sub_html}'
         if kind == "user":
-            return False, self._avatar(value)
+            return False, str(avatar(value, show_name=True))
         if kind in {"datetime", "date"}:
             return False, str(reldate(value))
         if kind == "email":
-            return False, f'<a href="mailto:{_text(value)}">{breakable(value)}</a>'
+            return False, f'<a href="mailto:{html_text(value)}">{breakable(value)}</a>'
         if kind == "phone":
-            return False, f'<a href="tel:{_text(phone_e164(value))}" class="nowrap">{_text(phone(value))}</a>'
+            return (
+                False,
+                f'<a href="tel:{html_text(phone_e164(value))}" class="nowrap">{html_text(phone(value))}</a>',
+            )
         if kind == "link":
             href = col.href(obj) if col.href is not None else ""
-            return False, f'<a href="{_text(href)}">{_text(value)}</a>'
+            return False, f'<a href="{html_text(href)}">{html_text(value)}</a>'
         if kind == "badge":
             variant = col.variant(obj) if col.variant is not None else "neutral"
             return False, str(badge(value, variant, dot=True))
@@ -150,7 +142,7 @@ class _RowDrawer:
     def row(self, obj: Any) -> str:
         out = ["<tr>"]
         if self.can_bulk:
-            label = _text(self.select_label % {"obj": obj})
+            label = html_text(self.select_label % {"obj": obj})
             out.append(
                 f'<td class="col-check"><input type="checkbox" name="ids" value="{obj.pk}" data-bulk-item '
                 f'aria-label="{label}"></td>'
@@ -176,15 +168,13 @@ def people_items(
 ) -> SafeString:
     """The People panel's `<li>`s of an account page (each with its role form and unlink form), drawn in one
     pass: as a template loop the panel of a 20-person account was a quarter of the page's time."""
-    from django.urls import reverse
-
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
     role_label = escape(_("Role in this account"))
     save_label = escape(_("Save role"))
     unlink_title = escape(_("Unlink"))
     primary = str(badge(_("Primary"), "accent"))
-    edit_icon = _icon_html("pencil-square")
-    remove_icon = _icon_html("x-mark")
+    edit_icon = icon("pencil-square", 14, "micro")
+    remove_icon = icon("x-mark", 14, "micro")
     account_url = account.get_absolute_url()
     choices = [(str(value), escape(str(label))) for value, label in role_choices]
     out: list[str] = []
@@ -231,9 +221,3 @@ def people_items(
             f'<span class="list__meta cluster cluster--tight">{"".join(meta)}</span></li>'
         )
     return mark_safe("".join(out))  # every value above is escaped
-
-
-def _icon_html(name: str) -> str:
-    from crm.core.ui.templatetags.crm_ui import icon
-
-    return str(icon(name, 14, "micro"))

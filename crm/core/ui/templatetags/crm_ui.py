@@ -69,6 +69,12 @@ def reldate(value: Any) -> SafeString | str:
     )
 
 
+def html_text(value: Any) -> str:
+    """What `{{ value }}` draws, for markup built in Python: escaped text, or safe HTML as it is."""
+    markup = getattr(value, "__html__", None)
+    return markup() if markup is not None else escape(str(value))
+
+
 # --- people ------------------------------------------------------------------------------------------------
 
 
