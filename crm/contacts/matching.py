@@ -4,7 +4,9 @@ Pure functions, no database: the services normalise with them on write, the scan
 score with them, and the labelled evaluation in bench/ measures them.
 
 The score is a Fellegi–Sunter style sum of evidence (agreement adds, disagreement subtracts, a rare name counts
-more than a common one) squashed into 0..1. The thresholds below were chosen on labelled data with realistic
+more than a common one) squashed into 0..1. How rare a person's name is comes, in the scan, from how often each of
+its words occurs in the whole base (`NameStatistics`: "Marta Wilson Esteban" is far rarer than "Lucas Guerrero"
+even when both are shared by exactly two records); without those statistics, from how many records share it. The thresholds below were chosen on labelled data with realistic
 errors (`python bench/dedupe.py eval`; figures in BENCHMARKS.md).
 """
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 # A pair at or above this score is proposed in the review queue (and warned of while typing).
 REVIEW_THRESHOLD = 0.5
@@ -154,6 +156,49 @@ class Profile:
     tax_id: str = ""
     domain: str = ""
     name_count: int = 1  # how many records share this name key (a common name is weaker evidence)
+    # how many other records would bear this name by chance, from the frequencies of its words in the whole base
+    # (NameStatistics); None when unknown (then name_count alone says how common the name is)
+    namesakes: float | None = None
+
+
+@dataclass
+class NameStatistics:
+    """How often each person name key, and each word of one, occurs among the live records of a base.
+
+    The scan builds it from one grouped pass over the stored name keys. The chance that an unrelated record bears
+    a name is the product of its words' frequencies (the classic frequency-based agreement weight of record
+    linkage): first names and surnames combine almost independently, so a first name with two surnames is rare
+    even where each word on its own is common."""
+
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # only keys shared by 2 or more records
+    words: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_counts(cls, rows: Iterable[tuple[str, int]]) -> NameStatistics:
+        stats = cls()
+        words = stats.words
+        for key, n in rows:
+            if not key:
+                continue
+            stats.total += n
+            if n > 1:
+                stats.counts[key] = n
+            for word in set(key.split()):
+                words[word] = words.get(word, 0) + n
+        return stats
+
+    def count(self, key: str) -> int:
+        return self.counts.get(key, 1)
+
+    def namesakes(self, key: str) -> float | None:
+        """Expected number of records with this name among `total` unrelated ones (None for an empty name)."""
+        if not key or not self.total:
+            return None
+        expected = float(self.total)
+        for word in key.split():
+            expected *= max(self.words.get(word, 0), 1) / self.total
+        return expected
 
 
 def contact_profile(
@@ -168,6 +213,7 @@ def contact_profile(
     other_phones: Iterable[str] = (),
     account_id: int | None = None,
     name_count: int = 1,
+    namesakes: float | None = None,
 ) -> Profile:
     return Profile(
         id=id,
@@ -177,6 +223,7 @@ def contact_profile(
         phones=frozenset(p for p in (phone, mobile, *other_phones) if p),
         account_id=account_id,
         name_count=max(1, name_count),
+        namesakes=namesakes,
     )
 
 
@@ -209,9 +256,19 @@ def _sim(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b))
 
 
+# A name shared by this many records or more is common whatever its words say (a person has at most a few
+# duplicate records); below it, the words' frequencies tell a rare name from a common one.
+SHARED_NAME = 4
+
+
 def _rarity(a: Profile, b: Profile) -> float:
-    """0 for a name only these two records have … 2 for a name 100 records share."""
-    return min(2.0, math.log10(max(a.name_count - 1, b.name_count - 1, 1)))
+    """log10 of how many namesakes to expect: -1 for a very rare name … 0 for one other … 2 for a hundred."""
+    if a.namesakes is None or b.namesakes is None:
+        return min(2.0, math.log10(max(a.name_count - 1, b.name_count - 1, 1)))
+    count = max(a.name_count, b.name_count)
+    # the larger of the two: a typo makes one side's words look rarer than the name is
+    expected = max(a.namesakes, b.namesakes, count - 1 if count >= SHARED_NAME else 0.0)
+    return max(-1.0, min(2.0, math.log10(max(expected, 1e-9))))
 
 
 def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
@@ -237,9 +294,13 @@ def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
             sim = min(_sim(key_a, key_b), 0.8)
     else:
         sim = _sim(key_a, key_b)
+    if sim >= 0.86 and len(key_a) >= 8 and OSA.distance(key_a, key_b) == 1:
+        # one letter dropped, doubled, replaced or two swapped: a typo far more often than another person
+        reasons.append("similar_name")
+        return 5.4 - rarity
     if sim >= 0.93:
         reasons.append("similar_name")
-        return 4.4 - rarity
+        return 3.4 - rarity
     if sim >= 0.86:
         reasons.append("similar_name")
         return 2.0
@@ -282,7 +343,7 @@ def _contact_points(a: Profile, b: Profile, reasons: list[str]) -> float:
             domains = {_email_domain(e) for e in a.emails} & {_email_domain(e) for e in b.emails}
             if shared_users and min(len(u) for u in shared_users) >= 5:
                 reasons.append("same_email_user")
-                total += 1.0  # namesakes often pick the same user name at different providers
+                total += 0.5  # namesakes often pick the same user name at different providers
             elif domains - FREE_MAIL:
                 total -= 2.0  # two addresses at the same company: usually two colleagues
             else:

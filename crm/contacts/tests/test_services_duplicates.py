@@ -14,6 +14,7 @@ from crm.contacts.errors import LikelyDuplicate
 from crm.contacts.matching import (
     AUTO_MERGE_THRESHOLD,
     REVIEW_THRESHOLD,
+    NameStatistics,
     company_name_key,
     contact_profile,
     fold,
@@ -70,6 +71,41 @@ def test_score_sees_swapped_names_typos_and_different_people() -> None:
     score, reasons = score_pair(a, typo)
     assert score >= AUTO_MERGE_THRESHOLD and {"similar_name", "same_email"} <= set(reasons)
     assert score_pair(a, other)[0] < REVIEW_THRESHOLD
+
+
+def test_one_letter_typo_at_the_same_account_merges_but_a_similar_colleague_is_only_proposed() -> None:
+    a = contact_profile(id=1, first_name="Lucía", last_name="Martínez", account_id=7)
+    typo = contact_profile(id=2, first_name="Lucia", last_name="Matrinez", account_id=7)
+    colleague = contact_profile(id=3, first_name="Lucas", last_name="Martínez", account_id=7)
+    score, reasons = score_pair(a, typo)
+    assert score >= AUTO_MERGE_THRESHOLD and {"similar_name", "same_account"} <= set(reasons)
+    assert REVIEW_THRESHOLD <= score_pair(a, colleague)[0] < AUTO_MERGE_THRESHOLD
+
+
+def test_word_frequencies_tell_a_rare_shared_name_from_a_common_one() -> None:
+    # given a base where "lucas" and "guerrero" are common words and "wilson" and "esteban" are not
+    common = [(f"guerrero x{i}", 1) for i in range(40)] + [(f"lucas y{i}", 1) for i in range(40)]
+    stats = NameStatistics.from_counts(
+        [*common, ("guerrero lucas", 2), ("esteban marta wilson", 2), ("marta z", 30)]
+    )
+    assert stats.count("guerrero lucas") == 2 and stats.count("guerrero x1") == 1
+
+    def person(pk: int, first: str, last: str) -> Any:
+        key = person_name_key(first, last)
+        return contact_profile(
+            id=pk,
+            first_name=first,
+            last_name=last,
+            name_count=stats.count(key),
+            namesakes=stats.namesakes(key),
+        )
+
+    # when two records share only a name and nothing else is known
+    rare = score_pair(person(1, "Marta", "Wilson Esteban"), person(2, "Marta", "Wilson Esteban"))[0]
+    common_name = score_pair(person(3, "Lucas", "Guerrero"), person(4, "Lucas", "Guerrero"))[0]
+    # then only the rare name is strong enough to merge on its own (the common one is not even proposed)
+    assert rare >= AUTO_MERGE_THRESHOLD
+    assert common_name < REVIEW_THRESHOLD
 
 
 def _contact(actor: Any, **fields: Any) -> Contact:
@@ -148,6 +184,17 @@ def test_cli_scan_prints_csv(admin: Any) -> None:
     assert "likely duplicate pairs" in err.getvalue()
 
 
+def test_scan_weighs_names_by_their_words_in_the_whole_base(admin: Any) -> None:
+    # given two records of a first name with two surnames, nothing else in common, among other people
+    a = _contact(admin, first_name="Marta", last_name="Wilson Esteban")
+    b = _contact(admin, first_name="MARTA", last_name="Wilson Esteban", email="marta.w@gmail.com")
+    for first, last in [("Pedro", "Sanz"), ("Ana", "Ruiz"), ("Luis", "Gil"), ("Sara", "Vidal")]:
+        _contact(admin, first_name=first, last_name=last)
+    # then the scan, which knows how rare each word is, is sure enough to merge them
+    [match] = duplicate_scan(object_type="contacts", store=False).matches
+    assert (match.id_a, match.id_b) == (a.pk, b.pk) and match.score >= AUTO_MERGE_THRESHOLD
+
+
 def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
     """A regression in scoring or blocking fails the build: the labelled generator of bench/dedupe.py (typos,
     swapped names, changed or missing emails and phones, dropped accents, phone formats, namesakes, relatives
@@ -156,9 +203,13 @@ def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
 
     result = evaluate(2000, seed=3)
     row = next(r for r in result["table"] if r["threshold"] == AUTO_MERGE_THRESHOLD)
+    review = next(r for r in result["table"] if r["threshold"] == REVIEW_THRESHOLD)
     assert result["true_pairs"] > 500
+    # the issue's targets (measured 0.9987 / 0.9824 / 0.9905 here; 20,000 people in bench/notes/duplicates.md)
     assert row["precision"] >= 0.995
-    assert row["recall"] >= 0.9
+    assert row["recall"] >= 0.97
+    assert row["f1"] >= 0.98
+    assert review["f1"] >= 0.98
     assert result["blocking_recall"] >= 0.98
 
 
