@@ -16,6 +16,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -172,20 +173,26 @@ class NameStatistics:
 
     total: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # only keys shared by 2 or more records
-    words: dict[str, int] = field(default_factory=dict)
+    words: dict[str, int] = field(default_factory=dict)  # occurrences of each word in the keys
 
     @classmethod
     def from_counts(cls, rows: Iterable[tuple[str, int]]) -> NameStatistics:
+        """From (name key, how many records have it) rows."""
         stats = cls()
-        words = stats.words
+        words: Counter[str] = Counter()
+        singles: list[str] = []  # most keys belong to one record: their words are counted in one C-level pass
         for key, n in rows:
             if not key:
                 continue
             stats.total += n
-            if n > 1:
-                stats.counts[key] = n
-            for word in set(key.split()):
-                words[word] = words.get(word, 0) + n
+            if n == 1:
+                singles.append(key)
+                continue
+            stats.counts[key] = n
+            for word in key.split():
+                words[word] += n
+        words.update(" ".join(singles).split())
+        stats.words = dict(words)
         return stats
 
     def count(self, key: str) -> int:
