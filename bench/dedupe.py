@@ -476,6 +476,7 @@ def evaluate(people: int, seed: int) -> dict[str, Any]:
             account_id=r["account_id"],
             name_count=statistics.count(r["name_key"]),
             namesakes=statistics.namesakes(r["name_key"]),
+            rare_words=statistics.rare_words(r["name_key"]),
         )
         for r in records
     }

@@ -160,6 +160,9 @@ class Profile:
     # how many other records would bear this name by chance, from the frequencies of its words in the whole base
     # (NameStatistics); None when unknown (then name_count alone says how common the name is)
     namesakes: float | None = None
+    # the words of the name that are rare in the whole base (a misspelling is rare, a real name is not); None
+    # when unknown
+    rare_words: frozenset[str] | None = None
 
 
 @dataclass
@@ -198,6 +201,13 @@ class NameStatistics:
     def count(self, key: str) -> int:
         return self.counts.get(key, 1)
 
+    def rare_words(self, key: str) -> frozenset[str] | None:
+        """The words of this name at most a couple of records (or 1 in 5,000) have: likely misspellings."""
+        if not key or not self.total:
+            return None
+        limit = max(2.0, self.total / 5000)
+        return frozenset(w for w in key.split() if self.words.get(w, 0) <= limit)
+
     def namesakes(self, key: str) -> float | None:
         """Expected number of records with this name among `total` unrelated ones (None for an empty name)."""
         if not key or not self.total:
@@ -221,6 +231,7 @@ def contact_profile(
     account_id: int | None = None,
     name_count: int = 1,
     namesakes: float | None = None,
+    rare_words: frozenset[str] | None = None,
 ) -> Profile:
     return Profile(
         id=id,
@@ -231,6 +242,7 @@ def contact_profile(
         account_id=account_id,
         name_count=max(1, name_count),
         namesakes=namesakes,
+        rare_words=rare_words,
     )
 
 
@@ -278,6 +290,16 @@ def _rarity(a: Profile, b: Profile) -> float:
     return max(-1.0, min(2.0, math.log10(max(expected, 1e-9))))
 
 
+def _real_names_differ(a: Profile, b: Profile, key_a: str, key_b: str) -> bool:
+    """Whether two similar names differ in words that are all common in the base (Marco / Mario): two real names,
+    so two people (brothers at one number, colleagues), not a typo — a misspelling makes a rare word. Without
+    word statistics, unknown (False)."""
+    if a.rare_words is None or b.rare_words is None:
+        return False
+    words_a, words_b = set(key_a.split()), set(key_b.split())
+    return not ((words_a - words_b) & a.rare_words or (words_b - words_a) & b.rare_words)
+
+
 def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
     """Agreement of person names, tolerant of typos, dropped accents and swapped first/last names."""
     key_a = " ".join(sorted(f"{a.first} {a.last}".split()))
@@ -301,6 +323,9 @@ def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
             sim = min(_sim(key_a, key_b), 0.8)
     else:
         sim = _sim(key_a, key_b)
+    if sim >= 0.86 and _real_names_differ(a, b, key_a, key_b):
+        reasons.append("different_name")
+        return -2.0
     if sim >= 0.86 and len(key_a) >= 8 and OSA.distance(key_a, key_b) == 1:
         # one letter dropped, doubled, replaced or two swapped: a typo far more often than another person
         reasons.append("similar_name")

@@ -81,7 +81,10 @@ def object_model(object_type: str) -> type[Account] | type[Contact]:
 
 # --- profiles ------------------------------------------------------------------------------------------------
 def _profile(
-    object_type: str, row: Mapping[str, Any], name_count: int = 1, namesakes: float | None = None
+    object_type: str,
+    row: Mapping[str, Any],
+    name_count: int = 1,
+    statistics: NameStatistics | None = None,
 ) -> Profile:
     if object_type == DuplicateObject.CONTACTS:
         return contact_profile(
@@ -94,8 +97,9 @@ def _profile(
             mobile=row["mobile"],
             other_phones=row["other_phones"] or (),
             account_id=row["primary_account_id"],
-            name_count=name_count,
-            namesakes=namesakes,
+            name_count=statistics.count(row["name_key"]) if statistics else name_count,
+            namesakes=statistics.namesakes(row["name_key"]) if statistics else None,
+            rare_words=statistics.rare_words(row["name_key"]) if statistics else None,
         )
     return account_profile(
         id=row["id"],
@@ -179,12 +183,7 @@ def profiles_load(
         for start in range(0, len(ordered), CHUNK):
             rows.extend(model.objects.filter(pk__in=ordered[start : start + CHUNK]).values(*columns))
     if statistics is not None:
-        return {
-            r["id"]: _profile(
-                object_type, r, statistics.count(r["name_key"]), statistics.namesakes(r["name_key"])
-            )
-            for r in rows
-        }
+        return {r["id"]: _profile(object_type, r, statistics=statistics) for r in rows}
     counts = _name_counts(model, (r["name_key"] for r in rows))
     return {r["id"]: _profile(object_type, r, counts.get(r["name_key"], 1)) for r in rows}
 

@@ -108,6 +108,44 @@ def test_word_frequencies_tell_a_rare_shared_name_from_a_common_one() -> None:
     assert common_name < REVIEW_THRESHOLD
 
 
+def test_one_letter_between_two_real_names_is_a_relative_not_a_typo() -> None:
+    # given a base where "marco" and "mario" are both common first names and "matrinez" a one-off
+    keys = [(f"marco x{i}", 1) for i in range(20)] + [(f"mario y{i}", 1) for i in range(20)]
+    stats = NameStatistics.from_counts(
+        [
+            *keys,
+            ("arias crespo marco", 1),
+            ("arias crespo mario", 1),
+            ("lucia martinez", 1),
+            ("lucia matrinez", 1),
+        ]
+    )
+
+    def person(pk: int, first: str, last: str, **fields: Any) -> Any:
+        key = person_name_key(first, last)
+        return contact_profile(
+            id=pk,
+            first_name=first,
+            last_name=last,
+            name_count=stats.count(key),
+            namesakes=stats.namesakes(key),
+            rare_words=stats.rare_words(key),
+            **fields,
+        )
+
+    # when brothers share a phone, and when a name is misspelt at the same phone
+    brothers = score_pair(
+        person(1, "Marco", "Arias Crespo", phone="+34911000000"),
+        person(2, "Mario", "Arias Crespo", phone="+34911000000"),
+    )[0]
+    typo = score_pair(
+        person(3, "Lucía", "Martínez", phone="+34922000000"),
+        person(4, "Lucia", "Matrinez", phone="+34922000000"),
+    )[0]
+    # then only the misspelling is merged automatically
+    assert brothers < AUTO_MERGE_THRESHOLD <= typo
+
+
 def _contact(actor: Any, **fields: Any) -> Contact:
     return services.contact_create(actor=actor, **fields)
 
