@@ -466,6 +466,7 @@ def evaluate(people: int, seed: int) -> dict[str, Any]:
             candidates.update(itertools.combinations(sorted(ids), 2))
     by_id = {r["id"]: r for r in records}
     statistics = NameStatistics.from_counts(names.items())  # as duplicate_scan builds them
+    described = {r["id"]: statistics.describe(r["name_key"]) for r in records}
     profiles = {
         r["id"]: contact_profile(
             id=r["id"],
@@ -474,9 +475,9 @@ def evaluate(people: int, seed: int) -> dict[str, Any]:
             email=r["email"],
             phone=r["phone"],
             account_id=r["account_id"],
-            name_count=statistics.count(r["name_key"]),
-            namesakes=statistics.namesakes(r["name_key"]),
-            rare_words=statistics.rare_words(r["name_key"]),
+            name_count=described[r["id"]][0],
+            namesakes=described[r["id"]][1],
+            rare_words=described[r["id"]][2],
         )
         for r in records
     }

@@ -201,21 +201,26 @@ class NameStatistics:
     def count(self, key: str) -> int:
         return self.counts.get(key, 1)
 
-    def rare_words(self, key: str) -> frozenset[str] | None:
-        """The words of this name at most a couple of records (or 1 in 5,000) have: likely misspellings."""
+    def describe(self, key: str) -> tuple[int, float | None, frozenset[str] | None]:
+        """For one name key: how many records share it; how many records would bear it by chance among `total`
+        unrelated ones (the product of its words' frequencies); and its words at most a couple of records (or 1 in
+        5,000) have — likely misspellings. The last two are None for an empty name."""
+        count = self.counts.get(key, 1)
         if not key or not self.total:
-            return None
-        limit = max(2.0, self.total / 5000)
-        return frozenset(w for w in key.split() if self.words.get(w, 0) <= limit)
-
-    def namesakes(self, key: str) -> float | None:
-        """Expected number of records with this name among `total` unrelated ones (None for an empty name)."""
-        if not key or not self.total:
-            return None
-        expected = float(self.total)
+            return count, None, None
+        total = self.total
+        limit = max(2.0, total / 5000)
+        expected = float(total)
+        rare = NO_WORDS
         for word in key.split():
-            expected *= max(self.words.get(word, 0), 1) / self.total
-        return expected
+            n = self.words.get(word, 0)
+            expected *= max(n, 1) / total
+            if n <= limit:
+                rare = rare | {word}
+        return count, expected, rare
+
+
+NO_WORDS: frozenset[str] = frozenset()
 
 
 def contact_profile(

@@ -87,6 +87,10 @@ def _profile(
     statistics: NameStatistics | None = None,
 ) -> Profile:
     if object_type == DuplicateObject.CONTACTS:
+        namesakes: float | None = None
+        rare_words: frozenset[str] | None = None
+        if statistics is not None:
+            name_count, namesakes, rare_words = statistics.describe(row["name_key"])
         return contact_profile(
             id=row["id"],
             first_name=row["first_name"],
@@ -97,9 +101,9 @@ def _profile(
             mobile=row["mobile"],
             other_phones=row["other_phones"] or (),
             account_id=row["primary_account_id"],
-            name_count=statistics.count(row["name_key"]) if statistics else name_count,
-            namesakes=statistics.namesakes(row["name_key"]) if statistics else None,
-            rare_words=statistics.rare_words(row["name_key"]) if statistics else None,
+            name_count=name_count,
+            namesakes=namesakes,
+            rare_words=rare_words,
         )
     return account_profile(
         id=row["id"],

@@ -82,6 +82,12 @@ def test_one_letter_typo_at_the_same_account_merges_but_a_similar_colleague_is_o
     assert REVIEW_THRESHOLD <= score_pair(a, colleague)[0] < AUTO_MERGE_THRESHOLD
 
 
+def _known_profile(stats: NameStatistics, **fields: Any) -> Any:
+    """A contact's profile as the scan makes it, with the statistics of its base's names."""
+    count, namesakes, rare_words = stats.describe(person_name_key(fields["first_name"], fields["last_name"]))
+    return contact_profile(name_count=count, namesakes=namesakes, rare_words=rare_words, **fields)
+
+
 def test_word_frequencies_tell_a_rare_shared_name_from_a_common_one() -> None:
     # given a base where "lucas" and "guerrero" are common words and "wilson" and "esteban" are not
     common = [(f"guerrero x{i}", 1) for i in range(40)] + [(f"lucas y{i}", 1) for i in range(40)]
@@ -91,14 +97,7 @@ def test_word_frequencies_tell_a_rare_shared_name_from_a_common_one() -> None:
     assert stats.count("guerrero lucas") == 2 and stats.count("guerrero x1") == 1
 
     def person(pk: int, first: str, last: str) -> Any:
-        key = person_name_key(first, last)
-        return contact_profile(
-            id=pk,
-            first_name=first,
-            last_name=last,
-            name_count=stats.count(key),
-            namesakes=stats.namesakes(key),
-        )
+        return _known_profile(stats, id=pk, first_name=first, last_name=last)
 
     # when two records share only a name and nothing else is known
     rare = score_pair(person(1, "Marta", "Wilson Esteban"), person(2, "Marta", "Wilson Esteban"))[0]
@@ -122,16 +121,7 @@ def test_one_letter_between_two_real_names_is_a_relative_not_a_typo() -> None:
     )
 
     def person(pk: int, first: str, last: str, **fields: Any) -> Any:
-        key = person_name_key(first, last)
-        return contact_profile(
-            id=pk,
-            first_name=first,
-            last_name=last,
-            name_count=stats.count(key),
-            namesakes=stats.namesakes(key),
-            rare_words=stats.rare_words(key),
-            **fields,
-        )
+        return _known_profile(stats, id=pk, first_name=first, last_name=last, **fields)
 
     # when brothers share a phone, and when a name is misspelt at the same phone
     brothers = score_pair(
