@@ -136,7 +136,7 @@ def _name_counts(model: type[Account] | type[Contact], keys: Iterable[str]) -> d
     return counts
 
 
-def name_statistics(*, object_type: str) -> NameStatistics:
+def _name_statistics(*, object_type: str) -> NameStatistics:
     """How often each name key and each of its words occurs among the live records: one grouped pass."""
     model = object_model(object_type)
     rows = model.objects.exclude(name_key="").values_list("name_key").annotate(n=Count("id")).order_by()
@@ -380,7 +380,7 @@ def _scan_pairs(
     ordered = sorted(pairs)
     ids = {i for pair in ordered for i in pair}
     # contacts: how rare a name is from its words' frequencies over the whole base (NameStatistics)
-    statistics = name_statistics(object_type=object_type) if model is Contact else None
+    statistics = _name_statistics(object_type=object_type) if model is Contact else None
     profiles = profiles_load(object_type=object_type, ids=ids, statistics=statistics)
     say(f"loaded {len(profiles):,} records ({time.perf_counter() - started:.1f} s)")
     kind = KIND[object_type]
