@@ -204,9 +204,9 @@ class NameStatistics:
     def describe(self, key: str) -> tuple[int, float | None, frozenset[str] | None]:
         """For one name key: how many records share it; how many records would bear it by chance among `total`
         unrelated ones (the product of its words' frequencies); and its words at most a couple of records (or 1 in
-        5,000) have — likely misspellings. The last two are None for an empty name."""
+        5,000) have — likely misspellings. The last two are None for an empty name or a small base."""
         count = self.counts.get(key, 1)
-        if not key or not self.total:
+        if not key or self.total < STATISTICS_MIN_NAMES:
             return count, None, None
         total = self.total
         limit = max(2.0, total / 5000)
@@ -221,6 +221,9 @@ class NameStatistics:
 
 
 NO_WORDS: frozenset[str] = frozenset()
+# Word frequencies from fewer names than this are noise: a small base keeps the exact-name count alone (where a
+# name without any other evidence is proposed for review, never merged automatically).
+STATISTICS_MIN_NAMES = 1000
 
 
 def contact_profile(

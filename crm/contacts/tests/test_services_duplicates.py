@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from crm.contacts import services
+from crm.contacts import matching, services
 from crm.contacts.enums import DuplicateStatus
 from crm.contacts.errors import LikelyDuplicate
 from crm.contacts.matching import (
@@ -88,6 +88,13 @@ def _known_profile(stats: NameStatistics, **fields: Any) -> Any:
     return contact_profile(name_count=count, namesakes=namesakes, rare_words=rare_words, **fields)
 
 
+@pytest.fixture
+def small_bases_have_statistics(monkeypatch: Any) -> None:
+    """Word statistics even from the few names a test writes (a real base needs STATISTICS_MIN_NAMES)."""
+    monkeypatch.setattr(matching, "STATISTICS_MIN_NAMES", 2)
+
+
+@pytest.mark.usefixtures("small_bases_have_statistics")
 def test_word_frequencies_tell_a_rare_shared_name_from_a_common_one() -> None:
     # given a base where "lucas" and "guerrero" are common words and "wilson" and "esteban" are not
     common = [(f"guerrero x{i}", 1) for i in range(40)] + [(f"lucas y{i}", 1) for i in range(40)]
@@ -107,6 +114,7 @@ def test_word_frequencies_tell_a_rare_shared_name_from_a_common_one() -> None:
     assert common_name < REVIEW_THRESHOLD
 
 
+@pytest.mark.usefixtures("small_bases_have_statistics")
 def test_one_letter_between_two_real_names_is_a_relative_not_a_typo() -> None:
     # given a base where "marco" and "mario" are both common first names and "matrinez" a one-off
     keys = [(f"marco x{i}", 1) for i in range(20)] + [(f"mario y{i}", 1) for i in range(20)]
@@ -212,6 +220,7 @@ def test_cli_scan_prints_csv(admin: Any) -> None:
     assert "likely duplicate pairs" in err.getvalue()
 
 
+@pytest.mark.usefixtures("small_bases_have_statistics")
 def test_scan_weighs_names_by_their_words_in_the_whole_base(admin: Any) -> None:
     # given two records of a first name with two surnames, nothing else in common, among other people
     a = _contact(admin, first_name="Marta", last_name="Wilson Esteban")
@@ -221,6 +230,17 @@ def test_scan_weighs_names_by_their_words_in_the_whole_base(admin: Any) -> None:
     # then the scan, which knows how rare each word is, is sure enough to merge them
     [match] = duplicate_scan(object_type="contacts", store=False).matches
     assert (match.id_a, match.id_b) == (a.pk, b.pk) and match.score >= AUTO_MERGE_THRESHOLD
+
+
+def test_a_small_base_has_no_word_statistics_and_only_proposes_a_shared_name(admin: Any) -> None:
+    # given the same records in a base far smaller than STATISTICS_MIN_NAMES
+    a = _contact(admin, first_name="Marta", last_name="Wilson Esteban")
+    b = _contact(admin, first_name="MARTA", last_name="Wilson Esteban", email="marta.w@gmail.com")
+    _contact(admin, first_name="Pedro", last_name="Sanz")
+    # then a name with nothing else in common goes to the review queue, not to an automatic merge
+    [match] = duplicate_scan(object_type="contacts", store=False).matches
+    assert (match.id_a, match.id_b) == (a.pk, b.pk)
+    assert REVIEW_THRESHOLD <= match.score < AUTO_MERGE_THRESHOLD
 
 
 def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
