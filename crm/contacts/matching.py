@@ -6,8 +6,9 @@ score with them, and the labelled evaluation in bench/ measures them.
 The score is a Fellegi–Sunter style sum of evidence (agreement adds, disagreement subtracts, a rare name counts
 more than a common one) squashed into 0..1. How rare a person's name is comes, in the scan, from how often each of
 its words occurs in the whole base (`NameStatistics`: "Marta Wilson Esteban" is far rarer than "Lucas Guerrero"
-even when both are shared by exactly two records); without those statistics, from how many records share it. The thresholds below were chosen on labelled data with realistic
-errors (`python bench/dedupe.py eval`; figures in BENCHMARKS.md).
+even when both are shared by exactly two records); without those statistics (the warning while typing, a small
+base), from how many records share it. The thresholds below were chosen on labelled data with realistic errors
+(`python bench/dedupe.py eval`; figures in bench/notes/duplicates.md and BENCHMARKS.md).
 """
 
 from __future__ import annotations
