@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal
 from ninja import Field, Schema
 
 from crm.catalog.enums import BillingPeriod, ProductKind, Unit
+from crm.catalog.money import money_round
 from crm.core.api.pagination import PageOut
 from crm.core.api.schemas import InSchema, PatchSchema
 
@@ -76,6 +77,11 @@ class ProductPriceOut(Schema):
     segment: str
     unit_price: Decimal
     is_active: bool
+
+    @staticmethod
+    def resolve_unit_price(obj: Any) -> Decimal:
+        """In the book currency's minor units ("50.00", "1500")."""
+        return money_round(obj.unit_price, obj.price_book.currency.decimal_places)
 
     @staticmethod
     def resolve_price_book_id(obj: Any) -> int:
@@ -153,6 +159,11 @@ class BookPriceOut(Schema):
     sku: str
     name: str
     unit_price: Decimal
+
+    @staticmethod
+    def resolve_unit_price(obj: Any) -> Decimal:
+        """In the book currency's minor units ("50.00", "1500")."""
+        return money_round(obj.unit_price, obj.price_book.currency.decimal_places)
 
     @staticmethod
     def resolve_product_id(obj: Any) -> int:

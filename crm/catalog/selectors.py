@@ -93,7 +93,7 @@ def price_book_prices(*, user: Any, price_book: PriceBook, limit: int = 500) -> 
     products = Product.objects.visible_to(user).values("pk")
     return list(
         Price.objects.filter(price_book=price_book, product__in=products)
-        .select_related("product")
+        .select_related("product", "price_book__currency")
         .order_by("product__name", "id")[:limit]
     )
 
