@@ -57,8 +57,8 @@ class ProductIn(InSchema):
 class ProductPatch(PatchSchema):
     NULLABLE: ClassVar[frozenset[str]] = frozenset({"tax_id"})
 
-    sku: str = Field(None, max_length=40)
-    name: str = Field(None, max_length=200)
+    sku: str | None = Field(None, max_length=40)
+    name: str | None = Field(None, max_length=200)
     description: str = None  # type: ignore[assignment]
     kind: ProductKind = None  # type: ignore[assignment]
     unit: Unit = None  # type: ignore[assignment]
@@ -143,9 +143,9 @@ class PriceBookIn(InSchema):
 class PriceBookPatch(PatchSchema):
     NULLABLE: ClassVar[frozenset[str]] = frozenset({"valid_from", "valid_until"})
 
-    name: str = Field(None, max_length=120)
-    currency: str = Field(None, max_length=3)
-    segment: str = Field(None, max_length=40)
+    name: str | None = Field(None, max_length=120)
+    currency: str | None = Field(None, max_length=3)
+    segment: str | None = Field(None, max_length=40)
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     is_active: bool = None  # type: ignore[assignment]
@@ -199,9 +199,9 @@ class TaxIn(InSchema):
 
 
 class TaxPatch(PatchSchema):
-    name: str = Field(None, max_length=80)
+    name: str | None = Field(None, max_length=80)
     rate: Decimal = None  # type: ignore[assignment]
-    country: str = Field(None, max_length=2)
+    country: str | None = Field(None, max_length=2)
     is_active: bool = None  # type: ignore[assignment]
 
 
@@ -222,7 +222,7 @@ class CurrencyIn(InSchema):
 
 
 class CurrencyPatch(PatchSchema):
-    name: str = Field(None, max_length=80)
+    name: str | None = Field(None, max_length=80)
     is_active: bool = None  # type: ignore[assignment]
 
 

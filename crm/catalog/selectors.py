@@ -21,6 +21,7 @@ from crm.catalog.listing import PRODUCT_LIST
 from crm.catalog.models import Currency, ExchangeRate, Price, PriceBook, Product, Tax
 from crm.catalog.money import money_round
 from crm.core.errors import InvalidInput, RecordNotFound
+from crm.core.identity.permissions import shared_in_scope
 from crm.core.listing import Page, capped_count
 
 
@@ -63,6 +64,19 @@ def product_get(*, user: Any, pk: int | str, action: str = "view") -> Product:
     if product is None:
         raise RecordNotFound()
     return product
+
+
+def product_create_allowed(*, user: Any) -> bool:
+    return shared_in_scope(user, "catalog.product", "create")
+
+
+def product_change_allowed(*, user: Any) -> bool:
+    return shared_in_scope(user, "catalog.product", "change")
+
+
+def price_change_allowed(*, user: Any) -> bool:
+    """Whether the user may set prices (a change of the price books)."""
+    return shared_in_scope(user, "catalog.pricebook", "change")
 
 
 def product_prices(*, user: Any, product: Product) -> list[Price]:
@@ -118,6 +132,51 @@ class PriceQuote:
     tax_rate: Decimal  # percent (21.0000); 0 when the product has no tax
 
 
+def _best_prices(rows: list[Price], segment: str) -> dict[int, Price]:
+    """Per product, the price of the best matching book (see `price_get`)."""
+    best: dict[int, Price] = {}
+    for row in sorted(
+        rows,
+        key=lambda p: (
+            p.price_book.segment != segment,
+            -(p.price_book.valid_from or dt.date.min).toordinal(),
+            p.price_book.pk,
+        ),
+    ):
+        best.setdefault(row.product_id, row)
+    return best
+
+
+def _candidate_prices(
+    *, product_ids: list[int], currency: str, segment: str, on_date: dt.date
+) -> list[Price]:
+    segments = [""] if not segment else [segment, ""]
+    books = PriceBook.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on_date),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on_date),
+        currency__code=str(currency or "").strip().upper(),
+        currency__deleted_at__isnull=True,
+        segment__in=segments,
+        is_active=True,
+    )
+    return list(
+        Price.objects.filter(product_id__in=product_ids, price_book__in=books).select_related(
+            "price_book", "price_book__currency"
+        )
+    )
+
+
+def _quote(price: Price, tax_rate: Decimal) -> PriceQuote:
+    book = price.price_book
+    return PriceQuote(
+        unit_price=money_round(price.unit_price, book.currency.decimal_places),
+        currency=book.currency.code,
+        price_book_id=book.pk,
+        price_book_name=book.name,
+        tax_rate=tax_rate,
+    )
+
+
 def price_get(*, product: Product, currency: str, segment: str = "", on_date: dt.date) -> PriceQuote:
     """The unit price of `product` in `currency` for a customer of `segment` on `on_date`.
 
@@ -126,46 +185,30 @@ def price_get(*, product: Product, currency: str, segment: str = "", on_date: dt
     (segment empty); then the book valid from the latest date; then the oldest book. Raises PriceNotFound.
     """
     segment = (segment or "").strip().lower()
-    segments = [""] if not segment else [segment, ""]
-    books = PriceBook.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=on_date),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on_date),
-        currency__code=currency.upper(),
-        currency__deleted_at__isnull=True,
-        segment__in=segments,
-        is_active=True,
-    )
-    rows = list(
-        Price.objects.filter(product=product, price_book__in=books)
-        .select_related("price_book", "price_book__currency")
-        .only(
-            "unit_price",
-            "price_book__id",
-            "price_book__name",
-            "price_book__segment",
-            "price_book__valid_from",
-            "price_book__currency__code",
-            "price_book__currency__decimal_places",
-        )
-    )
-    if not rows:
+    rows = _candidate_prices(product_ids=[product.pk], currency=currency, segment=segment, on_date=on_date)
+    best = _best_prices(rows, segment).get(product.pk)
+    if best is None:
         raise PriceNotFound()
-    best = min(
-        rows,
-        key=lambda p: (
-            p.price_book.segment != segment,
-            -(p.price_book.valid_from or dt.date.min).toordinal(),
-            p.price_book.pk,
-        ),
+    return _quote(best, tax_rate_get(product=product))
+
+
+def price_map_get(
+    *, products: list[Product], currency: str, segment: str = "", on_date: dt.date
+) -> dict[int, PriceQuote]:
+    """`price_get` for many products at once (a list page, a quote's lines): {product id: quote}, in two
+    queries; products without a price are left out."""
+    segment = (segment or "").strip().lower()
+    rows = _candidate_prices(
+        product_ids=[p.pk for p in products], currency=currency, segment=segment, on_date=on_date
     )
-    book_currency = best.price_book.currency
-    return PriceQuote(
-        unit_price=money_round(best.unit_price, book_currency.decimal_places),
-        currency=book_currency.code,
-        price_book_id=best.price_book.pk,
-        price_book_name=best.price_book.name,
-        tax_rate=tax_rate_get(product=product),
-    )
+    best = _best_prices(rows, segment)
+    tax_ids = {p.tax_id for p in products if p.tax_id is not None}
+    rates = dict(Tax.objects.filter(pk__in=tax_ids).values_list("pk", "rate")) if tax_ids else {}
+    return {
+        p.pk: _quote(best[p.pk], Decimal(rates.get(p.tax_id, 0)) if p.tax_id else Decimal("0"))
+        for p in products
+        if p.pk in best
+    }
 
 
 def tax_rate_get(*, product: Product | None = None, tax: Tax | None = None) -> Decimal:
@@ -239,6 +282,11 @@ def currency_get(*, code: str) -> Currency:
     if found is None:
         raise RecordNotFound()
     return found
+
+
+def currency_by_pk(*, pk: int | str) -> Currency | None:
+    """A live currency by id (None when there is none: the services name the field)."""
+    return Currency.objects.filter(pk=_pk(pk)).first()
 
 
 def currency_choices() -> list[tuple[int, str]]:

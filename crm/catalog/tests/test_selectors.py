@@ -169,3 +169,20 @@ def test_list_filters_and_sorts(admin: Any) -> None:
     assert names(selectors.product_list(user=admin, params={}, limit=2, cursor=first.next_cursor)) == [
         "Gamma"
     ]
+
+
+def test_price_map_matches_price_get_for_every_product() -> None:
+    a, b, c = f.product(tax=f.tax()), f.product(), f.product()
+    general, wholesale = f.price_book("General"), f.price_book("Wholesale", segment="wholesale")
+    _priced(a, general, "10")
+    _priced(a, wholesale, "8")
+    _priced(b, general, "20")
+
+    quotes = selectors.price_map_get(products=[a, b, c], currency="EUR", segment="wholesale", on_date=DAY)
+
+    assert set(quotes) == {a.pk, b.pk}
+    for product in (a, b):
+        assert quotes[product.pk] == selectors.price_get(
+            product=product, currency="EUR", segment="wholesale", on_date=DAY
+        )
+    assert quotes[a.pk].unit_price == Decimal("8.00") and quotes[a.pk].tax_rate == Decimal("21")
