@@ -59,6 +59,39 @@ def product_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
     return capped_count(product_query(user=user, params=params))
 
 
+@dataclass(frozen=True)
+class ProductListPage:
+    """What the product list page shows: one keyset page, the capped count, and each row's list price (the
+    general price book in the company currency today; none when no company currency is set)."""
+
+    page: Page
+    count: int
+    capped: bool
+    quotes: dict[int, PriceQuote]
+    currency: Currency | None
+
+
+def product_list_page(
+    *,
+    user: Any,
+    params: Mapping[str, Any],
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int | str | None = None,
+    on_date: dt.date,
+) -> ProductListPage:
+    """The product list with counts and list prices, in a fixed number of queries whatever the page size."""
+    page = product_list(user=user, params=params, sort=sort, cursor=cursor, limit=limit)
+    count, capped = product_count(user=user, params=params)
+    currency = Currency.objects.filter(is_company=True).first()
+    quotes = (
+        price_map_get(products=page.items, currency=currency.code, on_date=on_date)
+        if currency is not None and page.items
+        else {}
+    )
+    return ProductListPage(page=page, count=count, capped=capped, quotes=quotes, currency=currency)
+
+
 def product_get(*, user: Any, pk: int | str, action: str = "view") -> Product:
     product = Product.objects.visible_to(user, action).select_related("tax").filter(pk=_pk(pk)).first()
     if product is None:

@@ -85,37 +85,29 @@ def product_list(request: HttpRequest) -> HttpResponse:
         raise RecordNotFound()
     params = request.GET
     errors: list[str] = []
-    count, capped = 0, False
     try:
-        page = selectors.product_list(
+        listing = selectors.product_list_page(
             user=user,
             params=params,
             sort=params.get("sort"),
             cursor=params.get("cursor"),
             limit=params.get("limit"),
+            on_date=timezone.localdate(),
         )
-        count, capped = selectors.product_count(user=user, params=params)
     except InvalidInput as exc:
         errors = [f"{name}: {' '.join(msgs)}" for name, msgs in exc.field_errors.items()] or [exc.message]
-        page = Page(items=[], next_cursor=None, sort=PRODUCT_LIST.default_sort, limit=0)
-    try:
-        company = selectors.company_currency_get()
-        prices = selectors.price_map_get(
-            products=page.items, currency=company.code, on_date=timezone.localdate()
-        )
-    except CompanyCurrencyMissing:
-        company, prices = None, {}
-    rows = [(p, prices.get(p.pk)) for p in page.items]
+        empty = Page(items=[], next_cursor=None, sort=PRODUCT_LIST.default_sort, limit=0)
+        listing = selectors.ProductListPage(page=empty, count=0, capped=False, quotes={}, currency=None)
     context = {
-        "rows": rows,
-        "page": page,
-        "count": count,
-        "capped": capped,
+        "rows": [(p, listing.quotes.get(p.pk)) for p in listing.page.items],
+        "page": listing.page,
+        "count": listing.count,
+        "capped": listing.capped,
         "errors": errors,
         "q": params.get("q", ""),
-        "sort": page.sort,
+        "sort": listing.page.sort,
         "filter_form": ProductFilterForm(params),
-        "company_currency": company,
+        "company_currency": listing.currency,
         "can_create": selectors.product_create_allowed(user=user),
     }
     return render(request, "catalog/product_list.html", context)

@@ -202,3 +202,52 @@ def test_navigation_has_products_for_everyone_and_settings_for_admins(as_rep: Cl
     as_rep.force_login(admin)
     admin_body = as_rep.get("/").content.decode()
     assert reverse("catalog:tax_list") in admin_body and reverse("catalog:currency_list") in admin_body
+
+
+def test_roles_screen_offers_the_catalog_object_types(as_admin: Client) -> None:
+    response = as_admin.get(reverse("identity:role_create"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="perm:catalog.product:view"' in body and 'name="perm:catalog.pricebook:change"' in body
+
+
+def test_product_list_query_count_does_not_grow_with_the_page(
+    as_admin: Client, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.catalog import services
+
+    f.currency("EUR", is_company=True)
+    book, tax = f.price_book("Retail"), f.tax()
+    for _i in range(3):
+        services.price_set(actor=None, price_book=book, product=f.product(tax=tax), unit_price="5")
+    with CaptureQueriesContext(connection) as small:
+        as_admin.get(reverse("catalog:product_list"))
+    for _i in range(30):
+        services.price_set(actor=None, price_book=book, product=f.product(tax=tax), unit_price="5")
+
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = as_admin.get(reverse("catalog:product_list"))
+    assert response.content.decode().count("€5.00") == 33
+
+
+def test_product_page_query_count_does_not_grow_with_prices(
+    as_admin: Client, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.catalog import services
+
+    product = f.product()
+    services.price_set(actor=None, price_book=f.price_book(), product=product, unit_price="1")
+    with CaptureQueriesContext(connection) as small:
+        as_admin.get(product.get_absolute_url())
+    for _i in range(10):
+        services.price_set(actor=None, price_book=f.price_book(), product=product, unit_price="1")
+
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert as_admin.get(product.get_absolute_url()).status_code == 200
