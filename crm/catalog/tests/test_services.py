@@ -266,3 +266,15 @@ def test_tax_used_by_a_product_cannot_be_deleted(admin: Any) -> None:
         services.tax_delete(actor=admin, tax=tax)
 
     assert Tax.objects.filter(pk=tax.pk).exists()
+
+
+def test_sales_manager_maintains_products_and_prices_but_not_settings(manager: Any) -> None:
+    product = services.product_create(actor=manager, sku="MGR-1", name="By the manager")
+    services.product_update(actor=manager, product=product, name="Renamed by the manager")
+    services.price_set(actor=manager, price_book=f.price_book(), product=product, unit_price="3")
+
+    product.refresh_from_db()
+    assert product.name == "Renamed by the manager"
+    assert Price.objects.get(product=product).unit_price == Decimal("3")
+    with pytest.raises(PermissionDenied):
+        services.currency_create(actor=manager, code="CHF")

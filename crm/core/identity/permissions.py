@@ -184,12 +184,13 @@ def scope_q(user: Any, object_type: str, action: str, owner_field: str | None = 
 def shared_in_scope(user: Any, object_type: str, action: str) -> bool:
     """Whether `user` may `action` the records of a shared type (no owner: products, price books).
 
-    Any granted scope lets a user *view* every row (the whole sales team reads the catalog); every other
-    action needs the scope `all`, since a row that belongs to no one is only reached by a scope reaching all."""
+    Any granted scope lets a user *view* every row (the whole sales team reads the catalog). Every other action
+    needs a scope that reaches beyond the user's own and their team's records — `hierarchy` or `all` (by default
+    sales managers and administrators; a role row for the object type narrows or widens it)."""
     scope = user_scope(user, object_type, action)
     if scope is None:
         return False
-    return action == "view" or scope == Scope.ALL
+    return action == "view" or SCOPE_RANK[Scope(scope)] >= SCOPE_RANK[Scope.HIERARCHY]
 
 
 def owner_in_scope(user: Any, owner_id: int | None, object_type: str, action: str) -> bool:
