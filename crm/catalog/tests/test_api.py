@@ -193,3 +193,24 @@ def test_rate_dates_are_validated(api: ApiClient) -> None:
 
     assert response.status_code == 422
     assert "valid_on" in problem_fields(response)
+
+
+def test_price_books_a_role_may_not_see_answer_404_and_stay_unchanged(rep_api: ApiClient) -> None:
+    book = f.price_book("Secret")
+    product = f.product()
+    assert rep_api.get(f"/api/v1/price-books/{book.pk}").status_code == 200
+
+    RolePermission.objects.create(
+        role=Role.objects.get(key="sales_rep"), object_type="catalog.pricebook", action="view", scope="none"
+    )
+
+    assert rep_api.get(f"/api/v1/price-books/{book.pk}").status_code == 404
+    assert (
+        rep_api.put(f"/api/v1/price-books/{book.pk}/prices/{product.pk}", {"unit_price": "1"}).status_code
+        == 404
+    )
+    assert rep_api.get("/api/v1/price-books").json() == []
+    assert rep_api.get(f"/api/v1/products/{product.pk}/prices").json() == []
+    assert not Price.objects.exists()
+    book.refresh_from_db()
+    assert book.name == "Secret"
