@@ -15,7 +15,7 @@ from crm.catalog.models import Currency, ExchangeRate, Price, Product, Tax
 from crm.catalog.tests import factories as f
 from crm.core.audit.models import AuditEntry
 from crm.core.audit.services import record_restore
-from crm.core.errors import InvalidInput, PermissionDenied
+from crm.core.errors import InvalidInput, PermissionDenied, RestoreConflict
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,34 @@ def test_sku_of_a_deleted_product_is_free_again(admin: Any) -> None:
     new = services.product_create(actor=admin, sku="REUSE", name="New")
 
     assert new.pk != old.pk
+
+
+def test_restoring_a_product_whose_sku_was_taken_is_refused_and_changes_nothing(
+    admin: Any, client: Any
+) -> None:
+    book = f.price_book(code="EUR")
+    old = f.product(sku="REUSE", name="Old")
+    services.price_set(actor=admin, price_book=book, product=old, unit_price="10")
+    services.product_delete(actor=admin, product=old)
+    services.product_create(actor=admin, sku="REUSE", name="New")
+
+    with pytest.raises(RestoreConflict) as refused:
+        record_restore(object_type="catalog.product", object_id=old.pk, actor=admin)
+
+    assert "SKU" in refused.value.message and "Old" in refused.value.message
+    old.refresh_from_db()
+    assert old.deleted_at is not None  # still in the bin, and so is its price
+    assert not Price.objects.filter(product=old).exists()
+    # the recycle bin page says why (not a 500), in htmx and without
+    client.force_login(admin)
+    url = f"/recycle-bin/catalog.product/{old.pk}/restore/"
+    htmx = client.post(url, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200 and htmx.headers["HX-Reswap"] == "none"
+    assert "cannot be restored" in htmx.headers["HX-Trigger"]
+    page = client.post(url, follow=True)
+    assert "cannot be restored" in page.content.decode()
+    old.refresh_from_db()
+    assert old.deleted_at is not None
 
 
 def test_subscription_needs_a_billing_period(admin: Any) -> None:
