@@ -95,7 +95,7 @@ def _unique_field_names(model: type[models.Model]) -> list[str]:
         if isinstance(constraint, models.UniqueConstraint):
             fields.extend(constraint.fields)
     for name in fields:
-        label = str(model._meta.get_field(name).verbose_name)
+        label = str(getattr(model._meta.get_field(name), "verbose_name", name))
         if label not in names:
             names.append(label)
     return names or [_("value")]
