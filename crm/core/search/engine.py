@@ -23,8 +23,8 @@ from django.db.models.expressions import RawSQL
 
 from crm.core.identity.enums import Scope
 from crm.core.identity.permissions import user_hierarchy_ids, user_scope, user_team_member_ids
-from crm.core.search.indexes import LONGEST_PREFIX, SEARCH_COLUMN, SearchIndex
-from crm.core.search.terms import SearchQuery, fold, is_one_typo, typo_variants, words
+from crm.core.search.indexes import LONGEST_PREFIX, TYPO_TABLE, SearchIndex
+from crm.core.search.terms import SearchQuery, fold, is_one_typo, typo_keys, words
 
 M = TypeVar("M", bound=Model)
 
@@ -76,15 +76,12 @@ def _fts_term(word: str, *, prefix: bool = True) -> str:
     return f'"{word}"*' if prefix else f'"{word}"'
 
 
-def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> str:
-    if typos:
+def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: dict[str, list[str]] | None) -> str:
+    if typos is not None:
         parts = []
         for w in query.words:
-            if w in query.typo_words:
-                variants = [_fts_term(v, prefix=False) for v in sorted(typo_variants(w))]
-                parts.append("(" + " OR ".join([_fts_term(w), *variants]) + ")")
-            else:
-                parts.append(_fts_term(w))
+            variants = [_fts_term(v, prefix=False) for v in typos.get(w, ())]
+            parts.append("(" + " OR ".join([_fts_term(w), *variants]) + ")" if variants else _fts_term(w))
         expr = "{name other} : (" + " AND ".join(parts) + ")"
     else:
         alternatives = []
@@ -98,6 +95,22 @@ def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> 
     if owners is not None:
         expr = f"({expr}) AND {{owner}} : (" + " OR ".join(f'"o{pk}"' for pk in owners) + ")"
     return expr
+
+
+def typo_candidates(query: SearchQuery, *, using: str) -> dict[str, list[str]]:
+    """The words of the typo index one edit away from each of the query's long words (SymSpell: the words
+    sharing a key — the word or a one-letter deletion of it — checked here). Words without any are left out."""
+    keys = sorted({k for w in query.typo_words for k in typo_keys(w)})
+    if not keys:
+        return {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f'SELECT DISTINCT "word" FROM "{TYPO_TABLE}" WHERE "key" IN ({", ".join(["%s"] * len(keys))})',
+            keys,
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    candidates = {w: sorted(c for c in found if is_one_typo(w, c)) for w in query.typo_words}
+    return {w: c for w, c in candidates.items() if c}
 
 
 def _sqlite_rows(qs: QuerySet[Any], index: SearchIndex, match: str, window: int) -> list[tuple[Any, ...]]:
@@ -134,7 +147,6 @@ def _tsquery(query: SearchQuery) -> str:
 # disks) the planner prefers walking the whole table for a sales rep's "García" over their own rows in the owner
 # index. The search statements run with SSD-like costs, set for the transaction only and put back after.
 SEARCH_PLANNER = {"random_page_cost": "1.1"}
-TYPO_PLANNER = {"enable_seqscan": "off", "enable_indexscan": "off"}
 
 
 @contextmanager
@@ -203,29 +215,16 @@ def _postgres_probe_rows(
 
 
 def _postgres_typo_rows(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, window: int
+    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, typos: dict[str, list[str]], window: int
 ) -> list[tuple[Any, ...]]:
-    """Rows matching a one-typo variant of the query's long words, in two steps: which variants are words in
-    the index at all (each looked up on its own in the GIN index, bitmap scans only: a few microseconds for a
-    word that is not there), then the user's scoped query with just those words. One query of hundreds of
-    ORed words would be checked row by row, and the planner cannot price it right."""
-    table = qs.model._meta.db_table
-    variants = sorted({v for w in query.typo_words for v in typo_variants(w)})
-    with _planner(qs.db, TYPO_PLANNER), connections[qs.db].cursor() as cursor:
-        cursor.execute(
-            f'SELECT v.term FROM unnest(%s::text[]) AS v(term) WHERE EXISTS (SELECT 1 FROM "{table}" AS t '
-            f"WHERE t.\"{SEARCH_COLUMN}\" @@ to_tsquery('simple'::regconfig, quote_literal(v.term) || ':AB') "
-            f'AND t."{index.deleted}" IS NULL)',
-            [variants],
-        )
-        existing = {row[0] for row in cursor.fetchall()}
+    """Rows matching the query with its long words or their one-typo neighbours from the typo index."""
     parts = []
     for w in query.words:
-        found = sorted(v for v in typo_variants(w) if v in existing) if w in query.typo_words else []
-        terms = [_ts_term(w, weights="AB"), *(_ts_term(v, prefix=False, weights="AB") for v in found)]
+        terms = [
+            _ts_term(w, weights="AB"),
+            *(_ts_term(v, prefix=False, weights="AB") for v in typos.get(w, ())),
+        ]
         parts.append("(" + " | ".join(terms) + ")")
-    if not existing:
-        return []
     return _postgres_rows(qs, index, " & ".join(parts), window)
 
 
@@ -235,7 +234,7 @@ def _rows(
     query: SearchQuery,
     owners: list[int] | None,
     *,
-    typos: bool,
+    typos: dict[str, list[str]] | None,
     window: int,
 ) -> list[tuple[Any, ...]]:
     vendor = connections[qs.db].vendor
@@ -243,16 +242,16 @@ def _rows(
         return _sqlite_rows(qs, index, _fts_match(query, owners, typos=typos), window)
     if vendor == "postgresql":
         with _planner(qs.db, SEARCH_PLANNER):
-            return _postgres_search(qs, index, query, typos=typos, window=window)
+            if typos is not None:
+                return _postgres_typo_rows(qs, index, query, typos, window)
+            return _postgres_search(qs, index, query, window=window)
     return []
 
 
 def _postgres_search(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, *, typos: bool, window: int
+    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, *, window: int
 ) -> list[tuple[Any, ...]]:
     """Names that start with the query first (the best-ranked, from the btree in name order), then any word."""
-    if typos:
-        return _postgres_typo_rows(qs, index, query, window)
     rows = _postgres_name_rows(qs, index, query, window) if query.words else []
     tsquery = _tsquery(query)
     for tier in (_postgres_probe_rows, _postgres_rows):
@@ -319,13 +318,14 @@ def search_ranked(
     n_names = len(index.names)
     window = min(window, max(30, WINDOW_PER_HIT * limit))
     found: dict[Any, tuple[Match, str, Any]] = {}
-    for pk, *texts in _rows(queryset, index, query, owners, typos=False, window=window):
+    for pk, *texts in _rows(queryset, index, query, owners, typos=None, window=window):
         names = _strings(texts[:n_names])
         match = _match_of(query, names, _strings(texts[n_names:]))
         if match is not None:
             found[pk] = (match, fold(names[0]) if names else "", pk)
-    if len(found) < limit and query.typo_words:
-        for pk, *texts in _rows(queryset, index, query, owners, typos=True, window=window):
+    typos = typo_candidates(query, using=queryset.db) if len(found) < limit and query.typo_words else {}
+    if typos:
+        for pk, *texts in _rows(queryset, index, query, owners, typos=typos, window=window):
             if pk not in found:
                 names = _strings(texts[:n_names])
                 if _is_typo_match(query, [w for text in _strings(texts) for w in words(text)]):
