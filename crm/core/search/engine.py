@@ -150,20 +150,33 @@ SEARCH_PLANNER = {"random_page_cost": "1.1"}
 
 
 @contextmanager
-def _planner(db: str, settings: dict[str, str]) -> Iterator[None]:
-    connection = connections[db]
-    with transaction.atomic(using=db), connection.cursor() as cursor:
-        names = list(settings)
+def search_session(using: str = "default") -> Iterator[None]:
+    """Run every search statement of one request with SEARCH_PLANNER, set once (PostgreSQL: one transaction,
+    one set_config, instead of four more round trips around each statement group of each type). Elsewhere, or
+    inside another search session, it does nothing. When it opens the transaction, COMMIT puts the settings
+    back; inside a caller's transaction they are put back explicitly."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or getattr(connection, "crm_search_session", False):
+        yield
+        return
+    outer = connection.in_atomic_block
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        names = list(SEARCH_PLANNER)
         cursor.execute(
             "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
-            [x for n in names for x in (n, n, settings[n])],
+            [x for n in names for x in (n, n, SEARCH_PLANNER[n])],
         )
         previous = cursor.fetchone()[0::2]
-        yield
-        cursor.execute(
-            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
-            [x for n, old in zip(names, previous, strict=True) for x in (n, old)],
-        )
+        connection.crm_search_session = True
+        try:
+            yield
+        finally:
+            connection.crm_search_session = False
+        if outer:
+            cursor.execute(
+                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                [x for n, old in zip(names, previous, strict=True) for x in (n, old)],
+            )
 
 
 def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int) -> list[tuple[Any, ...]]:
@@ -179,13 +192,13 @@ def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: 
 
 
 def _postgres_name_rows(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, window: int
+    qs: QuerySet[Any], index: SearchIndex, prefix: str, window: int
 ) -> list[tuple[Any, ...]]:
-    """Rows whose name starts with the query, in name order, from the btree index (stops at the window): the
-    best-ranked matches, found without reading every row a short prefix matches."""
+    """Rows whose name starts with `prefix` (folded), in name order, from the btree index (stops at the
+    window): the best-ranked matches, found without reading every row a short prefix matches."""
     table = qs.model._meta.db_table
     name = index.name_sql(chr(34) + table + chr(34))
-    pattern = query.folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     starts = RawSQL(f"{name} LIKE %s", [pattern], output_field=BooleanField())
     ordered = RawSQL(name, [])
     rows = qs.filter(starts).order_by(ordered.asc()).values_list("pk", *_text_fields(index))[:window]
@@ -214,10 +227,10 @@ def _postgres_probe_rows(
         return [tuple(row)[:-1] for row in cursor.fetchall()]
 
 
-def _postgres_typo_rows(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, typos: dict[str, list[str]], window: int
-) -> list[tuple[Any, ...]]:
-    """Rows matching the query with its long words or their one-typo neighbours from the typo index."""
+MAX_TYPO_NAMES = 4  # PostgreSQL: at most this many corrected names are looked up in the name index
+
+
+def _typo_tsquery(query: SearchQuery, typos: dict[str, list[str]]) -> str:
     parts = []
     for w in query.words:
         terms = [
@@ -225,7 +238,16 @@ def _postgres_typo_rows(
             *(_ts_term(v, prefix=False, weights="AB") for v in typos.get(w, ())),
         ]
         parts.append("(" + " | ".join(terms) + ")")
-    return _postgres_rows(qs, index, " & ".join(parts), window)
+    return " & ".join(parts)
+
+
+def _typo_names(query: SearchQuery, typos: dict[str, list[str]]) -> list[str]:
+    """The query with its long words replaced by their typo-index neighbours ("lucia gonzales" → "lucia
+    gonzalez"): looked up as name prefixes, the common case of a name typed with one typo."""
+    names = [""]
+    for w in query.words:
+        names = [f"{n} {v}".strip() for n in names for v in [w, *typos.get(w, ())]][: MAX_TYPO_NAMES + 1]
+    return [n for n in names if n != query.folded][:MAX_TYPO_NAMES]
 
 
 def _rows(
@@ -241,24 +263,33 @@ def _rows(
     if vendor == "sqlite":
         return _sqlite_rows(qs, index, _fts_match(query, owners, typos=typos), window)
     if vendor == "postgresql":
-        with _planner(qs.db, SEARCH_PLANNER):
+        with search_session(qs.db):
             if typos is not None:
-                return _postgres_typo_rows(qs, index, query, typos, window)
-            return _postgres_search(qs, index, query, window=window)
+                return _postgres_search(
+                    qs, index, _typo_names(query, typos), _typo_tsquery(query, typos), window
+                )
+            names = [query.folded] if query.words else []
+            return _postgres_search(qs, index, names, _tsquery(query), window)
     return []
 
 
 def _postgres_search(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, *, window: int
+    qs: QuerySet[Any], index: SearchIndex, names: list[str], tsquery: str, window: int
 ) -> list[tuple[Any, ...]]:
-    """Names that start with the query first (the best-ranked, from the btree in name order), then any word."""
-    rows = _postgres_name_rows(qs, index, query, window) if query.words else []
-    tsquery = _tsquery(query)
-    for tier in (_postgres_probe_rows, _postgres_rows):
+    """Names that start with one of `names` first (the best-ranked, from the btree in name order), then rows
+    matching `tsquery` among the first rows, then from the GIN index — each step only while the window is not
+    full."""
+    rows: list[tuple[Any, ...]] = []
+    for name in names:
+        seen = {row[0] for row in rows}
+        rows += [r for r in _postgres_name_rows(qs, index, name, window - len(rows)) if r[0] not in seen]
         if len(rows) >= window:
-            break
+            return rows[:window]
+    for tier in (_postgres_probe_rows, _postgres_rows):
         seen = {row[0] for row in rows}
         rows += [r for r in tier(qs, index, tsquery, window) if r[0] not in seen][: window - len(rows)]
+        if len(rows) >= window:
+            break
     return rows
 
 
