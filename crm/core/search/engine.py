@@ -97,16 +97,18 @@ def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: dict[str,
     return expr
 
 
-def typo_candidates(query: SearchQuery, *, using: str) -> dict[str, list[str]]:
-    """The words of the typo index one edit away from each of the query's long words (SymSpell: the words
-    sharing a key — the word or a one-letter deletion of it — checked here). Words without any are left out."""
+def typo_candidates(query: SearchQuery, *, index: SearchIndex, using: str) -> dict[str, list[str]]:
+    """The words of `index`'s table one edit away from each of the query's long words, from the typo index
+    (SymSpell: words sharing a key — the word or a one-letter deletion of it — checked here). Words without
+    any are left out, so an empty answer means there is no typo pass to make."""
     keys = sorted({k for w in query.typo_words for k in typo_keys(w)})
     if not keys:
         return {}
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f'SELECT DISTINCT "word" FROM "{TYPO_TABLE}" WHERE "key" IN ({", ".join(["%s"] * len(keys))})',
-            keys,
+            f'SELECT DISTINCT "word" FROM "{TYPO_TABLE}" WHERE "source" = %s '
+            f'AND "key" IN ({", ".join(["%s"] * len(keys))})',
+            [index.table, *keys],
         )
         found = [row[0] for row in cursor.fetchall()]
     candidates = {w: sorted(c for c in found if is_one_typo(w, c)) for w in query.typo_words}
@@ -354,7 +356,11 @@ def search_ranked(
         match = _match_of(query, names, _strings(texts[n_names:]))
         if match is not None:
             found[pk] = (match, fold(names[0]) if names else "", pk)
-    typos = typo_candidates(query, using=queryset.db) if len(found) < limit and query.typo_words else {}
+    typos = (
+        typo_candidates(query, index=index, using=queryset.db)
+        if len(found) < limit and query.typo_words
+        else {}
+    )
     if typos:
         for pk, *texts in _rows(queryset, index, query, owners, typos=typos, window=window):
             if pk not in found:

@@ -318,8 +318,8 @@ def search_index_rebuild(index: SearchIndex, *, connection: Any) -> None:
 
 
 # --- typo index (SymSpell) -------------------------------------------------------------------------------------
-# Every word of a table's names and emails (a-z after folding, 4 to 40 letters) is stored in the shared table
-# `search_word` under itself and under each of its one-letter deletions (see crm.core.search.models). Triggers
+# Every word of a table's names and emails (a-z after folding, 4 to 40 letters) is stored in the table
+# `search_word` (rows tagged with the source table: a type only tries corrections its own records can have) under itself and under each of its one-letter deletions (see crm.core.search.models). Triggers
 # add the words of every written row, in SQL only (no Python on the write path, as for the full-text index):
 # on SQLite the row's text is folded with replace() and split into a JSON array, on PostgreSQL the words are
 # read back from the row's `search_vector`. Nothing is removed on update or delete (a stale word costs one
@@ -361,17 +361,18 @@ def _sqlite_typo_steps() -> list[str]:
     return steps
 
 
-def _sqlite_typo_insert() -> str:
+def _sqlite_typo_insert(index: SearchIndex) -> str:
     """Add the words of the scratch row's text (a JSON array once the steps ran) to the typo index."""
     array = "'[\"' || x.t || '\"]'"
     return (
-        f'INSERT OR IGNORE INTO "{TYPO_TABLE}" ("key", "word") '
-        "SELECT substr(w.value, 1, p.value - 1) || substr(w.value, p.value + 1), w.value "
+        f'INSERT OR IGNORE INTO "{TYPO_TABLE}" ("source", "key", "word") '
+        f"SELECT {_sql_literal(index.table)}, substr(w.value, 1, p.value - 1) || substr(w.value, p.value + 1), w.value "
         f"FROM \"{TYPO_SCRATCH}\" AS x, json_each(CASE WHEN json_valid({array}) THEN {array} ELSE '[]' END) AS w, "
         f"json_each('{TYPO_POSITIONS}') AS p "
         f"WHERE x.id = 1 AND length(w.value) BETWEEN {TYPO_MIN_WORD} AND {TYPO_MAX_LENGTH} "
         "AND p.value <= length(w.value) AND w.value NOT GLOB '*[^a-z]*' "
-        f'AND NOT EXISTS (SELECT 1 FROM "{TYPO_TABLE}" AS s WHERE s."key" = w.value AND s."word" = w.value)'
+        f'AND NOT EXISTS (SELECT 1 FROM "{TYPO_TABLE}" AS s WHERE s."source" = {_sql_literal(index.table)} '
+        'AND s."key" = w.value AND s."word" = w.value)'
     )
 
 
@@ -380,7 +381,7 @@ def _sqlite_typo_body(index: SearchIndex, alias: str) -> str:
     scratch = f'"{TYPO_SCRATCH}"'
     statements = [f"INSERT OR REPLACE INTO {scratch} (id, t) VALUES (1, {_sqlite_typo_text(index, alias)})"]
     statements += [f"UPDATE {scratch} SET t = {step} WHERE id = 1" for step in _sqlite_typo_steps()]
-    statements += [_sqlite_typo_insert(), f"DELETE FROM {scratch}"]
+    statements += [_sqlite_typo_insert(index), f"DELETE FROM {scratch}"]
     return " ".join(f"{sql};" for sql in statements)
 
 
@@ -410,9 +411,10 @@ POSTGRES_TYPO_FUNCTIONS = [
     "PARALLEL SAFE AS $$ SELECT w UNION SELECT left(w, i - 1) || substr(w, i + 1) "
     "FROM generate_series(1, length(w)) AS i $$",
     "CREATE OR REPLACE FUNCTION crm_search_typo_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    f'INSERT INTO "{TYPO_TABLE}" ("key", "word") SELECT k, w FROM crm_search_typo_words(NEW."{SEARCH_COLUMN}") '
-    "AS w, crm_search_typo_keys(w) AS k "
-    f'WHERE NOT EXISTS (SELECT 1 FROM "{TYPO_TABLE}" AS s WHERE s."key" = w AND s."word" = w) '
+    f'INSERT INTO "{TYPO_TABLE}" ("source", "key", "word") SELECT TG_TABLE_NAME, k, w '
+    f'FROM crm_search_typo_words(NEW."{SEARCH_COLUMN}") AS w, crm_search_typo_keys(w) AS k '
+    f'WHERE NOT EXISTS (SELECT 1 FROM "{TYPO_TABLE}" AS s WHERE s."source" = TG_TABLE_NAME AND s."key" = w '
+    'AND s."word" = w) '
     "ON CONFLICT DO NOTHING; RETURN NULL; END $$",
 ]
 
@@ -435,9 +437,10 @@ def typo_fill(index: SearchIndex, *, connection: Any) -> None:
         if connection.vendor == "postgresql":
             # (ts_stat would first gather every distinct word, phone digits and emails included: 40× slower)
             cursor.execute(
-                f'INSERT INTO "{TYPO_TABLE}" ("key", "word") SELECT k, w.word FROM (SELECT DISTINCT w AS word '
+                f'INSERT INTO "{TYPO_TABLE}" ("source", "key", "word") SELECT %s, k, w.word FROM (SELECT DISTINCT w AS word '
                 f'FROM "{index.table}" AS t, crm_search_typo_words(t."{SEARCH_COLUMN}") AS w '
-                f'WHERE t."{index.deleted}" IS NULL) AS w, crm_search_typo_keys(w.word) AS k ON CONFLICT DO NOTHING'
+                f'WHERE t."{index.deleted}" IS NULL) AS w, crm_search_typo_keys(w.word) AS k ON CONFLICT DO NOTHING',
+                [index.table],
             )
             return
         if connection.vendor != "sqlite":
@@ -454,10 +457,10 @@ def typo_fill(index: SearchIndex, *, connection: Any) -> None:
                         str(v) for v in (json.loads(raw) if isinstance(raw, str) else raw or []) if v
                     )
                 found.update(typo_index_words(" ".join(texts)))
-        pairs = [(key, word) for word in sorted(found) for key in typo_keys(word)]
+        pairs = [(index.table, key, word) for word in sorted(found) for key in typo_keys(word)]
         for start in range(0, len(pairs), 10_000):
             cursor.executemany(
-                f'INSERT OR IGNORE INTO "{TYPO_TABLE}" ("key", "word") VALUES (%s, %s)',
+                f'INSERT OR IGNORE INTO "{TYPO_TABLE}" ("source", "key", "word") VALUES (%s, %s, %s)',
                 pairs[start : start + 10_000],
             )
 
@@ -496,7 +499,8 @@ def _typo_table_exists(connection: Any) -> bool:
 def search_words_rebuild(indexes: list[SearchIndex], *, connection: Any) -> None:
     """Start the typo index afresh from the tables' alive rows (drops words no record uses any more)."""
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{TYPO_TABLE}"')
+        for index in indexes:
+            cursor.execute(f'DELETE FROM "{TYPO_TABLE}" WHERE "source" = %s', [index.table])
     for index in indexes:
         typo_fill(index, connection=connection)
 

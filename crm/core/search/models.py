@@ -14,12 +14,15 @@ class SearchWord(models.Model):
     write path, bulk loads and plain SQL included); append-only — a word no record uses any more is only a
     candidate that the full-text query then does not find — and refilled by `search_words_rebuild`."""
 
+    source = models.CharField(max_length=63)  # the indexed table the word was read from
     key = models.CharField(max_length=TYPO_MAX_LENGTH)
     word = models.CharField(max_length=TYPO_MAX_LENGTH)
 
     class Meta:
         db_table = "search_word"
-        constraints = [models.UniqueConstraint(fields=["key", "word"], name="search_word_key_word_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key", "word"], name="search_word_source_key_word_uniq")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.key} → {self.word}"
+        return f"{self.source}: {self.key} → {self.word}"

@@ -22,7 +22,9 @@ _PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
 
 def fold(text: str) -> str:
     """Lower case without accents: "José Muñoz" → "jose munoz" (what the index stores)."""
-    if not text or text.isascii():  # most names and every email: no accent to drop (30 rows read per keystroke)
+    if (
+        not text or text.isascii()
+    ):  # most names and every email: no accent to drop (30 rows read per keystroke)
         return (text or "").lower()
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

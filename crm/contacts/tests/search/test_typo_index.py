@@ -30,7 +30,7 @@ def titles(user: Any, q: str, kind: str = "contacts.contact") -> list[str]:
 
 
 def indexed(word: str) -> bool:
-    return SearchWord.objects.filter(key=word, word=word).exists()
+    return SearchWord.objects.filter(key=word, word=word).exists()  # from either table
 
 
 def test_typo_keys_are_the_word_and_each_one_letter_deletion():
@@ -44,7 +44,9 @@ def test_a_created_contact_is_found_with_one_typo_in_each_long_word(admin):
     assert indexed("anabel") and indexed("quinones") and indexed("ejemplo")
     for typo in ("quinonez", "qiunones", "quinnones", "quinons", "anabell quinonez", "ejempla"):
         assert titles(admin, typo) == ["Anabel Quiñones"], typo
-    assert typo_candidates(search_query_parse("quinonez"), using="default") == {"quinonez": ["quinones"]}
+    query = search_query_parse("quinonez")
+    assert typo_candidates(query, index=CONTACT_SEARCH, using="default") == {"quinonez": ["quinones"]}
+    assert typo_candidates(query, index=ACCOUNT_SEARCH, using="default") == {}
 
 
 def test_an_update_is_found_by_its_new_words_with_a_typo_and_no_longer_by_the_old_ones(admin):

@@ -15,12 +15,13 @@ class Migration(migrations.Migration):
             name='SearchWord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(max_length=63)),
                 ('key', models.CharField(max_length=40)),
                 ('word', models.CharField(max_length=40)),
             ],
             options={
                 'db_table': 'search_word',
-                'constraints': [models.UniqueConstraint(fields=('key', 'word'), name='search_word_key_word_uniq')],
+                'constraints': [models.UniqueConstraint(fields=('source', 'key', 'word'), name='search_word_source_key_word_uniq')],
             },
         ),
     ]
