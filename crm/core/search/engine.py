@@ -160,7 +160,7 @@ def search_session(using: str = "default") -> Iterator[None]:
     one set_config, instead of four more round trips around each statement group of each type). Elsewhere, or
     inside another search session, it does nothing. When it opens the transaction, COMMIT puts the settings
     back; inside a caller's transaction they are put back explicitly."""
-    connection = connections[using]
+    connection: Any = connections[using]  # carries the crm_search_session flag
     if connection.vendor != "postgresql" or getattr(connection, "crm_search_session", False):
         yield
         return
