@@ -211,11 +211,17 @@ def _postgres_name_rows(
 
 
 def _postgres_probe_rows(
-    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int, probe: int = PROBE
+    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int, probe: int, *, sample: bool
 ) -> list[tuple[Any, ...]]:
-    """Matches among the first `probe` rows the user may see (table order). A common prefix ("ga", "91") fills
-    the window here for the price of a few thousand cheap checks; building the GIN index's list of every row
-    it matches would cost a hundred times more. Rare words find little here and go to the index."""
+    """Matches among `probe` rows the user may see. A common prefix ("ga", "91") fills the window here for the
+    price of a few thousand cheap checks; building the GIN index's list of every row it matches would cost a
+    hundred times more. Rare words find little here and go to the index.
+
+    With `sample`, the rows are a fixed sample of the table's pages spread over all of it (TABLESAMPLE SYSTEM,
+    REPEATABLE: the same pages each time, so they stay cached and a query keeps its answer) instead of its
+    first pages: rows loaded together sit together, and the first 2,000 rows of a table filled in email order
+    held no "c1…" of the 111,111 there are (then 26 ms in GIN). Without it, the user's own rows in the order
+    of the index that finds them (a sales rep's)."""
     table = qs.model._meta.db_table
     column = index.vector_sql(chr(34) + table + chr(34))
     inner = (
@@ -224,6 +230,15 @@ def _postgres_probe_rows(
         .values_list("pk", *_text_fields(index), "search_probe")
     )
     sql, params = inner[:probe].query.sql_with_params()
+    source = f'FROM "{table}" '
+    if sample and sql.count(source) == 1:
+        percent = (
+            "(SELECT LEAST(100, 100.0 * %s / GREATEST(c.reltuples, 1))::real FROM pg_class AS c "
+            "WHERE c.oid = %s::regclass)"
+        )
+        before, after = sql.split(source)
+        sql = f"{before}{source}TABLESAMPLE SYSTEM ({percent}) REPEATABLE (0) {after}"
+        params = (probe, f'"{table}"', *params)
     with connections[qs.db].cursor() as cursor:
         cursor.execute(
             f"SELECT s.* FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
@@ -292,7 +307,7 @@ def _postgres_search(
         if len(rows) >= window:
             return rows[:window]
     for found in (
-        lambda: _postgres_probe_rows(qs, index, tsquery, window, probe),
+        lambda: _postgres_probe_rows(qs, index, tsquery, window, probe, sample=probe == PROBE),
         lambda: _postgres_rows(qs, index, tsquery, window),
     ):
         seen = {row[0] for row in rows}
