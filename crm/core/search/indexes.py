@@ -351,7 +351,9 @@ def _sqlite_typo_steps() -> list[str]:
     pairs = [
         (a, b) for a, b in zip(*_fold_map(), strict=True) if ord(a) <= 0x17F
     ]  # Latin-1, Latin Extended-A
-    pairs += [("\\", " "), ('"', " ")] + [(ch, '","') for ch in TYPO_SEPARATORS.replace(" ", "") + " "]
+    # every separator becomes a space first, then each space the JSON `","` (a separator replaced straight into
+    # `","` would have its comma replaced again)
+    pairs += [("\\", " "), ('"', " ")] + [(ch, " ") for ch in TYPO_SEPARATORS if ch != " "] + [(" ", '","')]
     steps = []
     for start in range(0, len(pairs), TYPO_REPLACES_PER_STEP):
         expr = "t"

@@ -49,6 +49,20 @@ def test_a_created_contact_is_found_with_one_typo_in_each_long_word(admin):
     assert typo_candidates(query, index=ACCOUNT_SEARCH, using="default") == {}
 
 
+def test_words_next_to_punctuation_and_line_breaks_are_indexed(admin):
+    Contact.objects.bulk_create(
+        [
+            Contact(owner=admin, first_name="S", full_name="Siobhan O'Donoghue (Galway)+Tralee"),
+            Contact(owner=admin, first_name="T", full_name='Tabbed\tName\nNewlined\\Backslashed "Quoted"'),
+        ]
+    )
+
+    for word in ("siobhan", "donoghue", "galway", "tralee", "tabbed", "newlined", "backslashed", "quoted"):
+        assert indexed(word), word
+    assert titles(admin, "galwya") == ["Siobhan O'Donoghue (Galway)+Tralee"]
+    assert titles(admin, "donohgue") == ["Siobhan O'Donoghue (Galway)+Tralee"]
+
+
 def test_an_update_is_found_by_its_new_words_with_a_typo_and_no_longer_by_the_old_ones(admin):
     contact = contact_create(actor=admin, first_name="Rosalind", last_name="Franklin")
 
