@@ -184,7 +184,9 @@ def search_session(using: str = "default") -> Iterator[None]:
             )
 
 
-def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int) -> list[tuple[Any, ...]]:
+def _postgres_gin_sql(
+    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int
+) -> tuple[str, list[Any]]:
     """Matching rows in table order: the planner walks the table and stops at the window when a prefix matches a
     large share of it, and uses the GIN index otherwise."""
     table = qs.model._meta.db_table
@@ -193,12 +195,14 @@ def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: 
         [tsquery],
         output_field=BooleanField(),
     )
-    return list(qs.filter(matches).order_by().values_list("pk", *_text_fields(index))[:window])
+    rows = qs.filter(matches).order_by().values_list("pk", *_text_fields(index))[:window]
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
 
 
-def _postgres_name_rows(
+def _postgres_name_sql(
     qs: QuerySet[Any], index: SearchIndex, prefix: str, window: int
-) -> list[tuple[Any, ...]]:
+) -> tuple[str, list[Any]]:
     """Rows whose name starts with `prefix` (folded), in name order, from the btree index (stops at the
     window): the best-ranked matches, found without reading every row a short prefix matches."""
     table = qs.model._meta.db_table
@@ -207,12 +211,13 @@ def _postgres_name_rows(
     starts = RawSQL(f"{name} LIKE %s", [pattern], output_field=BooleanField())
     ordered = RawSQL(name, [])
     rows = qs.filter(starts).order_by(ordered.asc()).values_list("pk", *_text_fields(index))[:window]
-    return list(rows)
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
 
 
-def _postgres_probe_rows(
+def _postgres_probe_sql(
     qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int, probe: int, *, sample: bool
-) -> list[tuple[Any, ...]]:
+) -> tuple[str, list[Any]]:
     """Matches among `probe` rows the user may see. A common prefix ("ga", "91") fills the window here for the
     price of a few thousand cheap checks; building the GIN index's list of every row it matches would cost a
     hundred times more. Rare words find little here and go to the index.
@@ -239,12 +244,11 @@ def _postgres_probe_rows(
         before, after = sql.split(source)
         sql = f"{before}{source}TABLESAMPLE SYSTEM ({percent}) REPEATABLE (0) {after}"
         params = (probe, f'"{table}"', *params)
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.* FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
-            [*params, tsquery, window],
-        )
-        return [tuple(row)[:-1] for row in cursor.fetchall()]
+    columns = ", ".join(f's."{c}"' for c in ("pk", *_text_fields(index)))
+    return (
+        f"SELECT {columns} FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
+        [*params, tsquery, window],
+    )
 
 
 MAX_TYPO_NAMES = 4  # PostgreSQL: at most this many corrected names are looked up in the name index
@@ -298,22 +302,23 @@ def _postgres_search(
     qs: QuerySet[Any], index: SearchIndex, names: list[str], tsquery: str, window: int, probe: int
 ) -> list[tuple[Any, ...]]:
     """Names that start with one of `names` first (the best-ranked, from the btree in name order), then rows
-    matching `tsquery` among the first rows, then from the GIN index — each step only while the window is not
-    full."""
+    matching `tsquery` in the probe, then from the GIN index — one statement: the steps are branches of a
+    UNION ALL under one LIMIT, and PostgreSQL runs a branch only while the rows before it do not fill the window
+    (one round trip instead of three). A row found twice counts twice towards the LIMIT: the window may then
+    hold a few rows less."""
+    parts = [_postgres_name_sql(qs, index, name, window) for name in names]
+    parts.append(_postgres_probe_sql(qs, index, tsquery, window, probe, sample=probe == PROBE))
+    parts.append(_postgres_gin_sql(qs, index, tsquery, window))
+    sql = "SELECT * FROM (" + " UNION ALL ".join(f"({part})" for part, _ in parts) + ") AS u LIMIT %s"
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, [*(p for _, params in parts for p in params), window])
+        found = cursor.fetchall()
     rows: list[tuple[Any, ...]] = []
-    for name in names:
-        seen = {row[0] for row in rows}
-        rows += [r for r in _postgres_name_rows(qs, index, name, window - len(rows)) if r[0] not in seen]
-        if len(rows) >= window:
-            return rows[:window]
-    for found in (
-        lambda: _postgres_probe_rows(qs, index, tsquery, window, probe, sample=probe == PROBE),
-        lambda: _postgres_rows(qs, index, tsquery, window),
-    ):
-        seen = {row[0] for row in rows}
-        rows += [r for r in found() if r[0] not in seen][: window - len(rows)]
-        if len(rows) >= window:
-            break
+    seen: set[Any] = set()
+    for row in found:
+        if row[0] not in seen:
+            seen.add(row[0])
+            rows.append(tuple(row))
     return rows
 
 
