@@ -3,10 +3,12 @@
 The caller (an app's search selector) passes ``Model.objects.visible_to(user)``: the match is added to that
 same SQL statement, so the visibility filter is applied *before* the candidate limit, never after it (a sales
 rep who owns 1% of the records still gets their matches). At most `window` candidates are read per query —
-newest first on SQLite; on PostgreSQL names starting with the query (in name order), then matches among the
-first rows, then the GIN index — as plain rows of their names and emails, and ranked
+newest first on SQLite; on PostgreSQL names starting with the query (in name order), then matches among a
+probe of rows, then the GIN index (one UNION ALL statement) — as plain rows of their names and emails, and ranked
 here: exact name, name prefix, word prefix, other fields (email, phone, id), then one-typo matches, which are
-looked up only when the others leave room. Only the best `limit` are then loaded as model instances.
+looked up only when the others leave room and only for the words the typo index (`search_word`, SymSpell)
+knows one edit away. Only the best `limit` are then loaded as model instances. On PostgreSQL a request's search
+statements share one transaction with SSD-like planner costs (`search_session`).
 """
 
 from __future__ import annotations
