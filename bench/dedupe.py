@@ -425,6 +425,7 @@ def evaluate(people: int, seed: int) -> dict[str, Any]:
         AUTO_MERGE_THRESHOLD,
         BLOCK_CAP,
         NAME_BLOCK_CAP,
+        NameStatistics,
         contact_profile,
         person_name_key,
         score_pair,
@@ -464,6 +465,8 @@ def evaluate(people: int, seed: int) -> dict[str, Any]:
         if 2 <= len(ids) <= cap:
             candidates.update(itertools.combinations(sorted(ids), 2))
     by_id = {r["id"]: r for r in records}
+    statistics = NameStatistics.from_counts(names.items())  # as duplicate_scan builds them
+    described = {r["id"]: statistics.describe(r["name_key"]) for r in records}
     profiles = {
         r["id"]: contact_profile(
             id=r["id"],
@@ -472,7 +475,9 @@ def evaluate(people: int, seed: int) -> dict[str, Any]:
             email=r["email"],
             phone=r["phone"],
             account_id=r["account_id"],
-            name_count=names[r["name_key"]],
+            name_count=described[r["id"]][0],
+            namesakes=described[r["id"]][1],
+            rare_words=described[r["id"]][2],
         )
         for r in records
     }

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # domain
     "crm.contacts",
     "crm.activities",
+    "crm.catalog",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

@@ -4,8 +4,11 @@ Pure functions, no database: the services normalise with them on write, the scan
 score with them, and the labelled evaluation in bench/ measures them.
 
 The score is a Fellegi–Sunter style sum of evidence (agreement adds, disagreement subtracts, a rare name counts
-more than a common one) squashed into 0..1. The thresholds below were chosen on labelled data with realistic
-errors (`python bench/dedupe.py eval`; figures in BENCHMARKS.md).
+more than a common one) squashed into 0..1. How rare a person's name is comes, in the scan, from how often each of
+its words occurs in the whole base (`NameStatistics`: "Marta Wilson Esteban" is far rarer than "Lucas Guerrero"
+even when both are shared by exactly two records); without those statistics (the warning while typing, a small
+base), from how many records share it. The thresholds below were chosen on labelled data with realistic errors
+(`python bench/dedupe.py eval`; figures in bench/notes/duplicates.md and BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import functools
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 # A pair at or above this score is proposed in the review queue (and warned of while typing).
 REVIEW_THRESHOLD = 0.5
@@ -154,6 +158,73 @@ class Profile:
     tax_id: str = ""
     domain: str = ""
     name_count: int = 1  # how many records share this name key (a common name is weaker evidence)
+    # how many other records would bear this name by chance, from the frequencies of its words in the whole base
+    # (NameStatistics); None when unknown (then name_count alone says how common the name is)
+    namesakes: float | None = None
+    # the words of the name that are rare in the whole base (a misspelling is rare, a real name is not); None
+    # when unknown
+    rare_words: frozenset[str] | None = None
+
+
+@dataclass
+class NameStatistics:
+    """How often each person name key, and each word of one, occurs among the live records of a base.
+
+    The scan builds it from one grouped pass over the stored name keys. The chance that an unrelated record bears
+    a name is the product of its words' frequencies (the classic frequency-based agreement weight of record
+    linkage): first names and surnames combine almost independently, so a first name with two surnames is rare
+    even where each word on its own is common."""
+
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # only keys shared by 2 or more records
+    words: dict[str, int] = field(default_factory=dict)  # occurrences of each word in the keys
+
+    @classmethod
+    def from_counts(cls, rows: Iterable[tuple[str, int]]) -> NameStatistics:
+        """From (name key, how many records have it) rows."""
+        stats = cls()
+        words: Counter[str] = Counter()
+        singles: list[str] = []  # most keys belong to one record: their words are counted in one C-level pass
+        for key, n in rows:
+            if not key:
+                continue
+            stats.total += n
+            if n == 1:
+                singles.append(key)
+                continue
+            stats.counts[key] = n
+            for word in key.split():
+                words[word] += n
+        words.update(" ".join(singles).split())
+        stats.words = dict(words)
+        return stats
+
+    def count(self, key: str) -> int:
+        return self.counts.get(key, 1)
+
+    def describe(self, key: str) -> tuple[int, float | None, frozenset[str] | None]:
+        """For one name key: how many records share it; how many records would bear it by chance among `total`
+        unrelated ones (the product of its words' frequencies); and its words at most a couple of records (or 1 in
+        5,000) have — likely misspellings. The last two are None for an empty name or a small base."""
+        count = self.counts.get(key, 1)
+        if not key or self.total < STATISTICS_MIN_NAMES:
+            return count, None, None
+        total = self.total
+        limit = max(2.0, total / 5000)
+        expected = float(total)
+        rare = NO_WORDS
+        for word in key.split():
+            n = self.words.get(word, 0)
+            expected *= max(n, 1) / total
+            if n <= limit:
+                rare = rare | {word}
+        return count, expected, rare
+
+
+NO_WORDS: frozenset[str] = frozenset()
+# Word frequencies from fewer names than this are noise: a small base keeps the exact-name count alone (where a
+# name without any other evidence is proposed for review, never merged automatically).
+STATISTICS_MIN_NAMES = 1000
 
 
 def contact_profile(
@@ -168,6 +239,8 @@ def contact_profile(
     other_phones: Iterable[str] = (),
     account_id: int | None = None,
     name_count: int = 1,
+    namesakes: float | None = None,
+    rare_words: frozenset[str] | None = None,
 ) -> Profile:
     return Profile(
         id=id,
@@ -177,6 +250,8 @@ def contact_profile(
         phones=frozenset(p for p in (phone, mobile, *other_phones) if p),
         account_id=account_id,
         name_count=max(1, name_count),
+        namesakes=namesakes,
+        rare_words=rare_words,
     )
 
 
@@ -209,9 +284,29 @@ def _sim(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b))
 
 
+# A name shared by this many records or more is common whatever its words say (a person has at most a few
+# duplicate records); below it, the words' frequencies tell a rare name from a common one.
+SHARED_NAME = 4
+
+
 def _rarity(a: Profile, b: Profile) -> float:
-    """0 for a name only these two records have … 2 for a name 100 records share."""
-    return min(2.0, math.log10(max(a.name_count - 1, b.name_count - 1, 1)))
+    """log10 of how many namesakes to expect: -1 for a very rare name … 0 for one other … 2 for a hundred."""
+    if a.namesakes is None or b.namesakes is None:
+        return min(2.0, math.log10(max(a.name_count - 1, b.name_count - 1, 1)))
+    count = max(a.name_count, b.name_count)
+    # the larger of the two: a typo makes one side's words look rarer than the name is
+    expected = max(a.namesakes, b.namesakes, count - 1 if count >= SHARED_NAME else 0.0)
+    return max(-1.0, min(2.0, math.log10(max(expected, 1e-9))))
+
+
+def _real_names_differ(a: Profile, b: Profile, key_a: str, key_b: str) -> bool:
+    """Whether two similar names differ in words that are all common in the base (Marco / Mario): two real names,
+    so two people (brothers at one number, colleagues), not a typo — a misspelling makes a rare word. Without
+    word statistics, unknown (False)."""
+    if a.rare_words is None or b.rare_words is None:
+        return False
+    words_a, words_b = set(key_a.split()), set(key_b.split())
+    return not ((words_a - words_b) & a.rare_words or (words_b - words_a) & b.rare_words)
 
 
 def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
@@ -237,9 +332,16 @@ def _name_evidence(a: Profile, b: Profile, reasons: list[str]) -> float:
             sim = min(_sim(key_a, key_b), 0.8)
     else:
         sim = _sim(key_a, key_b)
+    if sim >= 0.86 and _real_names_differ(a, b, key_a, key_b):
+        reasons.append("different_name")
+        return -2.0
+    if sim >= 0.86 and len(key_a) >= 8 and OSA.distance(key_a, key_b) == 1:
+        # one letter dropped, doubled, replaced or two swapped: a typo far more often than another person
+        reasons.append("similar_name")
+        return 5.4 - rarity
     if sim >= 0.93:
         reasons.append("similar_name")
-        return 4.4 - rarity
+        return 3.4 - rarity
     if sim >= 0.86:
         reasons.append("similar_name")
         return 2.0
@@ -282,7 +384,7 @@ def _contact_points(a: Profile, b: Profile, reasons: list[str]) -> float:
             domains = {_email_domain(e) for e in a.emails} & {_email_domain(e) for e in b.emails}
             if shared_users and min(len(u) for u in shared_users) >= 5:
                 reasons.append("same_email_user")
-                total += 1.0  # namesakes often pick the same user name at different providers
+                total += 0.5  # namesakes often pick the same user name at different providers
             elif domains - FREE_MAIL:
                 total -= 2.0  # two addresses at the same company: usually two colleagues
             else:

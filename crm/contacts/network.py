@@ -43,35 +43,49 @@ class Family:
         return len(self.nodes) > 1
 
 
-def _family_rows(account_id: int) -> list[tuple[int, int | None, int]]:
-    """(id, parent_id, depth below the root) of the live accounts of the family of `account_id`, in one
-    portable recursive query (SQLite and PostgreSQL): up to the highest live ancestor, then down from it."""
+def _family_rows(account_id: int, parent_id: int | None) -> list[tuple[int, int | None, int]]:
+    """(id, parent_id, depth below the root) of the live accounts of the family of `account_id`: up to the
+    highest live ancestor, then down from it a level at a time (one indexed query per level; a lone account costs
+    one query). Not one recursive CTE: SQLite plans each recursive step as a join and builds a Bloom filter over
+    the whole accounts table for it (~15 ms per step at 50,000 accounts, even for a family of one)."""
     table = connection.ops.quote_name(Account._meta.db_table)
     # only the table name (quoted by the backend) is interpolated; every value is a parameter
-    sql = f"""
-        WITH RECURSIVE up(id, parent_id, depth) AS (
-            SELECT id, parent_id, 0 FROM {table} WHERE id = %s
-            UNION ALL
-            SELECT a.id, a.parent_id, up.depth + 1 FROM {table} a JOIN up ON a.id = up.parent_id
-            WHERE a.deleted_at IS NULL AND up.depth < %s
-        ),
-        root(id) AS (SELECT id FROM up ORDER BY depth DESC LIMIT 1),
-        down(id, parent_id, depth) AS (
-            SELECT a.id, a.parent_id, 0 FROM {table} a JOIN root ON a.id = root.id
-            UNION ALL
-            SELECT a.id, a.parent_id, down.depth + 1 FROM {table} a JOIN down ON a.parent_id = down.id
-            WHERE a.deleted_at IS NULL AND down.depth < %s
-        )
-        SELECT id, parent_id, depth FROM down LIMIT %s
-    """  # noqa: S608
+    parent_sql = f"SELECT id, parent_id FROM {table} WHERE id = %s AND deleted_at IS NULL"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [account_id, MAX_DEPTH, MAX_DEPTH * 2, MAX_NODES * 4])
-        return [(int(r[0]), r[1], int(r[2])) for r in cursor.fetchall()]
+        root, root_parent, seen = account_id, parent_id, {account_id}
+        for _level in range(MAX_DEPTH):
+            if root_parent is None or root_parent in seen:
+                break
+            cursor.execute(parent_sql, [root_parent])
+            found = cursor.fetchone()
+            if found is None:  # a deleted ancestor ends the chain
+                break
+            root, root_parent = int(found[0]), found[1]
+            seen.add(root)
+        rows: list[tuple[int, int | None, int]] = [(root, root_parent, 0)]
+        level, placed = [root], {root}
+        for depth in range(1, MAX_DEPTH * 2 + 1):
+            room = MAX_NODES * 4 - len(rows)
+            if not level or room <= 0:
+                break
+            marks = ", ".join(["%s"] * len(level))
+            cursor.execute(
+                f"SELECT id, parent_id FROM {table} WHERE parent_id IN ({marks}) AND deleted_at IS NULL "  # noqa: S608
+                f"LIMIT {int(room)}",
+                level,
+            )
+            level = []
+            for pk, parent in cursor.fetchall():
+                if pk not in placed:
+                    placed.add(pk)
+                    level.append(int(pk))
+                    rows.append((int(pk), parent, depth))
+        return rows
 
 
 def account_family(*, user: Any, account: Account) -> Family:
-    """The family tree around `account` (two queries): its ancestors, itself and every subsidiary level."""
-    rows = _family_rows(account.pk)
+    """The family tree around `account`: its ancestors, itself and every subsidiary level (a query per level, and\n    one for the names the user may see)."""
+    rows = _family_rows(account.pk, account.parent_id)
     by_id = {pk: (parent_id, depth) for pk, parent_id, depth in rows}
     if account.pk not in by_id:  # a deleted account (restored pages) or a cut chain: only itself
         by_id = {account.pk: (None, 0)}

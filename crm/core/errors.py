@@ -46,3 +46,13 @@ class ConcurrentEdit(DomainError):
     code = "conflict"
     status = 409
     default_message = _("Someone else changed this record in the meantime. Reload and try again.")
+
+
+class RestoreConflict(DomainError):
+    """A record cannot come back from the recycle bin: a live record took one of its unique values meanwhile."""
+
+    code = "restore_conflict"
+    status = 409
+    default_message = _(
+        "This record cannot be restored: another record already uses one of its unique values."
+    )

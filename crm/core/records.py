@@ -45,7 +45,8 @@ class AliveManager(models.Manager[Any]):
 class Record(models.Model):
     """Abstract base: every domain table inherits it."""
 
-    OWNER_FIELD: ClassVar[str] = "owner"
+    # None: a shared table without owners (e.g. the catalog); see `shared_in_scope`
+    OWNER_FIELD: ClassVar[str | None] = "owner"
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
@@ -74,11 +75,17 @@ def record_authorize(*, actor: Any, record: Record, action: str) -> None:
     `actor=None` is the system itself (CLI, migrations, demo data): always allowed.
     """
     from crm.core.errors import PermissionDenied, RecordNotFound
-    from crm.core.identity.permissions import owner_in_scope
+    from crm.core.identity.permissions import owner_in_scope, shared_in_scope
 
     if actor is None:
         return
     object_type = record._meta.label_lower
+    if not record.OWNER_FIELD:
+        if not shared_in_scope(actor, object_type, "view"):
+            raise RecordNotFound()
+        if action != "view" and not shared_in_scope(actor, object_type, action):
+            raise PermissionDenied()
+        return
     owner_id = getattr(record, f"{record.OWNER_FIELD}_id", None)
     if not owner_in_scope(actor, owner_id, object_type, "view"):
         raise RecordNotFound()
@@ -87,10 +94,15 @@ def record_authorize(*, actor: Any, record: Record, action: str) -> None:
 
 
 def record_authorize_create(*, actor: Any, object_type: str, owner_id: int | None) -> None:
+    """`owner_id=None`: a record of a shared type (no owner), which needs the `create` scope `all`."""
     from crm.core.errors import PermissionDenied
-    from crm.core.identity.permissions import owner_in_scope
+    from crm.core.identity.permissions import owner_in_scope, shared_in_scope
 
     if actor is None:
+        return
+    if owner_id is None:
+        if not shared_in_scope(actor, object_type, "create"):
+            raise PermissionDenied()
         return
     if not owner_in_scope(actor, owner_id, object_type, "create"):
         raise PermissionDenied()

@@ -19,6 +19,7 @@ from crm.core.audit.context import audit_context
 from crm.core.identity.selectors import role_get_by_key, user_get_by_email
 from crm.core.identity.services import team_create, user_create
 from crm.demo import data
+from crm.demo.catalog import demo_catalog_load
 
 DEMO_PASSWORD = "demo-crm-2026"  # noqa: S105 — documented demo credential, printed by `crm demo`
 
@@ -120,6 +121,7 @@ def demo_load(
         with transaction.atomic():
             users = _users()
         say(f"users: {len(users)}")
+        catalog = demo_catalog_load(actor=None, say=say)
         spanish_owners = [users[e] for e in ("rep.es@demo.crm", "rep2.es@demo.crm", "manager@demo.crm")]
         english_owners = [users[e] for e in ("rep.uk@demo.crm", "uk.manager@demo.crm")]
         used: set[str] = set()
@@ -260,5 +262,6 @@ def demo_load(
         "accounts": len(account_rows),
         "contacts": len(contact_rows),
         "activities": made,
+        "products": catalog["products"],
         "visible_accounts": account_count(user=users["admin@demo.crm"], params={})[0],
     }

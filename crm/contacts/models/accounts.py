@@ -37,6 +37,7 @@ class Account(Record):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="subsidiaries",
+        db_index=False,  # account_parent_name_idx (partial) serves every lookup by parent
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,8 +64,14 @@ class Account(Record):
         indexes = [
             models.Index(fields=["name", "id"], name="account_name_idx"),
             models.Index(fields=["owner", "name", "id"], name="account_owner_name_idx"),
-            # subsidiaries by name: without it SQLite walks the whole name index looking for the parent
-            models.Index(fields=["parent", "name"], name="account_parent_name_idx"),
+            # subsidiaries by name: without it SQLite walks the whole name index looking for the parent. Partial:
+            # most accounts have no parent, and with NULLs counted SQLite's statistics call the index useless
+            # (50,000 rows per value) and the family tree's recursive walk scanned the table at every level.
+            models.Index(
+                fields=["parent", "name"],
+                name="account_parent_name_idx",
+                condition=models.Q(parent__isnull=False),
+            ),
             models.Index(fields=["account_type", "name", "id"], name="account_type_name_idx"),
             models.Index(fields=["status"], name="account_status_idx"),
             models.Index(fields=["industry"], name="account_industry_idx"),

@@ -25,6 +25,7 @@ from crm.contacts.matching import (
     BLOCK_CAP,
     NAME_BLOCK_CAP,
     REVIEW_THRESHOLD,
+    NameStatistics,
     Profile,
     account_profile,
     company_name_key,
@@ -79,8 +80,17 @@ def object_model(object_type: str) -> type[Account] | type[Contact]:
 
 
 # --- profiles ------------------------------------------------------------------------------------------------
-def _profile(object_type: str, row: Mapping[str, Any], name_count: int = 1) -> Profile:
+def _profile(
+    object_type: str,
+    row: Mapping[str, Any],
+    name_count: int = 1,
+    statistics: NameStatistics | None = None,
+) -> Profile:
     if object_type == DuplicateObject.CONTACTS:
+        namesakes: float | None = None
+        rare_words: frozenset[str] | None = None
+        if statistics is not None:
+            name_count, namesakes, rare_words = statistics.describe(row["name_key"])
         return contact_profile(
             id=row["id"],
             first_name=row["first_name"],
@@ -92,6 +102,8 @@ def _profile(object_type: str, row: Mapping[str, Any], name_count: int = 1) -> P
             other_phones=row["other_phones"] or (),
             account_id=row["primary_account_id"],
             name_count=name_count,
+            namesakes=namesakes,
+            rare_words=rare_words,
         )
     return account_profile(
         id=row["id"],
@@ -124,6 +136,13 @@ def _name_counts(model: type[Account] | type[Contact], keys: Iterable[str]) -> d
     return counts
 
 
+def _name_statistics(*, object_type: str) -> NameStatistics:
+    """How often each name key and each of its words occurs among the live records: one grouped pass."""
+    model = object_model(object_type)
+    rows = model.objects.exclude(name_key="").values_list("name_key").annotate(n=Count("id")).order_by()
+    return NameStatistics.from_counts(rows.iterator(chunk_size=20000))
+
+
 def _stream_rows(
     model: type[Account] | type[Contact], columns: tuple[str, ...], wanted: set[int]
 ) -> Iterator[dict[str, Any]]:
@@ -150,8 +169,11 @@ def _stream_rows(
                 yield row
 
 
-def profiles_load(*, object_type: str, ids: Iterable[int]) -> dict[int, Profile]:
-    """The matching profiles of these live records (with how common each one's name is)."""
+def profiles_load(
+    *, object_type: str, ids: Iterable[int], statistics: NameStatistics | None = None
+) -> dict[int, Profile]:
+    """The matching profiles of these live records (with how common each one's name is: from `statistics` of the
+    whole base when given, else from how many records share it)."""
     model = object_model(object_type)
     wanted = set(ids)
     columns = _columns(object_type)
@@ -164,6 +186,8 @@ def profiles_load(*, object_type: str, ids: Iterable[int]) -> dict[int, Profile]
         ordered = sorted(wanted)
         for start in range(0, len(ordered), CHUNK):
             rows.extend(model.objects.filter(pk__in=ordered[start : start + CHUNK]).values(*columns))
+    if statistics is not None:
+        return {r["id"]: _profile(object_type, r, statistics=statistics) for r in rows}
     counts = _name_counts(model, (r["name_key"] for r in rows))
     return {r["id"]: _profile(object_type, r, counts.get(r["name_key"], 1)) for r in rows}
 
@@ -355,7 +379,9 @@ def _scan_pairs(
     pairs -= _decided_pairs(object_type)
     ordered = sorted(pairs)
     ids = {i for pair in ordered for i in pair}
-    profiles = profiles_load(object_type=object_type, ids=ids)
+    # contacts: how rare a name is from its words' frequencies over the whole base (NameStatistics)
+    statistics = _name_statistics(object_type=object_type) if model is Contact else None
+    profiles = profiles_load(object_type=object_type, ids=ids, statistics=statistics)
     say(f"loaded {len(profiles):,} records ({time.perf_counter() - started:.1f} s)")
     kind = KIND[object_type]
     matches: list[Match] = []

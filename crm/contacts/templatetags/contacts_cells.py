@@ -124,8 +124,9 @@ class _RowDrawer:
             return False, str(avatar(value, show_name=True))
         if kind in {"datetime", "date"}:
             return False, str(reldate(value))
-        if kind == "email":
-            return False, f'<a href="mailto:{html_text(value)}">{breakable(value)}</a>'
+        if kind == "email":  # one line, cut with an ellipsis (the whole address on hover)
+            text = html_text(value)
+            return False, f'<a class="table__email" href="mailto:{text}" title="{text}">{text}</a>'
         if kind == "phone":
             return (
                 False,

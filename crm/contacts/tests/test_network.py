@@ -222,7 +222,9 @@ def test_panel_registry_composes_the_account_page_by_url(client: Any, admin: Any
 def test_account_page_query_count_does_not_grow_with_family_members_and_links(
     client: Any, admin: Any
 ) -> None:
+    # the same depth (a query per level of the family tree), one member against fifteen
     small = AccountFactory(owner=admin)
+    AccountFactory(owner=admin, parent=small)
     big = AccountFactory(owner=admin)
     for i in range(15):
         child = AccountFactory(owner=admin, parent=big)

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from crm.contacts import services
+from crm.contacts import matching, services
 from crm.contacts.enums import DuplicateStatus
 from crm.contacts.errors import LikelyDuplicate
 from crm.contacts.matching import (
     AUTO_MERGE_THRESHOLD,
     REVIEW_THRESHOLD,
+    NameStatistics,
     company_name_key,
     contact_profile,
     fold,
@@ -70,6 +71,77 @@ def test_score_sees_swapped_names_typos_and_different_people() -> None:
     score, reasons = score_pair(a, typo)
     assert score >= AUTO_MERGE_THRESHOLD and {"similar_name", "same_email"} <= set(reasons)
     assert score_pair(a, other)[0] < REVIEW_THRESHOLD
+
+
+def test_one_letter_typo_at_the_same_account_merges_but_a_similar_colleague_is_only_proposed() -> None:
+    a = contact_profile(id=1, first_name="Lucía", last_name="Martínez", account_id=7)
+    typo = contact_profile(id=2, first_name="Lucia", last_name="Matrinez", account_id=7)
+    colleague = contact_profile(id=3, first_name="Lucas", last_name="Martínez", account_id=7)
+    score, reasons = score_pair(a, typo)
+    assert score >= AUTO_MERGE_THRESHOLD and {"similar_name", "same_account"} <= set(reasons)
+    assert REVIEW_THRESHOLD <= score_pair(a, colleague)[0] < AUTO_MERGE_THRESHOLD
+
+
+def _known_profile(stats: NameStatistics, **fields: Any) -> Any:
+    """A contact's profile as the scan makes it, with the statistics of its base's names."""
+    count, namesakes, rare_words = stats.describe(person_name_key(fields["first_name"], fields["last_name"]))
+    return contact_profile(name_count=count, namesakes=namesakes, rare_words=rare_words, **fields)
+
+
+@pytest.fixture
+def small_bases_have_statistics(monkeypatch: Any) -> None:
+    """Word statistics even from the few names a test writes (a real base needs STATISTICS_MIN_NAMES)."""
+    monkeypatch.setattr(matching, "STATISTICS_MIN_NAMES", 2)
+
+
+@pytest.mark.usefixtures("small_bases_have_statistics")
+def test_word_frequencies_tell_a_rare_shared_name_from_a_common_one() -> None:
+    # given a base where "lucas" and "guerrero" are common words and "wilson" and "esteban" are not
+    common = [(f"guerrero x{i}", 1) for i in range(40)] + [(f"lucas y{i}", 1) for i in range(40)]
+    stats = NameStatistics.from_counts(
+        [*common, ("guerrero lucas", 2), ("esteban marta wilson", 2), ("marta z", 30)]
+    )
+    assert stats.count("guerrero lucas") == 2 and stats.count("guerrero x1") == 1
+
+    def person(pk: int, first: str, last: str) -> Any:
+        return _known_profile(stats, id=pk, first_name=first, last_name=last)
+
+    # when two records share only a name and nothing else is known
+    rare = score_pair(person(1, "Marta", "Wilson Esteban"), person(2, "Marta", "Wilson Esteban"))[0]
+    common_name = score_pair(person(3, "Lucas", "Guerrero"), person(4, "Lucas", "Guerrero"))[0]
+    # then only the rare name is strong enough to merge on its own (the common one is not even proposed)
+    assert rare >= AUTO_MERGE_THRESHOLD
+    assert common_name < REVIEW_THRESHOLD
+
+
+@pytest.mark.usefixtures("small_bases_have_statistics")
+def test_one_letter_between_two_real_names_is_a_relative_not_a_typo() -> None:
+    # given a base where "marco" and "mario" are both common first names and "matrinez" a one-off
+    keys = [(f"marco x{i}", 1) for i in range(20)] + [(f"mario y{i}", 1) for i in range(20)]
+    stats = NameStatistics.from_counts(
+        [
+            *keys,
+            ("arias crespo marco", 1),
+            ("arias crespo mario", 1),
+            ("lucia martinez", 1),
+            ("lucia matrinez", 1),
+        ]
+    )
+
+    def person(pk: int, first: str, last: str, **fields: Any) -> Any:
+        return _known_profile(stats, id=pk, first_name=first, last_name=last, **fields)
+
+    # when brothers share a phone, and when a name is misspelt at the same phone
+    brothers = score_pair(
+        person(1, "Marco", "Arias Crespo", phone="+34911000000"),
+        person(2, "Mario", "Arias Crespo", phone="+34911000000"),
+    )[0]
+    typo = score_pair(
+        person(3, "Lucía", "Martínez", phone="+34922000000"),
+        person(4, "Lucia", "Matrinez", phone="+34922000000"),
+    )[0]
+    # then only the misspelling is merged automatically
+    assert brothers < AUTO_MERGE_THRESHOLD <= typo
 
 
 def _contact(actor: Any, **fields: Any) -> Contact:
@@ -148,6 +220,29 @@ def test_cli_scan_prints_csv(admin: Any) -> None:
     assert "likely duplicate pairs" in err.getvalue()
 
 
+@pytest.mark.usefixtures("small_bases_have_statistics")
+def test_scan_weighs_names_by_their_words_in_the_whole_base(admin: Any) -> None:
+    # given two records of a first name with two surnames, nothing else in common, among other people
+    a = _contact(admin, first_name="Marta", last_name="Wilson Esteban")
+    b = _contact(admin, first_name="MARTA", last_name="Wilson Esteban", email="marta.w@gmail.com")
+    for first, last in [("Pedro", "Sanz"), ("Ana", "Ruiz"), ("Luis", "Gil"), ("Sara", "Vidal")]:
+        _contact(admin, first_name=first, last_name=last)
+    # then the scan, which knows how rare each word is, is sure enough to merge them
+    [match] = duplicate_scan(object_type="contacts", store=False).matches
+    assert (match.id_a, match.id_b) == (a.pk, b.pk) and match.score >= AUTO_MERGE_THRESHOLD
+
+
+def test_a_small_base_has_no_word_statistics_and_only_proposes_a_shared_name(admin: Any) -> None:
+    # given the same records in a base far smaller than STATISTICS_MIN_NAMES
+    a = _contact(admin, first_name="Marta", last_name="Wilson Esteban")
+    b = _contact(admin, first_name="MARTA", last_name="Wilson Esteban", email="marta.w@gmail.com")
+    _contact(admin, first_name="Pedro", last_name="Sanz")
+    # then a name with nothing else in common goes to the review queue, not to an automatic merge
+    [match] = duplicate_scan(object_type="contacts", store=False).matches
+    assert (match.id_a, match.id_b) == (a.pk, b.pk)
+    assert REVIEW_THRESHOLD <= match.score < AUTO_MERGE_THRESHOLD
+
+
 def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
     """A regression in scoring or blocking fails the build: the labelled generator of bench/dedupe.py (typos,
     swapped names, changed or missing emails and phones, dropped accents, phone formats, namesakes, relatives
@@ -156,9 +251,13 @@ def test_precision_at_the_automatic_merge_threshold_on_labelled_data() -> None:
 
     result = evaluate(2000, seed=3)
     row = next(r for r in result["table"] if r["threshold"] == AUTO_MERGE_THRESHOLD)
+    review = next(r for r in result["table"] if r["threshold"] == REVIEW_THRESHOLD)
     assert result["true_pairs"] > 500
+    # the issue's targets (measured 0.9987 / 0.9824 / 0.9905 here; 20,000 people in bench/notes/duplicates.md)
     assert row["precision"] >= 0.995
-    assert row["recall"] >= 0.9
+    assert row["recall"] >= 0.97
+    assert row["f1"] >= 0.98
+    assert review["f1"] >= 0.98
     assert result["blocking_recall"] >= 0.98
 
 

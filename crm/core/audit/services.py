@@ -7,12 +7,14 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from crm.core.audit.context import audit_context
 from crm.core.audit.registry import audited_models
-from crm.core.errors import PermissionDenied, RecordNotFound
+from crm.core.errors import PermissionDenied, RecordNotFound, RestoreConflict
 from crm.core.identity.permissions import scope_q, user_is_admin
 
 RETENTION_DAYS = 30
@@ -60,22 +62,43 @@ def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
     if instance is None:
         raise RecordNotFound()
     batch = instance.deletion_batch
-    with audit_context(actor=actor):
-        for other_model in _record_models():
-            every: Any = other_model.all_objects  # type: ignore[attr-defined]
-            rows = (
-                every.filter(deletion_batch=batch)
-                if batch
-                else every.filter(pk=object_id)
-                if other_model is model
-                else []
-            )
-            for obj in rows:
-                obj.deleted_at = None
-                obj.deletion_batch = None
-                obj.save(update_fields=["deleted_at", "deletion_batch", "updated_at"])
+    obj: Any = instance
+    try:
+        with audit_context(actor=actor), transaction.atomic():  # a savepoint: a clash undoes the whole batch
+            for other_model in _record_models():
+                every: Any = other_model.all_objects  # type: ignore[attr-defined]
+                rows = (
+                    every.filter(deletion_batch=batch)
+                    if batch
+                    else every.filter(pk=object_id)
+                    if other_model is model
+                    else []
+                )
+                for obj in rows:
+                    obj.deleted_at = None
+                    obj.deletion_batch = None
+                    obj.save(update_fields=["deleted_at", "deletion_batch", "updated_at"])
+    except IntegrityError as exc:  # e.g. a new product took the SKU of the one in the bin
+        raise RestoreConflict(
+            _("“%(name)s” cannot be restored: another record already uses the same %(fields)s.")
+            % {"name": obj, "fields": get_text_list(_unique_field_names(type(obj)), _("or"))}
+        ) from exc
     instance.refresh_from_db()
     return instance
+
+
+def _unique_field_names(model: type[models.Model]) -> list[str]:
+    """The verbose names of the fields a live record must not share (unique fields and unique constraints)."""
+    names: list[str] = []
+    fields = [f.name for f in model._meta.fields if f.unique and not f.primary_key]
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            fields.extend(constraint.fields)
+    for name in fields:
+        label = str(model._meta.get_field(name).verbose_name)
+        if label not in names:
+            names.append(label)
+    return names or [_("value")]
 
 
 def recycle_bin_purge(*, older_than_days: int = RETENTION_DAYS, now: dt.datetime | None = None) -> int:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.core.audit import selectors, services
-from crm.core.errors import DomainError, InvalidInput
+from crm.core.errors import DomainError, InvalidInput, RestoreConflict
 from crm.core.identity.permissions import user_is_admin
 from crm.core.identity.views.guards import raise_http
 from crm.core.ui.toasts import toast
@@ -49,6 +49,12 @@ def recycle_bin(request: HttpRequest) -> HttpResponse:
 def record_restore(request: HttpRequest, object_type: str, object_id: int) -> HttpResponse:
     try:
         instance = services.record_restore(object_type=object_type, object_id=object_id, actor=request.user)
+    except RestoreConflict as exc:  # the row stays in the bin; say why
+        if request.htmx:  # type: ignore[attr-defined]
+            response = HttpResponse(headers={"HX-Reswap": "none"})  # 200: htmx shows the toast, keeps the row
+            return toast(response, exc.message, level="error")
+        messages.error(request, exc.message)
+        return redirect("audit:recycle_bin")
     except DomainError as exc:
         raise_http(exc)
     message = _("“%(name)s” is restored.") % {"name": instance}

@@ -163,11 +163,15 @@ def user_team_member_ids(user: Any) -> list[int]:
     return team
 
 
-def scope_q(user: Any, object_type: str, action: str, owner_field: str = "owner") -> Q | None:
-    """A filter for the records `user` may `action`; None when the user may not act at all."""
+def scope_q(user: Any, object_type: str, action: str, owner_field: str | None = "owner") -> Q | None:
+    """A filter for the records `user` may `action`; None when the user may not act at all.
+
+    `owner_field=None` is a shared table without owners (the catalog): see `shared_in_scope`."""
     scope = user_scope(user, object_type, action)
     if scope is None:
         return None
+    if not owner_field:
+        return Q() if shared_in_scope(user, object_type, action) else None
     if scope == Scope.ALL:
         return Q()
     if scope == Scope.OWN:
@@ -175,6 +179,18 @@ def scope_q(user: Any, object_type: str, action: str, owner_field: str = "owner"
     if scope == Scope.TEAM:
         return Q(**{f"{owner_field}_id__in": user_team_member_ids(user)})
     return Q(**{f"{owner_field}_id__in": user_hierarchy_ids(user)})
+
+
+def shared_in_scope(user: Any, object_type: str, action: str) -> bool:
+    """Whether `user` may `action` the records of a shared type (no owner: products, price books).
+
+    Any granted scope lets a user *view* every row (the whole sales team reads the catalog). Every other action
+    needs a scope that reaches beyond the user's own and their team's records — `hierarchy` or `all` (by default
+    sales managers and administrators; a role row for the object type narrows or widens it)."""
+    scope = user_scope(user, object_type, action)
+    if scope is None:
+        return False
+    return action == "view" or SCOPE_RANK[Scope(scope)] >= SCOPE_RANK[Scope.HIERARCHY]
 
 
 def owner_in_scope(user: Any, owner_id: int | None, object_type: str, action: str) -> bool:

@@ -34,6 +34,9 @@ class ApiClient:
     def post(self, path: str, body: Any = None, **headers: str) -> Any:
         return self._send("post", path, body if body is not None else {}, headers)
 
+    def put(self, path: str, body: Any, **headers: str) -> Any:
+        return self._send("put", path, body, headers)
+
     def patch(self, path: str, body: Any, **headers: str) -> Any:
         return self._send("patch", path, body, headers)
 

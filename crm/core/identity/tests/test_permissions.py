@@ -142,3 +142,34 @@ def test_administrator_role_is_admin(org):
     admin = _user("admin@example.com", role=Role.objects.get(key="administrator"))
     assert user_is_admin(admin)
     assert not user_is_admin(User.objects.get(pk=org["rep"].pk))
+
+
+def test_shared_records_are_read_with_any_scope_and_written_with_hierarchy_or_all() -> None:
+    """Tables without owners (the catalog): `owner_field=None`."""
+    from django.db.models import Q
+
+    from crm.core.identity.permissions import shared_in_scope
+
+    role = _role(
+        "Shared",
+        {
+            ("*", "view"): Scope.OWN,
+            ("*", "create"): Scope.TEAM,
+            ("*", "change"): Scope.HIERARCHY,
+            ("*", "delete"): Scope.ALL,
+        },
+    )
+    user = _user("shared@example.com", role=role)
+
+    assert scope_q(user, "catalog.product", "view", None) == Q()
+    assert scope_q(user, "catalog.product", "create", None) is None
+    assert scope_q(user, "catalog.product", "change", None) == Q()
+    assert [
+        shared_in_scope(user, "catalog.product", a) for a in ("view", "create", "change", "delete", "export")
+    ] == [
+        True,
+        False,
+        True,
+        True,
+        False,
+    ]

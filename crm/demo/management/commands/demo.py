@@ -38,7 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded in {time.monotonic() - started:.0f}s: {counts['accounts']} accounts, "
-                f"{counts['contacts']} contacts, {counts['activities']} activities, {counts['users']} users."
+                f"{counts['contacts']} contacts, {counts['activities']} activities, {counts['products']} products, {counts['users']} users."
             )
         )
         self._print_logins()
