@@ -9,7 +9,7 @@ from crm.core.search.indexes import SearchIndex, SearchTypoIndexCreate
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0009_account_contact_external_id"),
+        ("contacts", "0010_account_parent_partial_index"),
         ("search", "0001_search_word"),
     ]
 
