@@ -105,7 +105,8 @@ def _time(client: Client, urls: list[str], rounds: int, **headers: Any) -> dict[
 
 
 def prepare(*, say: Callable[[str], None]) -> None:
-    """After a bulk load: compact the SQLite full-text indexes (the triggers filled them row by row)."""
+    """After a bulk load: refill the SQLite full-text indexes and, on both engines, the typo index (the load ran
+    with their triggers dropped or disabled)."""
     started = time.perf_counter()
     for index in (ACCOUNT_SEARCH, CONTACT_SEARCH):
         search_index_rebuild(index, connection=connection)

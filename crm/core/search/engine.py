@@ -3,10 +3,12 @@
 The caller (an app's search selector) passes ``Model.objects.visible_to(user)``: the match is added to that
 same SQL statement, so the visibility filter is applied *before* the candidate limit, never after it (a sales
 rep who owns 1% of the records still gets their matches). At most `window` candidates are read per query —
-newest first on SQLite; on PostgreSQL names starting with the query (in name order), then matches among the
-first rows, then the GIN index — as plain rows of their names and emails, and ranked
+newest first on SQLite; on PostgreSQL names starting with the query (in name order), then matches among a
+probe of rows, then the GIN index (one UNION ALL statement) — as plain rows of their names and emails, and ranked
 here: exact name, name prefix, word prefix, other fields (email, phone, id), then one-typo matches, which are
-looked up only when the others leave room. Only the best `limit` are then loaded as model instances.
+looked up only when the others leave room and only for the words the typo index (`search_word`, SymSpell)
+knows one edit away. Only the best `limit` are then loaded as model instances. On PostgreSQL a request's search
+statements share one transaction with SSD-like planner costs (`search_session`).
 """
 
 from __future__ import annotations
@@ -23,14 +25,17 @@ from django.db.models.expressions import RawSQL
 
 from crm.core.identity.enums import Scope
 from crm.core.identity.permissions import user_hierarchy_ids, user_scope, user_team_member_ids
-from crm.core.search.indexes import LONGEST_PREFIX, SEARCH_COLUMN, SearchIndex
-from crm.core.search.terms import SearchQuery, fold, is_one_typo, typo_variants, words
+from crm.core.search.indexes import LONGEST_PREFIX, TYPO_TABLE, SearchIndex
+from crm.core.search.terms import SearchQuery, fold, is_one_typo, typo_keys, words
 
 M = TypeVar("M", bound=Model)
 
 WINDOW = 100  # at most this many candidates are read per query and ranked in Python
 WINDOW_PER_HIT = 5  # ... and at least five per place asked for (30 for the popover's 5 + 1)
 PROBE = 2000  # PostgreSQL: rows checked in table order before asking the GIN index (see _postgres_probe_rows)
+# ... when the user sees only some owners' rows: those are read through the owner index, one heap page each
+# (~5 µs a row instead of ~0.5), so a prefix too rare to fill the window there cost 10 ms before GIN was asked
+PROBE_SCOPED = 500
 MAX_OWNER_TOKENS = 200  # beyond this many owners in scope the index is not narrowed by owner (SQL still is)
 
 
@@ -76,15 +81,12 @@ def _fts_term(word: str, *, prefix: bool = True) -> str:
     return f'"{word}"*' if prefix else f'"{word}"'
 
 
-def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> str:
-    if typos:
+def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: dict[str, list[str]] | None) -> str:
+    if typos is not None:
         parts = []
         for w in query.words:
-            if w in query.typo_words:
-                variants = [_fts_term(v, prefix=False) for v in sorted(typo_variants(w))]
-                parts.append("(" + " OR ".join([_fts_term(w), *variants]) + ")")
-            else:
-                parts.append(_fts_term(w))
+            variants = [_fts_term(v, prefix=False) for v in typos.get(w, ())]
+            parts.append("(" + " OR ".join([_fts_term(w), *variants]) + ")" if variants else _fts_term(w))
         expr = "{name other} : (" + " AND ".join(parts) + ")"
     else:
         alternatives = []
@@ -98,6 +100,24 @@ def _fts_match(query: SearchQuery, owners: list[int] | None, *, typos: bool) -> 
     if owners is not None:
         expr = f"({expr}) AND {{owner}} : (" + " OR ".join(f'"o{pk}"' for pk in owners) + ")"
     return expr
+
+
+def typo_candidates(query: SearchQuery, *, index: SearchIndex, using: str) -> dict[str, list[str]]:
+    """The words of `index`'s table one edit away from each of the query's long words, from the typo index
+    (SymSpell: words sharing a key — the word or a one-letter deletion of it — checked here). Words without
+    any are left out, so an empty answer means there is no typo pass to make."""
+    keys = sorted({k for w in query.typo_words for k in typo_keys(w)})
+    if not keys:
+        return {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f'SELECT DISTINCT "word" FROM "{TYPO_TABLE}" WHERE "source" = %s '
+            f'AND "key" IN ({", ".join(["%s"] * len(keys))})',
+            [index.table, *keys],
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    candidates = {w: sorted(c for c in found if is_one_typo(w, c)) for w in query.typo_words}
+    return {w: c for w, c in candidates.items() if c}
 
 
 def _sqlite_rows(qs: QuerySet[Any], index: SearchIndex, match: str, window: int) -> list[tuple[Any, ...]]:
@@ -134,27 +154,41 @@ def _tsquery(query: SearchQuery) -> str:
 # disks) the planner prefers walking the whole table for a sales rep's "García" over their own rows in the owner
 # index. The search statements run with SSD-like costs, set for the transaction only and put back after.
 SEARCH_PLANNER = {"random_page_cost": "1.1"}
-TYPO_PLANNER = {"enable_seqscan": "off", "enable_indexscan": "off"}
 
 
 @contextmanager
-def _planner(db: str, settings: dict[str, str]) -> Iterator[None]:
-    connection = connections[db]
-    with transaction.atomic(using=db), connection.cursor() as cursor:
-        names = list(settings)
+def search_session(using: str = "default") -> Iterator[None]:
+    """Run every search statement of one request with SEARCH_PLANNER, set once (PostgreSQL: one transaction,
+    one set_config, instead of four more round trips around each statement group of each type). Elsewhere, or
+    inside another search session, it does nothing. When it opens the transaction, COMMIT puts the settings
+    back; inside a caller's transaction they are put back explicitly."""
+    connection: Any = connections[using]  # carries the crm_search_session flag
+    if connection.vendor != "postgresql" or getattr(connection, "crm_search_session", False):
+        yield
+        return
+    outer = connection.in_atomic_block
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        names = list(SEARCH_PLANNER)
         cursor.execute(
             "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
-            [x for n in names for x in (n, n, settings[n])],
+            [x for n in names for x in (n, n, SEARCH_PLANNER[n])],
         )
         previous = cursor.fetchone()[0::2]
-        yield
-        cursor.execute(
-            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
-            [x for n, old in zip(names, previous, strict=True) for x in (n, old)],
-        )
+        connection.crm_search_session = True
+        try:
+            yield
+        finally:
+            connection.crm_search_session = False
+        if outer:
+            cursor.execute(
+                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                [x for n, old in zip(names, previous, strict=True) for x in (n, old)],
+            )
 
 
-def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int) -> list[tuple[Any, ...]]:
+def _postgres_gin_sql(
+    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int
+) -> tuple[str, list[Any]]:
     """Matching rows in table order: the planner walks the table and stops at the window when a prefix matches a
     large share of it, and uses the GIN index otherwise."""
     table = qs.model._meta.db_table
@@ -163,29 +197,38 @@ def _postgres_rows(qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: 
         [tsquery],
         output_field=BooleanField(),
     )
-    return list(qs.filter(matches).order_by().values_list("pk", *_text_fields(index))[:window])
+    rows = qs.filter(matches).order_by().values_list("pk", *_text_fields(index))[:window]
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
 
 
-def _postgres_name_rows(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, window: int
-) -> list[tuple[Any, ...]]:
-    """Rows whose name starts with the query, in name order, from the btree index (stops at the window): the
-    best-ranked matches, found without reading every row a short prefix matches."""
+def _postgres_name_sql(
+    qs: QuerySet[Any], index: SearchIndex, prefix: str, window: int
+) -> tuple[str, list[Any]]:
+    """Rows whose name starts with `prefix` (folded), in name order, from the btree index (stops at the
+    window): the best-ranked matches, found without reading every row a short prefix matches."""
     table = qs.model._meta.db_table
     name = index.name_sql(chr(34) + table + chr(34))
-    pattern = query.folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     starts = RawSQL(f"{name} LIKE %s", [pattern], output_field=BooleanField())
     ordered = RawSQL(name, [])
     rows = qs.filter(starts).order_by(ordered.asc()).values_list("pk", *_text_fields(index))[:window]
-    return list(rows)
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
 
 
-def _postgres_probe_rows(
-    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int
-) -> list[tuple[Any, ...]]:
-    """Matches among the first PROBE rows the user may see (table order). A common prefix ("ga", "91") fills
-    the window here for the price of a few thousand cheap checks; building the GIN index's list of every row
-    it matches would cost a hundred times more. Rare words find little here and go to the index."""
+def _postgres_probe_sql(
+    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int, probe: int, *, sample: bool
+) -> tuple[str, list[Any]]:
+    """Matches among `probe` rows the user may see. A common prefix ("ga", "91") fills the window here for the
+    price of a few thousand cheap checks; building the GIN index's list of every row it matches would cost a
+    hundred times more. Rare words find little here and go to the index.
+
+    With `sample`, the rows are a fixed sample of the table's pages spread over all of it (TABLESAMPLE SYSTEM,
+    REPEATABLE: the same pages each time, so they stay cached and a query keeps its answer) instead of its
+    first pages: rows loaded together sit together, and the first 2,000 rows of a table filled in email order
+    held no "c1…" of the 111,111 there are (then 26 ms in GIN). Without it, the user's own rows in the order
+    of the index that finds them (a sales rep's)."""
     table = qs.model._meta.db_table
     column = index.vector_sql(chr(34) + table + chr(34))
     inner = (
@@ -193,40 +236,44 @@ def _postgres_probe_rows(
         .annotate(search_probe=RawSQL(column, []))
         .values_list("pk", *_text_fields(index), "search_probe")
     )
-    sql, params = inner[:PROBE].query.sql_with_params()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.* FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
-            [*params, tsquery, window],
+    sql, params = inner[:probe].query.sql_with_params()
+    source = f'FROM "{table}" '
+    if sample and sql.count(source) == 1:
+        percent = (
+            "(SELECT LEAST(100, 100.0 * %s / GREATEST(c.reltuples, 1))::real FROM pg_class AS c "
+            "WHERE c.oid = %s::regclass)"
         )
-        return [tuple(row)[:-1] for row in cursor.fetchall()]
+        before, after = sql.split(source)
+        sql = f"{before}{source}TABLESAMPLE SYSTEM ({percent}) REPEATABLE (0) {after}"
+        params = (probe, f'"{table}"', *params)
+    columns = ", ".join(f's."{c}"' for c in ("pk", *_text_fields(index)))
+    return (
+        f"SELECT {columns} FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
+        [*params, tsquery, window],
+    )
 
 
-def _postgres_typo_rows(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, window: int
-) -> list[tuple[Any, ...]]:
-    """Rows matching a one-typo variant of the query's long words, in two steps: which variants are words in
-    the index at all (each looked up on its own in the GIN index, bitmap scans only: a few microseconds for a
-    word that is not there), then the user's scoped query with just those words. One query of hundreds of
-    ORed words would be checked row by row, and the planner cannot price it right."""
-    table = qs.model._meta.db_table
-    variants = sorted({v for w in query.typo_words for v in typo_variants(w)})
-    with _planner(qs.db, TYPO_PLANNER), connections[qs.db].cursor() as cursor:
-        cursor.execute(
-            f'SELECT v.term FROM unnest(%s::text[]) AS v(term) WHERE EXISTS (SELECT 1 FROM "{table}" AS t '
-            f"WHERE t.\"{SEARCH_COLUMN}\" @@ to_tsquery('simple'::regconfig, quote_literal(v.term) || ':AB') "
-            f'AND t."{index.deleted}" IS NULL)',
-            [variants],
-        )
-        existing = {row[0] for row in cursor.fetchall()}
+MAX_TYPO_NAMES = 4  # PostgreSQL: at most this many corrected names are looked up in the name index
+
+
+def _typo_tsquery(query: SearchQuery, typos: dict[str, list[str]]) -> str:
     parts = []
     for w in query.words:
-        found = sorted(v for v in typo_variants(w) if v in existing) if w in query.typo_words else []
-        terms = [_ts_term(w, weights="AB"), *(_ts_term(v, prefix=False, weights="AB") for v in found)]
+        terms = [
+            _ts_term(w, weights="AB"),
+            *(_ts_term(v, prefix=False, weights="AB") for v in typos.get(w, ())),
+        ]
         parts.append("(" + " | ".join(terms) + ")")
-    if not existing:
-        return []
-    return _postgres_rows(qs, index, " & ".join(parts), window)
+    return " & ".join(parts)
+
+
+def _typo_names(query: SearchQuery, typos: dict[str, list[str]]) -> list[str]:
+    """The query with its long words replaced by their typo-index neighbours ("lucia gonzales" → "lucia
+    gonzalez"): looked up as name prefixes, the common case of a name typed with one typo."""
+    names = [""]
+    for w in query.words:
+        names = [f"{n} {v}".strip() for n in names for v in [w, *typos.get(w, ())]][: MAX_TYPO_NAMES + 1]
+    return [n for n in names if n != query.folded][:MAX_TYPO_NAMES]
 
 
 def _rows(
@@ -235,31 +282,45 @@ def _rows(
     query: SearchQuery,
     owners: list[int] | None,
     *,
-    typos: bool,
+    typos: dict[str, list[str]] | None,
     window: int,
 ) -> list[tuple[Any, ...]]:
     vendor = connections[qs.db].vendor
     if vendor == "sqlite":
         return _sqlite_rows(qs, index, _fts_match(query, owners, typos=typos), window)
     if vendor == "postgresql":
-        with _planner(qs.db, SEARCH_PLANNER):
-            return _postgres_search(qs, index, query, typos=typos, window=window)
+        probe = PROBE if owners is None else PROBE_SCOPED
+        with search_session(qs.db):
+            if typos is not None:
+                return _postgres_search(
+                    qs, index, _typo_names(query, typos), _typo_tsquery(query, typos), window, probe
+                )
+            names = [query.folded] if query.words else []
+            return _postgres_search(qs, index, names, _tsquery(query), window, probe)
     return []
 
 
 def _postgres_search(
-    qs: QuerySet[Any], index: SearchIndex, query: SearchQuery, *, typos: bool, window: int
+    qs: QuerySet[Any], index: SearchIndex, names: list[str], tsquery: str, window: int, probe: int
 ) -> list[tuple[Any, ...]]:
-    """Names that start with the query first (the best-ranked, from the btree in name order), then any word."""
-    if typos:
-        return _postgres_typo_rows(qs, index, query, window)
-    rows = _postgres_name_rows(qs, index, query, window) if query.words else []
-    tsquery = _tsquery(query)
-    for tier in (_postgres_probe_rows, _postgres_rows):
-        if len(rows) >= window:
-            break
-        seen = {row[0] for row in rows}
-        rows += [r for r in tier(qs, index, tsquery, window) if r[0] not in seen][: window - len(rows)]
+    """Names that start with one of `names` first (the best-ranked, from the btree in name order), then rows
+    matching `tsquery` in the probe, then from the GIN index — one statement: the steps are branches of a
+    UNION ALL under one LIMIT, and PostgreSQL runs a branch only while the rows before it do not fill the window
+    (one round trip instead of three). A row found twice counts twice towards the LIMIT: the window may then
+    hold a few rows less."""
+    parts = [_postgres_name_sql(qs, index, name, window) for name in names]
+    parts.append(_postgres_probe_sql(qs, index, tsquery, window, probe, sample=probe == PROBE))
+    parts.append(_postgres_gin_sql(qs, index, tsquery, window))
+    sql = "SELECT * FROM (" + " UNION ALL ".join(f"({part})" for part, _ in parts) + ") AS u LIMIT %s"
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, [*(p for _, params in parts for p in params), window])
+        found = cursor.fetchall()
+    rows: list[tuple[Any, ...]] = []
+    seen: set[Any] = set()
+    for row in found:
+        if row[0] not in seen:
+            seen.add(row[0])
+            rows.append(tuple(row))
     return rows
 
 
@@ -319,13 +380,18 @@ def search_ranked(
     n_names = len(index.names)
     window = min(window, max(30, WINDOW_PER_HIT * limit))
     found: dict[Any, tuple[Match, str, Any]] = {}
-    for pk, *texts in _rows(queryset, index, query, owners, typos=False, window=window):
+    for pk, *texts in _rows(queryset, index, query, owners, typos=None, window=window):
         names = _strings(texts[:n_names])
         match = _match_of(query, names, _strings(texts[n_names:]))
         if match is not None:
             found[pk] = (match, fold(names[0]) if names else "", pk)
-    if len(found) < limit and query.typo_words:
-        for pk, *texts in _rows(queryset, index, query, owners, typos=True, window=window):
+    typos = (
+        typo_candidates(query, index=index, using=queryset.db)
+        if len(found) < limit and query.typo_words
+        else {}
+    )
+    if typos:
+        for pk, *texts in _rows(queryset, index, query, owners, typos=typos, window=window):
             if pk not in found:
                 names = _strings(texts[:n_names])
                 if _is_typo_match(query, [w for text in _strings(texts) for w in words(text)]):

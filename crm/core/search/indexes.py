@@ -19,13 +19,14 @@ punctuation (C). Apps declare a ``SearchIndex`` and create it in a migration wit
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import migrations
 
-from crm.core.search.terms import fold
+from crm.core.search.terms import TYPO_MAX_LENGTH, TYPO_MIN_LENGTH, fold, typo_index_words, typo_keys
 
 PHONE_PUNCTUATION = " ()+./-"
 SEARCH_COLUMN = "search_vector"  # PostgreSQL: the stored generated column the GIN index covers
@@ -175,8 +176,8 @@ def sqlite_drop(index: SearchIndex) -> list[str]:
 
 
 def search_index_ensure(index: SearchIndex, *, connection: Any) -> bool:
-    """SQLite: put back the triggers (and refill the index) when a table rebuild dropped them. Returns whether
-    anything was done. Runs after every `migrate` (see crm.core.search.apps)."""
+    """SQLite: put back the triggers (and refill the index, and the typo index) when a table rebuild dropped
+    them. Returns whether anything was done. Runs after every `migrate` (see crm.core.search.apps)."""
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
@@ -187,14 +188,21 @@ def search_index_ensure(index: SearchIndex, *, connection: Any) -> bool:
         present = {row[0] for row in cursor.fetchall()}
         if index.fts not in present:
             return False  # the migration creating the index has not run yet
+        done = False
         wanted = {f"{index.fts}_{s}" for s in SQLITE_TRIGGERS}
-        if wanted <= present:
-            return False
-        for name in wanted & present:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for sql in [*sqlite_triggers(index), *sqlite_refill(index)]:
-            cursor.execute(sql)
-    return True
+        if not wanted <= present:
+            for name in wanted & present:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            for sql in [*sqlite_triggers(index), *sqlite_refill(index)]:
+                cursor.execute(sql)
+            done = True
+        typo = {f"{index.fts}_{s}" for s in SQLITE_TYPO_TRIGGERS}
+        if not typo <= present and _typo_table_exists(connection):
+            for sql in typo_create(index, vendor="sqlite"):
+                cursor.execute(sql)
+            typo_fill(index, connection=connection)
+            done = True
+    return done
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------------------
@@ -299,12 +307,233 @@ def postgres_drop(index: SearchIndex) -> list[str]:
 
 
 def search_index_rebuild(index: SearchIndex, *, connection: Any) -> None:
-    """Refill the index from the table (after a load that bypassed the triggers, or to compact it).
-    PostgreSQL indexes follow every write by themselves: nothing to do there."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    """Refill the index from the table (after a load that bypassed the triggers, or to compact it), and add the
+    table's words to the typo index. PostgreSQL's full-text column follows every write by itself."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             for sql in sqlite_refill(index):
                 cursor.execute(sql)
+    if _typo_table_exists(connection):
+        typo_fill(index, connection=connection)
+
+
+# --- typo index (SymSpell) -------------------------------------------------------------------------------------
+# Every word of a table's names and emails (a-z after folding, 4 to 40 letters) is stored in the table
+# `search_word` (rows tagged with the source table: a type only tries corrections its own records can have) under itself and under each of its one-letter deletions (see crm.core.search.models). Triggers
+# add the words of every written row, in SQL only (no Python on the write path, as for the full-text index):
+# on SQLite the row's text is folded with replace() and split into a JSON array, on PostgreSQL the words are
+# read back from the row's `search_vector`. Nothing is removed on update or delete (a stale word costs one
+# term in a later full-text query that finds nothing); `search_words_rebuild` starts the table afresh.
+TYPO_TABLE = "search_word"
+TYPO_MIN_WORD = TYPO_MIN_LENGTH - 1
+TYPO_SEPARATORS = " \t\n\r!#$%&'()*+,-./:;<=>?@[]^_`{|}~"
+TYPO_POSITIONS = "[" + ",".join(str(i) for i in range(TYPO_MAX_LENGTH + 1)) + "]"
+TYPO_SCRATCH = "search_word_scratch"  # SQLite: one row the triggers fold a text in (no variables in SQL)
+TYPO_REPLACES_PER_STEP = 24
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sqlite_typo_text(index: SearchIndex, alias: str) -> str:
+    """SQLite: the row's names and emails (lower case) as one text."""
+    text = _sqlite_join(
+        [f'{alias}."{c}"' for c in (*index.names, *index.emails, *index.codes)]
+        + [f"(SELECT group_concat(value, ' ') FROM json_each({alias}.\"{c}\"))" for c in index.email_lists]
+    )
+    return f"lower({text})"
+
+
+def _sqlite_typo_steps() -> list[str]:
+    """The replace() chains that fold a text's accents and turn it into a JSON array of its words, each short
+    enough for SQLite's parser (about 30 nested calls at most), applied one after the other in the scratch row."""
+    pairs = [
+        (a, b) for a, b in zip(*_fold_map(), strict=True) if ord(a) <= 0x17F
+    ]  # Latin-1, Latin Extended-A
+    # every separator becomes a space first, then each space the JSON `","` (a separator replaced straight into
+    # `","` would have its comma replaced again)
+    pairs += [("\\", " "), ('"', " ")] + [(ch, " ") for ch in TYPO_SEPARATORS if ch != " "] + [(" ", '","')]
+    steps = []
+    for start in range(0, len(pairs), TYPO_REPLACES_PER_STEP):
+        expr = "t"
+        for a, b in pairs[start : start + TYPO_REPLACES_PER_STEP]:
+            expr = f"replace({expr}, {_sql_literal(a)}, {_sql_literal(b)})"
+        steps.append(expr)
+    return steps
+
+
+def _sqlite_typo_insert(index: SearchIndex) -> str:
+    """Add the words of the scratch row's text (a JSON array once the steps ran) to the typo index."""
+    array = "'[\"' || x.t || '\"]'"
+    return (
+        f'INSERT OR IGNORE INTO "{TYPO_TABLE}" ("source", "key", "word") '
+        f"SELECT {_sql_literal(index.table)}, substr(w.value, 1, p.value - 1) || substr(w.value, p.value + 1), w.value "
+        f"FROM \"{TYPO_SCRATCH}\" AS x, json_each(CASE WHEN json_valid({array}) THEN {array} ELSE '[]' END) AS w, "
+        f"json_each('{TYPO_POSITIONS}') AS p "
+        f"WHERE x.id = 1 AND length(w.value) BETWEEN {TYPO_MIN_WORD} AND {TYPO_MAX_LENGTH} "
+        "AND p.value <= length(w.value) AND w.value NOT GLOB '*[^a-z]*' "
+        f'AND NOT EXISTS (SELECT 1 FROM "{TYPO_TABLE}" AS s WHERE s."source" = {_sql_literal(index.table)} '
+        'AND s."key" = w.value AND s."word" = w.value)'
+    )
+
+
+def _sqlite_typo_body(index: SearchIndex, alias: str) -> str:
+    """Trigger statements: the row's text into the scratch row, folded and split step by step, words out."""
+    scratch = f'"{TYPO_SCRATCH}"'
+    statements = [f"INSERT OR REPLACE INTO {scratch} (id, t) VALUES (1, {_sqlite_typo_text(index, alias)})"]
+    statements += [f"UPDATE {scratch} SET t = {step} WHERE id = 1" for step in _sqlite_typo_steps()]
+    statements += [_sqlite_typo_insert(index), f"DELETE FROM {scratch}"]
+    return " ".join(f"{sql};" for sql in statements)
+
+
+def sqlite_typo_triggers(index: SearchIndex) -> list[str]:
+    t, fts = f'"{index.table}"', index.fts
+    watched = [*index.names, *index.emails, *index.codes, *index.email_lists]
+    changed = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in watched)
+    alive = f'new."{index.deleted}" IS NULL'
+    restored = f'old."{index.deleted}" IS NOT NULL'
+    insert = _sqlite_typo_body(index, "new")
+    return [
+        f'CREATE TRIGGER "{fts}_typo_ai" AFTER INSERT ON {t} WHEN {alive} BEGIN {insert} END',
+        f'CREATE TRIGGER "{fts}_typo_au" AFTER UPDATE ON {t} WHEN {alive} AND ({changed} OR {restored}) '
+        f"BEGIN {insert} END",
+    ]
+
+
+SQLITE_TYPO_TRIGGERS = ("typo_ai", "typo_au")
+
+POSTGRES_TYPO_FUNCTIONS = [
+    # the row's words of 4+ letters from its names (A) and emails (B)
+    "CREATE OR REPLACE FUNCTION crm_search_typo_words(v tsvector) RETURNS SETOF text LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT u.lexeme FROM unnest(v) AS u WHERE u.weights && ARRAY['A', 'B'] "
+    f"AND length(u.lexeme) BETWEEN {TYPO_MIN_WORD} AND {TYPO_MAX_LENGTH} AND u.lexeme ~ '^[a-z]+$' $$",
+    # a word's keys: itself and each one-letter deletion
+    "CREATE OR REPLACE FUNCTION crm_search_typo_keys(w text) RETURNS SETOF text LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT w UNION SELECT left(w, i - 1) || substr(w, i + 1) "
+    "FROM generate_series(1, length(w)) AS i $$",
+    "CREATE OR REPLACE FUNCTION crm_search_typo_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f'INSERT INTO "{TYPO_TABLE}" ("source", "key", "word") SELECT TG_TABLE_NAME, k, w '
+    f'FROM crm_search_typo_words(NEW."{SEARCH_COLUMN}") AS w, crm_search_typo_keys(w) AS k '
+    f'WHERE NOT EXISTS (SELECT 1 FROM "{TYPO_TABLE}" AS s WHERE s."source" = TG_TABLE_NAME AND s."key" = w '
+    'AND s."word" = w) '
+    "ON CONFLICT DO NOTHING; RETURN NULL; END $$",
+]
+
+
+def postgres_typo_triggers(index: SearchIndex) -> list[str]:
+    t, name, deleted = f'"{index.table}"', f"{index.table}_search_typo", f'"{index.deleted}"'
+    return [
+        f'CREATE TRIGGER "{name}_ai" AFTER INSERT ON {t} FOR EACH ROW WHEN (NEW.{deleted} IS NULL) '
+        "EXECUTE FUNCTION crm_search_typo_sync()",
+        f'CREATE TRIGGER "{name}_au" AFTER UPDATE ON {t} FOR EACH ROW WHEN (NEW.{deleted} IS NULL AND '
+        f'(OLD."{SEARCH_COLUMN}" IS DISTINCT FROM NEW."{SEARCH_COLUMN}" OR OLD.{deleted} IS NOT NULL)) '
+        "EXECUTE FUNCTION crm_search_typo_sync()",
+    ]
+
+
+def typo_fill(index: SearchIndex, *, connection: Any) -> None:
+    """Add the words of the table's alive rows to the typo index (PostgreSQL: in SQL, from the words of the
+    full-text column; SQLite: read and split here, as the triggers would)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # (ts_stat would first gather every distinct word, phone digits and emails included: 40× slower)
+            cursor.execute(
+                f'INSERT INTO "{TYPO_TABLE}" ("source", "key", "word") SELECT %s, k, w.word FROM (SELECT DISTINCT w AS word '
+                f'FROM "{index.table}" AS t, crm_search_typo_words(t."{SEARCH_COLUMN}") AS w '
+                f'WHERE t."{index.deleted}" IS NULL) AS w, crm_search_typo_keys(w.word) AS k ON CONFLICT DO NOTHING',
+                [index.table],
+            )
+            return
+        if connection.vendor != "sqlite":
+            return
+        columns = ", ".join(f'"{c}"' for c in (*index.names, *index.emails, *index.codes, *index.email_lists))
+        cursor.execute(f'SELECT {columns} FROM "{index.table}" WHERE "{index.deleted}" IS NULL')
+        found: set[str] = set()
+        lists = len(index.email_lists)
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                texts = [str(v) for v in row[: len(row) - lists] if v]
+                for raw in row[len(row) - lists :]:
+                    texts.extend(
+                        str(v) for v in (json.loads(raw) if isinstance(raw, str) else raw or []) if v
+                    )
+                found.update(typo_index_words(" ".join(texts)))
+        pairs = [(index.table, key, word) for word in sorted(found) for key in typo_keys(word)]
+        for start in range(0, len(pairs), 10_000):
+            cursor.executemany(
+                f'INSERT OR IGNORE INTO "{TYPO_TABLE}" ("source", "key", "word") VALUES (%s, %s, %s)',
+                pairs[start : start + 10_000],
+            )
+
+
+def typo_create(index: SearchIndex, *, vendor: str) -> list[str]:
+    """The triggers that keep the typo index (then fill it with `typo_fill`)."""
+    if vendor == "sqlite":
+        return [
+            f'CREATE TABLE IF NOT EXISTS "{TYPO_SCRATCH}" (id integer PRIMARY KEY, t text)',
+            *typo_drop(index, vendor=vendor),
+            *sqlite_typo_triggers(index),
+        ]
+    if vendor == "postgresql":
+        return [
+            *POSTGRES_TYPO_FUNCTIONS,
+            *typo_drop(index, vendor=vendor),
+            *postgres_typo_triggers(index),
+        ]
+    return []
+
+
+def typo_drop(index: SearchIndex, *, vendor: str) -> list[str]:
+    if vendor == "sqlite":
+        return [f'DROP TRIGGER IF EXISTS "{index.fts}_{s}"' for s in SQLITE_TYPO_TRIGGERS]
+    if vendor == "postgresql":
+        return [
+            f'DROP TRIGGER IF EXISTS "{index.table}_search_typo_{s}" ON "{index.table}"' for s in ("ai", "au")
+        ]
+    return []
+
+
+def _typo_table_exists(connection: Any) -> bool:
+    return TYPO_TABLE in connection.introspection.table_names()
+
+
+def search_words_rebuild(indexes: list[SearchIndex], *, connection: Any) -> None:
+    """Start the typo index afresh from the tables' alive rows (drops words no record uses any more)."""
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(f'DELETE FROM "{TYPO_TABLE}" WHERE "source" = %s', [index.table])
+    for index in indexes:
+        typo_fill(index, connection=connection)
+
+
+class SearchTypoIndexCreate(migrations.operations.base.Operation):
+    """Migration operation: the triggers that add a table's words to the typo index (`search_word`, created by
+    crm.core.search's migration 0001), and the words already there. SQLite and PostgreSQL only."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__name__, [self.index], {})
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        return None
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        for sql in typo_create(self.index, vendor=schema_editor.connection.vendor):
+            schema_editor.execute(sql, params=None)
+        typo_fill(self.index, connection=schema_editor.connection)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        for sql in typo_drop(self.index, vendor=schema_editor.connection.vendor):
+            schema_editor.execute(sql, params=None)
+
+    def describe(self) -> str:
+        return f"Create the typo index triggers of {self.index.table}"
 
 
 class SearchIndexCreate(migrations.operations.base.Operation):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from crm.core.errors import InvalidInput
 from crm.core.identity.permissions import user_can
+from crm.core.search.engine import search_session
 from crm.core.search.registry import SearchHit, provider_call, search_type_get, search_types
 from crm.core.search.terms import MAX_LENGTH, MIN_LENGTH, search_query_parse
 
@@ -57,24 +58,24 @@ def search_run(*, user: Any, q: str, types: Sequence[str] | None = None, limit: 
     search_validate(q=q, types=types, limit=limit)
     query = search_query_parse(q)
     groups: list[SearchGroup] = []
-    for search_type in search_types():
-        if types and search_type.key not in types:
-            continue
-        if not user_can(user, search_type.key, "view"):
-            continue
-        try:
-            hits = provider_call(search_type, user=user, query=query, limit=limit + 1)
-        except Exception:
-            logger.exception("search type %s failed", search_type.key)
-            continue
-        if hits:
-            groups.append(
-                SearchGroup(
-                    key=search_type.key,
-                    label=search_type.label,
-                    icon=search_type.icon,
-                    hits=hits[:limit],
-                    has_more=len(hits) > limit,
+    wanted = [t for t in search_types() if (not types or t.key in types) and user_can(user, t.key, "view")]
+    if not wanted:
+        return groups
+    with search_session():
+        for search_type in wanted:
+            try:
+                hits = provider_call(search_type, user=user, query=query, limit=limit + 1)
+            except Exception:
+                logger.exception("search type %s failed", search_type.key)
+                continue
+            if hits:
+                groups.append(
+                    SearchGroup(
+                        key=search_type.key,
+                        label=search_type.label,
+                        icon=search_type.icon,
+                        hits=hits[:limit],
+                        has_more=len(hits) > limit,
+                    )
                 )
-            )
     return groups

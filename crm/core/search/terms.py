@@ -12,6 +12,7 @@ from dataclasses import dataclass
 MIN_LENGTH = 2
 MAX_LENGTH = 100
 TYPO_MIN_LENGTH = 5  # a word this long may carry one wrong, missing, extra or swapped letter
+TYPO_MAX_LENGTH = 40  # the typo index keeps words of TYPO_MIN_LENGTH - 1 to this many letters
 MIN_DIGITS = 3  # a query of fewer digits is not looked up as a phone number
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -21,6 +22,10 @@ _PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
 
 def fold(text: str) -> str:
     """Lower case without accents: "José Muñoz" → "jose munoz" (what the index stores)."""
+    if (
+        not text or text.isascii()
+    ):  # most names and every email: no accent to drop (30 rows read per keystroke)
+        return (text or "").lower()
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -45,6 +50,25 @@ def typo_variants(word: str) -> frozenset[str]:
             out.add(word[:i] + c + word[i:])
     out.discard(word)
     return frozenset(out)
+
+
+def typo_keys(word: str) -> list[str]:
+    """The keys of `word` in the typo index (SymSpell): the word itself and each one-letter deletion of it.
+    Two words are one edit apart only if their keys meet: a letter replaced or two neighbours swapped leave a
+    shared deletion, a letter left out or added makes one word a deletion of the other."""
+    return [word, *sorted({word[:i] + word[i + 1 :] for i in range(len(word))} - {word})]
+
+
+def typo_index_words(text: str) -> list[str]:
+    """The words of `text` the typo index keeps: a-z only after folding, long enough to be one edit away
+    from a word a typo lookup is made for (what the index's triggers keep, see `indexes`)."""
+    return sorted(
+        {
+            w
+            for w in words(text)
+            if TYPO_MIN_LENGTH - 1 <= len(w) <= TYPO_MAX_LENGTH and w.isascii() and w.isalpha()
+        }
+    )
 
 
 def is_one_typo(a: str, b: str) -> bool:
@@ -78,7 +102,9 @@ class SearchQuery:
 
     @property
     def typo_words(self) -> tuple[str, ...]:
-        return tuple(w for w in self.words if len(w) >= TYPO_MIN_LENGTH and w.isalpha())
+        return tuple(
+            w for w in self.words if TYPO_MIN_LENGTH <= len(w) <= TYPO_MAX_LENGTH + 1 and w.isalpha()
+        )
 
     @property
     def folded(self) -> str:

@@ -5,10 +5,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import urlencode
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from crm.core.errors import InvalidInput
-from crm.core.search.selectors import search_run
+from crm.core.search.selectors import SearchGroup, search_run
 from crm.core.search.terms import MAX_LENGTH
 
 POPOVER_LIMIT = 5  # hits per type while typing
@@ -30,6 +35,8 @@ def search(request: HttpRequest) -> HttpResponse:
             groups = search_run(user=request.user, q=q, types=types, limit=limit)
         except InvalidInput as exc:
             error = " ".join(m for messages in exc.field_errors.values() for m in messages)
+    if is_popover:
+        return HttpResponse(_popover(q, groups, error))
     context = {
         "q": q,
         "types": types,
@@ -38,5 +45,50 @@ def search(request: HttpRequest) -> HttpResponse:
         "max_length": MAX_LENGTH,
         "quick_find_q": q,
     }
-    template = "search/search.html#popover" if is_popover else "search/search.html"
-    return render(request, template, context)
+    return render(request, "search/search.html", context)
+
+
+def _popover(q: str, groups: list[SearchGroup], error: str) -> SafeString:
+    """The popover under the top bar's search box, built here rather than by a template: it answers every
+    keystroke, and rendering a template (context processors, partial lookup, tags) cost more than building
+    the few dozen elements."""
+    if error or not q:
+        return mark_safe("")
+    if not groups:
+        empty = _("No matches for “%(q)s”") % {"q": q}
+        return format_html('<div class="qf-pop"><p class="qf-pop__empty">{}</p></div>', empty)
+    sections = format_html_join(
+        "",
+        '<div class="qf-pop__group"><div class="qf-pop__heading">{}</div>{}</div>',
+        (
+            (
+                group.label,
+                format_html_join(
+                    "",
+                    '<a class="qf-pop__item" role="option" href="{}" data-qf-item>'
+                    '<span class="qf-pop__label">{}</span>{}</a>',
+                    (
+                        (
+                            hit.url,
+                            hit.title,
+                            format_html('<span class="qf-pop__sub">{}</span>', hit.subtitle)
+                            if hit.subtitle
+                            else "",
+                        )
+                        for hit in group.hits
+                    ),
+                ),
+            )
+            for group in groups
+        ),
+    )
+    see_all = _("See all results for “%(q)s”") % {"q": q}
+    return format_html(
+        '<div class="qf-pop" role="listbox" aria-label="{}">{}<a class="qf-pop__all" href="{}?q={}" data-qf-item>'
+        "{} ↵</a></div>",
+        _("Search results"),
+        sections,
+        reverse("search:search"),
+        urlencode(q),
+        see_all,
+    )
