@@ -74,7 +74,9 @@ def test_create_normalises_fields(rep: Any) -> None:
         ({}, "last_name"),
     ],
 )
-def test_create_refuses_bad_input_naming_the_field_and_stores_nothing(rep: Any, fields: Any, field: str) -> None:
+def test_create_refuses_bad_input_naming_the_field_and_stores_nothing(
+    rep: Any, fields: Any, field: str
+) -> None:
     with pytest.raises(InvalidInput) as exc:
         lead_create(actor=rep, **fields)
     assert field in exc.value.field_errors
@@ -85,7 +87,9 @@ def test_create_refuses_bad_input_naming_the_field_and_stores_nothing(rep: Any, 
 def test_owner_comes_from_the_assignment_rules_for_leads(admin: Any, rep: Any) -> None:
     iberia = TeamFactory(name="Iberia")
     madrid_rep = user_with_role("sales_rep", team=iberia, full_name="Marta Madrid")
-    madrid = territory_create(actor=admin, name="Madrid", countries=["ES"], postal_ranges=[["28000", "28999"]])
+    madrid = territory_create(
+        actor=admin, name="Madrid", countries=["ES"], postal_ranges=[["28000", "28999"]]
+    )
     rule_create(actor=admin, name="Madrid leads", object_type="leads.lead", territory=madrid, user=madrid_rep)
     matched = lead_create(actor=admin, first_name="Ana", country="ES", postal_code="28001")
     unmatched = lead_create(actor=admin, first_name="Bob", country="GB", postal_code="SW1A 1AA")
