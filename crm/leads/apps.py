@@ -19,7 +19,19 @@ class LeadsConfig(AppConfig):
         from crm.leads.selectors import lead_exists_visible
         from crm.leads.services.leads import lead_owned_counts
 
-        audit_register(Lead, exclude=("full_name",), highlight=("owner", "status", "disqualified_reason"))
+        # the stage timestamps follow the status change the audit already shows
+        audit_register(
+            Lead,
+            exclude=(
+                "full_name",
+                "contacted_at",
+                "qualified_at",
+                "disqualified_at",
+                "converted_at",
+                "consent_at",
+            ),
+            highlight=("owner", "status", "disqualified_reason"),
+        )
         object_type_register(key="leads.lead", label=_("Leads"))
         assignment_target_register(key="leads.lead", label=_("Leads"), owned_counts=lead_owned_counts)
         timeline_subject_register("leads.lead", lambda user, pk: lead_exists_visible(user=user, pk=pk))

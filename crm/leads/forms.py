@@ -108,7 +108,7 @@ class WebLeadForm(forms.Form):
     redirect = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
 
-def _period_default() -> tuple[dt.date, dt.date]:
+def funnel_period_default() -> tuple[dt.date, dt.date]:
     today = timezone.localdate()
     return today - dt.timedelta(days=89), today
 
@@ -124,7 +124,7 @@ class FunnelForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        default_start, default_end = _period_default()
+        default_start, default_end = funnel_period_default()
         start = data.get("start") or default_start
         end = data.get("end") or default_end
         if start > end:

@@ -39,7 +39,14 @@ from crm.core.identity.permissions import user_is_admin
 from crm.leads import selectors, services
 from crm.leads.columns import STATUS_VARIANTS, lead_columns
 from crm.leads.errors import WebFormRateLimited
-from crm.leads.forms import ConvertForm, DisqualifyForm, FunnelForm, LeadForm, WebLeadForm
+from crm.leads.forms import (
+    ConvertForm,
+    DisqualifyForm,
+    FunnelForm,
+    LeadForm,
+    WebLeadForm,
+    funnel_period_default,
+)
 from crm.leads.listing import LEAD_LIST
 from crm.leads.services.webform import webform_limit
 
@@ -380,7 +387,11 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_view
 def lead_funnel(request: HttpRequest) -> HttpResponse:
     users = active_users()
-    form = FunnelForm(request.GET, users=users)
+    params = request.GET.copy()
+    default_start, default_end = funnel_period_default()
+    params.setdefault("start", default_start.isoformat())
+    params.setdefault("end", default_end.isoformat())
+    form = FunnelForm(params, users=users)
     funnel = None
     if form.is_valid():
         data = form.cleaned_data
