@@ -134,3 +134,19 @@ def test_funnel_counts_and_rates(rep: Any, admin: Any) -> None:
     assert page.status_code == 200 and "Rita Reyes" in page.content.decode()
     bad = _client(rep).get("/leads/funnel/", {"start": "2026-05-01", "end": "2026-01-01"})
     assert bad.status_code == 400 and "The end comes before the start." in bad.content.decode()
+
+
+def test_list_query_count_does_not_grow_with_the_page(rep: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(rep)
+    lead_create(actor=rep, first_name="First")
+    client.get("/leads/")  # warm the per-process caches
+    with CaptureQueriesContext(connection) as one:
+        client.get("/leads/")
+    for i in range(30):
+        lead_create(actor=rep, first_name=f"Lead {i}", company=f"Co {i}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/leads/").status_code == 200
+    assert len(many.captured_queries) == len(one.captured_queries)

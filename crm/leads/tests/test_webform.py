@@ -92,3 +92,11 @@ def test_snippet_page_is_for_administrators(admin: Any, rep: Any) -> None:
     client.force_login(admin)
     page = client.get("/leads/web-form/")
     assert page.status_code == 200 and b"http://testserver/forms/lead/" in page.content
+
+
+def test_a_value_the_service_refuses_is_shown_on_its_field_and_stores_nothing(admin: Any) -> None:
+    response = Client().post(URL, {**GOOD, "phone": "12", "country": "E1"})
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert errors["phone"] and errors["country"]
+    assert not Lead.all_objects.exists()
