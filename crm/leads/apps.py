@@ -36,6 +36,13 @@ class LeadsConfig(AppConfig):
         assignment_target_register(key="leads.lead", label=_("Leads"), owned_counts=lead_owned_counts)
         timeline_subject_register("leads.lead", lambda user, pk: lead_exists_visible(user=user, pk=pk))
         api_router_register(prefix="", router="crm.leads.api.router")
+        from crm.core.search.registry import search_index_register, search_type_register
+        from crm.leads.search import LEAD_SEARCH, lead_search_hits
+
+        search_index_register(LEAD_SEARCH)
+        search_type_register(
+            key="leads.lead", label=_("Leads"), provider=lead_search_hits, order=30, icon="funnel"
+        )
         saved_view_builtin_register(
             object_type="leads.lead", key="mine", name=_("My leads"), query="owner=me"
         )
