@@ -150,3 +150,27 @@ def test_list_query_count_does_not_grow_with_the_page(rep: Any) -> None:
     with CaptureQueriesContext(connection) as many:
         assert client.get("/leads/").status_code == 200
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_timeline_and_history_show_the_leads_changes_only_to_who_may_see_it(rep: Any, other_rep: Any) -> None:
+    lead = lead_create(actor=rep, first_name="Ana")
+    lead_qualify(actor=rep, lead=lead)
+    mine = _client(rep)
+    timeline = mine.get(f"/timeline/leads.lead/{lead.pk}/")
+    assert timeline.status_code == 200
+    assert "Qualified" in timeline.content.decode()
+    assert mine.get(f"/history/leads.lead/{lead.pk}/").status_code == 200
+    theirs = _client(other_rep)
+    assert theirs.get(f"/timeline/leads.lead/{lead.pk}/").status_code == 404
+    assert theirs.get(f"/history/leads.lead/{lead.pk}/").status_code == 404
+
+
+def test_deleted_lead_goes_to_the_recycle_bin_and_comes_back(rep: Any, admin: Any) -> None:
+    from crm.core.audit.services import record_restore
+
+    lead = lead_create(actor=rep, first_name="Ana")
+    client = _client(rep)
+    assert client.post(f"/leads/{lead.pk}/delete/").status_code == 302
+    assert client.get(f"/leads/{lead.pk}/").status_code == 404
+    record_restore(object_type="leads.lead", object_id=lead.pk, actor=admin)
+    assert client.get(f"/leads/{lead.pk}/").status_code == 200
