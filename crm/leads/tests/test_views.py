@@ -32,8 +32,9 @@ def test_list_filters_sorts_and_refuses_a_bad_filter(rep: Any) -> None:
     page = client.get("/leads/")
     assert page.status_code == 200
     assert "Ana" in page.content.decode() and "Bea" in page.content.decode()
+    assert "2 leads" in page.content.decode()
     only = client.get("/leads/", {"status": "qualified", "sort": "company"}).content.decode()
-    assert "Bea" in only and "Ana" not in only
+    assert "Bea" in only and "Ana" not in only and "1 lead<" in only
     by_source = client.get("/leads/", {"source": "event"}).content.decode()
     assert "Ana" in by_source and "Bea" not in by_source
     bad = client.get("/leads/", {"status": "won"})
