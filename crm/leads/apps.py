@@ -65,6 +65,16 @@ class LeadsConfig(AppConfig):
             order=35,
             object_type="leads.lead",
         )
+        from crm.core.identity.permissions import user_can
+        from crm.core.ui.panels import home_panel_register
+
+        home_panel_register(
+            key="leads.my_open",
+            title=_("My open leads"),
+            url_name="leads:home_my_leads",
+            order=20,
+            is_visible=lambda user: user_can(user, "leads.lead", "view"),
+        )
         nav_item_register(
             key="admin.webform",
             label=_("Web-to-lead form"),

@@ -59,6 +59,15 @@ def lead_get(*, user: Any, pk: int | str, action: str = "view") -> Lead:
     return lead
 
 
+def lead_open_for_owner(*, user: Any, limit: int = 8) -> list[Lead]:
+    """The user's own open leads, newest first (the home page panel)."""
+    return list(
+        Lead.objects.visible_to(user)
+        .filter(owner_id=user.pk, status__in=["new", "contacted", "qualified"])
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def lead_exists_visible(*, user: Any, pk: int) -> bool:
     return Lead.objects.visible_to(user).filter(pk=pk).exists()
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("leads/bulk/", views.lead_bulk, name="lead_bulk"),
     path("leads/funnel/", views.lead_funnel, name="lead_funnel"),
     path("leads/web-form/", views.webform_admin, name="webform_admin"),
+    path("leads/mine/", views.lead_home_panel, name="home_my_leads"),
     path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
     path("leads/<int:pk>/edit/", views.lead_update, name="lead_update"),
     path("leads/<int:pk>/fields/<str:key>/", views.lead_field, name="lead_field"),

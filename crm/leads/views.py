@@ -384,6 +384,15 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def lead_home_panel(request: HttpRequest) -> HttpResponse:
+    """Home page panel: the user's open leads, newest first."""
+    return render(
+        request, "leads/_home_my_leads.html", {"leads": selectors.lead_open_for_owner(user=request.user)}
+    )
+
+
+@login_required
+@require_GET
 @domain_view
 def lead_funnel(request: HttpRequest) -> HttpResponse:
     users = active_users()

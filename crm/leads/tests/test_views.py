@@ -175,3 +175,12 @@ def test_deleted_lead_goes_to_the_recycle_bin_and_comes_back(rep: Any, admin: An
     assert client.get(f"/leads/{lead.pk}/").status_code == 404
     record_restore(object_type="leads.lead", object_id=lead.pk, actor=admin)
     assert client.get(f"/leads/{lead.pk}/").status_code == 200
+
+
+def test_home_panel_lists_my_open_leads(rep: Any) -> None:
+    open_lead = lead_create(actor=rep, first_name="Open")
+    closed = lead_create(actor=rep, first_name="Closed")
+    lead_disqualify(actor=rep, lead=closed, reason="spam")
+    panel = _client(rep).get("/leads/mine/").content.decode()
+    assert str(open_lead) in panel and "Closed" not in panel
+    assert _client(rep).get("/").status_code == 200
