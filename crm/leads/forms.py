@@ -20,6 +20,7 @@ class LeadForm(RecordForm):
         (_("Company"), ("company", "website", "city", "region", "postal_code", "country")),
         (_("Qualification"), ("budget_amount", "budget_currency", "authority", "timeline", "need")),
         (_("Origin and consent"), ("source", "source_detail", "email_consent", "consent_source")),
+        (_("More fields"), ("*custom",)),
         (_("Notes"), ("description",)),
     )
 

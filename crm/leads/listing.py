@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.customfields.selectors import custom_field_infos
 from crm.core.listing import FilterField, ListSpec, SortField
 from crm.leads.enums import Authority, LeadSource, LeadStatus, PurchaseTimeline
 
@@ -35,4 +36,5 @@ LEAD_LIST = ListSpec(
     ),
     default_sort="-created_at",
     search_paths=("full_name", "company", "email", "phone"),
+    custom_fields=lambda: custom_field_infos(object_type="leads.lead"),
 )

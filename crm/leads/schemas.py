@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -51,6 +51,7 @@ class LeadOut(Schema):
     consent_at: dt.datetime | None
     consent_source: str
     description: str
+    custom: dict[str, Any]
     owner: UserRefOut
     team_id: int | None
     converted_account_id: int | None
@@ -91,6 +92,7 @@ class _LeadFields(InSchema):
     email_consent: Consent = Consent.UNKNOWN
     consent_source: str = Field("", max_length=200)
     description: str = ""
+    custom: dict[str, Any] = {}
 
 
 class LeadIn(_LeadFields):
@@ -103,7 +105,7 @@ class LeadIn(_LeadFields):
 class LeadPatch(PatchSchema):
     """Only the fields sent are changed. `version` (or the If-Match header) refuses a stale write with 409."""
 
-    NULLABLE = frozenset({"budget_amount", "version"})
+    NULLABLE = frozenset({"budget_amount", "custom", "version"})
 
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
@@ -126,6 +128,9 @@ class LeadPatch(PatchSchema):
     email_consent: Consent | None = None
     consent_source: str | None = Field(None, max_length=200)
     description: str | None = None
+    custom: dict[str, Any] | None = Field(
+        None, description="Merged into the stored values; null clears a key."
+    )
     owner_id: int | None = None
     version: int | None = Field(
         None, description="The version you read; a newer one on the server answers 409."

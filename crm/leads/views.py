@@ -34,6 +34,7 @@ from crm.contacts.views.records import (
     save_form,
     split_empty,
 )
+from crm.core.customfields.selectors import custom_field_list
 from crm.core.errors import ConcurrentEdit, DomainError, InvalidInput
 from crm.core.identity.permissions import user_is_admin
 from crm.leads import selectors, services
@@ -194,7 +195,7 @@ def lead_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, lead: Any) -> dict[str, Any]:
     user = request.user
-    columns = lead_columns([], language=language())
+    columns = lead_columns(custom_field_list(object_type=OBJECT_TYPE), language=language())
     can_change = can(user, lead, OBJECT_TYPE, "change")
     tabs = record_tabs(OBJECT_TYPE, lead.pk)
 
@@ -209,7 +210,9 @@ def _detail_context(request: HttpRequest, lead: Any) -> dict[str, Any]:
         "is_open": lead.is_open,
         "can_change": can_change,
         "can_delete": can(user, lead, OBJECT_TYPE, "delete"),
-        **split_empty(rows(DETAIL_FIELDS)),
+        **split_empty(
+            field_rows(RECORD, lead, columns, DETAIL_FIELDS, can_edit=can_change, with_custom=True)
+        ),
         "bant_rows": rows(BANT_FIELDS),
         "consent_rows": rows(CONSENT_FIELDS),
         "owner_form": OwnerChangeForm(users=active_users(), initial={"owner": lead.owner_id}),

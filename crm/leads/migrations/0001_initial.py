@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                 ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='consent given')),
                 ('consent_source', models.CharField(blank=True, default='', max_length=200, verbose_name='consent source')),
                 ('description', models.TextField(blank=True, default='', verbose_name='description')),
+                ('custom', models.JSONField(blank=True, default=dict)),
                 ('contacted_at', models.DateTimeField(blank=True, null=True, verbose_name='contacted')),
                 ('qualified_at', models.DateTimeField(blank=True, null=True, verbose_name='qualified')),
                 ('disqualified_at', models.DateTimeField(blank=True, null=True, verbose_name='disqualified')),

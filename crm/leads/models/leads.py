@@ -49,6 +49,7 @@ class Lead(Record):
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_source = models.CharField(_("consent source"), max_length=200, blank=True, default="")
     description = models.TextField(_("description"), blank=True, default="")
+    custom = models.JSONField(default=dict, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
     )

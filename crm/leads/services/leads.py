@@ -19,6 +19,7 @@ from crm.contacts.services.validation import clean_phones, full_clean_or_raise, 
 from crm.core.assignment.services import assignment_owner_pick
 from crm.core.audit.context import audit_context
 from crm.core.audit.services import record_soft_delete
+from crm.core.customfields.services import custom_values_clean
 from crm.core.errors import ConcurrentEdit, InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.events import publish_on_commit
 from crm.core.identity.models import User
@@ -52,6 +53,7 @@ LEAD_FIELDS = frozenset(
         "email_consent",
         "consent_source",
         "description",
+        "custom",
         "owner",
     }
 )
@@ -141,6 +143,19 @@ def _apply(lead: Lead, data: dict[str, Any], errors: dict[str, list[str]]) -> No
         data["budget_currency"] = str(data["budget_currency"] or "").strip().upper()
         if data["budget_currency"] and not CURRENCY_RE.match(data["budget_currency"]):
             errors["budget_currency"] = [_("Use a three-letter currency code, e.g. EUR.")]
+    if "custom" in data:
+        try:
+            data["custom"] = custom_values_clean(
+                object_type=OBJECT_TYPE, values=data["custom"], existing=lead.custom if lead.pk else None
+            )
+        except InvalidInput as exc:
+            errors.update(exc.field_errors)
+            data.pop("custom")
+    elif lead.pk is None:
+        try:
+            lead.custom = custom_values_clean(object_type=OBJECT_TYPE, values={}, existing=None)
+        except InvalidInput as exc:
+            errors.update(exc.field_errors)
     if "email_consent" in data and data["email_consent"] != lead.email_consent:
         lead.consent_at = timezone.now() if data["email_consent"] == Consent.GRANTED else lead.consent_at
     for name, value in data.items():
