@@ -161,6 +161,8 @@ CRM_DEFAULT_PHONE_REGION = os.environ.get("CRM_DEFAULT_PHONE_REGION", "ES").uppe
 # submissions allowed per client IP and window (seconds), counted in the database (shared by every process)
 CRM_WEB_TO_LEAD_LIMIT = int(os.environ.get("CRM_WEB_TO_LEAD_LIMIT", "5"))
 CRM_WEB_TO_LEAD_WINDOW = int(os.environ.get("CRM_WEB_TO_LEAD_WINDOW", "3600"))
+# behind a reverse proxy: the header carrying the visitor's address (e.g. X-Forwarded-For, X-Real-IP)
+CRM_WEB_TO_LEAD_IP_HEADER = os.environ.get("CRM_WEB_TO_LEAD_IP_HEADER", "")
 # hosts the form may send visitors back to after a submission (comma-separated); others get our thank-you page
 CRM_WEB_TO_LEAD_REDIRECT_HOSTS = [
     h.strip() for h in os.environ.get("CRM_WEB_TO_LEAD_REDIRECT_HOSTS", "").split(",") if h.strip()

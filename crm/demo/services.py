@@ -15,6 +15,7 @@ from crm.activities.services import activity_create
 from crm.contacts.enums import AccountType, CompanySize, ContactRole, Industry
 from crm.contacts.selectors import account_count
 from crm.contacts.services import account_create, address_add, contact_create, contact_link_account
+from crm.core.assignment.services import rule_create, territory_create
 from crm.core.audit.context import audit_context
 from crm.core.identity.selectors import role_get_by_key, user_get_by_email
 from crm.core.identity.services import team_create, user_create
@@ -263,6 +264,7 @@ def demo_load(
             made += 1
             if made % 500 == 0:
                 say(f"activities: {made}")
+        _lead_rules(users)
         lead_count = _leads(rng, leads, users, account_rows)
         say(f"leads: {lead_count}")
     return {
@@ -273,6 +275,27 @@ def demo_load(
         "leads": lead_count,
         "visible_accounts": account_count(user=users["admin@demo.crm"], params={})[0],
     }
+
+
+def _lead_rules(users: dict[str, Any]) -> None:
+    """Ownership rules for new leads (the public web form, the API): British and Irish leads go round the UK
+    team, the rest round the Iberian team."""
+    uk = territory_create(actor=None, name="UK & Ireland", countries=["GB", "IE"])
+    rule_create(
+        actor=None,
+        name="UK & Ireland leads",
+        object_type="leads.lead",
+        territory=uk,
+        strategy="round_robin",
+        team=users["rep.uk@demo.crm"].team,
+    )
+    rule_create(
+        actor=None,
+        name="Other leads",
+        object_type="leads.lead",
+        strategy="round_robin",
+        team=users["rep.es@demo.crm"].team,
+    )
 
 
 def _leads(

@@ -422,6 +422,14 @@ def lead_funnel(request: HttpRequest) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address for the rate limit. Behind a reverse proxy every request comes from the proxy:
+    CRM_WEB_TO_LEAD_IP_HEADER names the header it sets (the last address of X-Forwarded-For is the one the
+    proxy saw)."""
+    header = getattr(settings, "CRM_WEB_TO_LEAD_IP_HEADER", "")
+    if header:
+        forwarded = [part.strip() for part in request.headers.get(header, "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 

@@ -100,3 +100,18 @@ def test_a_value_the_service_refuses_is_shown_on_its_field_and_stores_nothing(ad
     errors = response.context["form"].errors
     assert errors["phone"] and errors["country"]
     assert not Lead.all_objects.exists()
+
+
+@override_settings(CRM_WEB_TO_LEAD_LIMIT=1, CRM_WEB_TO_LEAD_IP_HEADER="X-Forwarded-For")
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(admin: Any) -> None:
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    first = proxy.post(URL, GOOD, headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.9"})
+    assert first.status_code == 302
+    # a forged first address does not make a new visitor: the proxy appended the real one
+    again = proxy.post(
+        URL, {**GOOD, "email": "b@x.example"}, headers={"X-Forwarded-For": "5.6.7.8, 203.0.113.9"}
+    )
+    assert again.status_code == 429
+    other = proxy.post(URL, {**GOOD, "email": "c@x.example"}, headers={"X-Forwarded-For": "198.51.100.2"})
+    assert other.status_code == 302
+    assert Lead.objects.count() == 2
