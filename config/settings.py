@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crm.contacts",
     "crm.activities",
     "crm.catalog",
+    "crm.leads",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",
@@ -156,6 +157,17 @@ LANGUAGE_COOKIE_NAME = "crm_language"
 DEFAULT_CURRENCY = os.environ.get("CRM_CURRENCY", "EUR")
 # phone numbers written without a country code are read as numbers of this country (ISO 3166 code)
 CRM_DEFAULT_PHONE_REGION = os.environ.get("CRM_DEFAULT_PHONE_REGION", "ES").upper()
+
+# --- public web-to-lead form ----------------------------------------------------------------------------
+# submissions allowed per client IP and window (seconds), counted in the database (shared by every process)
+CRM_WEB_TO_LEAD_LIMIT = int(os.environ.get("CRM_WEB_TO_LEAD_LIMIT", "5"))
+CRM_WEB_TO_LEAD_WINDOW = int(os.environ.get("CRM_WEB_TO_LEAD_WINDOW", "3600"))
+# behind a reverse proxy: the header carrying the visitor's address (e.g. X-Forwarded-For, X-Real-IP)
+CRM_WEB_TO_LEAD_IP_HEADER = os.environ.get("CRM_WEB_TO_LEAD_IP_HEADER", "")
+# hosts the form may send visitors back to after a submission (comma-separated); others get our thank-you page
+CRM_WEB_TO_LEAD_REDIRECT_HOSTS = [
+    h.strip() for h in os.environ.get("CRM_WEB_TO_LEAD_REDIRECT_HOSTS", "").split(",") if h.strip()
+]
 
 # --- static files ---------------------------------------------------------------------------------------
 STATIC_URL = "static/"

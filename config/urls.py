@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("crm.contacts.urls")),
     path("", include("crm.activities.urls")),
     path("", include("crm.catalog.urls")),
+    path("", include("crm.leads.urls")),
     path("", include("crm.integrations.dataio.urls")),
     path("", include("crm.core.ui.urls")),
 ]

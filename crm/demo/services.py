@@ -15,11 +15,19 @@ from crm.activities.services import activity_create
 from crm.contacts.enums import AccountType, CompanySize, ContactRole, Industry
 from crm.contacts.selectors import account_count
 from crm.contacts.services import account_create, address_add, contact_create, contact_link_account
+from crm.core.assignment.services import rule_create, territory_create
 from crm.core.audit.context import audit_context
 from crm.core.identity.selectors import role_get_by_key, user_get_by_email
 from crm.core.identity.services import team_create, user_create
 from crm.demo import data
 from crm.demo.catalog import demo_catalog_load
+from crm.leads.services import (
+    lead_convert,
+    lead_create,
+    lead_disqualify,
+    lead_mark_contacted,
+    lead_qualify,
+)
 
 DEMO_PASSWORD = "demo-crm-2026"  # noqa: S105 — documented demo credential, printed by `crm demo`
 
@@ -111,6 +119,7 @@ def demo_load(
     accounts: int = 200,
     contacts: int = 600,
     activities: int = 3000,
+    leads: int = 150,
     seed: int = 2026,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
@@ -257,11 +266,98 @@ def demo_load(
             made += 1
             if made % 500 == 0:
                 say(f"activities: {made}")
+        _lead_rules(users)
+        lead_count = _leads(rng, leads, users, account_rows)
+        say(f"leads: {lead_count}")
     return {
         "users": len(users),
         "accounts": len(account_rows),
         "contacts": len(contact_rows),
         "activities": made,
         "products": catalog["products"],
+        "leads": lead_count,
         "visible_accounts": account_count(user=users["admin@demo.crm"], params={})[0],
     }
+
+
+def _lead_rules(users: dict[str, Any]) -> None:
+    """Ownership rules for new leads (the public web form, the API): British and Irish leads go round the UK
+    team, the rest round the Iberian team."""
+    uk = territory_create(actor=None, name="UK & Ireland", countries=["GB", "IE"])
+    rule_create(
+        actor=None,
+        name="UK & Ireland leads",
+        object_type="leads.lead",
+        territory=uk,
+        strategy="round_robin",
+        team=users["rep.uk@demo.crm"].team,
+    )
+    rule_create(
+        actor=None,
+        name="Other leads",
+        object_type="leads.lead",
+        strategy="round_robin",
+        team=users["rep.es@demo.crm"].team,
+    )
+
+
+def _leads(
+    rng: random.Random, count: int, users: dict[str, Any], account_rows: list[tuple[Any, bool]]
+) -> int:
+    """Leads across every status and source; some name a company that is already an account, so converting
+    them links to it instead of creating a duplicate."""
+    owners = [
+        users[e] for e in ("rep.es@demo.crm", "rep2.es@demo.crm", "rep.uk@demo.crm", "manager@demo.crm")
+    ]
+    sources = ["web_form", "manual", "import", "api", "referral", "event", "campaign", "partner"]
+    statuses = ["new", "contacted", "qualified", "disqualified", "converted"]
+    reasons = ["no_budget", "no_need", "no_authority", "bad_timing", "competitor", "unreachable", "spam"]
+    used: set[str] = {a.name for a, _sp in account_rows}
+    made = 0
+    for i in range(count):
+        owner = rng.choice(owners)
+        spanish = owner.email != "rep.uk@demo.crm"
+        first = rng.choice(data.SPANISH_FIRST if spanish else data.ENGLISH_FIRST)
+        last = rng.choice(data.SPANISH_LAST if spanish else data.ENGLISH_LAST)
+        existing = [a for a, sp in account_rows if sp == spanish]
+        if existing and rng.random() < 0.15:
+            company = rng.choice(existing).name
+        else:
+            company = _company(rng, spanish, used)
+        city, region, postal, country = rng.choice(data.SPANISH_CITIES if spanish else data.ENGLISH_CITIES)
+        domain = _slug(company.split()[0]) + (".es" if country == "ES" else ".co.uk")
+        source = rng.choices(sources, weights=[30, 15, 10, 5, 12, 12, 12, 4])[0]
+        status = rng.choices(statuses, weights=[35, 20, 15, 15, 15])[0]
+        with transaction.atomic():
+            lead = lead_create(
+                actor=owner,
+                owner=owner,
+                first_name=first,
+                last_name=last,
+                company=company,
+                job_title=rng.choice(data.JOB_TITLES_ES if spanish else data.JOB_TITLES_EN),
+                email=f"{_slug(first)}.{_slug(last)}{i}@{domain}",
+                phone=_phone(rng, country),
+                city=city,
+                region=region,
+                postal_code=f"{postal}{rng.randint(100, 999)}",
+                country=country,
+                source=source,
+                budget_amount=rng.choice([None, 5000, 12000, 25000, 60000, 150000]),
+                authority=rng.choice(["", "decision_maker", "influencer", "evaluator", "user"]),
+                timeline=rng.choice(["", "now", "quarter", "half_year", "year", "later"]),
+                need=rng.choice(data.NOTES_ES if spanish else data.NOTES_EN),
+                email_consent="granted" if source == "web_form" else rng.choice(["granted", "unknown"]),
+            )
+            if status in {"contacted", "qualified", "converted"} or (
+                status == "disqualified" and rng.random() < 0.6
+            ):
+                lead = lead_mark_contacted(actor=owner, lead=lead)
+            if status in {"qualified", "converted"}:
+                lead = lead_qualify(actor=owner, lead=lead)
+            if status == "disqualified":
+                lead_disqualify(actor=owner, lead=lead, reason=rng.choice(reasons))
+            elif status == "converted":
+                lead_convert(actor=owner, lead=lead)
+        made += 1
+    return made

@@ -57,6 +57,9 @@ class ListConfig:
     empty_text: Any
     csv_name: str
     tag_choices: Callable[[], list[str]] = field(default=lambda: [])
+    # other apps reuse this engine with their own page (same blocks and partials) and without tags
+    template: str = "contacts/list.html"
+    has_tags: bool = True
 
 
 @dataclass
@@ -369,7 +372,7 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
         if user_can(user, config.object_type, "export")
         else "",
         "can_bulk": can_bulk,
-        "bulk_actions": bulk_actions(user, config.object_type),
+        "bulk_actions": bulk_actions(user, config.object_type, tags=config.has_tags),
         "tag_options": tags,
         "results_id": RESULTS_ID,
     }
@@ -378,17 +381,18 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
     request.GET = state  # type: ignore[assignment]
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == RESULTS_ID:
-        response = render(request, "contacts/list.html#results", context)
+        response = render(request, f"{config.template}#results", context)
         response["HX-Push-Url"] = current_url  # a tidy address bar: no empty or default parameters
         return response
-    return render(request, "contacts/list.html", context, status=status)
+    return render(request, config.template, context, status=status)
 
 
-def bulk_actions(user: Any, object_type: str) -> list[dict[str, Any]]:
+def bulk_actions(user: Any, object_type: str, *, tags: bool = True) -> list[dict[str, Any]]:
     actions: list[dict[str, Any]] = []
     if user_can(user, object_type, "change"):
         actions.append({"value": "assign_owner", "label": _("Assign owner"), "icon": "user-circle"})
-        actions.append({"value": "tag", "label": _("Add tag"), "icon": "tag"})
+        if tags:
+            actions.append({"value": "tag", "label": _("Add tag"), "icon": "tag"})
     if user_can(user, object_type, "delete"):
         actions.append(
             {

@@ -57,7 +57,7 @@ def test_a_rep_only_gets_what_they_may_see(rep, outsider):
         ({}, "q"),
         ({"q": "a"}, "q"),
         ({"q": "x" * 101}, "q"),
-        ({"q": "ana", "types": "contacts.contact,leads.lead"}, "types"),
+        ({"q": "ana", "types": "contacts.contact,nosuch.thing"}, "types"),
         ({"q": "ana", "limit": 0}, "limit"),
         ({"q": "ana", "limit": 500}, "limit"),
     ],

@@ -9,7 +9,7 @@ from crm.demo.services import DEMO_PASSWORD, DEMO_USERS, demo_is_loaded, demo_lo
 
 
 class Command(BaseCommand):
-    help = "Load the bilingual demo data set (users in every role, accounts, contacts, activities)."
+    help = "Load the bilingual demo data set (users in every role, accounts, contacts, activities, leads)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, default=200)
         parser.add_argument("--contacts", type=int, default=600)
         parser.add_argument("--activities", type=int, default=3000)
+        parser.add_argument("--leads", type=int, default=150)
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,13 +33,15 @@ class Command(BaseCommand):
             accounts=options["accounts"],
             contacts=options["contacts"],
             activities=options["activities"],
+            leads=options["leads"],
             seed=options["seed"],
             progress=lambda msg: self.stdout.write(f"  … {msg}"),
         )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded in {time.monotonic() - started:.0f}s: {counts['accounts']} accounts, "
-                f"{counts['contacts']} contacts, {counts['activities']} activities, {counts['products']} products, {counts['users']} users."
+                f"{counts['contacts']} contacts, {counts['activities']} activities, {counts['products']} products, "
+                f"{counts['leads']} leads, {counts['users']} users."
             )
         )
         self._print_logins()

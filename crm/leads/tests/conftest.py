@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crm.contacts.tests.factories import TeamFactory, user_with_role
+
+
+@pytest.fixture
+def north(db: Any) -> Any:
+    return TeamFactory(name="North")
+
+
+@pytest.fixture
+def south(db: Any) -> Any:
+    return TeamFactory(name="South")
+
+
+@pytest.fixture
+def admin(north: Any) -> Any:
+    return user_with_role("administrator", team=north, full_name="Ada Admin", is_superuser=True)
+
+
+@pytest.fixture
+def rep(north: Any) -> Any:
+    return user_with_role("sales_rep", team=north, full_name="Rita Reyes")
+
+
+@pytest.fixture
+def other_rep(south: Any) -> Any:
+    return user_with_role("sales_rep", team=south, full_name="Sam Soto")
