@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # domain
     "crm.contacts",
     "crm.activities",
+    "crm.sales",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

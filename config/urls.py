@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("crm.core.search.urls")),
     path("", include("crm.contacts.urls")),
     path("", include("crm.activities.urls")),
+    path("", include("crm.sales.urls")),
     path("", include("crm.integrations.dataio.urls")),
     path("", include("crm.core.ui.urls")),
 ]
