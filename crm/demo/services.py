@@ -19,6 +19,7 @@ from crm.core.audit.context import audit_context
 from crm.core.identity.selectors import role_get_by_key, user_get_by_email
 from crm.core.identity.services import team_create, user_create
 from crm.demo import data
+from crm.demo.pipelines import demo_pipelines_load
 
 DEMO_PASSWORD = "demo-crm-2026"  # noqa: S105 — documented demo credential, printed by `crm demo`
 
@@ -110,10 +111,12 @@ def demo_load(
     accounts: int = 200,
     contacts: int = 600,
     activities: int = 3000,
+    opportunities: int = 300,
     seed: int = 2026,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Create users in every role, then accounts, contacts and activities spread over the last year."""
+    """Create users in every role, then accounts, contacts and activities spread over the last year, and two
+    sales pipelines with opportunities and their stage history."""
     rng = random.Random(seed)  # deterministic: the same demo every time
     say = progress or (lambda _msg: None)
     with audit_context(source="system"):
@@ -255,8 +258,11 @@ def demo_load(
             made += 1
             if made % 500 == 0:
                 say(f"activities: {made}")
+        deals = demo_pipelines_load(rng=rng, accounts=account_rows, count=opportunities)
+        say(f"opportunities: {deals}")
     return {
         "users": len(users),
+        "opportunities": deals,
         "accounts": len(account_rows),
         "contacts": len(contact_rows),
         "activities": made,

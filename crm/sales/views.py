@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -59,7 +60,9 @@ def _label(field: str) -> str:
 
 
 def totals_text(totals: list[tuple[str, Any]]) -> str:
-    return " · ".join(format_money(total, currency) for currency, total in totals) or format_money(0, "EUR")
+    """A column's amount per currency, one per line, the biggest first."""
+    text = "\n".join(format_money(total, currency) for currency, total in totals)
+    return text or format_money(0, getattr(settings, "DEFAULT_CURRENCY", "EUR"))
 
 
 # --- the board ----------------------------------------------------------------------------------------------

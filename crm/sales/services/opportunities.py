@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.numbers import list_currencies
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -188,11 +189,13 @@ def opportunity_create(
     stage: Stage | None = None,
     owner: Any = None,
     at: dt.datetime | None = None,
+    playbook: bool = True,
     **fields: Any,
 ) -> Opportunity:
     """A new open opportunity in `stage` (default: the pipeline's first open stage), owned by `owner` (default:
     the actor). Its probability defaults to the stage's. The stage's required fields apply; its playbook tasks
-    are created. `at` backdates the creation (the demo; imports)."""
+    are created (`playbook=False`: not for historical data loads). `at` backdates the creation (the demo;
+    imports)."""
     _reject_unknown({**fields, **({"owner": owner} if owner is not None else {})})
     owner = owner or actor
     stage = stage or _first_open_stage(pipeline)
@@ -211,7 +214,7 @@ def opportunity_create(
         owner=owner,
         probability=stage.probability,
         stage_entered_at=now,
-        currency="EUR",
+        currency=getattr(settings, "DEFAULT_CURRENCY", "EUR"),
     )
     data = dict(fields)
     for name in ("name", "account", "close_date"):
@@ -232,7 +235,8 @@ def opportunity_create(
     StageChange.objects.create(
         opportunity=opportunity, from_stage=None, to_stage=stage, actor=_user(actor), at=now
     )
-    _playbook_tasks(opportunity=opportunity, stage=stage, actor=actor, now=now)
+    if playbook:
+        _playbook_tasks(opportunity=opportunity, stage=stage, actor=actor, now=now)
     return opportunity
 
 
@@ -287,13 +291,15 @@ def opportunity_move_stage(
     expected_version: int | None = None,
     lost_reason: str = "",
     at: dt.datetime | None = None,
+    playbook: bool = True,
 ) -> Opportunity:
     """Move an opportunity to another stage of its pipeline.
 
     Refused (StageRequirementsMissing, naming each field) when the stage requires fields the opportunity lacks;
     a lost stage needs `lost_reason`. Records the stage history (with the time spent in the stage it left),
     takes the stage's probability, creates the stage's playbook tasks, and closes (won/lost) or reopens the
-    opportunity when the stage says so. Nothing changes when it is refused."""
+    opportunity when the stage says so. Nothing changes when it is refused. `at` and `playbook=False` are for
+    loading history (the demo, imports): a backdated move creates no to-dos."""
     locked = _locked(opportunity, actor=actor, expected_version=expected_version)
     if stage.pipeline_id != locked.pipeline_id:
         raise StageNotInPipeline(field_errors={"stage": [str(StageNotInPipeline.default_message)]})
@@ -335,7 +341,7 @@ def opportunity_move_stage(
         at=now,
         seconds_in_previous=seconds,
     )
-    if not stage.is_closed:
+    if playbook and not stage.is_closed:
         _playbook_tasks(opportunity=locked, stage=stage, actor=actor, now=now)
     actor_id = getattr(actor, "pk", None)
     publish_on_commit(

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, default=200)
         parser.add_argument("--contacts", type=int, default=600)
         parser.add_argument("--activities", type=int, default=3000)
+        parser.add_argument("--opportunities", type=int, default=300)
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,13 +33,15 @@ class Command(BaseCommand):
             accounts=options["accounts"],
             contacts=options["contacts"],
             activities=options["activities"],
+            opportunities=options["opportunities"],
             seed=options["seed"],
             progress=lambda msg: self.stdout.write(f"  … {msg}"),
         )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded in {time.monotonic() - started:.0f}s: {counts['accounts']} accounts, "
-                f"{counts['contacts']} contacts, {counts['activities']} activities, {counts['users']} users."
+                f"{counts['contacts']} contacts, {counts['activities']} activities, {counts['opportunities']} opportunities, "
+                f"{counts['users']} users."
             )
         )
         self._print_logins()
