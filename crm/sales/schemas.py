@@ -12,6 +12,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from crm.contacts.schemas import AccountRefOut, ContactRefOut
 from crm.core.api.pagination import PageOut
 from crm.core.api.schemas import InSchema, PatchSchema, UserRefOut
 from crm.sales.enums import ForecastCategory, OpportunityStatus
@@ -47,20 +48,10 @@ class PipelineOut(Schema):
         return list(obj.stages.all())
 
 
-class RefOut(Schema):
-    id: int
-    name: str
-
-
-class ContactRefOut(Schema):
-    id: int
-    full_name: str
-
-
 class OpportunityOut(Schema):
     id: int
     name: str
-    account: RefOut
+    account: AccountRefOut
     owner: UserRefOut
     pipeline_id: int
     stage_id: int

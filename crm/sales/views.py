@@ -34,7 +34,7 @@ from crm.sales.listing import OPPORTUNITY_LIST
 from crm.sales.models import Opportunity, Pipeline
 
 OBJECT_TYPE = "sales.opportunity"
-STATUS_VARIANTS = {
+STATUS_VARIANTS: dict[str, str] = {
     OpportunityStatus.OPEN: "info",
     OpportunityStatus.WON: "success",
     OpportunityStatus.LOST: "danger",
@@ -116,7 +116,7 @@ def board_column(request: HttpRequest, pipeline_id: int, stage_id: int) -> HttpR
     params = {k: v for k, v in request.GET.items()}
     try:
         cards, next_cursor = selectors.board_column(
-            user=request.user, stage=stage, params=params, cursor=params.get("cursor")
+            user=request.user, stage=stage, params=params, cursor=request.GET.get("cursor")
         )
     except InvalidInput:
         return HttpResponse(_("This link is not valid any more. Reload the page."), status=400)
