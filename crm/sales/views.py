@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.contacts.selectors import account_choices, account_get
@@ -40,18 +41,18 @@ STATUS_VARIANTS: dict[str, str] = {
     OpportunityStatus.LOST: "danger",
 }
 FIELD_LABELS = {
-    "name": _("Name"),
-    "account": _("Account"),
-    "amount": _("Amount"),
-    "currency": _("Currency"),
-    "close_date": _("Expected close date"),
-    "next_step": _("Next step"),
-    "competitors": _("Competitors"),
-    "contacts": _("Contacts"),
-    "lost_reason": _("Lost reason"),
-    "probability": _("Probability (%)"),
-    "owner": _("Owner"),
-    "stage": _("Stage"),
+    "name": gettext_lazy("Name"),
+    "account": gettext_lazy("Account"),
+    "amount": gettext_lazy("Amount"),
+    "currency": gettext_lazy("Currency"),
+    "close_date": gettext_lazy("Expected close date"),
+    "next_step": gettext_lazy("Next step"),
+    "competitors": gettext_lazy("Competitors"),
+    "contacts": gettext_lazy("Contacts"),
+    "lost_reason": gettext_lazy("Lost reason"),
+    "probability": gettext_lazy("Probability (%)"),
+    "owner": gettext_lazy("Owner"),
+    "stage": gettext_lazy("Stage"),
 }
 
 
@@ -506,7 +507,7 @@ def opportunity_update(request: HttpRequest, pk: int) -> HttpResponse:
         "subtitle": opportunity.name,
         "submit_label": _("Save"),
         "cancel_url": opportunity.get_absolute_url(),
-        "stage_required": opportunity.stage.required_fields,
+        "stage_required": [_label(f) for f in opportunity.stage.required_fields or []],
     }
     return render(request, "sales/opportunity_form.html", context, status=422 if form.errors else 200)
 
