@@ -11,6 +11,7 @@ class SalesConfig(AppConfig):
         from crm.activities.timeline import timeline_source_register, timeline_subject_register
         from crm.contacts.events import AccountDeleted
         from crm.contacts.panels import account_panel_register
+        from crm.contacts.rollups import rollup_register
         from crm.core.api.api import api_router_register
         from crm.core.audit.registry import audit_register
         from crm.core.events import subscribe
@@ -18,7 +19,7 @@ class SalesConfig(AppConfig):
         from crm.core.ui.navigation import nav_item_register
         from crm.sales import handlers
         from crm.sales.models import Opportunity, OpportunityContact, Pipeline, Stage
-        from crm.sales.selectors import opportunity_exists_visible
+        from crm.sales.selectors import open_opportunity_count_for_accounts, opportunity_exists_visible
         from crm.sales.timeline import stage_change_source
 
         audit_register(Pipeline)
@@ -41,6 +42,13 @@ class SalesConfig(AppConfig):
             title=_("Opportunities"),
             url_name="sales:account_opportunities",
             order=15,
+            is_visible=lambda user: user_can(user, "sales.opportunity", "view"),
+        )
+        rollup_register(
+            key="sales.open_opportunities",
+            label=_("Open opportunities"),
+            compute=open_opportunity_count_for_accounts,
+            order=40,
             is_visible=lambda user: user_can(user, "sales.opportunity", "view"),
         )
         nav_item_register(

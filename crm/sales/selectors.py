@@ -14,6 +14,7 @@ from crm.core.errors import InvalidInput, RecordNotFound
 from crm.core.identity.models import User
 from crm.core.identity.permissions import user_can
 from crm.core.listing import Page, capped_count, decode_cursor, encode_cursor, parse_limit
+from crm.sales.enums import OpportunityStatus
 from crm.sales.listing import OPPORTUNITY_LIST
 from crm.sales.models import Opportunity, Pipeline, Stage, StageChange
 
@@ -170,6 +171,15 @@ def account_opportunities(*, user: Any, account_id: int, limit: int = 10) -> lis
     rows = list(qs[:limit])
     _attach_owners(rows)
     return rows
+
+
+def open_opportunity_count_for_accounts(*, user: Any, account_ids: list[int]) -> int:
+    """The account page's roll-up: open opportunities of these accounts that `user` may see (one query)."""
+    return (
+        Opportunity.objects.visible_to(user)
+        .filter(account_id__in=account_ids, status=OpportunityStatus.OPEN)
+        .count()
+    )
 
 
 # --- stage history --------------------------------------------------------------------------------------------

@@ -273,3 +273,16 @@ def test_list_filters_and_bad_filter_message(pipeline: Any, rep: Any) -> None:
     assert "Alpha" in html
     bad = client.get(reverse("sales:opportunity_list"), {"sort": "nope"})
     assert bad.status_code == 200 and "Cannot sort by" in bad.content.decode()
+
+
+def test_account_key_figures_count_open_opportunities(pipeline: Any, rep: Any) -> None:
+    from crm.contacts.rollups import rollup_values
+    from crm.sales.services import opportunity_close_won
+
+    account = AccountFactory(owner=rep)
+    make_opportunity(pipeline=pipeline, owner=rep, account=account)
+    opportunity_close_won(
+        actor=rep, opportunity=make_opportunity(pipeline=pipeline, owner=rep, account=account)
+    )
+    figures = {v.key: v.value for v in rollup_values(user=rep, account_ids=[account.pk])}
+    assert figures["sales.open_opportunities"] == 1
