@@ -51,3 +51,28 @@ class MoveForm(forms.Form):
     stage = forms.IntegerField()
     version = forms.IntegerField(required=False)
     lost_reason = forms.CharField(max_length=300, required=False)
+
+
+# the summary's inline-editable fields
+INLINE_FIELDS: dict[str, Any] = {
+    "amount": lambda: forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=0, required=False
+    ),
+    "close_date": lambda: forms.DateField(
+        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
+    ),
+    "probability": lambda: forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100),
+    "next_step": lambda: forms.CharField(label=_("Next step"), max_length=300, required=False),
+    "competitors": lambda: forms.CharField(label=_("Competitors"), max_length=300, required=False),
+}
+
+
+class InlineFieldForm(forms.Form):
+    """One field of the record page, with the version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+        self.fields[key] = INLINE_FIELDS[key]()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("opportunities/new/", views.opportunity_create, name="opportunity_create"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_update, name="opportunity_update"),
+    path("opportunities/<int:pk>/fields/<str:key>/", views.opportunity_field, name="opportunity_field"),
     path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity_move"),
     path("opportunities/<int:pk>/stage/", views.opportunity_stage, name="opportunity_stage"),
     path("opportunities/<int:pk>/won/", views.opportunity_won, name="opportunity_won"),

@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -30,7 +31,7 @@ from crm.core.ui.formats import format_money, format_number
 from crm.sales import selectors, services
 from crm.sales.durations import duration_words
 from crm.sales.enums import OpportunityStatus
-from crm.sales.forms import LostForm, MoveForm, OpportunityForm
+from crm.sales.forms import INLINE_FIELDS, InlineFieldForm, LostForm, MoveForm, OpportunityForm
 from crm.sales.listing import OPPORTUNITY_LIST
 from crm.sales.models import Opportunity, Pipeline
 
@@ -273,6 +274,8 @@ def _record_context(request: HttpRequest, opportunity: Opportunity, **extra: Any
         "can_change": can_change,
         "can_delete": _may(user, opportunity, "delete"),
         "timeline_url": reverse("activities:timeline", args=[OBJECT_TYPE, opportunity.pk]),
+        "inline_rows": inline_rows(opportunity, can_change=can_change),
+        "time_in_stage": duration_words(selectors.seconds_since(opportunity.stage_entered_at)),
         "lost_form": extra.pop("lost_form", None) or LostForm(initial={"version": opportunity.version}),
         **extra,
     }
@@ -386,6 +389,77 @@ def opportunity_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     services.opportunity_delete(actor=request.user, opportunity=opportunity)
     messages.success(request, _("“%(name)s” moved to the recycle bin.") % {"name": opportunity.name})
     return redirect("sales:opportunity_list")
+
+
+# --- inline fields of the record page ------------------------------------------------------------------------
+def inline_rows(opportunity: Opportunity, *, can_change: bool) -> list[dict[str, Any]]:
+    return [_inline_context(opportunity, key, can_change=can_change) for key in INLINE_FIELDS]
+
+
+def _inline_display(opportunity: Opportunity, key: str) -> Any:
+    value = getattr(opportunity, key)
+    if key == "amount":
+        return format_money(value, opportunity.currency) if value is not None else ""
+    if key == "probability":
+        return f"{value} %"
+    if key == "close_date":
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
+def _inline_context(opportunity: Opportunity, key: str, *, can_change: bool) -> dict[str, Any]:
+    url = reverse("sales:opportunity_field", args=[opportunity.pk, key])
+    return {
+        "id": f"opportunity-{opportunity.pk}-{key}",
+        "key": key,
+        "label": _label(key),
+        "value": _inline_display(opportunity, key),
+        "url": url,
+        "edit_url": f"{url}?edit=1" if can_change else "",
+        "can_edit": can_change,
+    }
+
+
+@login_required
+@domain_view
+def opportunity_field(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One inline field of the summary: its value (GET), its form (GET ?edit=1), or a save (POST). A saved
+    value reloads the page (versions, weighted amount and totals change with it); a refused one shows why."""
+    if key not in INLINE_FIELDS:
+        raise Http404()
+    if request.method == "POST":
+        opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change")
+        form = InlineFieldForm(request.POST, key=key)
+        if form.is_valid():
+            try:
+                services.opportunity_update(
+                    actor=request.user,
+                    opportunity=opportunity,
+                    expected_version=form.cleaned_data["version"],
+                    **{key: form.cleaned_data[key]},
+                )
+            except DomainError as exc:
+                if isinstance(exc, RecordNotFound):
+                    raise
+                messages_for_field = exc.field_errors.get(key)
+                form.add_error(key if messages_for_field else None, messages_for_field or exc.message)
+            else:
+                response = HttpResponse(status=204)
+                response["HX-Refresh"] = "true"
+                messages.success(request, _("Opportunity “%(name)s” saved.") % {"name": opportunity.name})
+                return response
+        context = {**_inline_context(opportunity, key, can_change=True), "editing": True, "form": form}
+        context["bound"] = form[key]
+        return render(request, "sales/_inline_field.html", context)
+    editing = request.GET.get("edit") == "1"
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change" if editing else "view")
+    context = _inline_context(opportunity, key, can_change=_may(request.user, opportunity, "change"))
+    if editing:
+        form = InlineFieldForm(
+            key=key, initial={key: getattr(opportunity, key), "version": opportunity.version}
+        )
+        context.update(editing=True, form=form, bound=form[key])
+    return render(request, "sales/_inline_field.html", context)
 
 
 # --- forms ----------------------------------------------------------------------------------------------------

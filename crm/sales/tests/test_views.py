@@ -286,3 +286,20 @@ def test_account_key_figures_count_open_opportunities(pipeline: Any, rep: Any) -
     )
     figures = {v.key: v.value for v in rollup_values(user=rep, account_ids=[account.pk])}
     assert figures["sales.open_opportunities"] == 1
+
+
+def test_inline_field_saves_and_refuses_a_stale_version(pipeline: Any, rep: Any) -> None:
+    opportunity = make_opportunity(pipeline=pipeline, owner=rep, next_step="Call")
+    client = _client(rep)
+    url = reverse("sales:opportunity_field", args=[opportunity.pk, "next_step"])
+    form = client.get(url, {"edit": "1"}, headers={"HX-Request": "true"})
+    assert form.status_code == 200 and 'name="next_step"' in form.content.decode()
+    saved = client.post(url, {"next_step": "Send the quote", "version": 1}, headers={"HX-Request": "true"})
+    assert saved.status_code == 204 and saved["HX-Refresh"] == "true"
+    assert _row(opportunity.pk)["next_step"] == "Send the quote"
+    before = _row(opportunity.pk)
+    stale = client.post(url, {"next_step": "Overwrite", "version": 1}, headers={"HX-Request": "true"})
+    assert stale.status_code == 200
+    assert "changed this record" in stale.content.decode()
+    assert _row(opportunity.pk) == before
+    assert client.get(reverse("sales:opportunity_field", args=[opportunity.pk, "owner"])).status_code == 404
