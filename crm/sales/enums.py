@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ForecastCategory(models.TextChoices):
@@ -11,6 +12,6 @@ class ForecastCategory(models.TextChoices):
 
 
 class OpportunityStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("opportunity status", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
