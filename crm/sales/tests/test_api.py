@@ -189,3 +189,21 @@ def test_list_paginates_by_cursor(pipeline: Any, rep: Any) -> None:
         "/api/v1/opportunities", {"limit": 2, "sort": "name", "cursor": first["next_cursor"]}
     ).json()
     assert [o["name"] for o in first["items"] + second["items"]] == ["Deal 0", "Deal 1", "Deal 2", "Deal 3"]
+
+
+def test_list_query_count_does_not_grow_with_the_page(pipeline: Any, rep: Any, make_user: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = ApiClient(rep)
+    teammate = make_user("sales_rep", team="North")
+    make_opportunity(pipeline=pipeline, owner=rep)
+    api.get("/api/v1/opportunities")
+    with CaptureQueriesContext(connection) as few:
+        assert api.get("/api/v1/opportunities").status_code == 200
+    for i in range(12):
+        make_opportunity(pipeline=pipeline, owner=teammate if i % 2 else rep, name=f"Deal {i}")
+    with CaptureQueriesContext(connection) as many:
+        body = api.get("/api/v1/opportunities").json()
+    assert len(body["items"]) == 13
+    assert len(many.captured_queries) == len(few.captured_queries)

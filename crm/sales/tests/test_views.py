@@ -303,3 +303,31 @@ def test_inline_field_saves_and_refuses_a_stale_version(pipeline: Any, rep: Any)
     assert "changed this record" in stale.content.decode()
     assert _row(opportunity.pk) == before
     assert client.get(reverse("sales:opportunity_field", args=[opportunity.pk, "owner"])).status_code == 404
+
+
+def test_list_page_query_count_does_not_grow_with_the_rows(pipeline: Any, rep: Any) -> None:
+    client = _client(rep)
+    make_opportunity(pipeline=pipeline, owner=rep)
+    url = reverse("sales:opportunity_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(12):
+        make_opportunity(pipeline=pipeline, owner=rep, name=f"Deal {i}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_load_more_link_answers_the_next_cards(pipeline: Any, rep: Any) -> None:
+    account = AccountFactory(owner=rep)
+    for i in range(23):
+        make_opportunity(pipeline=pipeline, owner=rep, account=account, name=f"Deal {i:02d}")
+    client = _client(rep)
+    html = client.get(reverse("sales:pipeline_board", args=[pipeline.pk])).content.decode()
+    qualify = stage(pipeline, "Qualify")
+    prefix = reverse("sales:board_column", args=[pipeline.pk, qualify.pk]) + "?cursor="
+    cursor = html.split(prefix, 1)[1].split('"', 1)[0].split("&", 1)[0]
+    more = client.get(prefix + cursor, headers={"HX-Request": "true"}).content.decode()
+    assert more.count("data-card ") == 3
+    assert "Load more" not in more
