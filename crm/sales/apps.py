@@ -10,6 +10,7 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         from crm.activities.timeline import timeline_source_register, timeline_subject_register
         from crm.contacts.events import AccountDeleted
+        from crm.contacts.merging import merge_handler_register
         from crm.contacts.panels import account_panel_register
         from crm.contacts.rollups import rollup_register
         from crm.core.api.api import api_router_register
@@ -20,6 +21,7 @@ class SalesConfig(AppConfig):
         from crm.sales import handlers
         from crm.sales.models import Opportunity, OpportunityContact, Pipeline, Stage
         from crm.sales.selectors import open_opportunity_count_for_accounts, opportunity_exists_visible
+        from crm.sales.services.merge import opportunities_merge_move, opportunities_merge_undo
         from crm.sales.timeline import stage_change_source
 
         audit_register(Pipeline)
@@ -31,6 +33,9 @@ class SalesConfig(AppConfig):
         )
         audit_register(OpportunityContact)
         subscribe(AccountDeleted, handlers.on_account_deleted)
+        merge_handler_register(
+            key="sales.opportunities", move=opportunities_merge_move, undo=opportunities_merge_undo
+        )
         object_type_register(key="sales.opportunity", label=_("Opportunities"))
         api_router_register(prefix="", router="crm.sales.api.router")
         timeline_subject_register(
