@@ -86,6 +86,9 @@ def test_crud(pipeline: Any, rep: Any) -> None:
 
     assert api.delete(f"/api/v1/opportunities/{pk}").status_code == 204
     assert api.get(f"/api/v1/opportunities/{pk}").status_code == 404
+    restored = api.post(f"/api/v1/recycle-bin/sales.opportunity/{pk}/restore")
+    assert restored.status_code == 200, restored.content
+    assert api.get(f"/api/v1/opportunities/{pk}").status_code == 200
 
 
 def test_move_without_required_fields_is_422_per_field_and_changes_nothing(pipeline: Any, rep: Any) -> None:
