@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from crm.core.errors import InvalidInput, RecordNotFound
@@ -20,6 +21,7 @@ from crm.sales.models import Opportunity, Pipeline, Stage, StageChange
 
 OBJECT_TYPE = "sales.opportunity"
 BOARD_PAGE = 20
+CLOSED_DAYS = 90
 # what a board card and a list row show: nothing else is read
 CARD_FIELDS = (
     "id",
@@ -221,8 +223,6 @@ def stage_history(*, opportunity: Opportunity) -> list[StageStay]:
 def stage_changes_page(
     *, opportunity_id: int, before: tuple[Any, int] | None, limit: int
 ) -> list[StageChange]:
-    from django.db.models import Q
-
     qs = StageChange.objects.filter(opportunity_id=opportunity_id)
     if before is not None:
         at, last_id = before
@@ -244,25 +244,42 @@ class BoardColumn:
     totals: list[tuple[str, Decimal]] = field(default_factory=list)  # (currency, sum), biggest first
 
 
+def closed_since() -> Any:
+    """Closed columns (won, lost) show what closed in the last `CLOSED_DAYS` days: the board is for the work
+    in progress, and the closed columns would otherwise grow forever."""
+    return timezone.localdate() - dt.timedelta(days=CLOSED_DAYS)
+
+
 def _column_query(*, user: Any, stage: Stage, params: Mapping[str, Any]) -> QuerySet[Opportunity]:
     qs = opportunity_query(user=user, params=params).filter(stage_id=stage.pk)
-    return qs.select_related("account").only(*CARD_FIELDS)
+    if stage.is_closed:
+        qs = qs.filter(closed_on__gte=closed_since())
+    return qs.select_related("account").only(*CARD_FIELDS, "closed_on")
 
 
 def _column_page(
-    qs: QuerySet[Opportunity], *, cursor: str | None, limit: int
+    qs: QuerySet[Opportunity], *, stage: Stage, cursor: str | None, limit: int
 ) -> tuple[list[Opportunity], str | None]:
-    qs = qs.order_by("close_date", "id")
-    if cursor:
-        value, last_id = decode_cursor(cursor)
-        from django.db.models import Q
-
-        qs = qs.filter(Q(close_date__gt=value) | Q(close_date=value, id__gt=last_id), close_date__gte=value)
+    """One keyset page of a column: open stages by expected close date (soonest first, index
+    `sales_opp_stage_close_idx`), closed stages most recently closed first (`sales_opp_stage_closed_idx`)."""
+    if stage.is_closed:
+        qs = qs.order_by("-closed_on", "-id")
+        if cursor:
+            value, last_id = decode_cursor(cursor)
+            qs = qs.filter(Q(closed_on__lt=value) | Q(closed_on=value, id__lt=last_id), closed_on__lte=value)
+    else:
+        qs = qs.order_by("close_date", "id")
+        if cursor:
+            value, last_id = decode_cursor(cursor)
+            qs = qs.filter(
+                Q(close_date__gt=value) | Q(close_date=value, id__gt=last_id), close_date__gte=value
+            )
     rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1].close_date, rows[-1].pk)
+        last = rows[-1]
+        next_cursor = encode_cursor(last.closed_on if stage.is_closed else last.close_date, last.pk)
     return rows, next_cursor
 
 
@@ -297,7 +314,7 @@ def board(*, user: Any, pipeline: Pipeline, params: Mapping[str, Any] | None = N
     cards: list[Opportunity] = []
     for stage in stages:
         rows, next_cursor = _column_page(
-            _column_query(user=user, stage=stage, params=clean), cursor=None, limit=BOARD_PAGE
+            _column_query(user=user, stage=stage, params=clean), stage=stage, cursor=None, limit=BOARD_PAGE
         )
         cards += rows
         columns.append(BoardColumn(stage=stage, cards=rows, next_cursor=next_cursor))
@@ -320,7 +337,7 @@ def board_column(
     clean = _board_params(params or {})
     size = min(parse_limit(limit), 100) if limit else BOARD_PAGE
     rows, next_cursor = _column_page(
-        _column_query(user=user, stage=stage, params=clean), cursor=cursor, limit=size
+        _column_query(user=user, stage=stage, params=clean), stage=stage, cursor=cursor, limit=size
     )
     _attach_owners(rows)
     return rows, next_cursor
@@ -329,17 +346,25 @@ def board_column(
 def board_totals(
     *, user: Any, pipeline: Pipeline, params: Mapping[str, Any] | None = None
 ) -> dict[int, tuple[int, list[tuple[str, Decimal]]]]:
-    """{stage id: (count, [(currency, sum)])} — what the board's column headers show, after a move."""
+    """{stage id: (count, [(currency, sum)])} — what the board's column headers show (closed columns: what
+    closed in the last `CLOSED_DAYS` days). Two aggregates that the covering partial index
+    `sales_opp_stage_totals_idx` answers without reading the table."""
     clean = _board_params(params or {}) if params else {}
-    stage_ids = [s.pk for s in pipeline.stages.all()]
-    out: dict[int, tuple[int, list[tuple[str, Decimal]]]] = {pk: (0, []) for pk in stage_ids}
-    rows = (
-        opportunity_query(user=user, params=clean)
-        .filter(stage_id__in=stage_ids)
-        .order_by()
-        .values("stage_id", "currency")
-        .annotate(n=Count("id"), total=Sum("amount"))
-    )
+    stages = list(pipeline.stages.all())
+    out: dict[int, tuple[int, list[tuple[str, Decimal]]]] = {s.pk: (0, []) for s in stages}
+    open_ids = [s.pk for s in stages if not s.is_closed]
+    closed_ids = [s.pk for s in stages if s.is_closed]
+    # two index range scans (open stages; closed stages since the cut-off) rather than one OR, which SQLite
+    # answers by scanning the whole index
+    base = opportunity_query(user=user, params=clean).order_by()
+    queries = [base.filter(stage_id__in=open_ids)] if open_ids else []
+    if closed_ids:
+        queries.append(base.filter(stage_id__in=closed_ids, closed_on__gte=closed_since()))
+    rows = [
+        row
+        for qs in queries
+        for row in qs.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount"))
+    ]
     for row in rows:
         n, totals = out[row["stage_id"]]
         totals.append((row["currency"], row["total"] or Decimal(0)))

@@ -102,6 +102,7 @@ def board(request: HttpRequest, pipeline_id: int | None = None) -> HttpResponse:
         "mine": params.get("owner") == "me",
         "error": error,
         "can_create": user_can(user, OBJECT_TYPE, "create"),
+        "closed_days": selectors.CLOSED_DAYS,
     }
     return render(request, "sales/board.html", context)
 

@@ -62,10 +62,14 @@ class Opportunity(Record):
             models.Index(
                 fields=["stage", "close_date", "id"], name="sales_opp_stage_close_idx", condition=_LIVE
             ),
+            # a closed (won/lost) column: the most recently closed first
+            models.Index(
+                fields=["stage", "-closed_on", "-id"], name="sales_opp_stage_closed_idx", condition=_LIVE
+            ),
             # the columns' counts and totals, answered from the index alone (a covering index: SQLite reads the
             # table for a partial index's own condition column unless the index holds it too)
             models.Index(
-                fields=["stage", "currency", "owner", "amount", "deleted_at"],
+                fields=["stage", "closed_on", "currency", "owner", "amount", "deleted_at"],
                 name="sales_opp_stage_totals_idx",
                 condition=_LIVE,
             ),

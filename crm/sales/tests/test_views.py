@@ -331,3 +331,31 @@ def test_load_more_link_answers_the_next_cards(pipeline: Any, rep: Any) -> None:
     more = client.get(prefix + cursor, headers={"HX-Request": "true"}).content.decode()
     assert more.count("data-card ") == 3
     assert "Load more" not in more
+
+
+def test_closed_columns_show_the_last_90_days_most_recent_first(pipeline: Any, rep: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from crm.sales.selectors import board, pipeline_get
+    from crm.sales.services import opportunity_close_won
+
+    now = timezone.now()
+    old = opportunity_close_won(
+        actor=rep,
+        opportunity=make_opportunity(pipeline=pipeline, owner=rep, name="Old"),
+        at=now - dt.timedelta(days=200),
+    )
+    earlier = opportunity_close_won(
+        actor=rep,
+        opportunity=make_opportunity(pipeline=pipeline, owner=rep, name="Earlier"),
+        at=now - dt.timedelta(days=5),
+    )
+    recent = opportunity_close_won(
+        actor=rep, opportunity=make_opportunity(pipeline=pipeline, owner=rep, name="Recent")
+    )
+    won = next(c for c in board(user=rep, pipeline=pipeline_get(user=rep, pk=pipeline.pk)) if c.stage.is_won)
+    assert [o.pk for o in won.cards] == [recent.pk, earlier.pk]
+    assert won.count == 2
+    assert old.pk not in {o.pk for o in won.cards}
