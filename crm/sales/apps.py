@@ -68,7 +68,7 @@ class SalesConfig(AppConfig):
             key="sales.opportunities",
             label=_("Opportunities"),
             url_name="sales:opportunity_list",
-            icon="currency-euro",
+            icon="briefcase",
             order=27,
             object_type="sales.opportunity",
         )
