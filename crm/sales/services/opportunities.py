@@ -15,18 +15,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.activities.services import activity_create
 from crm.contacts.selectors import account_exists_visible, contact_exists_visible
 from crm.core.audit.context import audit_context
 from crm.core.audit.services import record_soft_delete
-from crm.core.errors import ConcurrentEdit, InvalidInput, RecordNotFound
-from crm.core.events import publish_on_commit
+from crm.core.errors import InvalidInput, RecordNotFound
 from crm.core.identity.models import User
 from crm.core.records import record_authorize, record_authorize_create
-from crm.sales.enums import OpportunityStatus
-from crm.sales.errors import OpportunityNotOpen, StageNotInPipeline, StageRequirementsMissing
-from crm.sales.events import OpportunityLost, OpportunityStageChanged, OpportunityWon
+from crm.sales.errors import StageNotInPipeline
 from crm.sales.models import Opportunity, OpportunityContact, Pipeline, Stage, StageChange
+from crm.sales.services.stages import (
+    contact_count,
+    opportunity_locked,
+    playbook_tasks_create,
+    stage_missing_fields,
+    text_clean,
+    user_or_none,
+)
 
 OBJECT_TYPE = "sales.opportunity"
 # what create and update may set (stage, status, version and timestamps have their own services)
@@ -54,16 +58,12 @@ def _reject_unknown(changes: dict[str, Any]) -> None:
         raise InvalidInput(field_errors={name: [_("This field cannot be set.")] for name in unknown})
 
 
-def _text(value: Any, limit: int) -> str:
-    return " ".join(str(value or "").split())[:limit]
-
-
 def _apply(
     opportunity: Opportunity, data: dict[str, Any], *, actor: Any, errors: dict[str, list[str]]
 ) -> list[Any] | None:
     """Validate `data` onto `opportunity` (unsaved); returns the contacts to link when `contacts` was given."""
     if "name" in data:
-        opportunity.name = _text(data["name"], 200)
+        opportunity.name = text_clean(data["name"], 200)
         if not opportunity.name:
             errors["name"] = [_("This field is required.")]
     if "account" in data:
@@ -119,7 +119,7 @@ def _apply(
             opportunity.probability = p
     for name in ("competitors", "next_step"):
         if name in data:
-            setattr(opportunity, name, _text(data[name], 300))
+            setattr(opportunity, name, text_clean(data[name], 300))
     contacts: list[Any] | None = None
     if "contacts" in data:
         contacts = list(data["contacts"] or [])
@@ -130,47 +130,6 @@ def _apply(
                 errors["contacts"] = [_("Choose contacts you can see.")]
                 break
     return contacts
-
-
-def _missing_for(stage: Stage, opportunity: Opportunity, contact_count: int) -> dict[str, list[str]]:
-    """The fields `stage` requires that `opportunity` lacks, each with the reason."""
-    message = _("Required to enter the stage “%(stage)s”.") % {"stage": stage.label}
-    missing: dict[str, list[str]] = {}
-    for name in stage.required_fields or []:
-        if name == "contacts":
-            empty = contact_count == 0
-        else:
-            value = getattr(opportunity, name, None)
-            empty = value is None or value == ""
-        if empty:
-            missing[name] = [message]
-    return missing
-
-
-def _contact_count(opportunity: Opportunity) -> int:
-    if opportunity.pk is None:
-        return 0
-    return OpportunityContact.objects.filter(opportunity_id=opportunity.pk).count()
-
-
-def _playbook_tasks(*, opportunity: Opportunity, stage: Stage, actor: Any, now: dt.datetime) -> int:
-    """Create the stage's playbook tasks for the opportunity's owner, on its account (the activities app's
-    public service). The system creates them, on behalf of the actor who moved the deal."""
-    made = 0
-    for item in stage.playbook or []:
-        with audit_context(actor=actor):
-            activity_create(
-                actor=None,
-                kind="task",
-                subject=str(item["title"])[:200],
-                body=_("Playbook of the stage “%(stage)s” for “%(name)s”.")
-                % {"stage": stage.label, "name": opportunity.name},
-                owner=opportunity.owner,
-                account_id=opportunity.account_id,
-                due_at=now + dt.timedelta(days=int(item.get("due_in_days") or 0)),
-            )
-        made += 1
-    return made
 
 
 def _first_open_stage(pipeline: Pipeline) -> Stage | None:
@@ -222,7 +181,7 @@ def opportunity_create(
             errors[name] = [_("This field is required.")]
     contacts = _apply(opportunity, data, actor=actor, errors=errors)
     if not errors:
-        missing = _missing_for(stage, opportunity, len(contacts or []))
+        missing = stage_missing_fields(stage, opportunity, len(contacts or []))
         errors.update(missing)
     if errors:
         raise InvalidInput(field_errors=errors)
@@ -233,25 +192,11 @@ def opportunity_create(
         for contact in contacts or []:
             OpportunityContact.objects.get_or_create(opportunity=opportunity, contact=contact)
     StageChange.objects.create(
-        opportunity=opportunity, from_stage=None, to_stage=stage, actor=_user(actor), at=now
+        opportunity=opportunity, from_stage=None, to_stage=stage, actor=user_or_none(actor), at=now
     )
     if playbook:
-        _playbook_tasks(opportunity=opportunity, stage=stage, actor=actor, now=now)
+        playbook_tasks_create(opportunity=opportunity, stage=stage, actor=actor, now=now)
     return opportunity
-
-
-def _user(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None
-
-
-def _locked(opportunity: Opportunity, *, actor: Any, expected_version: int | None) -> Opportunity:
-    locked = Opportunity.objects.select_for_update().filter(pk=opportunity.pk).first()
-    if locked is None:
-        raise RecordNotFound()
-    record_authorize(actor=actor, record=locked, action="change")
-    if expected_version is not None and expected_version != locked.version:
-        raise ConcurrentEdit()
-    return locked
 
 
 @transaction.atomic
@@ -262,7 +207,7 @@ def opportunity_update(
     someone else's newer edit (ConcurrentEdit) — nothing is overwritten. Fields the current stage requires
     cannot be emptied."""
     _reject_unknown(changes)
-    locked = _locked(opportunity, actor=actor, expected_version=expected_version)
+    locked = opportunity_locked(opportunity, actor=actor, expected_version=expected_version)
     if "owner" in changes and changes["owner"] is not None and actor is not None:
         new_owner = changes["owner"]
         if isinstance(new_owner, User) and new_owner.pk != locked.owner_id:
@@ -270,8 +215,8 @@ def opportunity_update(
     errors: dict[str, list[str]] = {}
     contacts = _apply(locked, dict(changes), actor=actor, errors=errors)
     if not errors and locked.is_open:
-        count = len(contacts) if contacts is not None else _contact_count(locked)
-        errors.update(_missing_for(locked.stage, locked, count))
+        count = len(contacts) if contacts is not None else contact_count(locked)
+        errors.update(stage_missing_fields(locked.stage, locked, count))
     if errors:
         raise InvalidInput(field_errors=errors)
     locked.version += 1
@@ -280,132 +225,6 @@ def opportunity_update(
         if contacts is not None:
             locked.contacts.set(contacts)
     return locked
-
-
-@transaction.atomic
-def opportunity_move_stage(
-    *,
-    actor: Any,
-    opportunity: Opportunity,
-    stage: Stage,
-    expected_version: int | None = None,
-    lost_reason: str = "",
-    at: dt.datetime | None = None,
-    playbook: bool = True,
-) -> Opportunity:
-    """Move an opportunity to another stage of its pipeline.
-
-    Refused (StageRequirementsMissing, naming each field) when the stage requires fields the opportunity lacks;
-    a lost stage needs `lost_reason`. Records the stage history (with the time spent in the stage it left),
-    takes the stage's probability, creates the stage's playbook tasks, and closes (won/lost) or reopens the
-    opportunity when the stage says so. Nothing changes when it is refused. `at` and `playbook=False` are for
-    loading history (the demo, imports): a backdated move creates no to-dos."""
-    locked = _locked(opportunity, actor=actor, expected_version=expected_version)
-    if stage.pipeline_id != locked.pipeline_id:
-        raise StageNotInPipeline(field_errors={"stage": [str(StageNotInPipeline.default_message)]})
-    if stage.pk == locked.stage_id:
-        return locked
-    errors = _missing_for(stage, locked, _contact_count(locked))
-    reason = _text(lost_reason, 300)
-    if stage.is_lost and not reason:
-        errors["lost_reason"] = [_("Say why the opportunity was lost.")]
-    if errors:
-        raise StageRequirementsMissing(field_errors=errors)
-    now = at or timezone.now()
-    previous = locked.stage
-    seconds = max(0, int((now - locked.stage_entered_at).total_seconds()))
-    was_open = locked.is_open
-    locked.stage = stage
-    locked.stage_entered_at = now
-    locked.probability = stage.probability
-    if stage.is_won:
-        locked.status = OpportunityStatus.WON
-        locked.closed_on = timezone.localdate(now)
-        locked.lost_reason = ""
-    elif stage.is_lost:
-        locked.status = OpportunityStatus.LOST
-        locked.closed_on = timezone.localdate(now)
-        locked.lost_reason = reason
-    else:
-        locked.status = OpportunityStatus.OPEN
-        locked.closed_on = None
-        locked.lost_reason = ""
-    locked.version += 1
-    with audit_context(actor=actor):
-        locked.save()
-    StageChange.objects.create(
-        opportunity=locked,
-        from_stage=previous,
-        to_stage=stage,
-        actor=_user(actor),
-        at=now,
-        seconds_in_previous=seconds,
-    )
-    if playbook and not stage.is_closed:
-        _playbook_tasks(opportunity=locked, stage=stage, actor=actor, now=now)
-    actor_id = getattr(actor, "pk", None)
-    publish_on_commit(
-        OpportunityStageChanged(
-            opportunity_id=locked.pk, from_stage_id=previous.pk, to_stage_id=stage.pk, actor_id=actor_id
-        )
-    )
-    if was_open and stage.is_won:
-        publish_on_commit(OpportunityWon(opportunity_id=locked.pk, actor_id=actor_id))
-    if was_open and stage.is_lost:
-        publish_on_commit(OpportunityLost(opportunity_id=locked.pk, reason=reason, actor_id=actor_id))
-    return locked
-
-
-def _closing_stage(opportunity: Opportunity, *, won: bool) -> Stage:
-    stage = (
-        Stage.objects.filter(
-            pipeline_id=opportunity.pipeline_id, **({"is_won": True} if won else {"is_lost": True})
-        )
-        .order_by("position", "id")
-        .first()
-    )
-    if stage is None:  # pipeline_create guarantees one of each
-        raise StageNotInPipeline(field_errors={"stage": [str(StageNotInPipeline.default_message)]})
-    return stage
-
-
-def opportunity_close_won(
-    *,
-    actor: Any,
-    opportunity: Opportunity,
-    expected_version: int | None = None,
-    at: dt.datetime | None = None,
-) -> Opportunity:
-    """Mark an open opportunity won: it moves to its pipeline's won stage (that stage's requirements apply)."""
-    with transaction.atomic():
-        locked = _locked(opportunity, actor=actor, expected_version=expected_version)
-        if not locked.is_open:
-            raise OpportunityNotOpen()
-        return opportunity_move_stage(
-            actor=actor, opportunity=locked, stage=_closing_stage(locked, won=True), at=at
-        )
-
-
-def opportunity_close_lost(
-    *,
-    actor: Any,
-    opportunity: Opportunity,
-    reason: str,
-    expected_version: int | None = None,
-    at: dt.datetime | None = None,
-) -> Opportunity:
-    """Mark an open opportunity lost, saying why (required)."""
-    with transaction.atomic():
-        locked = _locked(opportunity, actor=actor, expected_version=expected_version)
-        if not locked.is_open:
-            raise OpportunityNotOpen()
-        return opportunity_move_stage(
-            actor=actor,
-            opportunity=locked,
-            stage=_closing_stage(locked, won=False),
-            lost_reason=reason,
-            at=at,
-        )
 
 
 @transaction.atomic
