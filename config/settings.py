@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "crm.activities",
     "crm.catalog",
     "crm.leads",
+    "crm.sales",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("crm.activities.urls")),
     path("", include("crm.catalog.urls")),
     path("", include("crm.leads.urls")),
+    path("", include("crm.sales.urls")),
     path("", include("crm.integrations.dataio.urls")),
     path("", include("crm.core.ui.urls")),
 ]

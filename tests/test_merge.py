@@ -397,3 +397,35 @@ def test_merge_moves_typed_links_to_the_survivor_and_undo_puts_them_back(admin: 
     merge_undo(actor=admin, merge_id=contact_merge.pk)
     merge_undo(actor=admin, merge_id=account_merge.pk)
     assert links() == before
+
+
+def test_account_merge_moves_opportunities_and_contact_links_and_undo_restores(admin: Any) -> None:
+    from crm.sales.models import Opportunity, OpportunityContact
+    from crm.sales.tests.factories import make_opportunity, make_pipeline
+
+    pipeline = make_pipeline()
+    acme = services.account_create(actor=admin, name="Acme, S.L.", tax_id="B123")
+    dup = services.account_create(actor=admin, name="ACME", tax_id="B123")
+    deal = make_opportunity(pipeline=pipeline, owner=admin, account=dup, name="Deal")
+    ana = services.contact_create(actor=admin, first_name="Ana", last_name="Ruiz", account=acme)
+    ana2 = services.contact_create(actor=admin, first_name="Ana", last_name="Ruiz", account=dup)
+    OpportunityContact.objects.create(opportunity=deal, contact=ana2)
+
+    def state() -> Any:
+        return (
+            sorted(Opportunity.all_objects.values_list("pk", "account_id")),
+            sorted(OpportunityContact.objects.values_list("opportunity_id", "contact_id")),
+        )
+
+    before = state()
+    account_merge = records_merge(
+        actor=admin, object_type="accounts", survivor_id=acme.pk, merged_ids=[dup.pk]
+    )
+    assert Opportunity.objects.get(pk=deal.pk).account_id == acme.pk
+    contact_merge = records_merge(
+        actor=admin, object_type="contacts", survivor_id=ana.pk, merged_ids=[ana2.pk]
+    )
+    assert list(OpportunityContact.objects.values_list("contact_id", flat=True)) == [ana.pk]
+    merge_undo(actor=admin, merge_id=contact_merge.pk)
+    merge_undo(actor=admin, merge_id=account_merge.pk)
+    assert state() == before

@@ -28,6 +28,7 @@ from crm.leads.services import (
     lead_mark_contacted,
     lead_qualify,
 )
+from crm.demo.pipelines import demo_pipelines_load
 
 DEMO_PASSWORD = "demo-crm-2026"  # noqa: S105 — documented demo credential, printed by `crm demo`
 
@@ -120,10 +121,12 @@ def demo_load(
     contacts: int = 600,
     activities: int = 3000,
     leads: int = 150,
+    opportunities: int = 300,
     seed: int = 2026,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Create users in every role, then accounts, contacts and activities spread over the last year."""
+    """Create users in every role, then accounts, contacts and activities spread over the last year, and two
+    sales pipelines with opportunities and their stage history."""
     rng = random.Random(seed)  # deterministic: the same demo every time
     say = progress or (lambda _msg: None)
     with audit_context(source="system"):
@@ -269,8 +272,11 @@ def demo_load(
         _lead_rules(users)
         lead_count = _leads(rng, leads, users, account_rows)
         say(f"leads: {lead_count}")
+        deals = demo_pipelines_load(rng=rng, accounts=account_rows, count=opportunities)
+        say(f"opportunities: {deals}")
     return {
         "users": len(users),
+        "opportunities": deals,
         "accounts": len(account_rows),
         "contacts": len(contact_rows),
         "activities": made,

@@ -208,8 +208,12 @@ def test_panel_registry_composes_the_account_page_by_url(client: Any, admin: Any
     account_panel_register(key="tests.extra", title="Extra", url_name="contacts:account_network", order=99)
     account_panel_register(key="tests.missing", title="Missing", url_name="nope:nothing", order=98)
     try:
+        # panels of apps above contacts (sales…) may be registered too: this test is about its own and the test's
         keys = [p.key for p in account_panels(user=admin, account_id=account.pk)]
-        assert keys == ["contacts.network", "tests.extra"]
+        assert [k for k in keys if k.startswith(("contacts.", "tests."))] == [
+            "contacts.network",
+            "tests.extra",
+        ]
         client.force_login(admin)
         html = client.get(reverse("contacts:account_detail", args=[account.pk])).content.decode()
         assert f'hx-get="{reverse("contacts:account_network", args=[account.pk])}"' in html

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--contacts", type=int, default=600)
         parser.add_argument("--activities", type=int, default=3000)
         parser.add_argument("--leads", type=int, default=150)
+        parser.add_argument("--opportunities", type=int, default=300)
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             contacts=options["contacts"],
             activities=options["activities"],
             leads=options["leads"],
+            opportunities=options["opportunities"],
             seed=options["seed"],
             progress=lambda msg: self.stdout.write(f"  … {msg}"),
         )
@@ -41,7 +43,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo loaded in {time.monotonic() - started:.0f}s: {counts['accounts']} accounts, "
                 f"{counts['contacts']} contacts, {counts['activities']} activities, {counts['products']} products, "
-                f"{counts['leads']} leads, {counts['users']} users."
+                f"{counts['leads']} leads, {counts['opportunities']} opportunities, {counts['users']} users."
             )
         )
         self._print_logins()

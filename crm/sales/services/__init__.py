@@ -1,0 +1,22 @@
+"""Public writes of the sales app."""
+
+from crm.sales.services.opportunities import (
+    opportunities_soft_delete_for_account,
+    opportunity_create,
+    opportunity_delete,
+    opportunity_update,
+)
+from crm.sales.services.pipelines import REQUIRABLE_FIELDS, pipeline_create
+from crm.sales.services.stages import opportunity_close_lost, opportunity_close_won, opportunity_move_stage
+
+__all__ = [
+    "REQUIRABLE_FIELDS",
+    "opportunities_soft_delete_for_account",
+    "opportunity_close_lost",
+    "opportunity_close_won",
+    "opportunity_create",
+    "opportunity_delete",
+    "opportunity_move_stage",
+    "opportunity_update",
+    "pipeline_create",
+]

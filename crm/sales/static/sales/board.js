@@ -1,0 +1,157 @@
+/* The pipeline board: drag a card to another column (native HTML5 drag and drop) and the move is posted to
+   the server, which checks the stage's rules. On success the card and every column's count and total are
+   updated from the answer; on a refusal the card goes back and the column shows why (each missing field). */
+(function () {
+  "use strict";
+  var board = document.querySelector("[data-board]");
+  if (!board) return;
+  var dragged = null;
+  var origin = null; // {list, next}: where the card was, to put it back
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function toast(message, level) {
+    if (window.crmToast) window.crmToast(message, level || "success");
+  }
+
+  function clearErrors() {
+    board.querySelectorAll("[data-column-error]").forEach(function (el) {
+      el.hidden = true;
+      el.textContent = "";
+    });
+  }
+
+  function showError(column, body) {
+    var box = column.querySelector("[data-column-error]");
+    box.textContent = "";
+    var title = document.createElement("p");
+    title.className = "board__error-title";
+    title.textContent = body.title || board.dataset.msgError;
+    box.appendChild(title);
+    if (body.errors && body.errors.length) {
+      var list = document.createElement("ul");
+      body.errors.forEach(function (e) {
+        var item = document.createElement("li");
+        item.dataset.field = e.field;
+        var label = document.createElement("strong");
+        label.textContent = e.label + ": ";
+        item.appendChild(label);
+        item.appendChild(document.createTextNode(e.message));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    if (body.edit_url) {
+      var link = document.createElement("a");
+      link.href = body.edit_url;
+      link.textContent = body.edit_label;
+      box.appendChild(link);
+    }
+    box.hidden = false;
+  }
+
+  function syncEmpty(list) {
+    var hasCards = list.querySelector("[data-card]") !== null;
+    var empty = list.querySelector("[data-empty]");
+    if (empty) empty.hidden = hasCards;
+  }
+
+  function putBack(card) {
+    if (!origin) return;
+    origin.list.insertBefore(card, origin.next && origin.next.parentNode === origin.list ? origin.next : null);
+    syncEmpty(origin.list);
+  }
+
+  function updateColumns(columns) {
+    Object.keys(columns).forEach(function (stageId) {
+      var column = board.querySelector('[data-column][data-stage="' + stageId + '"]');
+      if (!column) return;
+      column.querySelector("[data-count]").textContent = columns[stageId].count;
+      column.querySelector("[data-total]").textContent = columns[stageId].totals;
+    });
+  }
+
+  function move(card, column) {
+    var list = column.querySelector("[data-cards]");
+    var form = new FormData();
+    form.append("stage", column.dataset.stage);
+    form.append("version", card.dataset.version);
+    var url = card.dataset.moveUrl + (board.dataset.query ? "?" + board.dataset.query : "");
+    list.insertBefore(card, list.firstChild);
+    syncEmpty(list);
+    if (origin) syncEmpty(origin.list);
+    card.classList.add("is-moving");
+    card.setAttribute("aria-busy", "true");
+    fetch(url, {
+      method: "POST",
+      body: form,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        card.classList.remove("is-moving");
+        card.removeAttribute("aria-busy");
+        if (!result.ok) {
+          putBack(card);
+          showError(column, result.body);
+          return;
+        }
+        var holder = document.createElement("template");
+        holder.innerHTML = result.body.card.trim();
+        var fresh = holder.content.firstElementChild;
+        list.replaceChild(fresh, card);
+        updateColumns(result.body.columns);
+        toast(result.body.message, "success");
+      })
+      .catch(function () {
+        card.classList.remove("is-moving");
+        card.removeAttribute("aria-busy");
+        putBack(card);
+        showError(column, { title: board.dataset.msgError, errors: [] });
+      });
+  }
+
+  board.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-card]");
+    if (!card) return;
+    dragged = card;
+    origin = { list: card.parentNode, next: card.nextSibling };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.id);
+    card.classList.add("is-dragging");
+    clearErrors();
+  });
+
+  board.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("is-dragging");
+    board.querySelectorAll(".is-over").forEach(function (el) { el.classList.remove("is-over"); });
+    dragged = null;
+  });
+
+  board.addEventListener("dragover", function (event) {
+    var column = event.target.closest && event.target.closest("[data-column]");
+    if (!column || !dragged) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    if (!column.classList.contains("is-over")) {
+      board.querySelectorAll(".is-over").forEach(function (el) { el.classList.remove("is-over"); });
+      column.classList.add("is-over");
+    }
+  });
+
+  board.addEventListener("drop", function (event) {
+    var column = event.target.closest && event.target.closest("[data-column]");
+    if (!column || !dragged) return;
+    event.preventDefault();
+    column.classList.remove("is-over");
+    var card = dragged;
+    if (column.dataset.stage === card.dataset.stage) return;
+    move(card, column);
+  });
+})();
