@@ -68,8 +68,10 @@ def _problems(catalog: Catalog) -> list[str]:
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             wanted = sorted(PLACEHOLDER.findall(str(ids[-1])))
-            for s in strings:
-                if sorted(PLACEHOLDER.findall(str(s))) != wanted:
+            for index, s in enumerate(strings):
+                found = sorted(PLACEHOLDER.findall(str(s)))
+                # a plural's first form may leave the count out, as English does ("the last day")
+                if found != wanted and not (len(ids) > 1 and index == 0 and set(found) <= set(wanted)):
                     out.append(f"placeholders differ: {key!r} → {s!r}")
     return out
 
@@ -88,7 +90,9 @@ def _apply_pending(catalog: Catalog) -> None:
 
 
 # --- (a) the catalogue is complete --------------------------------------------------------------------------
-@pytest.mark.skipif(os.environ.get("CI", "").lower() not in {"1", "true", "yes"}, reason="CI checks what landed")
+@pytest.mark.skipif(
+    os.environ.get("CI", "").lower() not in {"1", "true", "yes"}, reason="CI checks what landed"
+)
 def test_no_spanish_left_waiting_outside_the_catalogue_in_ci() -> None:
     """What lands on main has its pending-*.json merged into django.po (the pages read only the compiled .mo)."""
     assert sorted(p.name for p in (LOCALE_DIR / "es").glob("pending-*.json")) == []

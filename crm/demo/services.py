@@ -21,6 +21,7 @@ from crm.core.identity.selectors import role_get_by_key, user_get_by_email
 from crm.core.identity.services import team_create, user_create
 from crm.demo import data
 from crm.demo.catalog import demo_catalog_load
+from crm.demo.pipelines import demo_pipelines_load
 from crm.leads.services import (
     lead_convert,
     lead_create,
@@ -28,7 +29,6 @@ from crm.leads.services import (
     lead_mark_contacted,
     lead_qualify,
 )
-from crm.demo.pipelines import demo_pipelines_load
 
 DEMO_PASSWORD = "demo-crm-2026"  # noqa: S105 — documented demo credential, printed by `crm demo`
 
