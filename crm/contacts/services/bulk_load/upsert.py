@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from crm.contacts.enums import AccountStatus, AccountType, Consent
 from crm.contacts.matching import company_name_key, person_name_key
 from crm.contacts.models import Account, Contact, ContactAccount
 from crm.contacts.selectors import account_ids_by_ref
-from crm.core.bulkwrite import rows_insert, rows_update
+from crm.core.bulkwrite import AnyOf, rows_insert, rows_update
 from crm.core.errors import PermissionDenied
 from crm.core.identity.models import User
 from crm.core.identity.permissions import owner_in_scope
@@ -208,11 +209,11 @@ def _bulk_upsert(
     existing: dict[str, dict[str, Any]] = {}
     if key_field:
         wanted = [k for k in keys if k]
-        for obj in model.objects.filter(**{f"{key_field}__in": wanted}).order_by("-id").values(*read):
+        for obj in model.objects.filter(AnyOf(F(key_field), wanted)).order_by("-id").values(*read):
             existing[obj[key_field]] = obj  # the oldest record with the key wins
     ext_ids = [r["external_id"] for r in rows if r.get("external_id")]
     ext_owner = (
-        dict(model.objects.filter(external_id__in=ext_ids).values_list("external_id", "id"))
+        dict(model.objects.filter(AnyOf(F("external_id"), ext_ids)).values_list("external_id", "id"))
         if ext_ids
         else {}
     )
@@ -239,6 +240,8 @@ def _bulk_upsert(
             if match is None
             else {c: match[f"{c}_id" if c in {"owner", table.ref_column} else c] for c in table.columns}
         )
+        # the stored values, before this row touches them (the account link below included)
+        before = dict(values) if match is not None else table.defaults
         owner_id = values.get("owner") if match is not None else default_owner_id
         if row.get("owner"):
             owner_id = owners.get(row["owner"])
@@ -284,7 +287,6 @@ def _bulk_upsert(
             if not may_create[owner_id]:
                 row_error(i, "owner", _("You may not give records to this owner."))
                 continue
-        before = dict(values) if match is not None else table.defaults
         for name, value in row.items():
             if name not in skip:
                 values[name] = value
@@ -330,17 +332,21 @@ def _memberships(contact_ids: list[int]) -> None:
     table = connection.ops.quote_name(ContactAccount._meta.db_table)
     contacts = connection.ops.quote_name(Contact._meta.db_table)
     now = timezone.now()
+    insert = (
+        f"INSERT INTO {table} (contact_id, account_id, role, job_title, is_primary, created_at) "  # noqa: S608
+        f"SELECT id, primary_account_id, '', '', %s, %s FROM {contacts} "
+        "WHERE {where} AND primary_account_id IS NOT NULL "
+        "ON CONFLICT (contact_id, account_id) DO NOTHING"
+    )
+    params = [True, connection.ops.adapt_datetimefield_value(now)]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter, not thousands of placeholders
+            cursor.execute(insert.format(where="id = ANY(%s)"), [*params, contact_ids])
+            return
         for start in range(0, len(contact_ids), 5000):
             chunk = contact_ids[start : start + 5000]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} (contact_id, account_id, role, job_title, is_primary, created_at) "  # noqa: S608
-                f"SELECT id, primary_account_id, '', '', %s, %s FROM {contacts} "
-                f"WHERE id IN ({marks}) AND primary_account_id IS NOT NULL "
-                "ON CONFLICT (contact_id, account_id) DO NOTHING",
-                [True, connection.ops.adapt_datetimefield_value(now), *chunk],
-            )
+            cursor.execute(insert.format(where=f"id IN ({marks})"), [*params, *chunk])
 
 
 def contact_bulk_upsert(
