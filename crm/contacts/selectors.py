@@ -392,7 +392,10 @@ def account_ids_by_ref(*, refs: Iterable[str]) -> dict[str, int]:
         Account.objects.filter(AnyOf(F("name"), wanted)).order_by("-id").values_list("name", "id")
     ):
         found[name] = pk
-    for ext, pk in Account.objects.filter(AnyOf(F("external_id"), wanted)).values_list("external_id", "id"):
+    by_ext = Account.objects.filter(AnyOf(F("external_id"), wanted)).exclude(
+        external_id=""
+    )  # the partial index
+    for ext, pk in by_ext.values_list("external_id", "id"):
         found[ext] = pk
     return found
 
@@ -403,10 +406,12 @@ def contact_ids_by_ref(*, refs: Iterable[str]) -> dict[str, tuple[int, int | Non
     if not wanted:
         return {}
     found: dict[str, tuple[int, int | None]] = {}
-    rows = Contact.objects.filter(email__in=[w.lower() for w in wanted]).order_by("-id")
+    rows = Contact.objects.filter(AnyOf(F("email"), [w.lower() for w in wanted])).order_by("-id")
     for email, pk, account_id in rows.values_list("email", "id", "primary_account_id"):
         found[email] = (pk, account_id)
-    rows = Contact.objects.filter(external_id__in=wanted)
+    rows = Contact.objects.filter(AnyOf(F("external_id"), wanted)).exclude(
+        external_id=""
+    )  # the partial index
     for ext, pk, account_id in rows.values_list("external_id", "id", "primary_account_id"):
         found[ext] = (pk, account_id)
     return found
