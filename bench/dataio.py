@@ -391,6 +391,11 @@ def main() -> None:
     parser.add_argument(
         "--exports-only", action="store_true", help="measure the exports again on the data set"
     )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="import + baselines only (the export figures of the last full run are kept in the results file)",
+    )
     args = parser.parse_args()
     if args.exports_only:
         exports_again(args)
@@ -419,33 +424,46 @@ def main() -> None:
     from crm.contacts.models import Contact
 
     stored = Contact.objects.count()
-    result["export_csv"] = export_child(args.db, args.name, "csv", 0)
-    say(f"[{args.db}] export csv: {result['export_csv']}")
-    result["export_csv_tenth"] = export_child(args.db, args.name, "csv", stored // 10)
-    say(f"[{args.db}] export csv (a tenth): {result['export_csv_tenth']}")
-    result["export_xlsx"] = export_child(args.db, args.name, "xlsx", args.xlsx_rows)
-    say(f"[{args.db}] export xlsx: {result['export_xlsx']}")
+    out = RESULTS / f"dataio-{args.db}.json"
+    if args.import_only:
+        previous = json.loads(out.read_text()) if out.exists() else {}
+        for (
+            key,
+            value,
+        ) in previous.items():  # measured by an earlier run: kept as they were, with their ratios
+            if key.startswith("export") or key == "exports_command":
+                result[key] = value
+    else:
+        result["export_csv"] = export_child(args.db, args.name, "csv", 0)
+        say(f"[{args.db}] export csv: {result['export_csv']}")
+        result["export_csv_tenth"] = export_child(args.db, args.name, "csv", stored // 10)
+        say(f"[{args.db}] export csv (a tenth): {result['export_csv_tenth']}")
+        result["export_xlsx"] = export_child(args.db, args.name, "xlsx", args.xlsx_rows)
+        say(f"[{args.db}] export xlsx: {result['export_xlsx']}")
     if args.db == "postgres":
         base = baseline_postgres(stored)
         result["baseline"] = base
         result["import_vs_copy"] = round(base["copy_from_s"] / result["import"]["seconds"], 2)
-        result["export_vs_copy_to"] = round(base["copy_to_s"] / result["export_csv"]["seconds"], 2)
         result["import_vs_copy_cpu"] = round(base["copy_from_cpu_s"] / result["import"]["cpu_s"], 2)
-        result["export_vs_copy_to_cpu"] = round(base["copy_to_cpu_s"] / result["export_csv"]["cpu_s"], 2)
+        if not args.import_only:
+            result["export_vs_copy_to"] = round(base["copy_to_s"] / result["export_csv"]["seconds"], 2)
+            result["export_vs_copy_to_cpu"] = round(base["copy_to_cpu_s"] / result["export_csv"]["cpu_s"], 2)
     else:
         base = baseline_sqlite(stored)
         result["baseline"] = base
         result["import_vs_executemany"] = round(base["executemany_s"] / result["import"]["seconds"], 2)
-        result["export_vs_select_csv"] = round(base["select_csv_s"] / result["export_csv"]["seconds"], 2)
         result["import_vs_executemany_cpu"] = round(base["executemany_cpu_s"] / result["import"]["cpu_s"], 2)
-        result["export_vs_select_csv_cpu"] = round(
-            base["select_csv_cpu_s"] / result["export_csv"]["cpu_s"], 2
-        )
+        if not args.import_only:
+            result["export_vs_select_csv"] = round(base["select_csv_s"] / result["export_csv"]["seconds"], 2)
+            result["export_vs_select_csv_cpu"] = round(
+                base["select_csv_cpu_s"] / result["export_csv"]["cpu_s"], 2
+            )
     say(f"[{args.db}] baseline: {base}")
     result["load_average_after"] = os.getloadavg()
-    result["command"] = f"python bench/dataio.py --db {args.db} --rows {args.rows} --name {args.name}"
+    result["command"] = f"python bench/dataio.py --db {args.db} --rows {args.rows} --name {args.name}" + (
+        " --import-only" if args.import_only else ""
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"dataio-{args.db}.json"
     out.write_text(json.dumps(result, indent=2, default=str))
     say(json.dumps({k: v for k, v in result.items() if "vs" in k}))
     say(f"written {out}")

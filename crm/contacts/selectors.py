@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
 from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
+from crm.core.bulkwrite import AnyOf
 from crm.core.errors import RecordNotFound
 from crm.core.identity.permissions import scope_q
 from crm.core.identity.selectors import user_list
@@ -387,9 +388,14 @@ def account_ids_by_ref(*, refs: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     found: dict[str, int] = {}
-    for name, pk in Account.objects.filter(name__in=wanted).order_by("-id").values_list("name", "id"):
+    for name, pk in (
+        Account.objects.filter(AnyOf(F("name"), wanted)).order_by("-id").values_list("name", "id")
+    ):
         found[name] = pk
-    for ext, pk in Account.objects.filter(external_id__in=wanted).values_list("external_id", "id"):
+    by_ext = Account.objects.filter(AnyOf(F("external_id"), wanted)).exclude(
+        external_id=""
+    )  # the partial index
+    for ext, pk in by_ext.values_list("external_id", "id"):
         found[ext] = pk
     return found
 
@@ -400,10 +406,12 @@ def contact_ids_by_ref(*, refs: Iterable[str]) -> dict[str, tuple[int, int | Non
     if not wanted:
         return {}
     found: dict[str, tuple[int, int | None]] = {}
-    rows = Contact.objects.filter(email__in=[w.lower() for w in wanted]).order_by("-id")
+    rows = Contact.objects.filter(AnyOf(F("email"), [w.lower() for w in wanted])).order_by("-id")
     for email, pk, account_id in rows.values_list("email", "id", "primary_account_id"):
         found[email] = (pk, account_id)
-    rows = Contact.objects.filter(external_id__in=wanted)
+    rows = Contact.objects.filter(AnyOf(F("external_id"), wanted)).exclude(
+        external_id=""
+    )  # the partial index
     for ext, pk, account_id in rows.values_list("external_id", "id", "primary_account_id"):
         found[ext] = (pk, account_id)
     return found

@@ -2,8 +2,9 @@
 
 An app calls these only for its own tables (STYLE rule 3); they know nothing about any domain.
 
-- PostgreSQL: the rows are `COPY`-ed into a temporary staging table (dropped at commit), then one
-  `INSERT … SELECT … RETURNING id` adds the new rows and one `UPDATE … FROM` rewrites the changed ones.
+- PostgreSQL: new rows get their ids from the table's sequence in one statement and are `COPY`-ed straight into
+  the table (the same path as a raw `COPY`); changed rows are `COPY`-ed into a temporary staging table
+  (dropped at commit) and one `UPDATE … FROM` rewrites them.
 - SQLite (and any other database): batched `executemany` inside the caller's transaction; the ids of the new
   rows are read back by their position after the largest id before the insert (the write lock is held, and the
   tables use AUTOINCREMENT, so nobody else can interleave).
@@ -19,8 +20,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.lookups import In
 
 _counter = itertools.count(1)
+
+
+class AnyOf(In):
+    """`field IN (values)` that PostgreSQL gets as one array parameter (`field = ANY(%s)`): a 10,000-value IN
+    list costs more to build and parse (psycopg splits the query at every placeholder) than the lookup itself.
+    Use as `Model.objects.filter(AnyOf(F("email"), values))`; other databases get the plain IN list."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        if connection.vendor != "postgresql":
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, [v for v in self.rhs if v is not None])
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[tuple[str, str]]:
@@ -75,7 +89,7 @@ def _adapted(
 def rows_insert(
     *, model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[int]:
-    """Insert `rows` (values in the order of `fields`); the new ids (in no particular order)."""
+    """Insert `rows` (values in the order of `fields`); the new ids, in the order of `rows`."""
     if not rows:
         return []
     table = _quote(model._meta.db_table)
@@ -83,17 +97,17 @@ def rows_insert(
     names = ", ".join(_quote(c) for c, _t in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            stage = f"bulk_stage_{next(_counter)}"
+            # ids first (nextval is safe with concurrent writers), then one COPY into the table itself
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {stage} ({', '.join(f'{_quote(c)} {t}' for c, t in columns)}) "
-                "ON COMMIT DROP"
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(rows)],  # type: ignore[union-attr]
             )
-            with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} RETURNING id")  # noqa: S608
             ids = [r[0] for r in cursor.fetchall()]
-            cursor.execute(f"DROP TABLE {stage}")
+            pk = _quote(model._meta.pk.column)  # type: ignore[union-attr]
+            with cursor.cursor.copy(f"COPY {table} ({pk}, {names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                write = copy.write_row
+                for pk_value, row in zip(ids, rows, strict=True):
+                    write((pk_value, *row))
             return ids
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         before = cursor.fetchone()[0]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from crm.contacts.enums import AccountStatus, AccountType, Consent
 from crm.contacts.matching import company_name_key, person_name_key
 from crm.contacts.models import Account, Contact, ContactAccount
 from crm.contacts.selectors import account_ids_by_ref
-from crm.core.bulkwrite import rows_insert, rows_update
+from crm.core.bulkwrite import AnyOf, rows_insert, rows_update
 from crm.core.errors import PermissionDenied
 from crm.core.identity.models import User
 from crm.core.identity.permissions import owner_in_scope
@@ -186,6 +187,36 @@ def _db_values(table: _Table, values: dict[str, Any]) -> list[Any]:
     return out
 
 
+def _ids_by_external_id(model: type[Any], ext_ids: list[str]) -> dict[str, int]:
+    """Live records by external id, through the partial unique index on it (alive rows, non-empty ids).
+
+    `external_id <> ''` is spelled out: PostgreSQL proves a partial index's condition from an `= ANY` list of at
+    most 100 values, so a 10,000-id batch would scan the table. SQLite without planner statistics (a table that
+    just grew) prefers the index on `deleted_at` (every live row): the index is named there."""
+    if not ext_ids:
+        return {}
+    query = model.objects.filter(AnyOf(F("external_id"), ext_ids)).exclude(external_id="")
+    if connection.vendor != "sqlite":
+        return dict(query.values_list("external_id", "id"))
+    index = next(
+        c.name
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and tuple(c.fields) == ("external_id",)
+    )
+    table = connection.ops.quote_name(model._meta.db_table)
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ext_ids), 10_000):
+            chunk = ext_ids[start : start + 10_000]
+            cursor.execute(
+                f"SELECT external_id, id FROM {table} INDEXED BY {connection.ops.quote_name(index)} "  # noqa: S608
+                f"WHERE deleted_at IS NULL AND NOT (external_id = '') AND external_id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            found.update(cursor.fetchall())
+    return found
+
+
 def _bulk_upsert(
     table: _Table,
     *,
@@ -206,16 +237,21 @@ def _bulk_upsert(
     keys = [r.get(key_field) or "" for r in rows] if key_field else ["" for _r in rows]
     read = ["id", *[f"{c}_id" if c in {"owner", table.ref_column} else c for c in table.columns]]
     existing: dict[str, dict[str, Any]] = {}
+    ext_owner = _ids_by_external_id(model, [r["external_id"] for r in rows if r.get("external_id")])
     if key_field:
         wanted = [k for k in keys if k]
-        for obj in model.objects.filter(**{f"{key_field}__in": wanted}).order_by("-id").values(*read):
-            existing[obj[key_field]] = obj  # the oldest record with the key wins
-    ext_ids = [r["external_id"] for r in rows if r.get("external_id")]
-    ext_owner = (
-        dict(model.objects.filter(external_id__in=ext_ids).values_list("external_id", "id"))
-        if ext_ids
-        else {}
-    )
+        if key_field == "external_id":
+            found = model.all_objects.filter(AnyOf(F("pk"), [ext_owner[k] for k in wanted if k in ext_owner]))
+        else:
+            # by the email index alone: with `deleted_at IS NULL` or `ORDER BY id` in the query, a planner
+            # without statistics (a table that just grew) walks every row instead; binned ones are dropped here
+            found = model.all_objects.filter(AnyOf(F(key_field), wanted))
+        matches = sorted(
+            found.order_by().values(*read, "deleted_at"), key=lambda obj: obj["id"], reverse=True
+        )
+        for obj in matches:
+            if obj.pop("deleted_at") is None:
+                existing[obj[key_field]] = obj  # the oldest record with the key wins
     ext_in_batch: dict[str, int] = {}
 
     creates: list[list[Any]] = []
@@ -239,6 +275,8 @@ def _bulk_upsert(
             if match is None
             else {c: match[f"{c}_id" if c in {"owner", table.ref_column} else c] for c in table.columns}
         )
+        # the stored values, before this row touches them (the account link below included)
+        before = dict(values) if match is not None else table.defaults
         owner_id = values.get("owner") if match is not None else default_owner_id
         if row.get("owner"):
             owner_id = owners.get(row["owner"])
@@ -284,7 +322,6 @@ def _bulk_upsert(
             if not may_create[owner_id]:
                 row_error(i, "owner", _("You may not give records to this owner."))
                 continue
-        before = dict(values) if match is not None else table.defaults
         for name, value in row.items():
             if name not in skip:
                 values[name] = value
@@ -330,17 +367,21 @@ def _memberships(contact_ids: list[int]) -> None:
     table = connection.ops.quote_name(ContactAccount._meta.db_table)
     contacts = connection.ops.quote_name(Contact._meta.db_table)
     now = timezone.now()
+    insert = (
+        f"INSERT INTO {table} (contact_id, account_id, role, job_title, is_primary, created_at) "  # noqa: S608
+        f"SELECT id, primary_account_id, '', '', %s, %s FROM {contacts} "
+        "WHERE {where} AND primary_account_id IS NOT NULL "
+        "ON CONFLICT (contact_id, account_id) DO NOTHING"
+    )
+    params = [True, connection.ops.adapt_datetimefield_value(now)]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter, not thousands of placeholders
+            cursor.execute(insert.format(where="id = ANY(%s)"), [*params, contact_ids])
+            return
         for start in range(0, len(contact_ids), 5000):
             chunk = contact_ids[start : start + 5000]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} (contact_id, account_id, role, job_title, is_primary, created_at) "  # noqa: S608
-                f"SELECT id, primary_account_id, '', '', %s, %s FROM {contacts} "
-                f"WHERE id IN ({marks}) AND primary_account_id IS NOT NULL "
-                "ON CONFLICT (contact_id, account_id) DO NOTHING",
-                [True, connection.ops.adapt_datetimefield_value(now), *chunk],
-            )
+            cursor.execute(insert.format(where=f"id IN ({marks})"), [*params, *chunk])
 
 
 def contact_bulk_upsert(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -16,6 +15,7 @@ from crm.core.audit.context import audit_context
 from crm.core.audit.enums import Source
 from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.identity.permissions import user_can, user_is_admin
+from crm.integrations.dataio.batching import Batch, batches, read_ahead
 from crm.integrations.dataio.cells import fold
 from crm.integrations.dataio.enums import DateOrder, DecimalMark, FileFormat, ImportStatus, UpdateBy
 from crm.integrations.dataio.mapping import mapping_check, mapping_suggest, target_get
@@ -194,15 +194,9 @@ def import_resume(*, actor: Any, job: ImportJob, enqueue: bool = True) -> Import
     return locked
 
 
-@dataclass
-class _Batch:
-    rows: list[RowResult]
-    first: int  # data row index of the first row of the batch (0-based)
-
-
 def _commit_batch(
     job_id: int,
-    batch: _Batch,
+    batch: Batch,
     next_cursor: int,
     number: int,
     actor: Any,
@@ -289,10 +283,13 @@ def import_run(
     batch_size: int = BATCH_SIZE,
     max_batches: int | None = None,
     progress: Callable[[ImportJob], None] | None = None,
+    read_ahead_rows: bool = True,
 ) -> ImportJob:
     """Run (or resume) an import: batches commit with the cursor, so a stopped run continues where it was.
 
     `max_batches` stops after that many batches, leaving the job running (as a crashed worker would).
+    `read_ahead_rows`: read and check the next batch in a thread while this one is written (see batching.py);
+    False reads in turn (same batches, same outcome).
     """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
@@ -319,27 +316,21 @@ def import_run(
     done = 0
     reason = _("Import of %(file)s") % {"file": job.file_name}
     try:
-        with audit_context(actor=actor, source=Source.IMPORT, reason=reason), file_rows(job) as rows:
-            batch = _Batch(rows=[], first=job.cursor)
-            index = -1
-            for index, (row_no, cells) in enumerate(rows):
-                if index < job.cursor:
-                    pipeline.remember(row_no, cells)
-                    continue
-                batch.rows.append(pipeline.row(row_no, cells))
-                if len(batch.rows) >= batch_size:
-                    number += 1
-                    if not _commit_batch(job.pk, batch, index + 1, number, actor, key, update_existing):
-                        return ImportJob.objects.get(pk=job.pk)
-                    done += 1
-                    if progress is not None:
-                        progress(ImportJob.objects.get(pk=job.pk))
-                    if max_batches is not None and done >= max_batches:
-                        return ImportJob.objects.get(pk=job.pk)
-                    batch = _Batch(rows=[], first=index + 1)
-            if batch.rows:
+        with (
+            audit_context(actor=actor, source=Source.IMPORT, reason=reason),
+            file_rows(job) as rows,
+            read_ahead(
+                batches(pipeline, rows, cursor=job.cursor, batch_size=batch_size), enabled=read_ahead_rows
+            ) as ready,
+        ):
+            for batch in ready:
                 number += 1
-                if not _commit_batch(job.pk, batch, index + 1, number, actor, key, update_existing):
+                if not _commit_batch(job.pk, batch, batch.next_cursor, number, actor, key, update_existing):
+                    return ImportJob.objects.get(pk=job.pk)
+                done += 1
+                if progress is not None:
+                    progress(ImportJob.objects.get(pk=job.pk))
+                if max_batches is not None and done >= max_batches:
                     return ImportJob.objects.get(pk=job.pk)
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().get(pk=job.pk)

@@ -7,7 +7,12 @@ import pytest
 from django.core.management import call_command
 
 from crm.contacts.matching import company_name_key, person_name_key
-from crm.contacts.tests.factories import AccountFactory, ContactFactory, user_with_role
+from crm.contacts.tests.factories import (
+    AccountFactory,
+    ContactAccountFactory,
+    ContactFactory,
+    user_with_role,
+)
 from crm.core.audit.models import AuditEntry
 from crm.core.errors import PermissionDenied
 from crm.integrations.dataio.errors import ImportRefused
@@ -319,3 +324,18 @@ def test_contact_with_an_account_becomes_a_member_of_it(admin):
     assert contact.primary_account_id == account.pk and contact.owner == admin
     assert list(contact.memberships.values_list("account_id", "is_primary")) == [(account.pk, True)]
     assert "No account named or with the external id “Nope SL”." in _report(job)[3][1]
+
+
+def test_changing_the_account_of_an_existing_contact_is_reverted_too(admin):
+    old_account = AccountFactory(name="Old Co", owner=admin)
+    AccountFactory(name="New Co", owner=admin)
+    contact = ContactFactory(email="ana@example.com", owner=admin, primary_account=old_account)
+    job = run_import(admin, "email,account\nana@example.com,New Co\n", update_by="email")
+    assert job.updated_count == 1
+    contact.refresh_from_db()
+    assert contact.primary_account.name == "New Co"
+    memberships = ContactAccountFactory._meta.model.objects.filter(contact=contact)
+    assert list(memberships.values_list("account__name", flat=True)) == ["New Co"]
+    import_revert(actor=admin, job=job)
+    contact.refresh_from_db()
+    assert contact.primary_account == old_account
