@@ -17,7 +17,7 @@ LATENCY: tuple[tuple[str, str, int | None], ...] = (
     ("contact_list_page_50_admin", "Contact list, admin, 50th page", 50),
     (
         "record_page_total_rep",
-        "Account page + every panel it loads (timeline of 1,092 entries, network, composer), sales rep",
+        "Account page + every panel it loads (composer, timeline of 1,092 entries, opportunities, network), sales rep",
         100,
     ),
     ("record_page_total_admin", "Account page + every panel it loads, admin", 100),
