@@ -20,8 +20,12 @@ class CatalogConfig(AppConfig):
         audit_register(Currency)
         audit_register(ExchangeRate)
         audit_register(Tax)
-        object_type_register(key="catalog.product", label=_("Products"), owner_field="")
-        object_type_register(key="catalog.pricebook", label=_("Price books"), owner_field="")
+        object_type_register(
+            key="catalog.product", label=_("Products"), owner_field="", has_custom_fields=False
+        )
+        object_type_register(
+            key="catalog.pricebook", label=_("Price books"), owner_field="", has_custom_fields=False
+        )
         api_router_register(prefix="", router="crm.catalog.api.router")
         nav_item_register(
             key="catalog.products",

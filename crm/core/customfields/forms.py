@@ -14,7 +14,7 @@ from crm.core.identity.permissions import object_types
 
 
 def object_type_choices() -> list[tuple[str, Any]]:
-    return [("", "—"), *[(t.key, t.label) for t in object_types()]]
+    return [("", "—"), *[(t.key, t.label) for t in object_types() if t.has_custom_fields]]
 
 
 def choices_as_text(choices: list[dict[str, Any]]) -> str:

@@ -130,7 +130,7 @@ def _check_definition(
     *, object_type: str, key: str, label: str, field_type: str, choices: list[dict[str, Any]]
 ) -> None:
     errors: dict[str, list[str]] = {}
-    if object_type not in {t.key for t in object_types()}:
+    if object_type not in {t.key for t in object_types() if t.has_custom_fields}:
         errors["object_type"] = [_("Choose an object type.")]
     if not KEY_RE.match(key or ""):
         errors["key"] = [_("Use lower-case letters, digits and underscores, starting with a letter.")]

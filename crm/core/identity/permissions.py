@@ -23,13 +23,20 @@ class ObjectType:
     key: str  # "contacts.account"
     label: str | Promise
     owner_field: str = "owner"
+    has_custom_fields: bool = (
+        True  # administrators may define custom fields for it (its forms and API show them)
+    )
 
 
 _OBJECT_TYPES: dict[str, ObjectType] = {}
 
 
-def object_type_register(*, key: str, label: str | Promise, owner_field: str = "owner") -> None:
-    _OBJECT_TYPES[key] = ObjectType(key=key, label=label, owner_field=owner_field)
+def object_type_register(
+    *, key: str, label: str | Promise, owner_field: str = "owner", has_custom_fields: bool = True
+) -> None:
+    _OBJECT_TYPES[key] = ObjectType(
+        key=key, label=label, owner_field=owner_field, has_custom_fields=has_custom_fields
+    )
 
 
 def object_types() -> list[ObjectType]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from crm.core.customfields.forms import choices_as_text
 from crm.core.customfields.models import CustomFieldDefinition
 from crm.core.customfields.services import custom_field_create, parse_choices
+from crm.core.errors import InvalidInput
 from crm.core.identity.models import Role, User
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +228,21 @@ def test_non_admin_gets_403_and_nothing_changes(client, admin):
     )
     assert client.post(reverse("customfields:field_deactivate", args=[d.pk])).status_code == 403
     assert _rows() == before
+
+
+def test_objects_whose_forms_do_not_show_custom_fields_are_not_offered_and_refused(admin_client, admin):
+    # Opportunities and products are registered object types, but their forms and API have no custom fields yet
+    page = admin_client.get(reverse("customfields:field_create")).content.decode()
+    assert 'value="contacts.account"' in page and 'value="leads.lead"' in page
+    assert 'value="sales.opportunity"' not in page and 'value="catalog.product"' not in page
+
+    response = admin_client.post(reverse("customfields:field_create"), _data(object_type="sales.opportunity"))
+
+    assert response.status_code == 422  # the form again, with the object field in error
+    assert not CustomFieldDefinition.objects.exists()
+    with pytest.raises(InvalidInput) as refused:
+        custom_field_create(
+            actor=admin, object_type="catalog.product", key="colour", label="Colour", field_type="text"
+        )
+    assert "object_type" in refused.value.field_errors
+    assert not CustomFieldDefinition.objects.exists()
