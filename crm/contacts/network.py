@@ -84,7 +84,8 @@ def _family_rows(account_id: int, parent_id: int | None) -> list[tuple[int, int 
 
 
 def account_family(*, user: Any, account: Account) -> Family:
-    """The family tree around `account`: its ancestors, itself and every subsidiary level (a query per level, and\n    one for the names the user may see)."""
+    """The family tree around `account`: its ancestors, itself and every subsidiary level (a query per level,
+    and one for the names the user may see)."""
     rows = _family_rows(account.pk, account.parent_id)
     by_id = {pk: (parent_id, depth) for pk, parent_id, depth in rows}
     if account.pk not in by_id:  # a deleted account (restored pages) or a cut chain: only itself
