@@ -13,7 +13,7 @@ from django.urls import reverse
 from crm.contacts.models import Account, AccountLink, ContactLink
 from crm.contacts.network import account_family
 from crm.contacts.panels import account_panel_register, account_panel_unregister, account_panels
-from crm.contacts.services import account_bulk_assign_owner, account_update
+from crm.contacts.services import account_bulk_assign_owner, account_delete, account_update
 from crm.contacts.services.network import account_link_create, contact_link_create, membership_role_set
 from crm.contacts.tests.factories import (
     AccountFactory,
@@ -84,6 +84,24 @@ def test_family_tree_is_depth_first_with_the_current_account_marked(
     assert [n.account.name for n in tree.nodes if n.is_current] == ["Spain"]
     assert [a.name for a in tree.ancestors] == ["Group"]
     assert tree.descendant_ids == [family["spain"].pk, family["madrid"].pk]
+
+
+def test_family_walk_stops_at_a_deleted_ancestor_and_leaves_out_deleted_subsidiaries(
+    admin: Any, family: dict[str, Account]
+) -> None:
+    # Group > Spain > Madrid (+ Seville, deleted): with Spain in the recycle bin, Madrid's family starts at Madrid
+    seville = AccountFactory(name="Seville", owner=admin, parent=family["madrid"])
+    account_delete(actor=admin, account=seville)
+    account_delete(actor=admin, account=family["spain"])
+    madrid = Account.objects.get(pk=family["madrid"].pk)
+
+    tree = account_family(user=admin, account=madrid)
+
+    assert [(n.account.name, n.depth) for n in tree.nodes if n.account] == [("Madrid", 0)]
+    assert tree.ancestors == [] and tree.descendant_ids == [madrid.pk]
+    # and from the top, the live family only (Spain's branch is gone with it)
+    top = account_family(user=admin, account=family["group"])
+    assert [(n.account.name, n.depth) for n in top.nodes if n.account] == [("Group", 0), ("France", 1)]
 
 
 def test_family_hides_names_of_accounts_the_user_may_not_see(rep: Any, outsider: Any) -> None:
