@@ -135,6 +135,8 @@ def lead_convert(request: HttpRequest, lead_id: int, payload: ConvertIn) -> Any:
         contact_id=payload.contact_id,
         create_account=payload.create_account,
         create_contact=payload.create_contact,
+        create_opportunity=payload.create_opportunity,
+        pipeline_id=payload.pipeline_id,
     )
     return {
         "lead": selectors.lead_get(user=user, pk=lead_id),
@@ -142,4 +144,7 @@ def lead_convert(request: HttpRequest, lead_id: int, payload: ConvertIn) -> Any:
         "contact": {"id": result.contact.pk, "name": str(result.contact)},
         "account_created": result.account_created,
         "contact_created": result.contact_created,
+        "opportunity": (
+            {"id": result.opportunity.pk, "name": result.opportunity.name} if result.opportunity else None
+        ),
     }

@@ -82,7 +82,13 @@ class DisqualifyForm(forms.Form):
 class ConvertForm(forms.Form):
     account = forms.ChoiceField(label=_("Account"), choices=(("match", ""), ("new", "")), initial="match")
     contact = forms.ChoiceField(label=_("Contact"), choices=(("match", ""), ("new", "")), initial="match")
+    opportunity = forms.BooleanField(label=_("Also open an opportunity"), required=False)
+    pipeline = forms.TypedChoiceField(label=_("Pipeline"), coerce=int, required=False, empty_value=None)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, pipelines: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pipeline"].choices = list(pipelines or [])  # type: ignore[attr-defined]
 
 
 class WebLeadForm(forms.Form):

@@ -56,6 +56,7 @@ class LeadOut(Schema):
     team_id: int | None
     converted_account_id: int | None
     converted_contact_id: int | None
+    converted_opportunity_id: int | None = None
     contacted_at: dt.datetime | None
     qualified_at: dt.datetime | None
     disqualified_at: dt.datetime | None
@@ -155,6 +156,14 @@ class ConvertIn(VersionIn):
     )
     create_account: bool = Field(False, description="Create a new account even when one matches.")
     create_contact: bool = Field(False, description="Create a new contact even when one matches.")
+    create_opportunity: bool = Field(
+        False,
+        description="Also open an opportunity for the account (the lead's budget as its amount, a close date "
+        "from its purchase timeline, in the first open stage).",
+    )
+    pipeline_id: int | None = Field(
+        None, description="The pipeline of that opportunity (default: the first)."
+    )
 
 
 class ConvertOut(Schema):
@@ -163,3 +172,4 @@ class ConvertOut(Schema):
     contact: RefOut
     account_created: bool
     contact_created: bool
+    opportunity: RefOut | None = None

@@ -50,7 +50,7 @@ def lead_get(*, user: Any, pk: int | str, action: str = "view") -> Lead:
         raise RecordNotFound() from None
     lead = (
         Lead.objects.visible_to(user, action)
-        .select_related("owner", "team", "converted_account", "converted_contact")
+        .select_related("owner", "team", "converted_account", "converted_contact", "converted_opportunity")
         .filter(pk=key)
         .first()
     )

@@ -50,6 +50,7 @@ from crm.leads.forms import (
 )
 from crm.leads.listing import LEAD_LIST
 from crm.leads.services.webform import webform_limit
+from crm.sales.selectors import pipeline_list
 
 OBJECT_TYPE = "leads.lead"
 
@@ -347,7 +348,12 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     lead = selectors.lead_get(user=user, pk=pk, action="change")
     match = services.lead_conversion_match(user=user, lead=lead)
-    form = ConvertForm(request.POST or None, initial={"version": lead.version})
+    pipelines = [(p.pk, p.name) for p in pipeline_list(user=user)]
+    form = ConvertForm(
+        request.POST or None,
+        initial={"version": lead.version, "opportunity": bool(pipelines)},
+        pipelines=pipelines,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -357,6 +363,8 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data.get("version"),
                 create_account=data["account"] == "new",
                 create_contact=data["contact"] == "new",
+                create_opportunity=bool(data.get("opportunity")),
+                pipeline_id=data.get("pipeline"),
             )
         except ConcurrentEdit as exc:
             form.add_error(None, exc.message)
@@ -370,6 +378,8 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Lead converted: %(account)s and %(contact)s.")
                 % {"account": result.account.name, "contact": result.contact},
             )
+            if result.opportunity is not None:
+                return redirect(result.opportunity.get_absolute_url())
             return redirect(reverse("contacts:account_detail", args=[result.account.pk]))
     template = "leads/convert.html#dialog" if getattr(request, "htmx", None) else "leads/convert.html"
     return render(

@@ -77,6 +77,14 @@ class Lead(Record):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    converted_opportunity = models.ForeignKey(
+        "sales.Opportunity",
+        verbose_name=_("converted opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # when each funnel stage was reached (created_at is the first)
     contacted_at = models.DateTimeField(_("contacted"), null=True, blank=True)
     qualified_at = models.DateTimeField(_("qualified"), null=True, blank=True)

@@ -2,12 +2,14 @@
 
 Matching uses the contacts app's duplicate finder (same email, E.164 phone, folded name, company name without
 its legal form, web domain): the best candidate the actor may see wins, and the convert dialog shows it before
-anything is written. The opportunity will be created here too once the sales app exists.
+anything is written. On request the conversion also opens an opportunity (sales, the layer below) for the account,
+with the lead's budget as its amount and a close date from its purchase timeline.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,8 @@ from crm.leads.errors import LeadAlreadyConverted, LeadNotOpen
 from crm.leads.events import LeadConverted
 from crm.leads.models import Lead
 from crm.leads.services.leads import _locked
+from crm.sales import selectors as sales_selectors
+from crm.sales import services as sales_services
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,33 @@ class ConversionResult:
     contact: Any
     account_created: bool
     contact_created: bool
+    opportunity: Any = None
+
+
+# the expected close date of the opportunity a conversion opens, from the lead's purchase timeline
+_CLOSE_IN_DAYS = {"now": 30, "quarter": 90, "half_year": 180, "year": 365, "later": 365}
+
+
+def _opportunity_open(*, actor: Any, lead: Lead, account: Any, contact: Any, pipeline_id: int | None) -> Any:
+    """The opportunity a conversion opens: in the first open stage of the chosen (else the first active)
+    pipeline, owned by the lead's owner, with the lead's budget as its amount."""
+    pipelines = sales_selectors.pipeline_list(user=actor) if actor is not None else []
+    if pipeline_id is not None:
+        pipelines = [p for p in pipelines if p.pk == pipeline_id]
+    if not pipelines:
+        raise InvalidInput(field_errors={"pipeline_id": [_("Choose a pipeline.")]})
+    fields: dict[str, Any] = {
+        "name": account.name,
+        "account": account,
+        "contacts": [contact],
+        "close_date": timezone.localdate() + dt.timedelta(days=_CLOSE_IN_DAYS.get(lead.timeline, 90)),
+        "next_step": lead.need[:200] if lead.need else "",
+    }
+    if lead.budget_amount is not None:
+        fields["amount"] = lead.budget_amount
+        if lead.budget_currency:
+            fields["currency"] = lead.budget_currency
+    return sales_services.opportunity_create(actor=actor, pipeline=pipelines[0], owner=lead.owner, **fields)
 
 
 def _account_name(lead: Lead) -> str:
@@ -117,6 +148,8 @@ def lead_convert(
     contact_id: int | None = None,
     create_account: bool = False,
     create_contact: bool = False,
+    create_opportunity: bool = False,
+    pipeline_id: int | None = None,
 ) -> ConversionResult:
     """One transaction: link the lead to an existing account and contact (given by id, else the best match)
     or create them through the contacts services; mark the lead converted. Refused for a converted or
@@ -180,6 +213,12 @@ def lead_convert(
         locked.status = LeadStatus.CONVERTED
         locked.converted_account_id = account.pk
         locked.converted_contact_id = contact.pk
+        opportunity = None
+        if create_opportunity:
+            opportunity = _opportunity_open(
+                actor=actor, lead=locked, account=account, contact=contact, pipeline_id=pipeline_id
+            )
+            locked.converted_opportunity_id = opportunity.pk
         locked.version += 1
         locked.save()
     publish_on_commit(
@@ -196,4 +235,5 @@ def lead_convert(
         contact=contact,
         account_created=account_created,
         contact_created=contact_created,
+        opportunity=opportunity,
     )

@@ -94,3 +94,21 @@ def test_qualify_disqualify_and_convert(rep: Any) -> None:
     again = api.post(f"/api/v1/leads/{lead.pk}/convert", {})
     assert again.status_code == 409
     assert problem_fields(again) == {}
+
+
+def test_convert_opens_an_opportunity_on_request(rep: Any) -> None:
+    from crm.sales.tests.factories import make_pipeline
+
+    api = ApiClient(rep)
+    lead = lead_create(actor=rep, first_name="Ana", email="ana@x.example", company="Xeno")
+    missing = api.post(f"/api/v1/leads/{lead.pk}/convert", {"create_opportunity": True})
+    assert missing.status_code == 422 and "pipeline_id" in problem_fields(missing)
+    assert Lead.objects.get(pk=lead.pk).status == "new"
+
+    pipeline = make_pipeline()
+    body = api.post(
+        f"/api/v1/leads/{lead.pk}/convert", {"create_opportunity": True, "pipeline_id": pipeline.pk}
+    ).json()
+
+    assert body["opportunity"]["name"] == "Xeno"
+    assert body["lead"]["converted_opportunity_id"] == body["opportunity"]["id"]

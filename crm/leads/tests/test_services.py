@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from crm.contacts import selectors as contact_selectors
 from crm.contacts.services import account_create, contact_create
@@ -215,3 +216,43 @@ def test_convert_failing_half_way_leaves_no_account_behind(rep: Any) -> None:
     assert contact_selectors.account_query(user=rep).count() == 0
     lead.refresh_from_db()
     assert lead.status == LeadStatus.NEW
+
+
+def test_convert_can_open_an_opportunity_with_the_leads_budget(rep: Any) -> None:
+    from crm.sales import selectors as sales_selectors
+    from crm.sales.tests.factories import make_pipeline
+
+    pipeline = make_pipeline()
+    lead = lead_create(
+        actor=rep,
+        first_name="Lucía",
+        email="lucia@acme.example",
+        company="Acme Iberia S.L.",
+        budget_amount=Decimal("12000"),
+        budget_currency="EUR",
+        timeline="quarter",
+    )
+
+    result = lead_convert(actor=rep, lead=lead, create_opportunity=True)
+
+    opportunity = sales_selectors.opportunity_get(user=rep, pk=result.opportunity.pk)
+    assert opportunity.account_id == result.account.pk and opportunity.pipeline_id == pipeline.pk
+    assert opportunity.amount == Decimal("12000.00") and opportunity.currency == "EUR"
+    assert opportunity.stage.name == "Qualify" and opportunity.owner == rep
+    assert (opportunity.close_date - timezone.localdate()).days == 90
+    assert list(opportunity.contacts.values_list("pk", flat=True)) == [result.contact.pk]
+    lead.refresh_from_db()
+    assert lead.converted_opportunity_id == opportunity.pk
+
+
+def test_convert_with_an_opportunity_but_no_pipeline_is_refused_and_writes_nothing(rep: Any) -> None:
+    lead = lead_create(actor=rep, first_name="Ana", email="ana@acme.example", company="Nueva S.L.")
+    accounts_before = contact_selectors.account_count(user=rep, params={})[0]
+
+    with pytest.raises(InvalidInput) as refused:
+        lead_convert(actor=rep, lead=lead, create_opportunity=True)
+
+    assert "pipeline_id" in refused.value.field_errors
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.NEW and lead.converted_account_id is None
+    assert contact_selectors.account_count(user=rep, params={})[0] == accounts_before

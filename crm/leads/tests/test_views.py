@@ -184,3 +184,22 @@ def test_home_panel_lists_my_open_leads(rep: Any) -> None:
     panel = _client(rep).get("/leads/mine/").content.decode()
     assert str(open_lead) in panel and "Closed" not in panel
     assert _client(rep).get("/").status_code == 200
+
+
+def test_convert_dialog_can_open_an_opportunity_and_lands_on_it(rep: Any) -> None:
+    from crm.sales.tests.factories import make_pipeline
+
+    pipeline = make_pipeline()
+    lead = lead_create(actor=rep, first_name="Ana", email="ana@acme.example", company="Acme Iberia")
+    client = _client(rep)
+    dialog = client.get(f"/leads/{lead.pk}/convert/").content.decode()
+    assert "Also open an opportunity" in dialog and f'<option value="{pipeline.pk}"' in dialog
+
+    done = client.post(
+        f"/leads/{lead.pk}/convert/",
+        {"account": "new", "contact": "new", "opportunity": "on", "pipeline": pipeline.pk, "version": 1},
+    )
+
+    lead.refresh_from_db()
+    assert lead.converted_opportunity_id is not None
+    assert done.status_code == 302 and done["Location"] == lead.converted_opportunity.get_absolute_url()
