@@ -36,7 +36,7 @@ from crm.contacts.views.records import (
 )
 from crm.core.customfields.selectors import custom_field_list
 from crm.core.errors import ConcurrentEdit, DomainError, InvalidInput
-from crm.core.identity.permissions import user_is_admin
+from crm.core.identity.permissions import user_can, user_is_admin
 from crm.leads import selectors, services
 from crm.leads.columns import STATUS_VARIANTS, lead_columns
 from crm.leads.errors import WebFormRateLimited
@@ -348,7 +348,9 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     lead = selectors.lead_get(user=user, pk=pk, action="change")
     match = services.lead_conversion_match(user=user, lead=lead)
-    pipelines = [(p.pk, p.name) for p in pipeline_list(user=user)]
+    # the opportunity option is offered to those who may open opportunities, in their language
+    may_open = user_can(user, "sales.opportunity", "create")
+    pipelines = [(p.pk, p.label) for p in pipeline_list(user=user)] if may_open else []
     form = ConvertForm(
         request.POST or None,
         initial={"version": lead.version, "opportunity": bool(pipelines)},

@@ -203,3 +203,18 @@ def test_convert_dialog_can_open_an_opportunity_and_lands_on_it(rep: Any) -> Non
     lead.refresh_from_db()
     assert lead.converted_opportunity_id is not None
     assert done.status_code == 302 and done["Location"] == lead.converted_opportunity.get_absolute_url()
+
+
+def test_convert_dialog_offers_no_opportunity_to_who_may_not_open_one(rep: Any) -> None:
+    from crm.core.identity.models import RolePermission
+    from crm.sales.tests.factories import make_pipeline
+
+    make_pipeline()
+    RolePermission.objects.update_or_create(
+        role=rep.role, object_type="sales.opportunity", action="create", defaults={"scope": "none"}
+    )
+    lead = lead_create(actor=rep, first_name="Ana", email="ana@acme.example", company="Acme Iberia")
+
+    dialog = _client(rep).get(f"/leads/{lead.pk}/convert/").content.decode()
+
+    assert "Also open an opportunity" not in dialog and "Convert lead" in dialog
