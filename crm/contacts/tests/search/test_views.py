@@ -96,3 +96,30 @@ def test_anonymous_users_are_sent_to_sign_in():
 def test_top_bar_box_searches_here(as_admin):
     body = as_admin.get(reverse("ui:home")).content.decode()
     assert f'hx-get="{URL}"' in body
+
+
+def test_popover_query_count_does_not_grow_with_the_hits(as_admin, admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def keystroke_queries(q: str) -> int:
+        as_admin.get(URL, {"q": q, "popover": "1"}, headers={"HX-Request": "true"})  # warm the session
+        with CaptureQueriesContext(connection) as ctx:
+            as_admin.get(URL, {"q": q, "popover": "1"}, headers={"HX-Request": "true"})
+        return len(ctx.captured_queries)
+
+    # both fill the popover (5 per type), so both skip the typo pass: only the number of hits differs
+    for i in range(6):
+        ContactFactory(
+            owner=admin, first_name="Olivia", last_name=f"Sanz{i}", full_name=f"Olivia Sanz {i:02d}"
+        )
+    for i in range(40):
+        ContactFactory(owner=admin, first_name="Pilar", last_name=f"Vega{i}", full_name=f"Pilar Vega {i:02d}")
+
+    assert keystroke_queries("pilar") == keystroke_queries("olivia")
+
+
+def test_one_letter_asks_for_one_more(as_admin):
+    body = as_admin.get(URL, {"q": "a"}).content.decode()
+
+    assert "Type at least 2 letters or digits." in body
