@@ -69,14 +69,18 @@ LEADS = ListConfig(
     bulk_url_name="leads:lead_bulk",
     title=gettext_lazy("Leads"),
     noun_plural=gettext_lazy("leads"),
+    noun_singular=gettext_lazy("lead"),
+    new_label=gettext_lazy("New lead"),
     search_placeholder=gettext_lazy("Search leads…"),
     empty_title=gettext_lazy("No leads yet"),
     empty_text=gettext_lazy(
         "Leads are people who may become customers. Add one, or put the web form on your site."
     ),
     csv_name="leads",
-    template="leads/list.html",
     has_tags=False,
+    export_menu=False,
+    header_links=(("leads:lead_funnel", "chart-bar", gettext_lazy("Funnel")),),
+    empty_icon="funnel",
 )
 
 DETAIL_FIELDS = (

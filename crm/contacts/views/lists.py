@@ -56,10 +56,18 @@ class ListConfig:
     empty_title: Any
     empty_text: Any
     csv_name: str
+    noun_singular: Any = ""  # "contact": the count reads "1 contact" / "2 contacts"
+    new_label: Any = ""  # the create button's label ("New contact")
     tag_choices: Callable[[], list[str]] = field(default=lambda: [])
-    # other apps reuse this engine with their own page (same blocks and partials) and without tags
-    template: str = "contacts/list.html"
+    # other apps reuse this engine and its page (contacts/list.html): without tags, with the list's own CSV
+    # instead of the import/export app's CSV/XLSX menu, with extra header links (url name, icon, label)
     has_tags: bool = True
+    export_menu: bool = True
+    header_links: tuple[tuple[str, str, Any], ...] = ()
+    empty_icon: str = "building-office-2"
+
+
+LIST_TEMPLATE = "contacts/list.html"
 
 
 @dataclass
@@ -381,10 +389,10 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
     request.GET = state  # type: ignore[assignment]
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == RESULTS_ID:
-        response = render(request, f"{config.template}#results", context)
+        response = render(request, f"{LIST_TEMPLATE}#results", context)
         response["HX-Push-Url"] = current_url  # a tidy address bar: no empty or default parameters
         return response
-    return render(request, config.template, context, status=status)
+    return render(request, LIST_TEMPLATE, context, status=status)
 
 
 def bulk_actions(user: Any, object_type: str, *, tags: bool = True) -> list[dict[str, Any]]:
