@@ -170,6 +170,23 @@ CRM_WEB_TO_LEAD_REDIRECT_HOSTS = [
     h.strip() for h in os.environ.get("CRM_WEB_TO_LEAD_REDIRECT_HOSTS", "").split(",") if h.strip()
 ]
 
+# --- the company on its documents (quotes, invoices) and the sales rules --------------------------------------
+CRM_COMPANY_NAME = os.environ.get("CRM_COMPANY_NAME", "Demo Company S.L.")
+CRM_COMPANY_ADDRESS = os.environ.get("CRM_COMPANY_ADDRESS", "Calle Mayor 1, 28013 Madrid, España")
+CRM_COMPANY_TAX_ID = os.environ.get("CRM_COMPANY_TAX_ID", "B00000000")
+CRM_COMPANY_EMAIL = os.environ.get("CRM_COMPANY_EMAIL", os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost"))
+# the brand colour of documents (a CSS colour) and an optional logo file (PNG/JPEG path)
+CRM_COMPANY_COLOR = os.environ.get("CRM_COMPANY_COLOR", "#4f46e5")
+CRM_COMPANY_LOGO = os.environ.get("CRM_COMPANY_LOGO", "")
+# the address customers reach (links in emails: a quote's accept/decline page)
+CRM_PUBLIC_URL = os.environ.get("CRM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# a quote line discount above this percentage needs a sales manager's approval before the quote is sent
+CRM_QUOTE_DISCOUNT_LIMIT = os.environ.get("CRM_QUOTE_DISCOUNT_LIMIT", "15")
+CRM_QUOTE_VALIDITY_DAYS = int(os.environ.get("CRM_QUOTE_VALIDITY_DAYS", "30"))
+CRM_INVOICE_PAYMENT_DAYS = int(os.environ.get("CRM_INVOICE_PAYMENT_DAYS", "30"))
+# days between two payment reminders of an overdue invoice
+CRM_INVOICE_REMINDER_DAYS = int(os.environ.get("CRM_INVOICE_REMINDER_DAYS", "7"))
+
 # --- static files ---------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

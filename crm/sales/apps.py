@@ -37,7 +37,7 @@ class SalesConfig(AppConfig):
             key="sales.opportunities", move=opportunities_merge_move, undo=opportunities_merge_undo
         )
         object_type_register(key="sales.opportunity", label=_("Opportunities"), has_custom_fields=False)
-        api_router_register(prefix="", router="crm.sales.api.router")
+        api_router_register(prefix="", router="crm.sales.api.opportunities.router")
         timeline_subject_register(
             "sales.opportunity", lambda user, pk: opportunity_exists_visible(user=user, pk=pk)
         )

@@ -1,4 +1,31 @@
-from crm.sales.models.opportunities import Opportunity, OpportunityContact, StageChange
+from crm.sales.models.assets import Asset
+from crm.sales.models.contracts import Contract, ContractLine
+from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
+from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
+from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
+from crm.sales.models.quotas import Quota
+from crm.sales.models.quotes import Quote, QuoteLine
 
-__all__ = ["Opportunity", "OpportunityContact", "Pipeline", "Stage", "StageChange"]
+__all__ = [
+    "Asset",
+    "Contract",
+    "ContractLine",
+    "Delivery",
+    "DeliveryLine",
+    "Invoice",
+    "InvoiceLine",
+    "NumberSequence",
+    "Opportunity",
+    "OpportunityContact",
+    "OpportunityLine",
+    "Order",
+    "OrderLine",
+    "Payment",
+    "Pipeline",
+    "Quota",
+    "Quote",
+    "QuoteLine",
+    "Stage",
+    "StageChange",
+]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.core.records import Record, record_url
 from crm.sales.enums import OpportunityStatus
+from crm.sales.models.lines import DocumentLine
 
 _LIVE = models.Q(deleted_at__isnull=True)
 
@@ -141,3 +142,14 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.from_stage_id} → {self.to_stage_id}"
+
+
+class OpportunityLine(DocumentLine):
+    """A product the deal is about (from the catalog or described freely): its lines make its amount."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("opportunity line")
+        verbose_name_plural = _("opportunity lines")
+        indexes = [models.Index(fields=["opportunity", "position"], name="sales_oppline_opp_idx")]

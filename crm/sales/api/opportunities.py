@@ -19,7 +19,7 @@ from crm.core.api.params import active_user, expected_version
 from crm.core.errors import InvalidInput, RecordNotFound
 from crm.sales import selectors, services
 from crm.sales.listing import OPPORTUNITY_LIST
-from crm.sales.schemas import (
+from crm.sales.schemas.opportunities import (
     LostIn,
     MoveIn,
     OpportunityDetailOut,

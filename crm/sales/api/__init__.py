@@ -1,0 +1,1 @@
+"""The sales API: one router per aggregate, each registered in `crm.sales.apps`."""

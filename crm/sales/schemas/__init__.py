@@ -1,0 +1,1 @@
+"""The sales API's request and response schemas, one module per aggregate."""
