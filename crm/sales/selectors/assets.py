@@ -158,7 +158,7 @@ def asset_owners_of_product(
         ProductOwner(
             account_id=r["account_id"],
             account_name=r["account__name"],
-            quantity=r["quantity"] or Decimal(0),
+            quantity=Decimal(r["quantity"] or 0).quantize(Decimal("0.001")),
             assets=r["assets"],
             last_delivered_on=r["last"],
         )
@@ -188,3 +188,16 @@ def assets_warranty_ending(
     page = ASSET_LIST.paginate(qs, sort="warranty_until", cursor=cursor, limit=limit)
     attach_owners(page.items)
     return page
+
+
+def product_choices(*, user: Any, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, "name · SKU") of the active catalog products `user` may see, for pickers."""
+    from crm.catalog.selectors import product_query
+
+    rows = (
+        product_query(user=user)
+        .filter(is_active=True)
+        .order_by("name", "id")
+        .values_list("id", "name", "sku")
+    )
+    return [(pk, f"{name} · {sku}") for pk, name, sku in rows[:limit]]
