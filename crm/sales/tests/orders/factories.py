@@ -18,7 +18,7 @@ def catalog_setup() -> dict[str, Any]:
     """EUR (company currency), IVA 21 %, a router (product, 100 EUR), installation (service, 50 EUR)."""
     currency("EUR", is_company=True)
     vat = tax()
-    book = price_book("General")
+    book = price_book()  # a new book each time: a test may set up the catalog twice
     router = product(name="Router X1", tax=vat)
     install = product(name="Installation", kind="service", tax=vat)
     catalog.price_set(actor=None, price_book=book, product=router, unit_price=Decimal("100.00"))
