@@ -89,11 +89,13 @@ class SalesConfig(AppConfig):
 
         audit_register(
             Order,
-            exclude=("subtotal", "discount_total", "net_total", "tax_total"),
-            highlight=("status", "delivered_at", "owner"),
+            exclude=("subtotal", "discount_total", "net_total", "tax_total", "delivered_at"),
+            highlight=("status", "owner"),
         )
         audit_register(OrderLine, exclude=("net_amount", "tax_amount"))
-        audit_register(Delivery, highlight=("status", "shipped_at", "delivered_at", "tracking_number"))
+        audit_register(
+            Delivery, exclude=("shipped_at", "delivered_at"), highlight=("status", "tracking_number")
+        )
         audit_register(DeliveryLine)
         audit_register(Asset, highlight=("status", "warranty_until", "serial_number"))
         object_type_register(key="sales.order", label=_("Orders"), has_custom_fields=False)

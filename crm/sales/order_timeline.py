@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from crm.activities.timeline import Before, TimelineEntry
+from crm.core.ui.formats import format_money
 from crm.sales.selectors.orders import deliveries_moved_page, orders_placed_page
 
 
@@ -42,7 +43,7 @@ def orders_placed_source(
                 actor=order.owner,
                 actor_name=order.owner.full_name,
                 link=order.get_absolute_url(),
-                meta=f"{order.total} {order.currency}",
+                meta=format_money(order.total, order.currency),
                 obj=order,
                 tone="accent",
             )
