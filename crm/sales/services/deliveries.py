@@ -197,7 +197,7 @@ def delivery_mark_delivered(
     delivery_lines = list(DeliveryLine.objects.filter(delivery_id=locked.pk).order_by("id"))
     order_lines = {
         line.pk: line
-        for line in OrderLine.objects.select_for_update()
+        for line in OrderLine.objects.select_for_update(of=("self",))
         .select_related("product")
         .filter(order_id=order.pk)
         .order_by("position", "id")
