@@ -543,3 +543,42 @@ def test_months_later_clamps_to_the_month_end() -> None:
     assert months_later(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert months_later(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
     assert months_later(dt.date(2026, 11, 30), 14) == dt.date(2028, 1, 30)
+
+
+def test_assets_expire_task_runs_the_service(rep: Any, items: Any) -> None:
+    from crm.sales.tasks import assets_expire_task
+
+    asset = asset_create(
+        actor=rep, account=AccountFactory(owner=rep), product=items["router"], delivered_on="2026-01-01"
+    )
+    Asset.objects.filter(pk=asset.pk).update(status=AssetStatus.ACTIVE, warranty_until=dt.date(2020, 1, 1))
+    assert assets_expire_task.call() == 1
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.EXPIRED
+    assert AuditEntry.objects.filter(object_type="sales.asset", object_id=asset.pk, source="job").exists()
+
+
+def test_account_timeline_pages_through_orders_and_deliveries(rep: Any) -> None:
+    from crm.activities.timeline import timeline_page
+
+    order = make_order(owner=rep)
+    router = order.lines.order_by("position").first()
+    delivery = delivery_create(actor=rep, order=order, lines=[(router, 1, "")])
+    delivery_ship(actor=rep, delivery=delivery, at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC))
+    delivery_mark_delivered(actor=rep, delivery=delivery, at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
+    titles: list[str] = []
+    cursor = None
+    while True:
+        page = timeline_page(
+            user=rep, object_type="contacts.account", object_id=order.account_id, cursor=cursor, limit=1
+        )
+        titles += [e.title for e in page.entries]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    mine = [t for t in titles if "SO-" in t]
+    assert mine == [
+        f"Order {order.number} placed",
+        f"Delivery {delivery.number} of order {order.number} delivered",
+        f"Delivery {delivery.number} of order {order.number} shipped",
+    ]
