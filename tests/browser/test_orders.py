@@ -81,3 +81,16 @@ def test_order_partial_and_full_delivery_to_the_installed_base(
     shots.take("installed-base-owners")
     page.goto("/assets/")
     shots.take("installed-base")
+
+    # And each delivery and asset has its page
+    page.goto(order.deliveries.order_by("id").first().get_absolute_url())
+    expect(page.get_by_role("heading", name=re.compile(r"Delivery DL-\d+"))).to_be_visible()
+    expect(page.locator(".record-summary")).to_contain_text("TRK-778")
+    shots.take("delivery-page")
+    asset = Asset.objects.get(serial_number="RX-001")
+    page.goto(asset.get_absolute_url())
+    expect(page.locator(".record-summary")).to_contain_text("RX-001")
+    shots.take("asset-page")
+    page.goto("/orders/")
+    expect(page.get_by_role("link", name=order.number)).to_be_visible()
+    shots.take("order-list")
