@@ -77,6 +77,7 @@ class SalesConfig(AppConfig):
     def _ready_orders(self) -> None:
         """Orders, deliveries and the installed base."""
         from crm.activities.timeline import timeline_source_register, timeline_subject_register
+        from crm.contacts.merging import merge_handler_register
         from crm.contacts.panels import account_panel_register
         from crm.core.api.api import api_router_register
         from crm.core.audit.registry import audit_register
@@ -86,6 +87,7 @@ class SalesConfig(AppConfig):
         from crm.sales.order_timeline import deliveries_source, orders_placed_source, shipments_source
         from crm.sales.selectors.assets import asset_exists_visible
         from crm.sales.selectors.orders import delivery_exists_visible, order_exists_visible
+        from crm.sales.services.order_merge import orders_merge_move, orders_merge_undo
 
         audit_register(
             Order,
@@ -98,6 +100,7 @@ class SalesConfig(AppConfig):
         )
         audit_register(DeliveryLine)
         audit_register(Asset, highlight=("status", "warranty_until", "serial_number"))
+        merge_handler_register(key="sales.orders", move=orders_merge_move, undo=orders_merge_undo)
         object_type_register(key="sales.order", label=_("Orders"), has_custom_fields=False)
         object_type_register(key="sales.delivery", label=_("Deliveries"), has_custom_fields=False)
         object_type_register(key="sales.asset", label=_("Assets"), has_custom_fields=False)

@@ -582,3 +582,24 @@ def test_account_timeline_pages_through_orders_and_deliveries(rep: Any) -> None:
         f"Delivery {delivery.number} of order {order.number} delivered",
         f"Delivery {delivery.number} of order {order.number} shipped",
     ]
+
+
+def test_orders_deliveries_and_assets_follow_a_merged_account(rep: Any) -> None:
+    from crm.contacts.services.merge import merge_undo, records_merge
+
+    survivor = AccountFactory(owner=rep)
+    duplicate = AccountFactory(owner=rep)
+    order = make_order(owner=rep, account=duplicate)
+    router = order.lines.order_by("position").first()
+    delivery = delivery_create(actor=rep, order=order, lines=[(router, 1, "")])
+    delivery_mark_delivered(actor=rep, delivery=delivery)
+    merge = records_merge(
+        actor=rep, object_type="accounts", survivor_id=survivor.pk, merged_ids=[duplicate.pk]
+    )
+    assert Order.objects.get(pk=order.pk).account_id == survivor.pk
+    assert Delivery.objects.get(pk=delivery.pk).account_id == survivor.pk
+    assert set(Asset.objects.values_list("account_id", flat=True)) == {survivor.pk}
+    merge_undo(actor=rep, merge_id=merge.pk)
+    assert Order.objects.get(pk=order.pk).account_id == duplicate.pk
+    assert Delivery.objects.get(pk=delivery.pk).account_id == duplicate.pk
+    assert set(Asset.objects.values_list("account_id", flat=True)) == {duplicate.pk}
