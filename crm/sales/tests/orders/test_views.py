@@ -270,3 +270,24 @@ def test_list_pages_query_count_does_not_grow(rep: Any, items: Any) -> None:
     for _ in range(5):
         add()
     assert [_page_queries(client, url) for url in urls] == few
+
+
+def test_account_panels_query_count_does_not_grow(rep: Any, items: Any) -> None:
+    account = AccountFactory(owner=rep)
+    client = _client(rep)
+    urls = [
+        reverse("sales:account_orders", args=[account.pk]),
+        reverse("sales:account_assets", args=[account.pk]),
+    ]
+
+    def add() -> None:
+        order = make_order(owner=rep, account=account, lines=[{"product": items["router"], "quantity": 2}])
+        delivery = delivery_create(actor=None, order=order, lines=[(order.lines.first(), 2, "A\nB")])
+        delivery_mark_delivered(actor=None, delivery=delivery)
+
+    add()
+    _page_queries(client, urls[0])
+    few = [_page_queries(client, url) for url in urls]
+    for _ in range(4):
+        add()
+    assert [_page_queries(client, url) for url in urls] == few
