@@ -53,8 +53,8 @@ def test_order_partial_and_full_delivery_to_the_installed_base(
     expect(page.locator(".page-header__subtitle")).to_contain_text("Partially delivered")
     expect(page.locator(".qty-progress")).to_have_text("2 / 3")
 
-    # Then the last one is delivered and the order is complete
-    page.locator("#new-delivery > summary").click()
+    # Then the last one is delivered (the header's button opens the form) and the order is complete
+    page.get_by_role("link", name="New delivery").click()
     expect(page.locator(f"#qty-{line.pk}")).to_have_value("1")
     page.get_by_role("button", name="Create delivery").click()
     page.get_by_role("button", name="Mark delivered").click()

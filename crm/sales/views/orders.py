@@ -139,6 +139,8 @@ def _order_context(request: HttpRequest, order: Any, **extra: Any) -> dict[str, 
         "delivery_values": extra.pop("delivery_values", {}),
         "delivery_errors": extra.pop("delivery_errors", {}),
         "timeline_url": reverse("activities:timeline", args=[ORDER_TYPE, order.pk]),
+        "units_ordered": sum((line.quantity for line in lines), Decimal(0)),
+        "units_delivered": sum((line.quantity_delivered for line in lines), Decimal(0)),
         **extra,
     }
 
@@ -148,7 +150,8 @@ def _order_context(request: HttpRequest, order: Any, **extra: Any) -> dict[str, 
 @domain_view
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(user=request.user, pk=pk)
-    return render(request, "sales/orders/order_detail.html", _order_context(request, order))
+    context = _order_context(request, order, delivery_open=request.GET.get("deliver") == "1")
+    return render(request, "sales/orders/order_detail.html", context)
 
 
 def _order_lines(request: HttpRequest, rows: list[dict[str, str]]) -> tuple[list[dict[str, Any]], list[int]]:
