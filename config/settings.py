@@ -186,6 +186,8 @@ CRM_QUOTE_VALIDITY_DAYS = int(os.environ.get("CRM_QUOTE_VALIDITY_DAYS", "30"))
 CRM_INVOICE_PAYMENT_DAYS = int(os.environ.get("CRM_INVOICE_PAYMENT_DAYS", "30"))
 # days between two payment reminders of an overdue invoice
 CRM_INVOICE_REMINDER_DAYS = int(os.environ.get("CRM_INVOICE_REMINDER_DAYS", "7"))
+# months of warranty a delivered product gets (its asset's "warranty until")
+CRM_DEFAULT_WARRANTY_MONTHS = int(os.environ.get("CRM_DEFAULT_WARRANTY_MONTHS", "24"))
 
 # --- static files ---------------------------------------------------------------------------------------
 STATIC_URL = "static/"

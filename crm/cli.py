@@ -144,6 +144,12 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
             recycle_bin_purge_task.enqueue()
         except Exception:
             logger.exception("could not enqueue the recycle-bin purge")
+        try:  # the installed base: warranties that ended (idempotent, cheap on its index)
+            from crm.sales.tasks import assets_expire_task
+
+            assets_expire_task.enqueue()
+        except Exception:
+            logger.exception("could not enqueue the asset expiry")
         finally:
             close_old_connections()
             connection.close()

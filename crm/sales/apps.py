@@ -72,3 +72,83 @@ class SalesConfig(AppConfig):
             order=27,
             object_type="sales.opportunity",
         )
+        self._ready_orders()
+
+    def _ready_orders(self) -> None:
+        """Orders, deliveries and the installed base."""
+        from crm.activities.timeline import timeline_source_register, timeline_subject_register
+        from crm.contacts.merging import merge_handler_register
+        from crm.contacts.panels import account_panel_register
+        from crm.core.api.api import api_router_register
+        from crm.core.audit.registry import audit_register
+        from crm.core.identity.permissions import object_type_register, user_can
+        from crm.core.ui.navigation import nav_item_register
+        from crm.sales.models import Asset, Delivery, DeliveryLine, Order, OrderLine
+        from crm.sales.order_timeline import deliveries_source, orders_placed_source, shipments_source
+        from crm.sales.selectors.assets import asset_exists_visible
+        from crm.sales.selectors.orders import delivery_exists_visible, order_exists_visible
+        from crm.sales.services.order_merge import orders_merge_move, orders_merge_undo
+
+        audit_register(
+            Order,
+            exclude=("subtotal", "discount_total", "net_total", "tax_total", "delivered_at"),
+            highlight=("status", "owner"),
+        )
+        audit_register(OrderLine, exclude=("net_amount", "tax_amount"))
+        audit_register(
+            Delivery, exclude=("shipped_at", "delivered_at"), highlight=("status", "tracking_number")
+        )
+        audit_register(DeliveryLine)
+        audit_register(Asset, highlight=("status", "warranty_until", "serial_number"))
+        merge_handler_register(key="sales.orders", move=orders_merge_move, undo=orders_merge_undo)
+        object_type_register(key="sales.order", label=_("Orders"), has_custom_fields=False)
+        object_type_register(key="sales.delivery", label=_("Deliveries"), has_custom_fields=False)
+        object_type_register(key="sales.asset", label=_("Assets"), has_custom_fields=False)
+        api_router_register(prefix="", router="crm.sales.api.orders.router")
+        api_router_register(prefix="", router="crm.sales.api.assets.router")
+        timeline_subject_register("sales.order", lambda user, pk: order_exists_visible(user=user, pk=pk))
+        timeline_subject_register(
+            "sales.delivery", lambda user, pk: delivery_exists_visible(user=user, pk=pk)
+        )
+        timeline_subject_register("sales.asset", lambda user, pk: asset_exists_visible(user=user, pk=pk))
+        timeline_source_register("sales.orders", orders_placed_source)
+        timeline_source_register("sales.shipments", shipments_source)
+        timeline_source_register("sales.deliveries", deliveries_source)
+        account_panel_register(
+            key="sales.orders",
+            title=_("Orders & deliveries"),
+            url_name="sales:account_orders",
+            order=25,
+            is_visible=lambda user: user_can(user, "sales.order", "view"),
+        )
+        account_panel_register(
+            key="sales.assets",
+            title=_("Installed base"),
+            url_name="sales:account_assets",
+            order=30,
+            is_visible=lambda user: user_can(user, "sales.asset", "view"),
+        )
+        nav_item_register(
+            key="sales.orders",
+            label=_("Orders"),
+            url_name="sales:order_list",
+            icon="shopping-cart",
+            order=29,
+            object_type="sales.order",
+        )
+        nav_item_register(
+            key="sales.deliveries",
+            label=_("Deliveries"),
+            url_name="sales:delivery_list",
+            icon="truck",
+            order=30,
+            object_type="sales.delivery",
+        )
+        nav_item_register(
+            key="sales.assets",
+            label=_("Installed base"),
+            url_name="sales:asset_list",
+            icon="cube",
+            order=31,
+            object_type="sales.asset",
+        )

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from crm.sales import views
+from crm.sales.views import assets as asset_views
+from crm.sales.views import orders as order_views
 
 app_name = "sales"
 urlpatterns = [
@@ -21,4 +23,27 @@ urlpatterns = [
     path(
         "accounts/<int:account_id>/opportunities/", views.account_opportunities, name="account_opportunities"
     ),
+    # orders, deliveries and the installed base
+    path("orders/", order_views.order_list, name="order_list"),
+    path("orders/new/", order_views.order_create, name="order_create"),
+    path("orders/from-quote/", order_views.order_from_quote, name="order_from_quote"),
+    path("orders/<int:pk>/", order_views.order_detail, name="order_detail"),
+    path("orders/<int:pk>/cancel/", order_views.order_cancel, name="order_cancel"),
+    path("orders/<int:pk>/deliveries/new/", order_views.delivery_create, name="delivery_create"),
+    path("deliveries/", order_views.delivery_list, name="delivery_list"),
+    path("deliveries/<int:pk>/", order_views.delivery_detail, name="delivery_detail"),
+    path(
+        "deliveries/<int:pk>/<str:move>/",
+        order_views.delivery_move,
+        name="delivery_move",
+    ),
+    path("accounts/<int:account_id>/orders/", order_views.account_orders, name="account_orders"),
+    path("assets/", asset_views.asset_list, name="asset_list"),
+    path("assets/owners/", asset_views.asset_owners, name="asset_owners"),
+    path("assets/warranty/", asset_views.asset_warranty, name="asset_warranty"),
+    path("assets/new/", asset_views.asset_create, name="asset_create"),
+    path("assets/<int:pk>/", asset_views.asset_detail, name="asset_detail"),
+    path("assets/<int:pk>/edit/", asset_views.asset_update, name="asset_update"),
+    path("assets/<int:pk>/return/", asset_views.asset_return, name="asset_return"),
+    path("accounts/<int:account_id>/assets/", asset_views.account_assets, name="account_assets"),
 ]

@@ -1,0 +1,308 @@
+"""Permission-scoped reads of orders and deliveries (lists, record pages, the account panel, the API, the
+timeline)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from crm.core.errors import RecordNotFound
+from crm.core.identity.models import User
+from crm.core.listing import FilterField, ListSpec, Page, SortField, capped_count
+from crm.sales.enums import DeliveryStatus, OrderStatus, QuoteStatus
+from crm.sales.models import Delivery, DeliveryLine, Order, OrderLine, Quote
+
+ORDER_OBJECT_TYPE = "sales.order"
+DELIVERY_OBJECT_TYPE = "sales.delivery"
+
+ORDER_LIST = ListSpec(
+    object_type=ORDER_OBJECT_TYPE,
+    filters=(
+        FilterField("status", "status", "choice", _("Status"), tuple(OrderStatus.choices)),
+        FilterField("owner", "owner", "user", _("Owner")),
+        FilterField("account", "account", "fk", _("Account")),
+        FilterField("opportunity", "opportunity", "fk", _("Opportunity")),
+        FilterField("quote", "quote", "fk", _("Quote")),
+        FilterField("currency", "currency", "text", _("Currency")),
+        FilterField("ordered_on", "ordered_on", "date", _("Order date")),
+        FilterField("created_at", "created_at", "datetime", _("Created")),
+    ),
+    sorts=(
+        SortField("ordered_on", "ordered_on", _("Order date")),
+        SortField("number", "number", _("Number")),
+        SortField("total", "total", _("Total")),
+        SortField("created_at", "created_at", _("Created")),
+    ),
+    default_sort="-ordered_on",
+    search_paths=("number", "customer_reference", "account__name"),
+)
+
+DELIVERY_LIST = ListSpec(
+    object_type=DELIVERY_OBJECT_TYPE,
+    filters=(
+        FilterField("status", "status", "choice", _("Status"), tuple(DeliveryStatus.choices)),
+        FilterField("owner", "owner", "user", _("Owner")),
+        FilterField("account", "account", "fk", _("Account")),
+        FilterField("order", "order", "fk", _("Order")),
+        FilterField("carrier", "carrier", "text", _("Carrier")),
+        FilterField("shipped_at", "shipped_at", "datetime", _("Shipped")),
+        FilterField("delivered_at", "delivered_at", "datetime", _("Delivered")),
+        FilterField("created_at", "created_at", "datetime", _("Created")),
+    ),
+    sorts=(
+        SortField("created_at", "created_at", _("Created")),
+        SortField("number", "number", _("Number")),
+    ),
+    default_sort="-created_at",
+    search_paths=("number", "tracking_number", "account__name"),
+)
+
+_ORDER_ROW_FIELDS = (
+    *(f.name for f in Order._meta.concrete_fields if f.name not in {"shipping_address", "notes"}),
+    "account__id",
+    "account__name",
+)
+
+
+def _pk(pk: int | str) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise RecordNotFound() from None
+
+
+def attach_owners(rows: list[Any]) -> None:
+    """The owners of a page in one query (not a join: the scope filters on owner_id)."""
+    ids = {r.owner_id for r in rows}
+    owners = (
+        {u.pk: u for u in User.objects.filter(pk__in=ids).only("id", "full_name", "email")} if ids else {}
+    )
+    for r in rows:
+        r._state.fields_cache["owner"] = owners.get(r.owner_id)
+
+
+# --- orders -------------------------------------------------------------------------------------------------
+def order_query(
+    *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
+) -> QuerySet[Order]:
+    qs: QuerySet[Order] = Order.objects.visible_to(user, action)
+    if params:
+        qs = ORDER_LIST.apply(qs, params, user=user)
+    return qs
+
+
+def order_list(
+    *,
+    user: Any,
+    params: Mapping[str, Any],
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int | str | None = None,
+) -> Page:
+    """One keyset page of the orders `user` may see (filters: see ORDER_LIST); three queries at most."""
+    qs = order_query(user=user, params=params).select_related("account").only(*_ORDER_ROW_FIELDS)
+    page = ORDER_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    attach_owners(page.items)
+    return page
+
+
+def order_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
+    return capped_count(order_query(user=user, params=params))
+
+
+def order_get(*, user: Any, pk: int | str, action: str = "view") -> Order:
+    """An order with its lines (and their products), account, contact, owner, quote and opportunity."""
+    lines = Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("position", "id"))
+    order = (
+        Order.objects.visible_to(user, action)
+        .select_related("account", "contact", "owner", "quote", "opportunity")
+        .prefetch_related(lines)
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if order is None:
+        raise RecordNotFound()
+    return order
+
+
+def order_exists_visible(*, user: Any, pk: int) -> bool:
+    return Order.objects.visible_to(user).filter(pk=pk).exists()
+
+
+def quote_visible(*, user: Any, pk: int | str) -> Quote | None:
+    """Quote `pk` when `user` may see it (the "from quote" door of orders), else None."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return Quote.objects.visible_to(user).filter(pk=key).first()
+
+
+def accepted_quote_choices(*, user: Any, limit: int = 200) -> list[tuple[int, str]]:
+    """(id, "number · account") of the accepted quotes `user` may see that have no order yet."""
+    qs = (
+        Quote.objects.visible_to(user)
+        .filter(status=QuoteStatus.ACCEPTED)
+        .exclude(pk__in=Order.all_objects.filter(quote_id__isnull=False).values("quote_id"))
+        .select_related("account")
+        .order_by("-accepted_at", "-id")
+    )
+    return [(q.pk, f"{q.label} · {q.account.name}") for q in qs[:limit]]
+
+
+def order_for_quote(*, user: Any, quote_id: int) -> Order | None:
+    """The order made from quote `quote_id`, when `user` may see it."""
+    return Order.objects.visible_to(user).filter(quote_id=quote_id).first()
+
+
+def quantities_in_transit(*, order_id: int) -> dict[int, Decimal]:
+    """{order line id: quantity} on the order's pending and shipped deliveries (promised, not yet delivered)."""
+    qs = DeliveryLine.objects.filter(
+        delivery__order_id=order_id, delivery__status__in=(DeliveryStatus.PENDING, DeliveryStatus.SHIPPED)
+    )
+    return {
+        row["order_line_id"]: row["total"] or Decimal(0)
+        for row in qs.values("order_line_id").annotate(total=Sum("quantity")).order_by()
+    }
+
+
+def order_line_choices(*, order: Order) -> list[OrderLine]:
+    """The order's lines with what remains to deliver (`remaining`), for the new-delivery form."""
+    in_transit = quantities_in_transit(order_id=order.pk)
+    lines = list(order.lines.all())
+    for line in lines:
+        line.in_transit = in_transit.get(line.pk, 0)  # type: ignore[attr-defined]
+        line.remaining = max(line.quantity - line.quantity_delivered - line.in_transit, 0)  # type: ignore[attr-defined]
+    return lines
+
+
+def account_orders(*, user: Any, account_id: int, limit: int = 10) -> list[Order]:
+    """The account's latest orders `user` may see (the account page's panel)."""
+    qs = (
+        Order.objects.visible_to(user)
+        .filter(account_id=account_id)
+        .only(*(f.name for f in Order._meta.concrete_fields if f.name not in {"shipping_address", "notes"}))
+        .order_by("-ordered_on", "-id")
+    )
+    return list(qs[:limit])
+
+
+# --- deliveries --------------------------------------------------------------------------------------------
+def delivery_query(
+    *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
+) -> QuerySet[Delivery]:
+    qs: QuerySet[Delivery] = Delivery.objects.visible_to(user, action)
+    if params:
+        qs = DELIVERY_LIST.apply(qs, params, user=user)
+    return qs
+
+
+def delivery_list(
+    *,
+    user: Any,
+    params: Mapping[str, Any],
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int | str | None = None,
+) -> Page:
+    qs = delivery_query(user=user, params=params).select_related("account", "order")
+    page = DELIVERY_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
+    attach_owners(page.items)
+    return page
+
+
+def delivery_count(*, user: Any, params: Mapping[str, Any]) -> tuple[int, bool]:
+    return capped_count(delivery_query(user=user, params=params))
+
+
+def delivery_get(*, user: Any, pk: int | str, action: str = "view") -> Delivery:
+    """A delivery with its lines (each with its order line and product), order, account and owner."""
+    lines = Prefetch(
+        "lines",
+        queryset=DeliveryLine.objects.select_related("order_line", "order_line__product").order_by("id"),
+    )
+    delivery = (
+        Delivery.objects.visible_to(user, action)
+        .select_related("order", "account", "owner")
+        .prefetch_related(lines)
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if delivery is None:
+        raise RecordNotFound()
+    return delivery
+
+
+def delivery_exists_visible(*, user: Any, pk: int) -> bool:
+    return Delivery.objects.visible_to(user).filter(pk=pk).exists()
+
+
+def order_deliveries(*, user: Any, order: Order) -> list[Delivery]:
+    """The order's deliveries `user` may see, oldest first, with their lines (two queries)."""
+    return list(
+        Delivery.objects.visible_to(user)
+        .filter(order_id=order.pk)
+        .prefetch_related(Prefetch("lines", queryset=DeliveryLine.objects.order_by("id")))
+        .order_by("id")
+    )
+
+
+def account_deliveries(*, user: Any, account_id: int, limit: int = 10) -> list[Delivery]:
+    """The account's latest deliveries `user` may see, open ones first (the account page's panel)."""
+    qs = (
+        Delivery.objects.visible_to(user)
+        .filter(account_id=account_id)
+        .exclude(status=DeliveryStatus.CANCELLED)
+        .select_related("order")
+        .only(
+            "id",
+            "number",
+            "status",
+            "carrier",
+            "tracking_number",
+            "shipped_at",
+            "delivered_at",
+            "created_at",
+            "order__id",
+            "order__number",
+            "owner_id",
+            "account_id",
+        )
+        .order_by("-created_at", "-id")
+    )
+    return list(qs[:limit])
+
+
+# --- the timeline ------------------------------------------------------------------------------------------
+def _before(qs: QuerySet[Any], field: str, before: tuple[Any, int] | None) -> QuerySet[Any]:
+    if before is None:
+        return qs
+    at, last_id = before
+    return qs.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "id__lt": last_id}), **{f"{field}__lte": at})
+
+
+def orders_placed_page(
+    *, user: Any, account_id: int, before: tuple[Any, int] | None, limit: int
+) -> list[Order]:
+    """The account's orders as timeline entries (newest first, keyset on created_at)."""
+    qs = Order.objects.visible_to(user).filter(account_id=account_id).select_related("owner", "quote")
+    return list(_before(qs, "created_at", before).order_by("-created_at", "-id")[:limit])
+
+
+def deliveries_moved_page(
+    *,
+    user: Any,
+    field: str,
+    account_id: int | None = None,
+    order_id: int | None = None,
+    before: tuple[Any, int] | None,
+    limit: int,
+) -> list[Delivery]:
+    """Deliveries of an account or an order by the moment `field` (shipped_at / delivered_at), newest first."""
+    qs = Delivery.objects.visible_to(user).filter(**{f"{field}__isnull": False}).select_related("order")
+    qs = qs.filter(account_id=account_id) if account_id is not None else qs.filter(order_id=order_id)
+    return list(_before(qs, field, before).order_by(f"-{field}", "-id")[:limit])
