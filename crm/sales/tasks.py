@@ -1,0 +1,16 @@
+"""Background jobs of the sales app (django-tasks; enqueued after commit by the services)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from crm.core.audit.context import audit_context
+from crm.sales.services.quotes import quote_deliver
+
+
+@task()
+def quote_send_task(quote_id: int, actor_id: int | None = None) -> bool:
+    """Email a quote (PDF attached, signed link) and mark it sent; True when it went out now. Idempotent: a
+    quote already sent is not emailed again."""
+    with audit_context(source="job"):
+        return quote_deliver(quote_id=quote_id, actor_id=actor_id) is not None
