@@ -79,7 +79,20 @@ class SalesConfig(AppConfig):
         from crm.sales.selectors.quotes import quote_exists_visible
 
         audit_register(
-            Quote, exclude=("pdf",), highlight=("status", "approval_status", "total", "valid_until")
+            Quote,
+            # the timestamps and partial totals are told by the quote's events and its status and total changes
+            exclude=(
+                "pdf",
+                "subtotal",
+                "discount_total",
+                "net_total",
+                "tax_total",
+                "sent_at",
+                "approved_at",
+                "accepted_at",
+                "declined_at",
+            ),
+            highlight=("status", "approval_status", "total", "valid_until"),
         )
         object_type_register(key="sales.quote", label=_("Quotes"), has_custom_fields=False)
         api_router_register(prefix="", router="crm.sales.api.quotes.router")

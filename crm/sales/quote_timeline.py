@@ -49,6 +49,8 @@ def quote_event_source(
         return []
     entries: list[TimelineEntry] = []
     for event in quote_events_page(object_type=object_type, object_id=object_id, before=before, limit=limit):
+        if object_type == "sales.quote" and event.kind == "created":
+            continue  # the quote's own timeline already says so (the audit trail's "created this quote")
         actor = event.actor.full_name if event.actor is not None else _("The system")
         icon, tone = ICONS.get(event.kind, ("document-text", ""))
         show_note = event.kind in {"rejected", "declined"} and event.note

@@ -427,6 +427,7 @@ def _public_context(quote: Quote, token: str, **extra: Any) -> dict[str, Any]:
         "token": token,
         "lines": selectors.quote_lines(quote=quote),
         "refusal": refusal,
+        "company_name": settings.CRM_COMPANY_NAME,
         "accept_form": extra.pop("accept_form", None) or QuoteAcceptForm(),
         "decline_form": extra.pop("decline_form", None) or QuoteDeclineForm(),
         **extra,
