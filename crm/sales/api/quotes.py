@@ -33,6 +33,14 @@ from crm.sales.selectors import quotes as selectors
 from crm.sales.services import quotes as services
 
 router = Router()
+PDF_OPENAPI = {
+    "responses": {
+        200: {
+            "description": "The quote as a PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 quotes = Router(tags=["quotes"])
 router.add_router("/quotes", quotes)
 
@@ -184,13 +192,7 @@ def quote_revise(request: HttpRequest, quote_id: int, payload: QuoteActionIn) ->
     return Status(201, _detail(user, revision.pk))
 
 
-@quotes.get(
-    "/{int:quote_id}/pdf",
-    response={200: None},
-    openapi_extra={
-        "responses": {"200": {"description": "The quote as a PDF", "content": {"application/pdf": {}}}}
-    },
-)
+@quotes.get("/{int:quote_id}/pdf", openapi_extra=PDF_OPENAPI)
 def quote_pdf(request: HttpRequest, quote_id: int) -> HttpResponse:
     """The quote as a PDF in its language."""
     quote = selectors.quote_get(user=request.auth, pk=quote_id)  # type: ignore[attr-defined]

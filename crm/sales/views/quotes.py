@@ -25,6 +25,7 @@ from crm.core.errors import DomainError, InvalidInput, RecordNotFound
 from crm.core.identity.permissions import user_can
 from crm.core.listing import Page
 from crm.sales.enums import ApprovalStatus, QuoteStatus
+from crm.sales.errors import QuoteNotEditable
 from crm.sales.forms import (
     QuoteAcceptForm,
     QuoteDeclineForm,
@@ -294,6 +295,9 @@ def quote_send(request: HttpRequest, pk: int) -> HttpResponseBase:
 @domain_view
 def quote_update(request: HttpRequest, pk: int) -> HttpResponseBase:
     quote = selectors.quote_get(user=request.user, pk=pk, action="change")
+    if quote.status != QuoteStatus.DRAFT:
+        messages.error(request, str(QuoteNotEditable.default_message))
+        return redirect("sales:quote_detail", pk=pk)
     contacts = selectors.quote_contact_choices(user=request.user, quote=quote)
     languages = [(code, str(label)) for code, label in settings.LANGUAGES]
     initial = {
@@ -345,6 +349,9 @@ def quote_lines(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The lines editor: a row per line plus blank rows; blank rows are ignored. A product row takes its price
     from the catalog; a free row needs a description and a unit price."""
     quote = selectors.quote_get(user=request.user, pk=pk, action="change")
+    if quote.status != QuoteStatus.DRAFT:
+        messages.error(request, str(QuoteNotEditable.default_message))
+        return redirect("sales:quote_detail", pk=pk)
     products = selectors.quote_product_choices(user=request.user)
     form_kwargs = {"products": products}
     if request.method != "POST":

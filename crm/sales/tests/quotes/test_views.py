@@ -229,3 +229,18 @@ def test_superseded_quote_cannot_be_accepted_from_the_page(rep: Any, account: An
     response = Client().post(reverse("sales:quote_public_accept", args=[token]), {"name": "Ana"})
     assert response.status_code == 409 and "newer version" in response.content.decode()
     assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.SUPERSEDED
+
+
+def test_editors_of_a_sent_quote_send_back_to_the_quote(rep: Any, account: Any, priced: Any) -> None:
+    quote = _sent(rep, account, priced)
+    client = _client(rep)
+    for name in ("sales:quote_lines", "sales:quote_update"):
+        response = client.get(reverse(name, args=[quote.pk]))
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "sales:quote_detail", args=[quote.pk]
+        )
+    response = client.post(
+        reverse("sales:quote_lines", args=[quote.pk]), {"lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}
+    )
+    assert response.status_code == 302
+    assert QuoteLine.objects.filter(quote=quote).count() == 1
