@@ -4,6 +4,7 @@ public page behind the signed link."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from crm.sales.enums import QuoteStatus
 from crm.sales.models import Quote, QuoteLine
@@ -135,6 +137,8 @@ def test_pdf_download(rep: Any, account: Any, priced: Any) -> None:
     response = _client(rep).get(reverse("sales:quote_pdf", args=[quote.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert 'filename="Q-00001.pdf"' in response["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Q-00001" in text and "Laptop Pro" in text and "1,210.00" in text and "Demo Company" in text, text
 
 
 def test_list_page_and_its_query_count(rep: Any, account: Any) -> None:
