@@ -27,7 +27,9 @@ def test_quote_from_opportunity_sent_and_accepted_through_the_emailed_link(
     smtp_server: Any,
     settings: Any,
     live_server: Any,
+    tmp_path: Any,
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.CRM_PUBLIC_URL = live_server.url
     catalog.currency("EUR", is_company=True)

@@ -84,3 +84,9 @@ def opportunity(pipeline: Any, rep: Any, account: Any, contact: Any) -> Any:
 def immediate_tasks(settings: Any) -> None:
     """Background jobs run at once, in the enqueuing thread (after commit, as in production)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> None:
+    """The PDFs kept with sent quotes go to a temporary folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
