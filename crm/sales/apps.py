@@ -64,6 +64,55 @@ class SalesConfig(AppConfig):
             order=26,
             object_type="sales.opportunity",
         )
+        self._ready_quotes()
+
+    def _ready_quotes(self) -> None:
+        """Quotes: audit, permissions, API, timeline, the account page's panel, navigation."""
+        from crm.activities.timeline import timeline_source_register, timeline_subject_register
+        from crm.contacts.panels import account_panel_register
+        from crm.core.api.api import api_router_register
+        from crm.core.audit.registry import audit_register
+        from crm.core.identity.permissions import object_type_register, user_can
+        from crm.core.ui.navigation import nav_item_register
+        from crm.sales.models import Quote
+        from crm.sales.quote_timeline import quote_event_source
+        from crm.sales.selectors.quotes import quote_exists_visible
+
+        audit_register(
+            Quote,
+            # the timestamps and partial totals are told by the quote's events and its status and total changes
+            exclude=(
+                "pdf",
+                "subtotal",
+                "discount_total",
+                "net_total",
+                "tax_total",
+                "sent_at",
+                "approved_at",
+                "accepted_at",
+                "declined_at",
+            ),
+            highlight=("status", "approval_status", "total", "valid_until"),
+        )
+        object_type_register(key="sales.quote", label=_("Quotes"), has_custom_fields=False)
+        api_router_register(prefix="", router="crm.sales.api.quotes.router")
+        timeline_subject_register("sales.quote", lambda user, pk: quote_exists_visible(user=user, pk=pk))
+        timeline_source_register("sales.quotes", quote_event_source)
+        account_panel_register(
+            key="sales.quotes",
+            title=_("Quotes"),
+            url_name="sales:account_quotes",
+            order=16,
+            is_visible=lambda user: user_can(user, "sales.quote", "view"),
+        )
+        nav_item_register(
+            key="sales.quotes",
+            label=_("Quotes"),
+            url_name="sales:quote_list",
+            icon="document-text",
+            order=28,
+            object_type="sales.quote",
+        )
         nav_item_register(
             key="sales.opportunities",
             label=_("Opportunities"),

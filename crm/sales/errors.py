@@ -60,3 +60,78 @@ class AssetNotActive(SalesError):
     code = "asset_not_active"
     status = 409
     default_message = _("This asset was already returned.")
+
+
+# --- quotes ---------------------------------------------------------------------------------------------------
+class QuoteNotEditable(SalesError):
+    code = "quote_not_editable"
+    status = 409
+    default_message = _("Only a draft quote can be changed. Revise it to make a new version.")
+
+
+class QuoteApprovalRequired(SalesError):
+    code = "quote_approval_required"
+    status = 409
+    default_message = _(
+        "A line’s discount is above the limit: submit the quote for a manager’s approval before sending it."
+    )
+
+
+class QuoteApprovalNotNeeded(SalesError):
+    code = "quote_approval_not_needed"
+    status = 409
+    default_message = _("No discount is above the limit: the quote can be sent as it is.")
+
+
+class QuoteNotPendingApproval(SalesError):
+    code = "quote_not_pending_approval"
+    status = 409
+    default_message = _("This quote is not waiting for approval.")
+
+
+class QuoteApproverRequired(SalesError):
+    code = "quote_approver_required"
+    status = 403
+    default_message = _("Only a sales manager or an administrator may approve or reject discounts.")
+
+
+class QuoteCannotBeSent(SalesError):
+    code = "quote_cannot_be_sent"
+    status = 409
+    default_message = _("Only a draft or approved quote with at least one line can be sent.")
+
+
+class QuoteCannotBeRevised(SalesError):
+    code = "quote_cannot_be_revised"
+    status = 409
+    default_message = _("Only a sent, declined or expired quote can be revised.")
+
+
+class QuoteExpired(SalesError):
+    code = "quote_expired"
+    status = 409
+    default_message = _("This quote has expired. Ask us for a new one.")
+
+
+class QuoteSuperseded(SalesError):
+    code = "quote_superseded"
+    status = 409
+    default_message = _("This quote has been replaced by a newer version.")
+
+
+class QuoteAlreadyDecided(SalesError):
+    code = "quote_already_decided"
+    status = 409
+    default_message = _("This quote has already been answered.")
+
+
+class QuoteNotOpenForAnswer(SalesError):
+    code = "quote_not_open"
+    status = 409
+    default_message = _("This quote is not waiting for an answer.")
+
+
+class QuoteLinkInvalid(SalesError):
+    code = "quote_link_invalid"
+    status = 404
+    default_message = _("This link is not valid. Check that you copied it whole, or ask us for a new one.")

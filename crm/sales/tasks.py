@@ -6,6 +6,7 @@ from django_tasks import task
 
 from crm.core.audit.context import audit_context
 from crm.sales.services.assets import assets_expire
+from crm.sales.services.quotes import quote_deliver
 
 
 @task()
@@ -13,3 +14,11 @@ def assets_expire_task() -> int:
     """The daily job: assets whose warranty ended become expired (idempotent); returns how many changed."""
     with audit_context(source="job"):
         return assets_expire()
+
+
+@task()
+def quote_send_task(quote_id: int, actor_id: int | None = None) -> bool:
+    """Email a quote (PDF attached, signed link) and mark it sent; True when it went out now. Idempotent: a
+    quote already sent is not emailed again."""
+    with audit_context(source="job"):
+        return quote_deliver(quote_id=quote_id, actor_id=actor_id) is not None

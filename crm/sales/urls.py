@@ -46,4 +46,37 @@ urlpatterns = [
     path("assets/<int:pk>/edit/", asset_views.asset_update, name="asset_update"),
     path("assets/<int:pk>/return/", asset_views.asset_return, name="asset_return"),
     path("accounts/<int:account_id>/assets/", asset_views.account_assets, name="account_assets"),
+    # quotes
+    path("quotes/", views.quote_list, name="quote_list"),
+    path("quotes/<int:pk>/", views.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/edit/", views.quote_update, name="quote_update"),
+    path("quotes/<int:pk>/lines/", views.quote_lines, name="quote_lines"),
+    path("quotes/<int:pk>/pdf/", views.quote_pdf, name="quote_pdf"),
+    path("quotes/<int:pk>/submit/", views.quote_submit, name="quote_submit"),
+    path("quotes/<int:pk>/approve/", views.quote_approve, name="quote_approve"),
+    path("quotes/<int:pk>/reject/", views.quote_reject, name="quote_reject"),
+    path("quotes/<int:pk>/send/", views.quote_send, name="quote_send"),
+    path("quotes/<int:pk>/revise/", views.quote_revise, name="quote_revise"),
+    path(
+        "opportunities/<int:pk>/quotes/new/",
+        views.quote_create_for_opportunity,
+        name="quote_create_for_opportunity",
+    ),
+    path("accounts/<int:account_id>/quotes/", views.account_quotes, name="account_quotes"),
+    path(
+        "accounts/<int:account_id>/quotes/new/",
+        views.quote_create_for_account,
+        name="quote_create_for_account",
+    ),
+    path("q/<str:token>/", views.quote_public, name="quote_public"),
+    path("q/<str:token>/pdf/", views.quote_public_pdf, name="quote_public_pdf"),
+    path(
+        "q/<str:token>/accept/", views.quote_public_answer, {"answer": "accept"}, name="quote_public_accept"
+    ),
+    path(
+        "q/<str:token>/decline/",
+        views.quote_public_answer,
+        {"answer": "decline"},
+        name="quote_public_decline",
+    ),
 ]

@@ -5,7 +5,7 @@ from crm.sales.models.opportunities import Opportunity, OpportunityContact, Oppo
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
 from crm.sales.models.quotas import Quota
-from crm.sales.models.quotes import Quote, QuoteLine
+from crm.sales.models.quotes import Quote, QuoteEvent, QuoteLine
 
 __all__ = [
     "Asset",
@@ -25,6 +25,7 @@ __all__ = [
     "Pipeline",
     "Quota",
     "Quote",
+    "QuoteEvent",
     "QuoteLine",
     "Stage",
     "StageChange",

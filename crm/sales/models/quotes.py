@@ -120,3 +120,33 @@ class QuoteLine(DocumentLine):
         verbose_name = _("quote line")
         verbose_name_plural = _("quote lines")
         indexes = [models.Index(fields=["quote", "position"], name="sales_quoteline_quote_idx")]
+
+
+class QuoteEvent(models.Model):
+    """One step of a quote's life (created, submitted, approved, rejected, sent, accepted, declined, revised):
+    the rows of the quote's, its opportunity's and its account's timelines."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="events")
+    # copied from the quote so each timeline reads one index (the quote's account and opportunity never change)
+    account = models.ForeignKey("contacts.Account", on_delete=models.CASCADE, related_name="+")
+    opportunity = models.ForeignKey(
+        "sales.Opportunity", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("what happened"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("quote event")
+        verbose_name_plural = _("quote events")
+        indexes = [
+            models.Index(fields=["quote", "-at", "-id"], name="sales_quoteevent_quote_idx"),
+            models.Index(fields=["account", "-at", "-id"], name="sales_quoteevent_account_idx"),
+            models.Index(fields=["opportunity", "-at", "-id"], name="sales_quoteevent_opp_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote_id}: {self.kind}"

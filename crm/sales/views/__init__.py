@@ -7,6 +7,24 @@ board's drag and drop) a JSON answer the board script shows in the column.
 from crm.sales.views.board import board, board_column, opportunity_move
 from crm.sales.views.editing import opportunity_create, opportunity_update
 from crm.sales.views.lists import account_opportunities, opportunity_list
+from crm.sales.views.quotes import (
+    account_quotes,
+    quote_approve,
+    quote_create_for_account,
+    quote_create_for_opportunity,
+    quote_detail,
+    quote_lines,
+    quote_list,
+    quote_pdf,
+    quote_public,
+    quote_public_answer,
+    quote_public_pdf,
+    quote_reject,
+    quote_revise,
+    quote_send,
+    quote_submit,
+    quote_update,
+)
 from crm.sales.views.records import (
     opportunity_delete,
     opportunity_detail,
@@ -18,6 +36,8 @@ from crm.sales.views.records import (
 
 __all__ = [
     "account_opportunities",
+    # quotes
+    "account_quotes",
     "board",
     "board_column",
     "opportunity_create",
@@ -30,4 +50,19 @@ __all__ = [
     "opportunity_stage",
     "opportunity_update",
     "opportunity_won",
+    "quote_approve",
+    "quote_create_for_account",
+    "quote_create_for_opportunity",
+    "quote_detail",
+    "quote_lines",
+    "quote_list",
+    "quote_pdf",
+    "quote_public",
+    "quote_public_answer",
+    "quote_public_pdf",
+    "quote_reject",
+    "quote_revise",
+    "quote_send",
+    "quote_submit",
+    "quote_update",
 ]
