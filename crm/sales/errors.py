@@ -23,3 +23,12 @@ class OpportunityNotOpen(SalesError):
     code = "not_open"
     status = 409
     default_message = _("This opportunity is already closed. Reopen it by moving it to an open stage.")
+
+
+# --- pipeline administration (oppux) ---
+class StageInUse(SalesError):
+    """A stage that opportunities are in (or their history names) cannot be removed."""
+
+    code = "stage_in_use"
+    status = 409
+    default_message = _("Opportunities are in this stage. Move them to another stage first.")
