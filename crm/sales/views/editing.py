@@ -84,7 +84,7 @@ def _picker_fill(request: HttpRequest, form: OpportunityForm, data: Any) -> None
     account = None
     if raw_account not in (None, "") and str(raw_account).isdigit():
         try:
-            account = account_get(user=request.user, pk=int(raw_account))
+            account = account_get(user=request.user, pk=int(str(raw_account)))
         except RecordNotFound:
             account = None
     chosen_ids = _ids(data.getlist("contacts") if hasattr(data, "getlist") else data.get("contacts"))

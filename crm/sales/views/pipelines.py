@@ -51,15 +51,15 @@ def _moved(ids: list[int], pk: int, direction: str) -> list[int]:
     return ids
 
 
-@admin_required
 @domain_view
+@admin_required
 def pipeline_admin_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/pipelines/list.html", {"pipelines": pipelines_for_admin(user=request.user)})
 
 
+@domain_view
 @admin_required
 @require_POST
-@domain_view
 def pipeline_admin_reorder(request: HttpRequest) -> HttpResponse:
     ids = [p.pk for p in pipelines_for_admin(user=request.user)]
     moved = request.POST.get("pipeline", "")
@@ -75,8 +75,8 @@ def pipeline_admin_reorder(request: HttpRequest) -> HttpResponse:
     return redirect("sales:pipeline_admin_list")
 
 
-@admin_required
 @domain_view
+@admin_required
 def pipeline_admin_create(request: HttpRequest) -> HttpResponse:
     """A new pipeline: its name and the names of its stages (their details are set on the next page)."""
     initial = {"open_stages": "\n".join(DEFAULT_OPEN_STAGES), "won_name": "Won", "lost_name": "Lost"}
@@ -139,8 +139,8 @@ def _detail(
     return render(request, "sales/pipelines/detail.html", context, status=status)
 
 
-@admin_required
 @domain_view
+@admin_required
 def pipeline_admin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The pipeline's name and state, and its stages; POST saves the pipeline's own fields."""
     pipeline = pipeline_admin_get(user=request.user, pk=pk)
@@ -158,9 +158,9 @@ def pipeline_admin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, pipeline, form=form, status=422)
 
 
+@domain_view
 @admin_required
 @require_POST
-@domain_view
 def stage_admin_create(request: HttpRequest, pk: int) -> HttpResponse:
     pipeline = pipeline_admin_get(user=request.user, pk=pk)
     form = StageForm(request.POST)
@@ -175,9 +175,9 @@ def stage_admin_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, pipeline_admin_get(user=request.user, pk=pk), stage_form=form, status=422)
 
 
+@domain_view
 @admin_required
 @require_POST
-@domain_view
 def stage_admin_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     pipeline = pipeline_admin_get(user=request.user, pk=pk)
     ids = [s.pk for s in pipeline.stages.all()]
@@ -196,8 +196,8 @@ def stage_admin_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sales:pipeline_admin_detail", pk=pk)
 
 
-@admin_required
 @domain_view
+@admin_required
 def stage_admin_update(request: HttpRequest, pk: int, stage_id: int) -> HttpResponse:
     pipeline = pipeline_admin_get(user=request.user, pk=pk)
     stage = pipeline_stage_get(pipeline=pipeline, pk=stage_id)
@@ -227,9 +227,9 @@ def stage_admin_update(request: HttpRequest, pk: int, stage_id: int) -> HttpResp
     return render(request, "sales/pipelines/stage_form.html", context, status=422 if form.errors else 200)
 
 
+@domain_view
 @admin_required
 @require_POST
-@domain_view
 def stage_admin_remove(request: HttpRequest, pk: int, stage_id: int) -> HttpResponse:
     pipeline = pipeline_admin_get(user=request.user, pk=pk)
     stage = pipeline_stage_get(pipeline=pipeline, pk=stage_id)
