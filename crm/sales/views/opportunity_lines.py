@@ -1,7 +1,7 @@
 """The opportunity page's "Products" section: lines from the catalog, added, edited and removed with htmx.
 
 A saved change refreshes the page (the amount, the weighted amount and the record's version change with it); a
-refused one answers the section with the error beside the field, and nothing is stored."""
+refused one answers the section (200, so htmx swaps it in) with the error beside the field, and nothing is stored."""
 
 from __future__ import annotations
 
@@ -49,7 +49,6 @@ def _section(
     add_form: LineAddForm | None = None,
     edit_form: LineEditForm | None = None,
     editing: int | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     lines = opportunity_lines(opportunity=opportunity)
     can_change = opportunity.is_open and user_may(request.user, opportunity, "change")
@@ -63,7 +62,7 @@ def _section(
         "edit_form": edit_form,
         "editing": editing,
     }
-    return render(request, "sales/lines/section.html", context, status=status)
+    return render(request, "sales/lines/section.html", context)
 
 
 def _errors_onto(form: Any, exc: DomainError) -> None:
@@ -131,7 +130,7 @@ def opportunity_line_add(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_onto(form, exc)
         else:
             return _refresh(request, _("“%(line)s” added.") % {"line": line.description})
-    return _section(request, opportunity, add_form=form, status=422)
+    return _section(request, opportunity, add_form=form)
 
 
 @login_required
@@ -165,7 +164,7 @@ def opportunity_line_edit(request: HttpRequest, pk: int, line_id: int) -> HttpRe
             return _refresh(
                 request, _("“%(line)s” saved.") % {"line": data["description"] or line.description}
             )
-    return _section(request, opportunity, edit_form=form, editing=line.pk, status=422)
+    return _section(request, opportunity, edit_form=form, editing=line.pk)
 
 
 @login_required

@@ -28,6 +28,7 @@ from crm.sales.selectors.pipelines import (
 from crm.sales.views.common import field_label
 
 DEFAULT_OPEN_STAGES = ("Qualify", "Proposal", "Negotiation")
+ADD_PREFIX = "stage"  # the "Add a stage" form shares the page with the pipeline's own form
 
 
 def _errors_onto(form: Any, exc: DomainError) -> None:
@@ -126,7 +127,7 @@ def _detail(
         or PipelineForm(
             initial={"name": pipeline.name, "name_es": pipeline.name_es, "is_active": pipeline.is_active}
         ),
-        "stage_form": stage_form or StageForm(),
+        "stage_form": stage_form or StageForm(prefix=ADD_PREFIX),
         "rows": [
             {
                 "stage": r.stage,
@@ -163,7 +164,7 @@ def pipeline_admin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def stage_admin_create(request: HttpRequest, pk: int) -> HttpResponse:
     pipeline = pipeline_admin_get(user=request.user, pk=pk)
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, prefix=ADD_PREFIX)
     if form.is_valid():
         try:
             stage = services.stage_add(actor=request.user, pipeline=pipeline, **form.stage_data())

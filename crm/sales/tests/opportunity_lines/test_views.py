@@ -71,7 +71,7 @@ def test_add_line_shows_the_error_beside_the_field_and_stores_nothing(
         {"product_id": catalog_items["laptop"].pk, "quantity": "-1", "version": opportunity.version},
         **HTMX,
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Enter a quantity greater than zero." in response.content.decode()
     assert not OpportunityLine.objects.exists()
     assert Opportunity.objects.get(pk=opportunity.pk).amount == Decimal("500.00")
@@ -85,7 +85,7 @@ def test_edit_and_delete_a_line(rep: Any, opportunity: Any, catalog_items: dict[
     url = reverse("sales:opportunity_line_edit", args=[opportunity.pk, line.pk])
     assert 'name="quantity"' in client.get(url, **HTMX).content.decode()
     bad = client.post(url, {"description": "Laptop", "quantity": "1", "discount_percent": "300"}, **HTMX)
-    assert bad.status_code == 422 and "between 0 and 100" in bad.content.decode()
+    assert bad.status_code == 200 and "between 0 and 100" in bad.content.decode()
     assert (
         client.post(
             url, {"description": "Laptop", "quantity": "2", "discount_percent": "0"}, **HTMX

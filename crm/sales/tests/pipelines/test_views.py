@@ -55,13 +55,13 @@ def test_create_a_pipeline_then_add_and_edit_stages(admin: Any) -> None:
     add = client.post(
         reverse("sales:stage_admin_create", args=[pipeline.pk]),
         {
-            "name": "Trial",
-            "name_es": "Prueba",
-            "probability": "75",
-            "forecast_category": "commit",
-            "closing": "open",
-            "required_fields": ["amount", "contacts"],
-            "playbook": "Set up the trial | 2\nCheck in",
+            "stage-name": "Trial",
+            "stage-name_es": "Prueba",
+            "stage-probability": "75",
+            "stage-forecast_category": "commit",
+            "stage-closing": "open",
+            "stage-required_fields": ["amount", "contacts"],
+            "stage-playbook": "Set up the trial | 2\nCheck in",
         },
     )
     assert add.status_code == 302
@@ -112,11 +112,11 @@ def test_bad_input_shows_inline_errors_and_stores_nothing(admin: Any) -> None:
     bad = client.post(
         reverse("sales:stage_admin_create", args=[pipeline.pk]),
         {
-            "name": "X",
-            "probability": "10",
-            "forecast_category": "pipeline",
-            "closing": "open",
-            "playbook": "Call | soon",
+            "stage-name": "X",
+            "stage-probability": "10",
+            "stage-forecast_category": "pipeline",
+            "stage-closing": "open",
+            "stage-playbook": "Call | soon",
         },
     )
     assert bad.status_code == 422 and "must be a whole number" in bad.content.decode()
