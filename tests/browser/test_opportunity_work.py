@@ -49,7 +49,7 @@ def test_add_a_product_line_to_an_opportunity(
     row = page.locator("[data-line]")
     expect(row).to_contain_text("Laptop Pro 14")
     expect(row).to_contain_text("2,160.00")
-    expect(page.locator("#opportunity-%s-amount" % deal.pk)).to_contain_text("2,160.00")
+    expect(page.locator(f"#opportunity-{deal.pk}-amount")).to_contain_text("2,160.00")
     assert Opportunity.objects.get(pk=deal.pk).amount == Decimal("2160.00")
     shots.take("opportunity-lines")
 
@@ -180,3 +180,34 @@ def test_log_a_call_on_a_lead(page: Page, login: Any, rep: Any, shots: Any) -> N
     call = Activity.objects.get()
     assert (call.kind, call.subject_type, call.subject_id) == ("call", "leads.lead", lead.pk)
     shots.take("lead-activities")
+
+
+def test_choose_contacts_of_the_account_on_the_opportunity_form(
+    page: Page, login: Any, rep: Any, rep_account: Any, shots: Any
+) -> None:
+    from crm.contacts import services as contact_services
+
+    for first, last in (("Ana", "Ruiz"), ("Bruno", "Díaz"), ("Carla", "Soto")):
+        contact_services.contact_create(actor=rep, first_name=first, last_name=last, account=rep_account)
+    deal = make_opportunity(pipeline=make_pipeline(), owner=rep, account=rep_account, name="Office move")
+    login(rep)
+    page.goto(f"/opportunities/{deal.pk}/edit/")
+    picker = page.locator("[data-contacts-picker]")
+    expect(picker).to_contain_text("Ana Ruiz")
+    picker.get_by_role("searchbox").fill("bru")
+    expect(picker.get_by_label("Bruno Díaz")).to_be_visible()
+    expect(picker).not_to_contain_text("Carla Soto")
+    picker.get_by_label("Bruno Díaz").check()
+    picker.get_by_role("searchbox").fill("ana")
+    expect(picker.get_by_label("Ana Ruiz")).to_be_visible()
+    expect(picker.get_by_label("Bruno Díaz")).to_be_checked()  # a ticked contact stays while searching
+    picker.get_by_label("Ana Ruiz").check()
+    shots.take("opportunity-contacts-picker")
+    page.get_by_role("button", name="Save").click()
+    related = page.get_by_role("region", name="Contacts")
+    expect(related).to_contain_text("Ana Ruiz")
+    expect(related).to_contain_text("Bruno Díaz")
+    assert sorted(c.full_name for c in Opportunity.objects.get(pk=deal.pk).contacts.all()) == [
+        "Ana Ruiz",
+        "Bruno Díaz",
+    ]

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from crm.activities.models import Activity
+from crm.activities.selectors import activity_for_record_query
 from crm.activities.services import activity_create
 from crm.activities.timeline import timeline_page
 from crm.core.errors import InvalidInput, RecordNotFound
@@ -25,6 +25,10 @@ def lead(rep: Any) -> Any:
     return lead_create(
         actor=rep, first_name="Lucía", last_name="García", company="Acme", email="l@acme.example"
     )
+
+
+def _on_lead(lead: Any) -> Any:
+    return activity_for_record_query(object_type="leads.lead", object_id=lead.pk)
 
 
 def _client(user: Any) -> Client:
@@ -63,7 +67,7 @@ def test_logging_on_a_lead_the_actor_cannot_see_or_an_unknown_type_stores_nothin
     with pytest.raises(InvalidInput) as missing:
         activity_create(actor=rep, kind="call", subject_type="leads.lead", subject_id=lead.pk)
     assert "direction" in missing.value.field_errors
-    assert not Activity.objects.exists()
+    assert not _on_lead(lead).exists()
 
 
 def test_conversion_carries_the_lead_activities_to_the_contact_and_account(rep: Any, lead: Any) -> None:
@@ -76,7 +80,7 @@ def test_conversion_carries_the_lead_activities_to_the_contact_and_account(rep: 
         subject_id=lead.pk,
     )
     result = lead_convert(actor=rep, lead=lead)
-    call = Activity.objects.get()
+    call = _on_lead(lead).get()
     assert (call.account_id, call.contact_id) == (result.account.pk, result.contact.pk)
     for object_type, pk in (
         ("contacts.contact", result.contact.pk),
@@ -105,7 +109,7 @@ def test_lead_page_has_the_composer_and_it_logs_a_call(rep: Any, lead: Any) -> N
     )
     assert response.status_code == 200
     assert "timelineChanged" in json.loads(response.headers["HX-Trigger"])
-    call = Activity.objects.get()
+    call = _on_lead(lead).get()
     assert (call.subject_type, call.subject_id, call.duration_seconds) == ("leads.lead", lead.pk, 720)
     timeline = client.get(reverse("activities:timeline", args=["leads.lead", lead.pk])).content.decode()
     assert "Discovery" in timeline
@@ -118,4 +122,4 @@ def test_composer_refuses_a_call_without_direction_and_stores_nothing(rep: Any, 
     )
     assert response.status_code == 200
     assert "HX-Trigger" not in response.headers
-    assert not Activity.objects.exists()
+    assert not _on_lead(lead).exists()
