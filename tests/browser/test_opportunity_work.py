@@ -144,10 +144,11 @@ def test_move_a_card_with_the_keyboard_and_by_touch(
     # Escape closes the menu and gives the focus back
     moved.locator("[data-move-menu]").focus()
     page.keyboard.press("Enter")
+    expect(moved.get_by_role("menu")).to_be_visible()
+    shots.take("pipeline-board-move-menu")
     page.keyboard.press("Escape")
     expect(moved.get_by_role("menu")).to_have_count(0)
     expect(moved.locator("[data-move-menu]")).to_be_focused()
-    shots.take("pipeline-board-move-menu")
 
     # On a phone (390 px) the same menu works with taps
     page.set_viewport_size({"width": 390, "height": 844})

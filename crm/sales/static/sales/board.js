@@ -1,6 +1,9 @@
 /* The pipeline board: drag a card to another column (native HTML5 drag and drop) and the move is posted to
    the server, which checks the stage's rules. On success the card and every column's count and total are
-   updated from the answer; on a refusal the card goes back and the column shows why (each missing field). */
+   updated from the answer; on a refusal the card goes back and the column shows why (each missing field).
+   Without a mouse: each card's "Move to…" button opens a menu of the other columns (arrow keys, Home/End,
+   Enter, Escape; taps on a phone) that posts the same move; a polite live region announces the result or the
+   refusal, and the focus returns to the card's button. */
 (function () {
   "use strict";
   var board = document.querySelector("[data-board]");
