@@ -99,14 +99,19 @@ def opportunity_line_add(
     """Add a product from the catalog at its price in the opportunity's currency (the best price book for every
     customer, today) with the product's tax. 422 naming the field for an unknown product, a product
     without a price in that currency, a quantity not above zero or a discount outside 0–100; nothing is
-    stored then. 409 when the opportunity is closed or `expected_version` is stale."""
+    stored then. 409 when the opportunity is closed or `expected_version` is stale. `product_id` is the
+    product's id (read with the actor's permissions); the system (`actor=None`) passes the Product itself."""
     locked = _locked_open(opportunity, actor=actor, expected_version=expected_version)
     errors: dict[str, list[str]] = {}
     product = None
-    try:
-        product = product_get(user=actor, pk=product_id) if product_id not in (None, "") else None
-    except RecordNotFound:
-        product = None
+    if actor is None and hasattr(product_id, "pk"):
+        product = product_id  # the system (demo, imports) passes the catalog's Product itself
+    else:
+        key = getattr(product_id, "pk", product_id)
+        try:
+            product = product_get(user=actor, pk=key) if key not in (None, "") else None
+        except RecordNotFound:
+            product = None
     if product is None:
         errors["product_id"] = [_("Choose a product from the catalog.")]
     elif not product.is_active:

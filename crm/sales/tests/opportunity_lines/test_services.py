@@ -225,3 +225,10 @@ def test_amount_and_currency_follow_the_lines_once_there_are_some(
     assert _state(opportunity) == before
     # the same amount (the edit form sends it back unchanged) is fine
     opportunity_update(actor=rep, opportunity=opportunity, amount="160.00", next_step="Demo")
+
+
+def test_the_system_adds_lines_too(opportunity: Any, catalog_items: dict[str, Any]) -> None:
+    line = opportunity_line_add(
+        actor=None, opportunity=opportunity, product_id=catalog_items["support"], quantity=1
+    )
+    assert line.net_amount == Decimal("80.00")
