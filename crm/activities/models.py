@@ -69,6 +69,10 @@ class Activity(Record):
     )
     custom = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # a record of a higher layer the activity is about (e.g. "leads.lead", 42): a generic link, not a foreign key,
+    # because foreign keys only point down the layers; its timeline lists the activity
+    subject_type = models.CharField(_("about (type)"), max_length=40, blank=True, default="")
+    subject_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     # the id in the system the activity was imported from (upserts match on it)
     external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
 
@@ -107,6 +111,11 @@ class Activity(Record):
                 condition=models.Q(kind="task", is_done=False, deleted_at__isnull=True),
             ),
             models.Index(fields=["-occurred_at", "-id"], name="activity_time_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id", "-occurred_at", "-id"],
+                name="activity_subject_time_idx",
+                condition=models.Q(subject_id__isnull=False),
+            ),
             models.Index(fields=["kind"], name="activity_kind_idx"),
             models.Index(fields=["deleted_at"], name="activity_deleted_idx"),
         ]

@@ -137,10 +137,11 @@ def activity_get(*, user: Any, pk: int | str, action: str = "view") -> Activity:
 
 
 def activity_for_record_query(*, object_type: str, object_id: int) -> QuerySet[Activity]:
-    """Every live activity linked to one account or contact (the caller checked the record is visible)."""
+    """Every live activity linked to one account or contact, or about one record of a higher layer (its generic
+    subject, e.g. a lead); the caller checked the record is visible."""
     field = {"contacts.account": "account_id", "contacts.contact": "contact_id"}.get(object_type)
     if field is None:
-        return Activity.objects.none()
+        return Activity.objects.filter(subject_type=object_type, subject_id=object_id)
     return Activity.objects.filter(**{field: object_id})
 
 

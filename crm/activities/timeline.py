@@ -45,7 +45,9 @@ from crm.core.identity.permissions import user_can
 
 DEFAULT_LIMIT = 25
 # Records an activity can be logged on, and the activity field that links to them.
+# Higher layers add theirs with `activity_subject_register` (linked through the activity's generic subject).
 COMPOSER_OBJECT_TYPES = {"contacts.account": "account_id", "contacts.contact": "contact_id"}
+SUBJECT_LINK = "subject"
 MAX_LIMIT = 100
 _MAX_ID = 2**63 - 1
 
@@ -188,6 +190,17 @@ def timeline_source_register(key: str, fn: TimelineSource) -> None:
 
 def timeline_source_unregister(key: str) -> None:
     _REGISTRY.sources.pop(key, None)
+
+
+def activity_subject_register(object_type: str) -> None:
+    """Let activities be logged on records of `object_type` (a higher layer's, e.g. "leads.lead"): the composer
+    shows on its page and its timeline lists them. The type must also have `timeline_subject_register`."""
+    COMPOSER_OBJECT_TYPES[object_type] = SUBJECT_LINK
+
+
+def activity_subject_types() -> frozenset[str]:
+    """Object types activities may be about through their generic subject (not accounts and contacts)."""
+    return frozenset(k for k, v in COMPOSER_OBJECT_TYPES.items() if v == SUBJECT_LINK)
 
 
 def timeline_subject_register(object_type: str, is_visible: SubjectCheck) -> None:

@@ -22,6 +22,7 @@ from crm.activities.rows import activity_rows
 from crm.activities.timeline import (
     COMPOSER_OBJECT_TYPES,
     KIND_ICONS,
+    SUBJECT_LINK,
     activity_timeline_entry,
     duration_text,
     timeline_days,
@@ -135,7 +136,12 @@ def composer(request: HttpRequest, object_type: str, object_id: int) -> HttpResp
         raise
     saved = False
     if request.method == "POST" and form.is_valid():
-        link: dict[str, Any] = {COMPOSER_OBJECT_TYPES[object_type]: object_id}
+        field = COMPOSER_OBJECT_TYPES[object_type]
+        link: dict[str, Any] = (
+            {"subject_type": object_type, "subject_id": object_id}
+            if field == SUBJECT_LINK
+            else {field: object_id}
+        )
         try:
             services.activity_create(actor=request.user, kind=kind, **link, **form.changes())
         except InvalidInput as exc:

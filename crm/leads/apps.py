@@ -35,6 +35,9 @@ class LeadsConfig(AppConfig):
         object_type_register(key="leads.lead", label=_("Leads"))
         assignment_target_register(key="leads.lead", label=_("Leads"), owned_counts=lead_owned_counts)
         timeline_subject_register("leads.lead", lambda user, pk: lead_exists_visible(user=user, pk=pk))
+        from crm.activities.timeline import activity_subject_register
+
+        activity_subject_register("leads.lead")  # calls, notes, tasks and meetings are logged on a lead
         api_router_register(prefix="", router="crm.leads.api.router")
         from crm.core.search.registry import search_index_register, search_type_register
         from crm.leads.search import LEAD_SEARCH, lead_search_hits

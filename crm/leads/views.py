@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.contacts.forms import OwnerChangeForm, apply_domain_errors
 from crm.contacts.views.bulk import bulk_page
-from crm.contacts.views.common import active_users, domain_view, language, safe_next
+from crm.contacts.views.common import active_users, domain_view, language, safe_next, url_or_none
 from crm.contacts.views.lists import ListConfig, list_page
 from crm.contacts.views.records import (
     RecordConfig,
@@ -224,6 +224,7 @@ def _detail_context(request: HttpRequest, lead: Any) -> dict[str, Any]:
         "disqualify_form": DisqualifyForm(initial={"version": lead.version}),
         "record_tabs": tabs,
         "record_tab": record_tab_active(request, tabs),
+        "composer_url": url_or_none("activities:composer", OBJECT_TYPE, lead.pk),
         "list_url": reverse("leads:lead_list"),
         "stages": _stages(lead),
     }

@@ -121,6 +121,19 @@ class SalesConfig(AppConfig):
             order=27,
             object_type="sales.opportunity",
         )
+        # opportunity lines, pipeline settings (oppux)
+        from crm.sales.models import OpportunityLine
+
+        audit_register(OpportunityLine)
+        api_router_register(prefix="", router="crm.sales.api.opportunity_lines.router")
+        nav_item_register(
+            key="sales.pipelines_admin",
+            label=_("Pipelines"),
+            url_name="sales:pipeline_admin_list",
+            icon="view-columns",
+            section="admin",
+            order=45,
+        )
         self._ready_orders()
 
     def _ready_orders(self) -> None:

@@ -135,3 +135,12 @@ class QuoteLinkInvalid(SalesError):
     code = "quote_link_invalid"
     status = 404
     default_message = _("This link is not valid. Check that you copied it whole, or ask us for a new one.")
+
+
+# --- pipeline administration (oppux) ---
+class StageInUse(SalesError):
+    """A stage that opportunities are in (or their history names) cannot be removed."""
+
+    code = "stage_in_use"
+    status = 409
+    default_message = _("Opportunities are in this stage. Move them to another stage first.")

@@ -8,6 +8,47 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class ContactsPicker(forms.Widget):
+    """Search-as-you-type checkboxes of the chosen account's contacts (htmx re-renders the list as the user
+    types, ticks a box or changes the account; ticked ones stay on top). The view sets `chosen` (the
+    contacts already picked) and `picker_url`."""
+
+    template_name = "sales/contacts_picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.chosen: list[Any] = []
+        self.matches: list[Any] = []
+        self.picker_url = ""
+        self.has_account = False
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # no box ticked means no contacts
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            chosen=self.chosen, matches=self.matches, picker_url=self.picker_url, has_account=self.has_account
+        )
+        return context
+
+
+class ContactIdsField(forms.Field):
+    widget = ContactsPicker
+
+    def to_python(self, value: Any) -> list[int]:
+        out: list[int] = []
+        for raw in value or []:
+            text = str(raw).strip()
+            if not text.isdigit():
+                raise forms.ValidationError(_("Choose contacts from the list."))
+            out.append(int(text))
+        return list(dict.fromkeys(out))
+
+
 class OpportunityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     account = forms.TypedChoiceField(label=_("Account"), coerce=int)
@@ -23,6 +64,7 @@ class OpportunityForm(forms.Form):
     probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100, required=False)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     competitors = forms.CharField(label=_("Competitors"), max_length=300, required=False)
+    contacts = ContactIdsField(label=_("Contacts"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
@@ -31,10 +73,23 @@ class OpportunityForm(forms.Form):
         accounts: list[tuple[int, str]],
         owners: list[tuple[int, str]],
         stages: list[tuple[int, str]] | None = None,
+        picker_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [("", "—"), *accounts]  # type: ignore[attr-defined]
+        if picker_url:
+            picker = self.fields["contacts"].widget
+            picker.picker_url = picker_url  # type: ignore[attr-defined]
+            self.fields["account"].widget.attrs.update(
+                {
+                    "hx-get": picker_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#contacts-picker-list",
+                    "hx-include": "closest form",
+                    "hx-swap": "innerHTML",
+                }
+            )
         self.fields["owner"].choices = owners  # type: ignore[attr-defined]
         if stages is None:
             del self.fields["stage"]
@@ -143,3 +198,107 @@ class QuoteDeclineForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# --- opportunity lines, contacts picker, pipeline settings (oppux) ----------------------------------------------
+class LineAddForm(forms.Form):
+    """A product line: the services check the product, quantity and discount (their messages name the field)."""
+
+    product_id = forms.CharField(label=_("Product"), required=False)
+    quantity = forms.CharField(label=_("Quantity"), required=False, initial="1")
+    discount_percent = forms.CharField(label=_("Discount (%)"), required=False, initial="0")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, options_url: str = "", **kwargs: Any) -> None:
+        from crm.core.ui.widgets import RecordPicker
+
+        super().__init__(*args, **kwargs)
+        self.fields["product_id"].widget = RecordPicker(
+            options_url=options_url, placeholder=_("Search products by name or SKU…")
+        )
+        self.fields["quantity"].widget.attrs.update(inputmode="decimal")
+        self.fields["discount_percent"].widget.attrs.update(inputmode="decimal")
+
+
+class LineEditForm(forms.Form):
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+    quantity = forms.CharField(label=_("Quantity"), required=False)
+    discount_percent = forms.CharField(label=_("Discount (%)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PipelineForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name_es = forms.CharField(label=_("Name in Spanish"), max_length=100, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class NewPipelineForm(PipelineForm):
+    open_stages = forms.CharField(
+        label=_("Open stages, one a line"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    won_name = forms.CharField(label=_("Won stage"), max_length=100, required=False)
+    lost_name = forms.CharField(label=_("Lost stage"), max_length=100, required=False)
+
+
+class StageForm(forms.Form):
+    """One stage. The playbook is one task a line: “title | days” (days default 0)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name_es = forms.CharField(label=_("Name in Spanish"), max_length=100, required=False)
+    probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100, initial=0)
+    forecast_category = forms.ChoiceField(label=_("Forecast category"))
+    closing = forms.ChoiceField(
+        label=_("Kind of stage"),
+        choices=[("open", _("Open")), ("won", _("Won")), ("lost", _("Lost"))],
+        initial="open",
+    )
+    required_fields = forms.MultipleChoiceField(
+        label=_("Required to enter"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    playbook = forms.CharField(
+        label=_("Playbook tasks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One task a line: the title, a vertical bar, then the days until it is due. Example: "
+            "Send the proposal | 3"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from crm.sales.enums import ForecastCategory
+        from crm.sales.views.common import field_label
+
+        super().__init__(*args, **kwargs)
+        self.fields["forecast_category"].choices = ForecastCategory.choices  # type: ignore[attr-defined]
+        from crm.sales.services.pipelines import REQUIRABLE_FIELDS
+
+        self.fields["required_fields"].choices = [  # type: ignore[attr-defined]
+            (name, field_label(name)) for name in REQUIRABLE_FIELDS
+        ]
+
+    def clean_playbook(self) -> list[dict[str, Any]]:
+        tasks: list[dict[str, Any]] = []
+        for number, raw in enumerate(str(self.cleaned_data.get("playbook") or "").splitlines(), start=1):
+            if not raw.strip():
+                continue
+            title, _bar, days = raw.partition("|")
+            days = days.strip() or "0"
+            if not days.isdigit():
+                raise forms.ValidationError(
+                    _("Line %(n)s: the days after the bar must be a whole number.") % {"n": number}
+                )
+            tasks.append({"title": title.strip(), "due_in_days": int(days)})
+        return tasks
+
+    def stage_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        closing = data.pop("closing", "open")
+        data["is_won"] = closing == "won"
+        data["is_lost"] = closing == "lost"
+        return data
+
+
+def playbook_text(playbook: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{item['title']} | {item['due_in_days']}" for item in playbook or [])

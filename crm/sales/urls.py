@@ -79,4 +79,43 @@ urlpatterns = [
         {"answer": "decline"},
         name="quote_public_decline",
     ),
+    # opportunity lines, contacts picker, pipeline settings (oppux)
+    path("opportunities/<int:pk>/lines/", views.opportunity_lines_section, name="opportunity_lines"),
+    path("opportunities/<int:pk>/lines/add/", views.opportunity_line_add, name="opportunity_line_add"),
+    path(
+        "opportunities/<int:pk>/lines/products/",
+        views.opportunity_line_products,
+        name="opportunity_line_products",
+    ),
+    path(
+        "opportunities/<int:pk>/lines/<int:line_id>/",
+        views.opportunity_line_edit,
+        name="opportunity_line_edit",
+    ),
+    path(
+        "opportunities/<int:pk>/lines/<int:line_id>/delete/",
+        views.opportunity_line_delete,
+        name="opportunity_line_delete",
+    ),
+    path(
+        "opportunities/contacts-picker/",
+        views.opportunity_contacts_picker,
+        name="opportunity_contacts_picker",
+    ),
+    path("settings/pipelines/", views.pipeline_admin_list, name="pipeline_admin_list"),
+    path("settings/pipelines/new/", views.pipeline_admin_create, name="pipeline_admin_create"),
+    path("settings/pipelines/order/", views.pipeline_admin_reorder, name="pipeline_admin_reorder"),
+    path("settings/pipelines/<int:pk>/", views.pipeline_admin_detail, name="pipeline_admin_detail"),
+    path("settings/pipelines/<int:pk>/stages/new/", views.stage_admin_create, name="stage_admin_create"),
+    path("settings/pipelines/<int:pk>/stages/order/", views.stage_admin_reorder, name="stage_admin_reorder"),
+    path(
+        "settings/pipelines/<int:pk>/stages/<int:stage_id>/",
+        views.stage_admin_update,
+        name="stage_admin_update",
+    ),
+    path(
+        "settings/pipelines/<int:pk>/stages/<int:stage_id>/remove/",
+        views.stage_admin_remove,
+        name="stage_admin_remove",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Public writes of the activities app."""
 
 from crm.activities.services.activities import (
+    activities_subject_link,
     activity_complete,
     activity_create,
     activity_delete,
@@ -13,6 +14,7 @@ __all__ = [
     "activities_merge_move",
     "activities_merge_undo",
     "activities_soft_delete_for_record",
+    "activities_subject_link",
     "activity_complete",
     "activity_create",
     "activity_delete",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from crm.activities.enums import ActivityKind, CallDirection, CallOutcome, Channel, TaskPriority
 from crm.activities.models import Activity
 from crm.activities.richtext import MAX_BODY_CHARS, body_clean
+from crm.activities.timeline import activity_subject_types, timeline_subject_check
 from crm.contacts.selectors import account_ref, contact_query, contact_ref
 from crm.core.audit.context import audit_context
 from crm.core.audit.services import record_soft_delete
@@ -107,6 +108,26 @@ def _ids(value: Any, field: str, errors: dict[str, list[str]]) -> list[int]:
     return ids
 
 
+def _subject(
+    activity: Activity, *, actor: Any, subject_type: str, subject_id: Any, errors: dict[str, list[str]]
+) -> None:
+    """Point the activity at a record of a higher layer whose timeline takes activities (a lead): one the actor
+    may see (404 otherwise)."""
+    if not subject_type:
+        return
+    if subject_type not in activity_subject_types():
+        errors["subject_type"] = [_("Activities cannot be logged on this kind of record.")]
+        return
+    pk = timeline_subject_check(user=actor, object_type=subject_type, object_id=subject_id) if actor else None
+    if pk is None:
+        try:
+            pk = int(subject_id)
+        except (TypeError, ValueError):
+            raise RecordNotFound() from None
+    activity.subject_type = subject_type
+    activity.subject_id = pk
+
+
 def _link(
     activity: Activity, *, actor: Any, account_id: Any, contact_id: Any, errors: dict[str, list[str]]
 ) -> None:
@@ -114,6 +135,9 @@ def _link(
     account = account_ref(user=actor, pk=account_id) if not _empty(account_id) else None
     contact = contact_ref(user=actor, pk=contact_id) if not _empty(contact_id) else None
     if account is None and contact is None:
+        if activity.subject_id is not None:  # about a record of a higher layer (a lead) only
+            activity.account_id = activity.contact_id = None
+            return
         errors["account_id"] = [_("Link the activity to an account or a contact.")]
         return
     if account is None and contact is not None:
@@ -246,8 +270,12 @@ def activity_create(
     attendee_contact_ids: Iterable[int] = (),
     attendee_user_ids: Iterable[int] = (),
     custom: dict[str, Any] | None = None,
+    subject_type: str = "",
+    subject_id: int | None = None,
 ) -> Activity:
-    """Log a note, call or meeting, or create a task, on an account and/or contact the actor may see.
+    """Log a note, call or meeting, or create a task, on an account and/or contact the actor may see, or on a
+    record of a higher layer registered with `activity_subject_register` (`subject_type`, `subject_id`: a
+    lead), or both.
 
     Raises RecordNotFound when the account or contact is not visible to the actor, PermissionDenied when the
     actor may not create activities for `owner`, InvalidInput naming each bad field. Nothing is stored then.
@@ -262,6 +290,7 @@ def activity_create(
     activity = Activity(kind=kind, channel=channel)  # occurred_at: set from `data` below
     if isinstance(owner, User):
         activity.owner = owner
+    _subject(activity, actor=actor, subject_type=subject_type, subject_id=subject_id, errors=errors)
     _link(activity, actor=actor, account_id=account_id, contact_id=contact_id, errors=errors)
     if not errors.get("owner"):
         record_authorize_create(actor=actor, object_type=OBJECT_TYPE, owner_id=owner.pk)
@@ -389,3 +418,23 @@ def activity_delete(*, actor: Any, activity: Activity) -> None:
     locked = _locked(activity)
     record_authorize(actor=actor, record=locked, action="delete")
     record_soft_delete(instance=locked, actor=actor)
+
+
+@transaction.atomic
+def activities_subject_link(
+    *, actor: Any, subject_type: str, subject_id: int, account_id: int | None, contact_id: int | None
+) -> int:
+    """The record the activities are about became an account and a contact (a converted lead): its activities
+    that have neither are linked to them too, so they show on those timelines as well as on the subject's.
+    Audited one by one. Returns how many were linked."""
+    rows = list(
+        Activity.objects.select_for_update().filter(
+            subject_type=subject_type, subject_id=subject_id, account__isnull=True, contact__isnull=True
+        )
+    )
+    with audit_context(actor=actor):
+        for activity in rows:
+            activity.account_id = account_id
+            activity.contact_id = contact_id
+            activity.save(update_fields=["account", "contact", "updated_at"])
+    return len(rows)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.activities.services import activities_subject_link
 from crm.contacts import selectors as contact_selectors
 from crm.contacts import services as contact_services
 from crm.contacts.services.duplicates import duplicate_find
@@ -221,6 +222,14 @@ def lead_convert(
             locked.converted_opportunity_id = opportunity.pk
         locked.version += 1
         locked.save()
+        # the calls, notes, tasks and meetings logged on the lead now also belong to the account and contact
+        activities_subject_link(
+            actor=actor,
+            subject_type="leads.lead",
+            subject_id=locked.pk,
+            account_id=account.pk,
+            contact_id=contact.pk,
+        )
     publish_on_commit(
         LeadConverted(
             lead_id=locked.pk,

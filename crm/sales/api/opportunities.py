@@ -18,6 +18,7 @@ from crm.core.api.pagination import list_openapi, page_args
 from crm.core.api.params import active_user, expected_version
 from crm.core.errors import InvalidInput, RecordNotFound
 from crm.sales import selectors, services
+from crm.sales.api.pipelines import pipelines
 from crm.sales.listing import OPPORTUNITY_LIST
 from crm.sales.schemas.opportunities import (
     LostIn,
@@ -26,12 +27,10 @@ from crm.sales.schemas.opportunities import (
     OpportunityIn,
     OpportunityPage,
     OpportunityPatch,
-    PipelineOut,
     WonIn,
 )
 
 router = Router()
-pipelines = Router(tags=["pipelines"])
 opportunities = Router(tags=["opportunities"])
 router.add_router("/pipelines", pipelines)
 router.add_router("/opportunities", opportunities)
@@ -55,19 +54,6 @@ def _contacts(user: Any, ids: list[int]) -> list[Any]:
 
 def _etag(response: HttpResponse, version: int) -> None:
     response["ETag"] = f'"{version}"'
-
-
-# --- pipelines ----------------------------------------------------------------------------------------------
-@pipelines.get("", response=list[PipelineOut])
-def pipeline_list(request: HttpRequest) -> Any:
-    """Active pipelines, each with its stages in order (probability, forecast category, required fields,
-    playbook)."""
-    return selectors.pipeline_list(user=request.auth)  # type: ignore[attr-defined]
-
-
-@pipelines.get("/{int:pipeline_id}", response=PipelineOut)
-def pipeline_get(request: HttpRequest, pipeline_id: int) -> Any:
-    return selectors.pipeline_get(user=request.auth, pk=pipeline_id)  # type: ignore[attr-defined]
 
 
 # --- opportunities ------------------------------------------------------------------------------------------

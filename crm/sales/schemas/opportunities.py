@@ -41,6 +41,7 @@ class PipelineOut(Schema):
     name: str
     name_es: str
     position: int
+    is_active: bool
     stages: list[StageOut]
 
     @staticmethod

@@ -6,7 +6,21 @@ from crm.sales.services.opportunities import (
     opportunity_delete,
     opportunity_update,
 )
-from crm.sales.services.pipelines import REQUIRABLE_FIELDS, pipeline_create
+from crm.sales.services.opportunity_lines import (
+    opportunity_line_add,
+    opportunity_line_remove,
+    opportunity_line_update,
+)
+from crm.sales.services.pipelines import (
+    REQUIRABLE_FIELDS,
+    pipeline_create,
+    pipeline_reorder,
+    pipeline_update,
+    stage_add,
+    stage_remove,
+    stage_reorder,
+    stage_update,
+)
 from crm.sales.services.stages import opportunity_close_lost, opportunity_close_won, opportunity_move_stage
 
 __all__ = [
@@ -16,7 +30,16 @@ __all__ = [
     "opportunity_close_won",
     "opportunity_create",
     "opportunity_delete",
+    "opportunity_line_add",
+    "opportunity_line_remove",
+    "opportunity_line_update",
     "opportunity_move_stage",
     "opportunity_update",
     "pipeline_create",
+    "pipeline_reorder",
+    "pipeline_update",
+    "stage_add",
+    "stage_remove",
+    "stage_reorder",
+    "stage_update",
 ]

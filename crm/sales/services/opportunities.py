@@ -22,7 +22,14 @@ from crm.core.errors import InvalidInput, RecordNotFound
 from crm.core.identity.models import User
 from crm.core.records import record_authorize, record_authorize_create
 from crm.sales.errors import StageNotInPipeline
-from crm.sales.models import Opportunity, OpportunityContact, Pipeline, Stage, StageChange
+from crm.sales.models import (
+    Opportunity,
+    OpportunityContact,
+    OpportunityLine,
+    Pipeline,
+    Stage,
+    StageChange,
+)
 from crm.sales.services.stages import (
     contact_count,
     opportunity_locked,
@@ -199,6 +206,37 @@ def opportunity_create(
     return opportunity
 
 
+def _line_guard(opportunity: Opportunity, changes: dict[str, Any]) -> dict[str, list[str]]:
+    """An opportunity with lines takes its amount from them, and they are priced in its currency."""
+    wants_amount = "amount" in changes and _amount_differs(opportunity.amount, changes["amount"])
+    wants_currency = (
+        "currency" in changes and str(changes["currency"] or "").strip().upper() != opportunity.currency
+    )
+    if (
+        not (wants_amount or wants_currency)
+        or not OpportunityLine.objects.filter(opportunity_id=opportunity.pk).exists()
+    ):
+        return {}
+    errors: dict[str, list[str]] = {}
+    if wants_amount:
+        errors["amount"] = [_("The amount is the sum of the lines. Change the lines instead.")]
+    if wants_currency:
+        errors["currency"] = [
+            _("The lines are priced in %(currency)s. Remove them to change the currency.")
+            % {"currency": opportunity.currency}
+        ]
+    return errors
+
+
+def _amount_differs(current: Decimal | None, raw: Any) -> bool:
+    if raw in (None, ""):
+        return current is not None
+    try:
+        return current is None or Decimal(str(raw)).quantize(Decimal("0.01")) != current
+    except (InvalidOperation, ValueError):
+        return True
+
+
 @transaction.atomic
 def opportunity_update(
     *, actor: Any, opportunity: Opportunity, expected_version: int | None = None, **changes: Any
@@ -212,7 +250,7 @@ def opportunity_update(
         new_owner = changes["owner"]
         if isinstance(new_owner, User) and new_owner.pk != locked.owner_id:
             record_authorize_create(actor=actor, object_type=OBJECT_TYPE, owner_id=new_owner.pk)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _line_guard(locked, changes)
     contacts = _apply(locked, dict(changes), actor=actor, errors=errors)
     if not errors and locked.is_open:
         count = len(contacts) if contacts is not None else contact_count(locked)

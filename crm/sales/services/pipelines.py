@@ -6,13 +6,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crm.core.audit.context import audit_context
-from crm.core.errors import InvalidInput, PermissionDenied
+from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.identity.permissions import user_is_admin
 from crm.sales.enums import ForecastCategory
-from crm.sales.models import Pipeline, Stage
+from crm.sales.errors import StageInUse
+from crm.sales.models import Opportunity, Pipeline, Stage, StageChange
 
 # Opportunity fields a stage may require before an opportunity enters it.
 REQUIRABLE_FIELDS = ("amount", "close_date", "next_step", "competitors", "contacts")
@@ -113,3 +116,205 @@ def pipeline_create(
             stage.pipeline = pipeline
             stage.save()
     return pipeline
+
+
+# --- administration: pipelines ----------------------------------------------------------------------------------
+def _admin_check(actor: Any) -> None:
+    if actor is not None and not user_is_admin(actor):
+        raise PermissionDenied()
+
+
+def _stage_data(stage: Stage) -> dict[str, Any]:
+    return {name: getattr(stage, name) for name in STAGE_FIELDS}
+
+
+def _shape_problems(stages: list[Stage]) -> list[str]:
+    problems: list[str] = []
+    if not any(s.is_won for s in stages) or not any(s.is_lost for s in stages):
+        problems.append(_("A pipeline needs a won stage and a lost stage."))
+    if not any(not s.is_closed for s in stages):
+        problems.append(_("A pipeline needs at least one open stage."))
+    return problems
+
+
+def _pipeline_locked(pipeline: Pipeline) -> Pipeline:
+    locked = Pipeline.objects.select_for_update().filter(pk=pipeline.pk).first()
+    if locked is None:
+        raise RecordNotFound()
+    return locked
+
+
+def _opportunities_in(stage: Stage) -> int:
+    """Opportunities in the stage, those in the recycle bin included (they come back to it on restore)."""
+    return Opportunity.all_objects.filter(stage_id=stage.pk).count()
+
+
+@transaction.atomic
+def pipeline_update(
+    *,
+    actor: Any,
+    pipeline: Pipeline,
+    name: str | None = None,
+    name_es: str | None = None,
+    is_active: bool | None = None,
+) -> Pipeline:
+    """Rename a pipeline or (de)activate it. An inactive pipeline leaves the board and the forms; its
+    opportunities stay as they are."""
+    _admin_check(actor)
+    locked = _pipeline_locked(pipeline)
+    if name is not None:
+        clean = " ".join(str(name).split())
+        if not clean:
+            raise InvalidInput(field_errors={"name": [_("This field is required.")]})
+        if len(clean) > 100:
+            raise InvalidInput(field_errors={"name": [_("Use at most 100 characters.")]})
+        locked.name = clean
+    if name_es is not None:
+        clean_es = " ".join(str(name_es).split())
+        if len(clean_es) > 100:
+            raise InvalidInput(field_errors={"name_es": [_("Use at most 100 characters.")]})
+        locked.name_es = clean_es
+    if is_active is not None:
+        locked.is_active = bool(is_active)
+    with audit_context(actor=actor):
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def pipeline_reorder(*, actor: Any, pipeline_ids: list[int]) -> list[Pipeline]:
+    """Put the pipelines in the order given (every pipeline exactly once)."""
+    _admin_check(actor)
+    rows = {p.pk: p for p in Pipeline.objects.select_for_update().order_by("position", "id")}
+    ids = [int(i) for i in pipeline_ids]
+    if sorted(ids) != sorted(rows) or len(set(ids)) != len(ids):
+        raise InvalidInput(field_errors={"pipeline_ids": [_("List every pipeline exactly once.")]})
+    ordered = [rows[i] for i in ids]
+    with audit_context(actor=actor):
+        for position, pipeline in enumerate(ordered):
+            if pipeline.position != position:
+                pipeline.position = position
+                pipeline.save(update_fields=["position", "updated_at"])
+    return ordered
+
+
+# --- administration: stages -----------------------------------------------------------------------------------
+def _stages_locked(pipeline: Pipeline) -> list[Stage]:
+    return list(Stage.objects.select_for_update().filter(pipeline=pipeline).order_by("position", "id"))
+
+
+def _positions_write(stages: list[Stage]) -> None:
+    """Number the stages 0..n-1 in list order without tripping the unique (pipeline, position) constraint:
+    first out of the way, then into place."""
+    moved = [s for i, s in enumerate(stages) if s.position != i]
+    if not moved:
+        return
+    top = max(s.position for s in stages) + len(stages) + 1
+    for offset, stage in enumerate(moved):
+        Stage.objects.filter(pk=stage.pk).update(position=top + offset)
+    for stage in moved:
+        stage.position = stages.index(stage)
+        stage.save(update_fields=["position"])
+
+
+@transaction.atomic
+def stage_add(*, actor: Any, pipeline: Pipeline, position: int | None = None, **data: Any) -> Stage:
+    """A new stage (name, Spanish name, probability, forecast category, won/lost, required fields, playbook)
+    at `position` (default: before the closing stages). 422 naming the field; nothing stored then."""
+    _admin_check(actor)
+    locked = _pipeline_locked(pipeline)
+    stages = _stages_locked(locked)
+    stage, problems = _stage_clean(len(stages), data)
+    if problems:
+        raise InvalidInput(field_errors={"stage": problems})
+    if position is None:
+        first_closed = next((i for i, s in enumerate(stages) if s.is_closed), len(stages))
+        position = len(stages) if stage.is_closed else first_closed
+    position = max(0, min(int(position), len(stages)))
+    stage.pipeline = locked
+    stage.position = max((s.position for s in stages), default=-1) + len(stages) + 2
+    with audit_context(actor=actor):
+        stage.save()
+        stages.insert(position, stage)
+        _positions_write(stages)
+    return stage
+
+
+@transaction.atomic
+def stage_update(*, actor: Any, stage: Stage, **changes: Any) -> Stage:
+    """Change a stage's fields. The pipeline keeps a won, a lost and an open stage; a stage holding
+    opportunities keeps its won/lost flags (their status follows the stage). 422; nothing changes then."""
+    _admin_check(actor)
+    locked_pipeline = _pipeline_locked(stage.pipeline)
+    stages = _stages_locked(locked_pipeline)
+    current = next((s for s in stages if s.pk == stage.pk), None)
+    if current is None:
+        raise RecordNotFound()
+    data = {**_stage_data(current), **changes}
+    cleaned, problems = _stage_clean(current.position, data)
+    if (cleaned.is_won, cleaned.is_lost) != (current.is_won, current.is_lost) and _opportunities_in(current):
+        problems.append(
+            _("Opportunities are in this stage: it stays won, lost or open as it is. Move them first.")
+        )
+    if not problems:
+        after = [cleaned if s.pk == current.pk else s for s in stages]
+        problems += _shape_problems(after)
+    if problems:
+        raise InvalidInput(field_errors={"stage": problems})
+    for name in STAGE_FIELDS:
+        setattr(current, name, getattr(cleaned, name))
+    with audit_context(actor=actor):
+        current.save()
+    return current
+
+
+@transaction.atomic
+def stage_reorder(*, actor: Any, pipeline: Pipeline, stage_ids: list[int]) -> list[Stage]:
+    """Put the pipeline's stages in the order given (every stage exactly once)."""
+    _admin_check(actor)
+    locked = _pipeline_locked(pipeline)
+    stages = {s.pk: s for s in _stages_locked(locked)}
+    try:
+        ids = [int(i) for i in stage_ids]
+    except (TypeError, ValueError):
+        ids = []
+    if sorted(ids) != sorted(stages) or len(set(ids)) != len(ids):
+        raise InvalidInput(field_errors={"stage_ids": [_("List every stage of the pipeline exactly once.")]})
+    ordered = [stages[i] for i in ids]
+    with audit_context(actor=actor):
+        _positions_write(ordered)
+    return ordered
+
+
+@transaction.atomic
+def stage_remove(*, actor: Any, stage: Stage) -> None:
+    """Remove a stage. Refused (StageInUse, 409) while opportunities are in it or its history names it; the
+    pipeline keeps a won, a lost and an open stage (422)."""
+    _admin_check(actor)
+    locked_pipeline = _pipeline_locked(stage.pipeline)
+    stages = _stages_locked(locked_pipeline)
+    current = next((s for s in stages if s.pk == stage.pk), None)
+    if current is None:
+        raise RecordNotFound()
+    held = _opportunities_in(current)
+    if held:
+        raise StageInUse(
+            ngettext(
+                "%(count)s opportunity is in the stage “%(stage)s”. Move it to another stage first.",
+                "%(count)s opportunities are in the stage “%(stage)s”. Move them to another stage first.",
+                held,
+            )
+            % {"count": held, "stage": current.label}
+        )
+    if StageChange.objects.filter(Q(from_stage=current) | Q(to_stage=current)).exists():
+        raise StageInUse(
+            _("Opportunities have been in the stage “%(stage)s” and their history keeps it.")
+            % {"stage": current.label}
+        )
+    rest = [s for s in stages if s.pk != current.pk]
+    problems = _shape_problems(rest)
+    if problems:
+        raise InvalidInput(field_errors={"stage": problems})
+    with audit_context(actor=actor):
+        current.delete()
+        _positions_write(rest)

@@ -5,8 +5,25 @@ board's drag and drop) a JSON answer the board script shows in the column.
 """
 
 from crm.sales.views.board import board, board_column, opportunity_move
-from crm.sales.views.editing import opportunity_create, opportunity_update
+from crm.sales.views.editing import opportunity_contacts_picker, opportunity_create, opportunity_update
 from crm.sales.views.lists import account_opportunities, opportunity_list
+from crm.sales.views.opportunity_lines import (
+    opportunity_line_add,
+    opportunity_line_delete,
+    opportunity_line_edit,
+    opportunity_line_products,
+    opportunity_lines_section,
+)
+from crm.sales.views.pipelines import (
+    pipeline_admin_create,
+    pipeline_admin_detail,
+    pipeline_admin_list,
+    pipeline_admin_reorder,
+    stage_admin_create,
+    stage_admin_remove,
+    stage_admin_reorder,
+    stage_admin_update,
+)
 from crm.sales.views.quotes import (
     account_quotes,
     quote_approve,
@@ -40,16 +57,26 @@ __all__ = [
     "account_quotes",
     "board",
     "board_column",
+    "opportunity_contacts_picker",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_detail",
     "opportunity_field",
+    "opportunity_line_add",
+    "opportunity_line_delete",
+    "opportunity_line_edit",
+    "opportunity_line_products",
+    "opportunity_lines_section",
     "opportunity_list",
     "opportunity_lost",
     "opportunity_move",
     "opportunity_stage",
     "opportunity_update",
     "opportunity_won",
+    "pipeline_admin_create",
+    "pipeline_admin_detail",
+    "pipeline_admin_list",
+    "pipeline_admin_reorder",
     "quote_approve",
     "quote_create_for_account",
     "quote_create_for_opportunity",
@@ -65,4 +92,8 @@ __all__ = [
     "quote_send",
     "quote_submit",
     "quote_update",
+    "stage_admin_create",
+    "stage_admin_remove",
+    "stage_admin_reorder",
+    "stage_admin_update",
 ]

@@ -10,14 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from crm.contacts.selectors import account_choices, account_get
+from crm.contacts.selectors import account_choices, account_get, contact_get
 from crm.contacts.views.common import domain_view
-from crm.core.errors import ConcurrentEdit, DomainError, RecordNotFound
+from crm.core.errors import ConcurrentEdit, DomainError, InvalidInput, RecordNotFound
 from crm.core.identity.selectors import user_choices
 from crm.sales import selectors, services
 from crm.sales.forms import OpportunityForm
 from crm.sales.models import Opportunity, Pipeline
+from crm.sales.selectors.opportunity_lines import account_contact_choices, opportunity_has_lines
 from crm.sales.views.common import (
     field_label,
 )
@@ -52,7 +54,63 @@ def _form(
             wanted = request.GET.get("stage")
             initial["stage"] = int(wanted) if wanted and wanted.isdigit() else stages[0][0]
     data = request.POST if request.method == "POST" else None
-    return OpportunityForm(data, initial=initial, accounts=accounts, owners=owners, stages=stages)
+    if opportunity is not None:
+        initial["contacts"] = [c.pk for c in opportunity.contacts.all()]
+    form = OpportunityForm(
+        data,
+        initial=initial,
+        accounts=accounts,
+        owners=owners,
+        stages=stages,
+        picker_url=reverse("sales:opportunity_contacts_picker"),
+    )
+    _picker_fill(request, form, data if data is not None else initial)
+    if opportunity is not None and opportunity_has_lines(opportunity):
+        form.fields["amount"].disabled = True
+        form.fields["amount"].help_text = _(
+            "The sum of the products’ net amounts: change the products instead."
+        )
+        form.fields["currency"].disabled = True
+    return form
+
+
+def _ids(values: Any) -> list[int]:
+    return [int(v) for v in values or [] if str(v).strip().isdigit()]
+
+
+def _picker_fill(request: HttpRequest, form: OpportunityForm, data: Any) -> None:
+    """The contacts picker shows the chosen contacts of the form's account, then a few more of them."""
+    raw_account = data.get("account") if data is not None else None
+    account = None
+    if raw_account not in (None, "") and str(raw_account).isdigit():
+        try:
+            account = account_get(user=request.user, pk=int(str(raw_account)))
+        except RecordNotFound:
+            account = None
+    chosen_ids = _ids(data.getlist("contacts") if hasattr(data, "getlist") else data.get("contacts"))
+    chosen, matches = account_contact_choices(user=request.user, account=account, chosen=chosen_ids)
+    widget = form.fields["contacts"].widget
+    widget.chosen, widget.matches, widget.has_account = chosen, matches, account is not None  # type: ignore[attr-defined]
+
+
+@login_required
+@require_GET
+def opportunity_contacts_picker(request: HttpRequest) -> HttpResponse:
+    """The contacts picker's list (htmx): the ticked contacts of the chosen account, then those matching
+    `contact_q`."""
+    raw_account = request.GET.get("account", "")
+    account = None
+    if raw_account.isdigit():
+        try:
+            account = account_get(user=request.user, pk=int(raw_account))
+        except RecordNotFound:
+            account = None
+    q = request.GET.get("contact_q", "").strip()[:100]
+    chosen, matches = account_contact_choices(
+        user=request.user, account=account, q=q, chosen=_ids(request.GET.getlist("contacts"))
+    )
+    context = {"chosen": chosen, "matches": matches, "has_account": account is not None, "q": q}
+    return render(request, "sales/contacts_picker_list.html", context)
 
 
 def _apply_errors(form: OpportunityForm, exc: DomainError) -> None:
@@ -74,6 +132,10 @@ def _changes(request: HttpRequest, form: OpportunityForm) -> dict[str, Any]:
     from crm.core.identity.selectors import user_get
 
     data["owner"] = user_get(pk=data["owner"])
+    try:
+        data["contacts"] = [contact_get(user=request.user, pk=pk) for pk in data.get("contacts") or []]
+    except RecordNotFound:
+        raise InvalidInput(field_errors={"contacts": [_("Choose contacts you can see.")]}) from None
     if data.get("probability") is None:
         data.pop("probability")
     return data

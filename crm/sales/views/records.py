@@ -22,6 +22,7 @@ from crm.sales import selectors, services
 from crm.sales.durations import duration_words
 from crm.sales.forms import INLINE_FIELDS, InlineFieldForm, LostForm, MoveForm
 from crm.sales.models import Opportunity
+from crm.sales.selectors.opportunity_lines import opportunity_has_lines
 from crm.sales.views.common import (
     OBJECT_TYPE,
     STATUS_VARIANTS,
@@ -29,6 +30,9 @@ from crm.sales.views.common import (
     field_label,
     user_may,
 )
+
+# fields the lines decide: not edited by hand while the opportunity has lines
+LINE_FIELDS = ("amount",)
 
 
 # --- the record page -----------------------------------------------------------------------------------------
@@ -69,7 +73,11 @@ def _record_context(request: HttpRequest, opportunity: Opportunity, **extra: Any
         "can_change": can_change,
         "can_delete": user_may(user, opportunity, "delete"),
         "timeline_url": reverse("activities:timeline", args=[OBJECT_TYPE, opportunity.pk]),
-        "inline_rows": inline_rows(opportunity, can_change=can_change),
+        "inline_rows": inline_rows(
+            opportunity,
+            can_change=can_change,
+            locked=LINE_FIELDS if opportunity_has_lines(opportunity) else (),
+        ),
         "time_in_stage": duration_words(selectors.seconds_since(opportunity.stage_entered_at)),
         "lost_form": extra.pop("lost_form", None) or LostForm(initial={"version": opportunity.version}),
         **extra,
@@ -174,8 +182,15 @@ def opportunity_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 # --- inline fields of the record page ------------------------------------------------------------------------
-def inline_rows(opportunity: Opportunity, *, can_change: bool) -> list[dict[str, Any]]:
-    return [_inline_context(opportunity, key, can_change=can_change) for key in INLINE_FIELDS]
+def inline_rows(
+    opportunity: Opportunity, *, can_change: bool, locked: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """The summary's inline fields; `locked` ones are shown but not editable (the amount of a deal with
+    lines is their sum)."""
+    return [
+        _inline_context(opportunity, key, can_change=can_change and key not in locked)
+        for key in INLINE_FIELDS
+    ]
 
 
 def _inline_display(opportunity: Opportunity, key: str) -> Any:

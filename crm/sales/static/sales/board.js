@@ -1,6 +1,9 @@
 /* The pipeline board: drag a card to another column (native HTML5 drag and drop) and the move is posted to
    the server, which checks the stage's rules. On success the card and every column's count and total are
-   updated from the answer; on a refusal the card goes back and the column shows why (each missing field). */
+   updated from the answer; on a refusal the card goes back and the column shows why (each missing field).
+   Without a mouse: each card's "Move to…" button opens a menu of the other columns (arrow keys, Home/End,
+   Enter, Escape; taps on a phone) that posts the same move; a polite live region announces the result or the
+   refusal, and the focus returns to the card's button. */
 (function () {
   "use strict";
   var board = document.querySelector("[data-board]");
@@ -74,7 +77,22 @@
     });
   }
 
-  function move(card, column) {
+  var status = board.querySelector("[data-board-status]");
+
+  function announce(text) {
+    if (!status) return;
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function errorText(body) {
+    var parts = [body.title || board.dataset.msgError];
+    (body.errors || []).forEach(function (e) { parts.push(e.label + ": " + e.message); });
+    return parts.join(" ");
+  }
+
+  function move(card, column, options) {
+    var keepFocus = options && options.focus;
     var list = column.querySelector("[data-cards]");
     var form = new FormData();
     form.append("stage", column.dataset.stage);
@@ -100,6 +118,8 @@
         if (!result.ok) {
           putBack(card);
           showError(column, result.body);
+          announce(errorText(result.body));
+          if (keepFocus) focusMoveButton(card);
           return;
         }
         var holder = document.createElement("template");
@@ -108,6 +128,8 @@
         list.replaceChild(fresh, card);
         updateColumns(result.body.columns);
         toast(result.body.message, "success");
+        announce(result.body.message);
+        if (keepFocus) focusMoveButton(fresh);
       })
       .catch(function () {
         card.classList.remove("is-moving");
@@ -116,6 +138,99 @@
         showError(column, { title: board.dataset.msgError, errors: [] });
       });
   }
+
+  /* ---- "Move to…": a menu of the other columns on each card, for the keyboard and for touch screens ---- */
+  function focusMoveButton(card) {
+    var button = card.querySelector("[data-move-menu]");
+    if (button) button.focus();
+  }
+
+  function closeMenu(card, restoreFocus) {
+    var menu = card.querySelector("[data-move-options]");
+    if (menu) menu.remove();
+    var button = card.querySelector("[data-move-menu]");
+    if (button) button.setAttribute("aria-expanded", "false");
+    if (restoreFocus && button) button.focus();
+  }
+
+  function openMenu(card) {
+    board.querySelectorAll("[data-move-options]").forEach(function (m) { closeMenu(m.closest("[data-card]"), false); });
+    var button = card.querySelector("[data-move-menu]");
+    var menu = document.createElement("div");
+    menu.className = "deal-menu";
+    menu.setAttribute("role", "menu");
+    menu.dataset.moveOptions = "";
+    var name = card.querySelector(".deal__name");
+    menu.setAttribute("aria-label", board.dataset.msgMenu + (name ? ": " + name.textContent : ""));
+    board.querySelectorAll("[data-column]").forEach(function (column) {
+      var item = document.createElement("button");
+      item.type = "button";
+      item.className = "deal-menu__item";
+      item.setAttribute("role", "menuitem");
+      item.dataset.moveTo = column.dataset.stage;
+      var title = column.querySelector(".board__title");
+      var label = title ? title.firstChild.textContent.trim() : column.dataset.stage;
+      if (column.dataset.stage === card.dataset.stage) {
+        item.disabled = true;
+        item.setAttribute("aria-disabled", "true");
+        label += " " + board.dataset.msgCurrent;
+      }
+      item.textContent = label;
+      menu.appendChild(item);
+    });
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "deal-menu__item deal-menu__item--cancel";
+    cancel.setAttribute("role", "menuitem");
+    cancel.dataset.moveCancel = "";
+    cancel.textContent = board.dataset.msgCancel;
+    menu.appendChild(cancel);
+    card.appendChild(menu);
+    button.setAttribute("aria-expanded", "true");
+    var first = menu.querySelector("button:not([disabled])");
+    if (first) first.focus();
+  }
+
+  board.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-move-menu]");
+    if (opener) {
+      var card = opener.closest("[data-card]");
+      if (card.querySelector("[data-move-options]")) closeMenu(card, true);
+      else openMenu(card);
+      return;
+    }
+    var choice = event.target.closest("[data-move-to]");
+    if (choice) {
+      var owner = choice.closest("[data-card]");
+      var column = board.querySelector('[data-column][data-stage="' + choice.dataset.moveTo + '"]');
+      closeMenu(owner, false);
+      clearErrors();
+      origin = { list: owner.parentNode, next: owner.nextSibling };
+      if (column) move(owner, column, { focus: true });
+      return;
+    }
+    if (event.target.closest("[data-move-cancel]")) closeMenu(event.target.closest("[data-card]"), true);
+  });
+
+  board.addEventListener("keydown", function (event) {
+    var menu = event.target.closest && event.target.closest("[data-move-options]");
+    if (!menu) return;
+    var items = Array.prototype.slice.call(menu.querySelectorAll("button:not([disabled])"));
+    var index = items.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var next = (index + (event.key === "ArrowDown" ? 1 : -1) + items.length) % items.length;
+      items[next].focus();
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      items[event.key === "Home" ? 0 : items.length - 1].focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      closeMenu(menu.closest("[data-card]"), true);
+    } else if (event.key === "Tab") {
+      closeMenu(menu.closest("[data-card]"), false);
+    }
+  });
 
   board.addEventListener("dragstart", function (event) {
     var card = event.target.closest && event.target.closest("[data-card]");
