@@ -38,6 +38,9 @@ PROBE = 2000  # PostgreSQL: rows checked in table order before asking the GIN in
 PROBE_SCOPED = 500
 MAX_OWNER_TOKENS = 200  # beyond this many owners in scope the index is not narrowed by owner (SQL still is)
 INFIX_CANDIDATES = 30  # at most this many vocabulary words containing a fragment are searched as exact words
+INFIX_READ = (
+    2 * INFIX_CANDIDATES
+)  # ... read from the trigram index (those starting with it are then left out)
 
 
 class Match(IntEnum):
@@ -140,23 +143,25 @@ def infix_candidates(query: SearchQuery, *, index: SearchIndex, using: str) -> d
     if not fragments or connection.vendor not in ("sqlite", "postgresql"):
         return {}
     if connection.vendor == "sqlite":
-        one = f'SELECT * FROM (SELECT %s, "word" FROM "{index.infix}" WHERE "word" LIKE %s AND "word" NOT LIKE %s LIMIT %s)'
+        one = f'SELECT * FROM (SELECT %s, "word" FROM "{index.infix}" WHERE "word" LIKE %s LIMIT %s)'
     else:
         source = "'" + index.table.replace("'", "''") + "'"  # a literal: the partial index's predicate
         one = (
             f'(SELECT CAST(%s AS text), "word" FROM "{TYPO_TABLE}" WHERE "source" = {source} AND "key" = "word" '
-            'AND "word" LIKE %s AND "word" NOT LIKE %s LIMIT %s)'
+            'AND "word" LIKE %s LIMIT %s)'
         )
-    # fragments are letters and digits only (`words` splits at anything else): no LIKE wildcard in them
-    params = [x for f in fragments for x in (f, f"%{f}%", f"{f}%", INFIX_CANDIDATES)]
+    # fragments are letters and digits only (`words` splits at anything else): no LIKE wildcard in them. Words
+    # starting with the fragment are left out here, not in SQL: there the index would have to read every one
+    # of them to find the rest, here the LIMIT stops it early.
+    params = [x for f in fragments for x in (f, f"%{f}%", INFIX_READ)]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([one] * len(fragments)), params)
         found = cursor.fetchall()
     out: dict[str, list[str]] = {}
     for fragment, word in found:
-        if fragment in word:
+        if fragment in word and not word.startswith(fragment):
             out.setdefault(fragment, []).append(word)
-    return {f: sorted(w) for f, w in out.items()}
+    return {f: sorted(w)[:INFIX_CANDIDATES] for f, w in out.items()}
 
 
 def _fts_infix_match(query: SearchQuery, owners: list[int] | None, infix: dict[str, list[str]]) -> str:
@@ -497,9 +502,13 @@ def search_ranked(
                 names = _strings(texts[:n_names])
                 if _is_typo_match(query, [w for text in _strings(texts) for w in words(text)]):
                     found[pk] = (Match.TYPO, fold(names[0]) if names else "", pk)
+    # a number typed from its start (a phone, an id) that already matches is not looked up inside numbers too:
+    # its long digit strings share the trigrams of most numbers (country and area codes), which the trigram
+    # index would read to the end
+    is_number_found = bool(found) and bool(query.digits or query.code)
     infix = (
         infix_candidates(query, index=index, using=queryset.db)
-        if len(found) < limit and (query.infix_words or query.infix_codes)
+        if len(found) < limit and (query.infix_words or query.infix_codes) and not is_number_found
         else {}
     )
     if infix:

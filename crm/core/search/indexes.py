@@ -27,6 +27,7 @@ from typing import Any
 from django.db import migrations
 
 from crm.core.search.terms import (
+    PHONE_SUFFIX_FROM,
     TYPO_MAX_LENGTH,
     TYPO_MIN_LENGTH,
     code_index_words,
@@ -227,6 +228,8 @@ def search_index_ensure(index: SearchIndex, *, connection: Any) -> bool:
             ]:
                 cursor.execute(sql)
             infix_fill(index, connection=connection)
+            for sql in infix_index_create(index, vendor="sqlite"):
+                cursor.execute(sql)
             done = True
     return done
 
@@ -554,13 +557,15 @@ INFIX_MIN_WORD = TYPO_MIN_LENGTH - 1
 SQLITE_INFIX_TRIGGERS = ("infix_ai", "infix_au", "infix_wi", "infix_wd")
 
 POSTGRES_INFIX_FUNCTIONS = [
-    # the row's phone digit strings and compact ids: words of weight C with a digit, minus those that are the
-    # end of a longer one (the copies of a phone number without its country code or trunk prefix)
+    # the row's phone digit strings and compact ids: words of weight C with a digit whose end is no shorter
+    # one (a phone number of 8+ digits is there with 0-3 of its first digits dropped: its shortest copy stays,
+    # see terms.code_index_words)
     "CREATE OR REPLACE FUNCTION crm_search_infix_words(v tsvector) RETURNS SETOF text LANGUAGE sql IMMUTABLE "
     "PARALLEL SAFE AS $$ SELECT u.lexeme FROM unnest(v) AS u WHERE u.weights && ARRAY['C'] "
     f"AND length(u.lexeme) BETWEEN {INFIX_MIN_WORD} AND {TYPO_MAX_LENGTH} AND u.lexeme ~ '^[a-z0-9]+$' "
     "AND u.lexeme ~ '[0-9]' AND NOT EXISTS (SELECT 1 FROM unnest(v) AS o WHERE o.weights && ARRAY['C'] "
-    "AND length(o.lexeme) > length(u.lexeme) AND right(o.lexeme, length(u.lexeme)) = u.lexeme) $$",
+    "AND length(o.lexeme) < length(u.lexeme) AND length(o.lexeme) >= length(u.lexeme) - 3 "
+    "AND right(u.lexeme, length(o.lexeme)) = o.lexeme) $$",
     "CREATE OR REPLACE FUNCTION crm_search_infix_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     f'INSERT INTO "{TYPO_TABLE}" ("source", "key", "word") SELECT TG_TABLE_NAME, w, w '
     f'FROM crm_search_infix_words(NEW."{SEARCH_COLUMN}") AS w ON CONFLICT DO NOTHING; RETURN NULL; END $$',
@@ -573,17 +578,15 @@ def _has_codes(index: SearchIndex) -> bool:
 
 def _sqlite_code_words(index: SearchIndex, alias: str) -> str:
     """SQLite: a SELECT of the row's phone digit strings and compact codes, one per row (column `w`)."""
-    parts = []
-    for c in index.phones:
-        parts.append(
-            f"SELECT lower({_sqlite_strip(f'{alias}.{chr(34)}{c}{chr(34)}', PHONE_PUNCTUATION)}) AS w"
-        )
-    for c in index.phone_lists:
-        parts.append(
-            f'SELECT lower({_sqlite_strip("value", PHONE_PUNCTUATION)}) FROM json_each({alias}."{c}")'
-        )
-    for c in index.codes:
-        parts.append(f"SELECT lower({_sqlite_strip(f'{alias}.{chr(34)}{c}{chr(34)}', CODE_PUNCTUATION)})")
+
+    def phone(expr: str) -> str:  # the digits; of a long number, without the first 3 (see code_index_words)
+        digits = f"lower({_sqlite_strip(expr, PHONE_PUNCTUATION)})"
+        return f"CASE WHEN length({digits}) >= {PHONE_SUFFIX_FROM} THEN substr({digits}, 4) ELSE {digits} END"
+
+    quoted = lambda c: f'{alias}."{c}"'  # noqa: E731
+    parts = [f"SELECT {phone(quoted(c))} AS w" for c in index.phones]
+    parts += [f"SELECT {phone('value')} FROM json_each({quoted(c)})" for c in index.phone_lists]
+    parts += [f"SELECT lower({_sqlite_strip(quoted(c), CODE_PUNCTUATION)})" for c in index.codes]
     return " UNION ALL ".join(parts)
 
 
@@ -649,10 +652,21 @@ def infix_create(index: SearchIndex, *, vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [
             *POSTGRES_INFIX_FUNCTIONS,
-            f'CREATE INDEX IF NOT EXISTS "{index.infix_index}" ON "{TYPO_TABLE}" USING gin ("word" gin_trgm_ops) '
-            f'WHERE "source" = {source} AND "key" = "word"',
             *infix_drop(index, vendor=vendor, keep_table=True),
             *postgres_infix_triggers(index),
+        ]
+    return []
+
+
+def infix_index_create(index: SearchIndex, *, vendor: str) -> list[str]:
+    """After `infix_fill`: PostgreSQL builds the trigram index in one pass (compact, no pending list to scan);
+    SQLite merges the trigram table's segments into one."""
+    if vendor == "sqlite":
+        return [f'INSERT INTO "{index.infix}" ("{index.infix}") VALUES (\'optimize\')']
+    if vendor == "postgresql":
+        return [
+            f'CREATE INDEX IF NOT EXISTS "{index.infix_index}" ON "{TYPO_TABLE}" USING gin ("word" gin_trgm_ops) '
+            f'WHERE "source" = {_sql_literal(index.table)} AND "key" = "word"'
         ]
     return []
 
@@ -753,9 +767,12 @@ class SearchInfixIndexCreate(migrations.operations.base.Operation):
         return None
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        for sql in infix_create(self.index, vendor=schema_editor.connection.vendor):
+        vendor = schema_editor.connection.vendor
+        for sql in infix_create(self.index, vendor=vendor):
             schema_editor.execute(sql, params=None)
         infix_fill(self.index, connection=schema_editor.connection)
+        for sql in infix_index_create(self.index, vendor=vendor):
+            schema_editor.execute(sql, params=None)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         for sql in infix_drop(self.index, vendor=schema_editor.connection.vendor):
