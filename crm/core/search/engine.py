@@ -143,7 +143,7 @@ def infix_candidates(query: SearchQuery, *, index: SearchIndex, using: str) -> d
     if not fragments or connection.vendor not in ("sqlite", "postgresql"):
         return {}
     if connection.vendor == "sqlite":
-        one = f'SELECT * FROM (SELECT %s, "word" FROM "{index.infix}" WHERE "word" LIKE %s LIMIT %s)'
+        one = f'SELECT * FROM (SELECT %s, "word" FROM "{index.infix_table}" WHERE "word" LIKE %s LIMIT %s)'
     else:
         source = "'" + index.table.replace("'", "''") + "'"  # a literal: the partial index's predicate
         one = (
@@ -508,7 +508,10 @@ def search_ranked(
     is_number_found = bool(found) and bool(query.digits or query.code)
     infix = (
         infix_candidates(query, index=index, using=queryset.db)
-        if len(found) < limit and (query.infix_words or query.infix_codes) and not is_number_found
+        if index.infix
+        and len(found) < limit
+        and (query.infix_words or query.infix_codes)
+        and not is_number_found
         else {}
     )
     if infix:

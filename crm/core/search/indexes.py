@@ -57,6 +57,9 @@ class SearchIndex:
     codes: tuple[str, ...] = ()
     owner: str = "owner_id"
     deleted: str = "deleted_at"
+    # whether a migration made its vocabulary and trigram index (SearchTypoIndexCreate, SearchInfixIndexCreate):
+    # only then are fragments inside words looked up
+    infix: bool = False
 
     @property
     def fts(self) -> str:
@@ -75,7 +78,7 @@ class SearchIndex:
         return f"{self.table}_search_name_idx"
 
     @property
-    def infix(self) -> str:
+    def infix_table(self) -> str:
         """SQLite: the FTS5 trigram table over the table's vocabulary (infix lookups)."""
         return f"{self.fts}_infix"
 
@@ -221,7 +224,7 @@ def search_index_ensure(index: SearchIndex, *, connection: Any) -> bool:
             typo_fill(index, connection=connection)
             done = True
         infix = {f"{index.fts}_{s}" for s in SQLITE_INFIX_TRIGGERS}
-        if index.infix in present and not infix <= present:
+        if index.infix_table in present and not infix <= present:
             for sql in [
                 *infix_drop(index, vendor="sqlite", keep_table=True),
                 *infix_create(index, vendor="sqlite"),
@@ -593,7 +596,7 @@ def _sqlite_code_words(index: SearchIndex, alias: str) -> str:
 def sqlite_infix_triggers(index: SearchIndex) -> list[str]:
     """The vocabulary rows of the table into (and out of) its trigram table; the row's digit strings and
     compact codes into the vocabulary."""
-    t, fts, words = f'"{index.table}"', f'"{index.infix}"', f'"{TYPO_TABLE}"'
+    t, fts, words = f'"{index.table}"', f'"{index.infix_table}"', f'"{TYPO_TABLE}"'
     source = _sql_literal(index.table)
     statements = [
         f'CREATE TRIGGER "{index.fts}_infix_wi" AFTER INSERT ON {words} '
@@ -639,7 +642,7 @@ def infix_create(index: SearchIndex, *, vendor: str) -> list[str]:
     that keep it; then add the table's digit strings with `infix_fill`."""
     source = _sql_literal(index.table)
     if vendor == "sqlite":
-        fts = f'"{index.infix}"'
+        fts = f'"{index.infix_table}"'
         return [
             # contentful: LIKE '%…%' is answered from the trigram index and checked against the stored word
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(word, tokenize='trigram', detail='none')",
@@ -662,7 +665,7 @@ def infix_index_create(index: SearchIndex, *, vendor: str) -> list[str]:
     """After `infix_fill`: PostgreSQL builds the trigram index in one pass (compact, no pending list to scan);
     SQLite merges the trigram table's segments into one."""
     if vendor == "sqlite":
-        return [f'INSERT INTO "{index.infix}" ("{index.infix}") VALUES (\'optimize\')']
+        return [f'INSERT INTO "{index.infix_table}" ("{index.infix_table}") VALUES (\'optimize\')']
     if vendor == "postgresql":
         return [
             f'CREATE INDEX IF NOT EXISTS "{index.infix_index}" ON "{TYPO_TABLE}" USING gin ("word" gin_trgm_ops) '
@@ -679,7 +682,7 @@ def infix_drop(index: SearchIndex, *, vendor: str, keep_table: bool = False) -> 
         statements = [f'DROP TRIGGER IF EXISTS "{index.fts}_{s}"' for s in SQLITE_INFIX_TRIGGERS]
         if not keep_table:
             statements += [
-                f'DROP TABLE IF EXISTS "{index.infix}"',
+                f'DROP TABLE IF EXISTS "{index.infix_table}"',
                 f"DELETE FROM \"{TYPO_TABLE}\" WHERE source = {source} AND key = word AND word GLOB '*[0-9]*'",
             ]
         return statements
@@ -741,7 +744,7 @@ def infix_fill(index: SearchIndex, *, connection: Any) -> None:
 
 def _infix_exists(index: SearchIndex, connection: Any) -> bool:
     if connection.vendor == "sqlite":
-        return index.infix in connection.introspection.table_names()
+        return index.infix_table in connection.introspection.table_names()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [index.infix_index])

@@ -247,7 +247,7 @@ def _infix_objects() -> dict[str, bool]:
             cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE '%\\_infix%' ESCAPE '\\'")
             names = {row[0] for row in cursor.fetchall()}
             return {
-                "index": CONTACT_SEARCH.infix in names and ACCOUNT_SEARCH.infix in names,
+                "index": CONTACT_SEARCH.infix_table in names and ACCOUNT_SEARCH.infix_table in names,
                 "triggers": f"{CONTACT_SEARCH.fts}_infix_ai" in names,
             }
         cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE %s", ["%\\_search\\_infix\\_idx"])
