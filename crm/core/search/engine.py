@@ -374,7 +374,8 @@ def _rows(
         probe = PROBE if owners is None else PROBE_SCOPED
         with search_session(qs.db):
             if infix is not None:
-                return _postgres_search(qs, index, [], _infix_tsquery(query, infix), window, probe)
+                # exact words only: GIN answers them at once, a probe would check each row against all of them
+                return _postgres_search(qs, index, [], _infix_tsquery(query, infix), window, probe=0)
             if typos is not None:
                 return _postgres_search(
                     qs, index, _typo_names(query, typos), _typo_tsquery(query, typos), window, probe
@@ -393,7 +394,8 @@ def _postgres_search(
     (one round trip instead of three). A row found twice counts twice towards the LIMIT: the window may then
     hold a few rows less."""
     parts = [_postgres_name_sql(qs, index, name, window) for name in names]
-    parts.append(_postgres_probe_sql(qs, index, tsquery, window, probe, sample=probe == PROBE))
+    if probe:
+        parts.append(_postgres_probe_sql(qs, index, tsquery, window, probe, sample=probe == PROBE))
     parts.append(_postgres_gin_sql(qs, index, tsquery, window))
     sql = "SELECT * FROM (" + " UNION ALL ".join(f"({part})" for part, _ in parts) + ") AS u LIMIT %s"
     with connections[qs.db].cursor() as cursor:
