@@ -53,6 +53,20 @@ def _keystrokes(contacts: list[Contact]) -> list[str]:
     return series
 
 
+def _infix_keystrokes(contacts: list[Contact]) -> list[str]:
+    """Fragments inside words, typed from their third character: the middle and end of a last name (no
+    accents typed), the last digits of a phone number and digits from its middle. Measured apart from the
+    series above (figures `infix_*`), which stays the one the earlier rounds measured."""
+    a, c = contacts[0], contacts[2]
+    last = fold(a.last_name)
+    return [
+        *_prefixes(last[1:], start=3),  # "arcia" → García
+        *_prefixes(last[2:], start=3),
+        *_prefixes(c.phone[-6:], start=3),  # "567", "4567", … the end of the number
+        *_prefixes(c.phone[6:11], start=3),  # digits from its middle
+    ]
+
+
 def _own_records_user() -> User:
     """A sales rep whose role shows only their own records (rep0-0 owns every 50th contact)."""
     role, _ = Role.objects.get_or_create(key=OWN_ROLE_KEY, defaults={"name": "Bench: own records only"})
@@ -139,7 +153,12 @@ def measure(*, runs: int, say: Callable[[str], None], **_: Any) -> dict[str, Any
             .content.decode()
             .count("data-qf-item")
         )
+        infix_urls = ["/search/?" + urlencode({"q": k, "popover": "1"}) for k in _infix_keystrokes(sample)]
+        figures[f"infix_{who}"] = _time(client, infix_urls, rounds, HTTP_HX_REQUEST="true")
         figures[f"keystrokes_{who}"] = len(keys)
         figures[f"full_name_hits_{who}"] = hits
-        say(f"  {who}: popover {figures[f'keystroke_{who}']}, api {figures[f'api_{who}']}")
+        say(
+            f"  {who}: popover {figures[f'keystroke_{who}']}, api {figures[f'api_{who}']}, "
+            f"infix popover {figures[f'infix_{who}']}"
+        )
     return figures

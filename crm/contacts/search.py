@@ -19,6 +19,7 @@ ACCOUNT_SEARCH = SearchIndex(
     phones=("phone",),
     phone_lists=("other_phones",),
     codes=("tax_id",),
+    infix=True,  # migrations 0011 (vocabulary) and 0012 (trigram index)
 )
 CONTACT_SEARCH = SearchIndex(
     table="contacts_contact",
@@ -27,6 +28,7 @@ CONTACT_SEARCH = SearchIndex(
     email_lists=("other_emails",),
     phones=("phone", "mobile"),
     phone_lists=("other_phones",),
+    infix=True,
 )
 
 

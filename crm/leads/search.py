@@ -16,6 +16,7 @@ LEAD_SEARCH = SearchIndex(
     names=("full_name", "company"),
     emails=("email", "website"),
     phones=("phone",),
+    infix=True,  # migration 0004 (vocabulary and trigram index)
 )
 
 

@@ -50,3 +50,26 @@ def test_type_in_the_top_bar_then_arrow_keys_and_enter_open_the_record(page: Pag
     expect(page.get_by_role("heading", name=re.compile("Contacts"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("José Muñoz"))).to_be_visible()
     shots.take("search-results")
+
+
+def test_part_of_a_name_a_phone_or_a_tax_id_finds_the_record_while_typing(page: Page, login, rep, shots):
+    services.account_create(actor=rep, name="Muñoz Consultores", tax_id="B-12.345.678")
+    services.contact_create(actor=rep, first_name="Lucía", last_name="García", phone="+34 612 34 4567")
+    login(rep)
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="Quick find")
+    popover = page.locator("#quickfind-popover")
+
+    # When Rita types the middle of a surname, the end of a phone number, then part of a tax id
+    box.press_sequentially("rcía", delay=40)
+    expect(popover.get_by_role("option", name=re.compile("Lucía García"))).to_be_visible()
+    shots.take("search-infix")
+    box.fill("")
+    box.press_sequentially("4567", delay=40)
+    expect(popover.get_by_role("option", name=re.compile("Lucía García"))).to_be_visible()
+    box.fill("")
+    box.press_sequentially("2345", delay=40)
+
+    # Then each finds its record, and only it
+    expect(popover.get_by_role("option", name=re.compile("Muñoz Consultores"))).to_be_visible()
+    expect(popover.get_by_text("Lucía García")).to_have_count(0)

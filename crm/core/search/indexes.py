@@ -26,7 +26,15 @@ from typing import Any
 
 from django.db import migrations
 
-from crm.core.search.terms import TYPO_MAX_LENGTH, TYPO_MIN_LENGTH, fold, typo_index_words, typo_keys
+from crm.core.search.terms import (
+    PHONE_SUFFIX_FROM,
+    TYPO_MAX_LENGTH,
+    TYPO_MIN_LENGTH,
+    code_index_words,
+    fold,
+    typo_index_words,
+    typo_keys,
+)
 
 PHONE_PUNCTUATION = " ()+./-"
 SEARCH_COLUMN = "search_vector"  # PostgreSQL: the stored generated column the GIN index covers
@@ -49,6 +57,9 @@ class SearchIndex:
     codes: tuple[str, ...] = ()
     owner: str = "owner_id"
     deleted: str = "deleted_at"
+    # whether a migration made its vocabulary and trigram index (SearchTypoIndexCreate, SearchInfixIndexCreate):
+    # only then are fragments inside words looked up
+    infix: bool = False
 
     @property
     def fts(self) -> str:
@@ -65,6 +76,16 @@ class SearchIndex:
     @property
     def name_index(self) -> str:
         return f"{self.table}_search_name_idx"
+
+    @property
+    def infix_table(self) -> str:
+        """SQLite: the FTS5 trigram table over the table's vocabulary (infix lookups)."""
+        return f"{self.fts}_infix"
+
+    @property
+    def infix_index(self) -> str:
+        """PostgreSQL: the partial trigram GIN index on the table's vocabulary rows of `search_word`."""
+        return f"{self.table}_search_infix_idx"
 
     def name_sql(self, alias: str) -> str:
         """PostgreSQL: the folded first name field (what the name-prefix btree index covers)."""
@@ -202,6 +223,17 @@ def search_index_ensure(index: SearchIndex, *, connection: Any) -> bool:
                 cursor.execute(sql)
             typo_fill(index, connection=connection)
             done = True
+        infix = {f"{index.fts}_{s}" for s in SQLITE_INFIX_TRIGGERS}
+        if index.infix_table in present and not infix <= present:
+            for sql in [
+                *infix_drop(index, vendor="sqlite", keep_table=True),
+                *infix_create(index, vendor="sqlite"),
+            ]:
+                cursor.execute(sql)
+            infix_fill(index, connection=connection)
+            for sql in infix_index_create(index, vendor="sqlite"):
+                cursor.execute(sql)
+            done = True
     return done
 
 
@@ -308,13 +340,16 @@ def postgres_drop(index: SearchIndex) -> list[str]:
 
 def search_index_rebuild(index: SearchIndex, *, connection: Any) -> None:
     """Refill the index from the table (after a load that bypassed the triggers, or to compact it), and add the
-    table's words to the typo index. PostgreSQL's full-text column follows every write by itself."""
+    table's words to the typo index (and its phone digits and ids, for infix lookups). PostgreSQL's full-text
+    column follows every write by itself."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for sql in sqlite_refill(index):
                 cursor.execute(sql)
     if _typo_table_exists(connection):
         typo_fill(index, connection=connection)
+        if _infix_exists(index, connection):
+            infix_fill(index, connection=connection)
 
 
 # --- typo index (SymSpell) -------------------------------------------------------------------------------------
@@ -505,6 +540,249 @@ def search_words_rebuild(indexes: list[SearchIndex], *, connection: Any) -> None
             cursor.execute(f'DELETE FROM "{TYPO_TABLE}" WHERE "source" = %s', [index.table])
     for index in indexes:
         typo_fill(index, connection=connection)
+        if _infix_exists(index, connection):
+            infix_fill(index, connection=connection)
+
+
+# --- infix index (trigram) -----------------------------------------------------------------------------------
+# A fragment inside a word ("rcia" in García, "mail" in gmail, "4567" at the end of a phone number) is looked up
+# in the vocabulary of the table's words (`search_word` rows whose key is the word itself) through a trigram
+# index, and the words found are then searched as exact words (as typo corrections are). Phone numbers and ids
+# are in the vocabulary too, as their digit strings and compact forms ("34612344567", "b12345678"; key = word
+# only, so typo lookups never meet them), added by their own triggers:
+# - SQLite: an FTS5 table `<table>_search_infix` (tokenize='trigram', answers LIKE '%…%' from the index) kept
+#   by triggers on `search_word` for the table's vocabulary rows, and triggers on the table that add the digit
+#   strings of its phones and the compact forms of its codes to `search_word`;
+# - PostgreSQL: a partial GIN index (`gin_trgm_ops`, extension pg_trgm from crm.core.search's migration 0002)
+#   on `search_word.word` for the table's vocabulary rows, and triggers that read the digit strings from the
+#   row's `search_vector` (weight C, without the shortened copies of a phone number, which are its suffixes).
+INFIX_MIN_WORD = TYPO_MIN_LENGTH - 1
+SQLITE_INFIX_TRIGGERS = ("infix_ai", "infix_au", "infix_wi", "infix_wd")
+
+POSTGRES_INFIX_FUNCTIONS = [
+    # the row's phone digit strings and compact ids: words of weight C with a digit whose end is no shorter
+    # one (a phone number of 8+ digits is there with 0-3 of its first digits dropped: its shortest copy stays,
+    # see terms.code_index_words)
+    "CREATE OR REPLACE FUNCTION crm_search_infix_words(v tsvector) RETURNS SETOF text LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT u.lexeme FROM unnest(v) AS u WHERE u.weights && ARRAY['C'] "
+    f"AND length(u.lexeme) BETWEEN {INFIX_MIN_WORD} AND {TYPO_MAX_LENGTH} AND u.lexeme ~ '^[a-z0-9]+$' "
+    "AND u.lexeme ~ '[0-9]' AND NOT EXISTS (SELECT 1 FROM unnest(v) AS o WHERE o.weights && ARRAY['C'] "
+    "AND length(o.lexeme) < length(u.lexeme) AND length(o.lexeme) >= length(u.lexeme) - 3 "
+    "AND right(u.lexeme, length(o.lexeme)) = o.lexeme) $$",
+    "CREATE OR REPLACE FUNCTION crm_search_infix_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f'INSERT INTO "{TYPO_TABLE}" ("source", "key", "word") SELECT TG_TABLE_NAME, w, w '
+    f'FROM crm_search_infix_words(NEW."{SEARCH_COLUMN}") AS w ON CONFLICT DO NOTHING; RETURN NULL; END $$',
+]
+
+
+def _has_codes(index: SearchIndex) -> bool:
+    return bool(index.phones or index.phone_lists or index.codes)
+
+
+def _sqlite_code_words(index: SearchIndex, alias: str) -> str:
+    """SQLite: a SELECT of the row's phone digit strings and compact codes, one per row (column `w`)."""
+
+    def phone(expr: str) -> str:  # the digits; of a long number, without the first 3 (see code_index_words)
+        digits = f"lower({_sqlite_strip(expr, PHONE_PUNCTUATION)})"
+        return f"CASE WHEN length({digits}) >= {PHONE_SUFFIX_FROM} THEN substr({digits}, 4) ELSE {digits} END"
+
+    quoted = lambda c: f'{alias}."{c}"'  # noqa: E731
+    parts = [f"SELECT {phone(quoted(c))} AS w" for c in index.phones]
+    parts += [f"SELECT {phone('value')} FROM json_each({quoted(c)})" for c in index.phone_lists]
+    parts += [f"SELECT lower({_sqlite_strip(quoted(c), CODE_PUNCTUATION)})" for c in index.codes]
+    return " UNION ALL ".join(parts)
+
+
+def sqlite_infix_triggers(index: SearchIndex) -> list[str]:
+    """The vocabulary rows of the table into (and out of) its trigram table; the row's digit strings and
+    compact codes into the vocabulary."""
+    t, fts, words = f'"{index.table}"', f'"{index.infix_table}"', f'"{TYPO_TABLE}"'
+    source = _sql_literal(index.table)
+    statements = [
+        f'CREATE TRIGGER "{index.fts}_infix_wi" AFTER INSERT ON {words} '
+        f"WHEN new.source = {source} AND new.key = new.word "
+        f"BEGIN INSERT INTO {fts} (rowid, word) VALUES (new.id, new.word); END",
+        f'CREATE TRIGGER "{index.fts}_infix_wd" AFTER DELETE ON {words} '
+        f"WHEN old.source = {source} AND old.key = old.word "
+        f"BEGIN DELETE FROM {fts} WHERE rowid = old.id; END",
+    ]
+    if _has_codes(index):
+        insert = (
+            f'INSERT OR IGNORE INTO {words} ("source", "key", "word") SELECT {source}, c.w, c.w '
+            f"FROM ({_sqlite_code_words(index, 'new')}) AS c WHERE length(c.w) BETWEEN {INFIX_MIN_WORD} "
+            f"AND {TYPO_MAX_LENGTH} AND c.w NOT GLOB '*[^0-9a-z]*' AND c.w GLOB '*[0-9]*';"
+        )
+        watched = [*index.phones, *index.phone_lists, *index.codes]
+        changed = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in watched)
+        alive = f'new."{index.deleted}" IS NULL'
+        restored = f'old."{index.deleted}" IS NOT NULL'
+        statements += [
+            f'CREATE TRIGGER "{index.fts}_infix_ai" AFTER INSERT ON {t} WHEN {alive} BEGIN {insert} END',
+            f'CREATE TRIGGER "{index.fts}_infix_au" AFTER UPDATE ON {t} WHEN {alive} AND ({changed} OR {restored}) '
+            f"BEGIN {insert} END",
+        ]
+    return statements
+
+
+def postgres_infix_triggers(index: SearchIndex) -> list[str]:
+    if not _has_codes(index):
+        return []
+    t, name, deleted = f'"{index.table}"', f"{index.table}_search_infix", f'"{index.deleted}"'
+    return [
+        f'CREATE TRIGGER "{name}_ai" AFTER INSERT ON {t} FOR EACH ROW WHEN (NEW.{deleted} IS NULL) '
+        "EXECUTE FUNCTION crm_search_infix_sync()",
+        f'CREATE TRIGGER "{name}_au" AFTER UPDATE ON {t} FOR EACH ROW WHEN (NEW.{deleted} IS NULL AND '
+        f'(OLD."{SEARCH_COLUMN}" IS DISTINCT FROM NEW."{SEARCH_COLUMN}" OR OLD.{deleted} IS NOT NULL)) '
+        "EXECUTE FUNCTION crm_search_infix_sync()",
+    ]
+
+
+def infix_create(index: SearchIndex, *, vendor: str) -> list[str]:
+    """The trigram index over the table's vocabulary (filled from the words already there) and the triggers
+    that keep it; then add the table's digit strings with `infix_fill`."""
+    source = _sql_literal(index.table)
+    if vendor == "sqlite":
+        fts = f'"{index.infix_table}"'
+        return [
+            # contentful: LIKE '%…%' is answered from the trigram index and checked against the stored word
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(word, tokenize='trigram', detail='none')",
+            *infix_drop(index, vendor=vendor, keep_table=True),
+            f"DELETE FROM {fts}",
+            f'INSERT INTO {fts} (rowid, word) SELECT id, word FROM "{TYPO_TABLE}" '
+            f"WHERE source = {source} AND key = word",
+            *sqlite_infix_triggers(index),
+        ]
+    if vendor == "postgresql":
+        return [
+            *POSTGRES_INFIX_FUNCTIONS,
+            *infix_drop(index, vendor=vendor, keep_table=True),
+            *postgres_infix_triggers(index),
+        ]
+    return []
+
+
+def infix_index_create(index: SearchIndex, *, vendor: str) -> list[str]:
+    """After `infix_fill`: PostgreSQL builds the trigram index in one pass (compact, no pending list to scan);
+    SQLite merges the trigram table's segments into one."""
+    if vendor == "sqlite":
+        return [f'INSERT INTO "{index.infix_table}" ("{index.infix_table}") VALUES (\'optimize\')']
+    if vendor == "postgresql":
+        return [
+            f'CREATE INDEX IF NOT EXISTS "{index.infix_index}" ON "{TYPO_TABLE}" USING gin ("word" gin_trgm_ops) '
+            f'WHERE "source" = {_sql_literal(index.table)} AND "key" = "word"'
+        ]
+    return []
+
+
+def infix_drop(index: SearchIndex, *, vendor: str, keep_table: bool = False) -> list[str]:
+    """The triggers (and, unless `keep_table`, the trigram index, and the digit strings it added to the
+    vocabulary)."""
+    source = _sql_literal(index.table)
+    if vendor == "sqlite":
+        statements = [f'DROP TRIGGER IF EXISTS "{index.fts}_{s}"' for s in SQLITE_INFIX_TRIGGERS]
+        if not keep_table:
+            statements += [
+                f'DROP TABLE IF EXISTS "{index.infix_table}"',
+                f"DELETE FROM \"{TYPO_TABLE}\" WHERE source = {source} AND key = word AND word GLOB '*[0-9]*'",
+            ]
+        return statements
+    if vendor == "postgresql":
+        statements = [
+            f'DROP TRIGGER IF EXISTS "{index.table}_search_infix_{s}" ON "{index.table}"'
+            for s in ("ai", "au")
+        ]
+        if not keep_table:
+            statements += [
+                f'DROP INDEX IF EXISTS "{index.infix_index}"',
+                f"DELETE FROM \"{TYPO_TABLE}\" WHERE source = {source} AND key = word AND word ~ '[0-9]'",
+            ]
+        return statements
+    return []
+
+
+def infix_fill(index: SearchIndex, *, connection: Any) -> None:
+    """Add the digit strings of the phones and the compact codes of the table's alive rows to the vocabulary
+    (PostgreSQL: in SQL, from the full-text column; SQLite: read here, and the vocabulary's triggers put them
+    into the trigram table)."""
+    if not _has_codes(index):
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f'INSERT INTO "{TYPO_TABLE}" ("source", "key", "word") SELECT %s, w.word, w.word FROM '
+                f'(SELECT DISTINCT w AS word FROM "{index.table}" AS t, crm_search_infix_words(t."{SEARCH_COLUMN}") '
+                f'AS w WHERE t."{index.deleted}" IS NULL) AS w ON CONFLICT DO NOTHING',
+                [index.table],
+            )
+            return
+        if connection.vendor != "sqlite":
+            return
+        columns = ", ".join(f'"{c}"' for c in (*index.phones, *index.codes, *index.phone_lists))
+        cursor.execute(f'SELECT {columns} FROM "{index.table}" WHERE "{index.deleted}" IS NULL')
+        n_phones, n_codes = len(index.phones), len(index.codes)
+        found: set[str] = set()
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                phones = [str(v) for v in row[:n_phones] if v]
+                for raw in row[n_phones + n_codes :]:
+                    phones.extend(
+                        str(v) for v in (json.loads(raw) if isinstance(raw, str) else raw or []) if v
+                    )
+                codes = [str(v) for v in row[n_phones : n_phones + n_codes] if v]
+                found.update(
+                    code_index_words(
+                        phones=phones, codes=codes, phone_chars=PHONE_PUNCTUATION, code_chars=CODE_PUNCTUATION
+                    )
+                )
+        rows = [(index.table, word, word) for word in sorted(found)]
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(
+                f'INSERT OR IGNORE INTO "{TYPO_TABLE}" ("source", "key", "word") VALUES (%s, %s, %s)',
+                rows[start : start + 10_000],
+            )
+
+
+def _infix_exists(index: SearchIndex, connection: Any) -> bool:
+    if connection.vendor == "sqlite":
+        return index.infix_table in connection.introspection.table_names()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [index.infix_index])
+            return cursor.fetchone() is not None
+    return False
+
+
+class SearchInfixIndexCreate(migrations.operations.base.Operation):
+    """Migration operation: the trigram index over a table's vocabulary (`search_word`) and the triggers that
+    add its phone digit strings and compact ids to it, filled from the rows already there. SQLite and
+    PostgreSQL (needs the pg_trgm extension: crm.core.search's migration 0002) only."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__name__, [self.index], {})
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        return None
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        for sql in infix_create(self.index, vendor=vendor):
+            schema_editor.execute(sql, params=None)
+        infix_fill(self.index, connection=schema_editor.connection)
+        for sql in infix_index_create(self.index, vendor=vendor):
+            schema_editor.execute(sql, params=None)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        for sql in infix_drop(self.index, vendor=schema_editor.connection.vendor):
+            schema_editor.execute(sql, params=None)
+
+    def describe(self) -> str:
+        return f"Create the infix (trigram) index of {self.index.table}'s vocabulary"
 
 
 class SearchTypoIndexCreate(migrations.operations.base.Operation):

@@ -30,7 +30,7 @@ class SearchHit:
     title: str
     subtitle: str
     url: str
-    match: str  # exact | name_prefix | word_prefix | other_field | typo
+    match: str  # exact | name_prefix | word_prefix | other_field | typo | infix
 
 
 SearchProvider = Callable[..., list[SearchHit]]

@@ -8,7 +8,7 @@ class SearchHitOut(Schema):
     title: str
     subtitle: str
     url: str
-    match: str  # exact | name_prefix | word_prefix | other_field | typo (best first)
+    match: str  # exact | name_prefix | word_prefix | other_field | typo | infix (best first)
 
 
 class SearchGroupOut(Schema):

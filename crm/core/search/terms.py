@@ -14,6 +14,8 @@ MAX_LENGTH = 100
 TYPO_MIN_LENGTH = 5  # a word this long may carry one wrong, missing, extra or swapped letter
 TYPO_MAX_LENGTH = 40  # the typo index keeps words of TYPO_MIN_LENGTH - 1 to this many letters
 MIN_DIGITS = 3  # a query of fewer digits is not looked up as a phone number
+INFIX_MIN_LENGTH = 3
+PHONE_SUFFIX_FROM = 8  # a phone number this long is also indexed without its first 1, 2 and 3 digits  # a fragment this long is also looked up inside words ("rcia" → García)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -71,6 +73,31 @@ def typo_index_words(text: str) -> list[str]:
     )
 
 
+def code_index_words(*, phones: list[str], codes: list[str], phone_chars: str, code_chars: str) -> list[str]:
+    """The digit strings of `phones` and the compact, lower-case forms of `codes` ("B-12.345.678" →
+    "b12345678") that the vocabulary keeps for infix lookups: 4 to 40 letters or digits, at least one digit
+    (what the vocabulary's triggers keep, see `indexes`; `*_chars` are the punctuation dropped). A phone number
+    of 8+ digits is kept without its first 3 ("+34 612 34 4567" → "12344567"): the full-text index already has
+    it with 0–3 of them dropped, so a fragment starting in the first 3 digits is a prefix there, and country
+    and area codes — shared by most numbers — would make the trigram lookups read most of the index."""
+    found = set()
+    for value, chars, is_phone in [
+        *((p, phone_chars, True) for p in phones),
+        *((c, code_chars, False) for c in codes),
+    ]:
+        compact = "".join(ch for ch in (value or "").lower() if ch not in chars)
+        if is_phone and len(compact) >= PHONE_SUFFIX_FROM:
+            compact = compact[3:]
+        if (
+            TYPO_MIN_LENGTH - 1 <= len(compact) <= TYPO_MAX_LENGTH
+            and compact.isascii()
+            and compact.isalnum()
+            and any(ch.isdigit() for ch in compact)
+        ):
+            found.add(compact)
+    return sorted(found)
+
+
 def is_one_typo(a: str, b: str) -> bool:
     """Whether `a` and `b` differ by exactly one edit (Damerau: replace, delete, insert, swap neighbours)."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -104,6 +131,23 @@ class SearchQuery:
     def typo_words(self) -> tuple[str, ...]:
         return tuple(
             w for w in self.words if TYPO_MIN_LENGTH <= len(w) <= TYPO_MAX_LENGTH + 1 and w.isalpha()
+        )
+
+    @property
+    def infix_words(self) -> tuple[str, ...]:
+        """The words long enough to be looked up inside the indexed words (infix: "rcia" in "garcia")."""
+        return tuple(w for w in self.words if INFIX_MIN_LENGTH <= len(w) <= TYPO_MAX_LENGTH)
+
+    @property
+    def infix_codes(self) -> tuple[str, ...]:
+        """The digits of a phone-like query and the compact form of a code ("34 4567" → "344567"), looked up
+        inside phone numbers and ids when they are not already one of the query's words."""
+        return tuple(
+            sorted(
+                c
+                for c in {self.digits, self.code} - {""} - set(self.words)
+                if INFIX_MIN_LENGTH <= len(c) <= TYPO_MAX_LENGTH
+            )
         )
 
     @property
