@@ -23,3 +23,12 @@ class OpportunityNotOpen(SalesError):
     code = "not_open"
     status = 409
     default_message = _("This opportunity is already closed. Reopen it by moving it to an open stage.")
+
+
+# --- contracts ------------------------------------------------------------------------------------------------
+class ContractStateInvalid(SalesError):
+    """The contract is not in a state that allows this (e.g. activating a cancelled contract)."""
+
+    code = "contract_state"
+    status = 409
+    default_message = _("This contract cannot do that in its current status.")
