@@ -19,7 +19,7 @@ from crm.sales.models import Contract, ContractEvent, ContractLine, Invoice, Inv
 from crm.sales.periods import months_add, period_start_next
 from crm.sales.services.contract_billing import contract_invoices_generate
 from crm.sales.services.contract_renewals import contract_renewals_open
-from crm.sales.services.contracts import contract_activate, contract_cancel, contract_create, contract_update
+from crm.sales.services.contracts import contract_activate, contract_cancel, contract_update
 from crm.sales.tests.contracts.factories import (
     END,
     START,
