@@ -20,6 +20,8 @@ ICONS = {
     "renewed": "arrow-path-rounded-square",
     "cancelled": "x-circle",
 }
+# what the contract's own timeline shows of its events (the rest is there as audit entries)
+CONTRACT_ONLY_VERBS = ("invoiced",)
 TONES = {"activated": "success", "renewal_opened": "accent", "expired": "warning", "cancelled": "danger"}
 
 
@@ -40,7 +42,10 @@ def contract_event_source(
     *, user: Any, object_type: str, object_id: int, before: Before, limit: int
 ) -> list[TimelineEntry]:
     if object_type == "sales.contract":
-        rows = contract_events_page(user=user, contract_id=object_id, before=before, limit=limit)
+        # the contract's own audit entries already tell its status changes there: add what they do not say
+        rows = contract_events_page(
+            user=user, contract_id=object_id, verbs=CONTRACT_ONLY_VERBS, before=before, limit=limit
+        )
     elif object_type == "contacts.account" and user_can(user, "sales.contract", "view"):
         rows = contract_events_page(user=user, account_id=object_id, before=before, limit=limit)
     else:

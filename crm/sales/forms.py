@@ -116,7 +116,6 @@ class ContractLineForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         required=False,
-        help_text=_("Empty: the catalog price"),
     )
     discount_percent = forms.DecimalField(
         label=_("Discount (%)"), max_digits=5, decimal_places=2, required=False

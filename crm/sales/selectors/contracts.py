@@ -132,6 +132,7 @@ def contract_events_page(
     user: Any,
     contract_id: int | None = None,
     account_id: int | None = None,
+    verbs: tuple[str, ...] = (),
     before: Any = None,
     limit: int = 25,
 ) -> list[ContractEvent]:
@@ -143,6 +144,8 @@ def contract_events_page(
         qs = qs.filter(contract_id=contract_id)
     else:
         qs = qs.filter(account_id=account_id or 0)
+    if verbs:
+        qs = qs.filter(verb__in=verbs)
     if before is not None:
         at, last_id = before
         qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=last_id), at__lte=at)

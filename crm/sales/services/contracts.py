@@ -254,12 +254,17 @@ def _lines_build(
     return lines
 
 
+def _lines_price(contract: Contract, lines: list[ContractLine]) -> None:
+    """Each line's stored amounts, and the contract's totals (one billing of every line)."""
+    for line in lines:
+        line.net_amount, line.tax_amount = line.line_amounts()
+    contract.totals_from(list(lines))
+
+
 def _lines_save(contract: Contract, lines: list[ContractLine]) -> None:
     for line in lines:
         line.contract = contract
-        line.net_amount, line.tax_amount = line.line_amounts()
     ContractLine.objects.bulk_create(lines)
-    contract.totals_from(list(lines))
 
 
 def _reject_unknown(changes: dict[str, Any]) -> None:
@@ -302,10 +307,10 @@ def contract_create(
     if errors:
         raise InvalidInput(field_errors=errors)
     contract.number = number_next(series="contract", prefix="CT-")
+    _lines_price(contract, built)
     with audit_context(actor=actor):
         contract.save()
         _lines_save(contract, built)
-        contract.save(update_fields=["subtotal", "discount_total", "net_total", "tax_total", "total"])
     contract_event_record(contract=contract, verb="created", actor=actor)
     return contract
 
@@ -349,6 +354,7 @@ def contract_update(
     locked.version += 1
     with audit_context(actor=actor):
         if built is not None:
+            _lines_price(locked, built)
             locked.lines.all().delete()
             _lines_save(locked, built)
         locked.save()

@@ -150,9 +150,20 @@ def test_account_panel_and_timelines_show_the_contract(rep: Any) -> None:
     assert "Contracts & subscriptions" in panel and contract.number in panel
     account_page = client.get(reverse("contacts:account_detail", args=[contract.account_id])).content.decode()
     assert reverse("sales:account_contracts", args=[contract.account_id]) in account_page
-    for object_type, pk in (("sales.contract", contract.pk), ("contacts.account", contract.account_id)):
-        titles = [e.title for e in timeline_page(user=rep, object_type=object_type, object_id=pk).entries]
-        assert any(f"activated contract {contract.number}" in t for t in titles), titles
+    from crm.sales.services.contract_billing import contract_invoices_generate
+
+    contract_invoices_generate(today=contract.start_date)
+
+    def titles(object_type: str, pk: int) -> list[str]:
+        return [e.title for e in timeline_page(user=rep, object_type=object_type, object_id=pk).entries]
+
+    on_account = titles("contacts.account", contract.account_id)
+    for verb in ("created", "activated", "drafted the invoice of"):
+        assert any(f"{verb} contract {contract.number}" in t for t in on_account), on_account
+    on_contract = titles("sales.contract", contract.pk)
+    assert any("changed status: Draft → Active" in t for t in on_contract), on_contract
+    assert any(f"drafted the invoice of contract {contract.number}" in t for t in on_contract)
+    assert not any(f"activated contract {contract.number}" in t for t in on_contract)  # the audit says it
 
 
 def test_someone_elses_contract_is_404(rep: Any, make_user: Any) -> None:
