@@ -347,3 +347,20 @@ def test_command_prints_what_it_did() -> None:
     again = StringIO()
     call_command("contracts", "run", "--today", "2026-02-10", stdout=again)
     assert "0 invoice(s) drafted, 0 renewal(s) opened" in again.getvalue()
+
+
+def test_daily_task_runs_both_and_reports_counts() -> None:
+    from django.utils import timezone
+
+    from crm.sales.tasks import contracts_run_task
+
+    today = timezone.localdate()
+    make_active_contract(start_date=today - dt.timedelta(days=3), end_date=today + dt.timedelta(days=100))
+    assert contracts_run_task.call() == {
+        "invoices": 1,
+        "renewals_opened": 0,
+        "expired": 0,
+        "renewed": 0,
+        "failed": 0,
+    }
+    assert contracts_run_task.call()["invoices"] == 0
