@@ -70,6 +70,12 @@ def test_create_activate_generate_and_renew_a_contract(
     renewal.get_by_role("link").click()
     expect(page).to_have_url(f"/opportunities/{Contract.objects.get().renewal_opportunity_id}/")
 
+    # The list shows it with its status and amount per billing
+    page.goto("/contracts/")
+    expect(page.get_by_role("link", name=contract.number)).to_be_visible()
+    expect(page.locator("table")).to_contain_text("100.00")
+    shots.take("contract-list")
+
     # The account page's panel lists the contract
     page.goto(f"/accounts/{rep_account.pk}/")
     panel = page.locator("#panel-sales-contracts")

@@ -364,3 +364,31 @@ def test_daily_task_runs_both_and_reports_counts() -> None:
         "failed": 0,
     }
     assert contracts_run_task.call()["invoices"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_generation_drafts_each_period_once() -> None:
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections taking row locks at once: PostgreSQL (SQLite serialises every writer)")
+    contract = make_active_contract(lines=[free_line(), free_line(billing_period="quarterly")])
+    barrier = threading.Barrier(4)
+    counts: list[int] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=10)
+            counts.append(contract_invoices_generate(today=dt.date(2026, 3, 1)).count)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(counts) == [0, 0, 0, 1]
+    assert InvoiceLine.objects.filter(contract_line__contract=contract).count() == 4  # 3 months + 1 quarter
