@@ -171,3 +171,24 @@ def test_someone_elses_contract_is_404(rep: Any, make_user: Any) -> None:
     client = _client(rep)
     assert client.get(contract.get_absolute_url()).status_code == 404
     assert client.post(reverse("sales:contract_activate", args=[contract.pk])).status_code == 404
+
+
+def test_edit_an_active_contract_keeps_its_lines(rep: Any) -> None:
+    contract = make_active_contract(owner=rep)
+    client = _client(rep)
+    url = reverse("sales:contract_update", args=[contract.pk])
+    page = client.get(url).content.decode()
+    assert "An active contract keeps the lines that were agreed" in page and "lines-TOTAL_FORMS" not in page
+    data = {
+        k: v
+        for k, v in _form_data(contract.account, rep, title="Hosting 2026", version="2").items()
+        if not k.startswith("lines-")
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contract.refresh_from_db()
+    assert contract.title == "Hosting 2026" and contract.lines.count() == 1 and contract.version == 3
+    stale = client.post(url, {**data, "title": "Other", "version": "2"})
+    assert stale.status_code == 422 and "Someone else changed this record" in stale.content.decode()
+    contract.refresh_from_db()
+    assert contract.title == "Hosting 2026"
