@@ -88,6 +88,7 @@ class SalesConfig(AppConfig):
             "sales.contract", lambda user, pk: contract_exists_visible(user=user, pk=pk)
         )
         timeline_source_register("sales.contracts", contract_event_source)
+        subscribe(AccountDeleted, handlers.on_account_deleted_contracts)
         account_panel_register(
             key="sales.contracts",
             title=_("Contracts & subscriptions"),

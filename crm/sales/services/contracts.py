@@ -22,6 +22,7 @@ from crm.catalog.errors import PriceNotFound
 from crm.catalog.selectors import price_get, tax_rate_get
 from crm.contacts.selectors import account_exists_visible, contact_exists_visible
 from crm.core.audit.context import audit_context
+from crm.core.audit.services import record_soft_delete
 from crm.core.errors import ConcurrentEdit, InvalidInput, RecordNotFound
 from crm.core.identity.models import User
 from crm.core.records import record_authorize, record_authorize_create
@@ -398,3 +399,13 @@ def contract_cancel(
         locked.save(update_fields=["status", "version", "updated_at"])
     contract_event_record(contract=locked, verb="cancelled", actor=actor, detail=text_clean(reason, 200))
     return locked
+
+
+@transaction.atomic
+def contracts_soft_delete_for_account(*, account_id: int, batch: Any, actor: Any) -> int:
+    """An account went to the recycle bin: its contracts follow it in the same batch (nothing more is invoiced
+    or renewed for them) and come back with it."""
+    rows = list(Contract.objects.select_for_update().filter(account_id=account_id))
+    if rows:
+        record_soft_delete(instance=rows[0], dependents=rows[1:], actor=actor, batch=batch)
+    return len(rows)

@@ -392,3 +392,18 @@ def test_concurrent_generation_drafts_each_period_once() -> None:
         thread.join(timeout=30)
     assert sorted(counts) == [0, 0, 0, 1]
     assert InvoiceLine.objects.filter(contract_line__contract=contract).count() == 4  # 3 months + 1 quarter
+
+
+def test_deleting_the_account_bins_its_contracts_and_restoring_brings_them_back(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from crm.contacts.services import account_delete
+    from crm.core.audit.services import record_restore
+
+    contract = make_active_contract()
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(actor=None, account=contract.account)
+    assert not Contract.objects.filter(pk=contract.pk).exists()
+    assert contract_invoices_generate(today=dt.date(2026, 3, 1)).count == 0
+    record_restore(object_type="contacts.account", object_id=contract.account_id, actor=None)
+    assert Contract.objects.filter(pk=contract.pk).exists()
