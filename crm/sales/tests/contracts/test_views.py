@@ -192,3 +192,24 @@ def test_edit_an_active_contract_keeps_its_lines(rep: Any) -> None:
     assert stale.status_code == 422 and "Someone else changed this record" in stale.content.decode()
     contract.refresh_from_db()
     assert contract.title == "Hosting 2026"
+
+
+def test_record_page_query_count_does_not_grow_with_lines_and_invoices(rep: Any) -> None:
+    from crm.sales.services.contract_billing import contract_invoices_generate
+    from crm.sales.tests.contracts.factories import free_line
+
+    client = _client(rep)
+    small = make_active_contract(owner=rep)
+    contract_invoices_generate(today=dt.date(2026, 1, 1))
+    big = make_active_contract(owner=rep, lines=[free_line(description=f"Line {i}") for i in range(5)])
+    for day in (dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
+        contract_invoices_generate(today=day, contract=big)
+
+    def queries(contract: Any) -> int:
+        client.get(contract.get_absolute_url())
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(contract.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert Invoice.objects.filter(contract=big).count() == 3
+    assert queries(big) == queries(small)
