@@ -82,6 +82,13 @@ class InlineFieldForm(forms.Form):
 class ContractForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     account = forms.TypedChoiceField(label=_("Account"), coerce=int)
+    contact = forms.TypedChoiceField(
+        label=_("Contact"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("One of the account’s people."),
+    )
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -100,11 +107,20 @@ class ContractForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: Any, accounts: list[tuple[int, str]], owners: list[tuple[int, str]], **kwargs: Any
+        self,
+        *args: Any,
+        accounts: list[tuple[int, str]],
+        owners: list[tuple[int, str]],
+        contacts: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [("", "—"), *accounts]  # type: ignore[attr-defined]
         self.fields["owner"].choices = owners  # type: ignore[attr-defined]
+        if contacts is None:  # no account chosen yet: its people are offered once it is
+            del self.fields["contact"]
+        else:
+            self.fields["contact"].choices = [("", "—"), *contacts]  # type: ignore[attr-defined]
 
 
 class ContractLineForm(forms.Form):

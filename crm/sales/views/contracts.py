@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.catalog.selectors import product_get, product_query
-from crm.contacts.selectors import account_choices, account_get
+from crm.contacts.selectors import account_choices, account_get, contact_get
+from crm.contacts.selectors import account_contacts as account_contacts_of
 from crm.contacts.views.common import domain_view, url_or_none
 from crm.core.errors import ConcurrentEdit, DomainError, InvalidInput, RecordNotFound
 from crm.core.identity.permissions import user_can
@@ -244,6 +245,27 @@ def _products(user: Any) -> list[tuple[int, str]]:
     return [(pk, f"{name} · {sku}") for pk, sku, name in rows[:500]]
 
 
+def _contact_choices(request: HttpRequest, contract: Contract | None) -> list[tuple[int, str]] | None:
+    """The people of the contract's account (or of the account the form names); None when there is none."""
+    raw = request.POST.get("account") if request.method == "POST" else request.GET.get("account")
+    account: Any = contract.account if contract is not None else None
+    if raw and str(raw).isdigit():
+        try:
+            account = account_get(user=request.user, pk=int(raw))
+        except RecordNotFound:
+            account = None
+    if account is None:
+        return None
+    return [
+        (m.contact_id, m.contact.full_name) for m in account_contacts_of(user=request.user, account=account)
+    ]
+
+
+def _contact(request: HttpRequest, form: ContractForm) -> Any:
+    pk = form.cleaned_data.get("contact")
+    return contact_get(user=request.user, pk=pk) if pk else None
+
+
 def _forms(request: HttpRequest, contract: Contract | None) -> tuple[ContractForm, Any]:
     user = request.user
     accounts = account_choices(user=user, include=contract.account_id if contract else None)
@@ -275,7 +297,15 @@ def _forms(request: HttpRequest, contract: Contract | None) -> tuple[ContractFor
         lines_initial = []
     lines_initial += [{}] * BLANK_LINES
     data = request.POST if request.method == "POST" else None
-    form = ContractForm(data, initial=initial, accounts=accounts, owners=user_choices())
+    if contract is not None:
+        initial["contact"] = contract.contact_id
+    form = ContractForm(
+        data,
+        initial=initial,
+        accounts=accounts,
+        owners=user_choices(),
+        contacts=_contact_choices(request, contract),
+    )
     locked = contract is not None and contract.status != ContractStatus.DRAFT
     lines = ContractLineFormSet(
         None if locked else data,
@@ -360,6 +390,8 @@ def contract_create_view(request: HttpRequest) -> HttpResponse:
             try:
                 account = account_get(user=request.user, pk=form.cleaned_data["account"])
                 fields = {name: form.cleaned_data[name] for name in CONTRACT_FIELDS}
+                if "contact" in form.fields:
+                    fields["contact"] = _contact(request, form)
                 contract = contract_create(
                     actor=request.user, owner=_owner(form), account=account, lines=raw, **fields
                 )
@@ -403,6 +435,8 @@ def contract_update_view(request: HttpRequest, pk: int) -> HttpResponse:
                         )
                     }
                 changes["owner"] = _owner(form)
+                if "contact" in form.fields:
+                    changes["contact"] = _contact(request, form)
                 contract_update(
                     actor=request.user,
                     contract=contract,

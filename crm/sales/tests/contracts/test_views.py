@@ -213,3 +213,21 @@ def test_record_page_query_count_does_not_grow_with_lines_and_invoices(rep: Any)
 
     assert Invoice.objects.filter(contract=big).count() == 3
     assert queries(big) == queries(small)
+
+
+def test_form_offers_the_accounts_people_as_contact(rep: Any) -> None:
+    from crm.contacts.tests.factories import ContactAccountFactory, ContactFactory
+
+    account = AccountFactory(owner=rep)
+    member = ContactAccountFactory(
+        account=account, contact=ContactFactory(owner=rep, full_name="Lucía Pérez")
+    )
+    client = _client(rep)
+    assert 'name="contact"' not in client.get(reverse("sales:contract_create")).content.decode()
+    page = client.get(reverse("sales:contract_create") + f"?account={account.pk}").content.decode()
+    assert "Lucía Pérez" in page
+    response = client.post(
+        reverse("sales:contract_create"), _form_data(account, rep, contact=member.contact_id)
+    )
+    assert response.status_code == 302
+    assert Contract.objects.get().contact_id == member.contact_id
