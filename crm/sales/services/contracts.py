@@ -304,7 +304,9 @@ def contract_create(
         if fields.get(name) in (None, ""):
             errors[name] = [_("This field is required.")]
     _apply(contract, {k: v for k, v in fields.items() if k not in errors}, actor=actor, errors=errors)
-    built = _lines_build(contract, list(lines or []), errors=errors) if not errors else []
+    # the lines are checked too (all problems at once) unless their prices cannot be looked up
+    priced = "currency" not in errors and "start_date" not in errors
+    built = _lines_build(contract, list(lines or []), errors=errors) if priced else []
     if errors:
         raise InvalidInput(field_errors=errors)
     contract.number = number_next(series="contract", prefix="CT-")

@@ -407,3 +407,13 @@ def test_deleting_the_account_bins_its_contracts_and_restoring_brings_them_back(
     assert contract_invoices_generate(today=dt.date(2026, 3, 1)).count == 0
     record_restore(object_type="contacts.account", object_id=contract.account_id, actor=None)
     assert Contract.objects.filter(pk=contract.pk).exists()
+
+
+def test_create_names_every_bad_field_and_line_at_once() -> None:
+    before = _state()
+    with pytest.raises(InvalidInput) as caught:
+        make_contract(
+            end_date=dt.date(2025, 1, 1), lines=[free_line(), free_line(quantity=-1, unit_price="-2")]
+        )
+    assert {"end_date", "lines.1.quantity", "lines.1.unit_price"} <= set(caught.value.field_errors)
+    assert _state() == before
