@@ -29,7 +29,7 @@ usage: crm <command> [options]
 
 Run the CRM:
   serve         web server on http://127.0.0.1:8000 (--host, --port, --workers, --threads)
-  worker        background job worker; also schedules the recycle-bin purge every 10 minutes
+  worker        background job worker; also schedules the recycle-bin purge and the contracts run every 10 minutes
 
 Set up and operate:
   migrate       create or upgrade the database tables
@@ -37,6 +37,7 @@ Set up and operate:
   createadmin   create an administrator (--email, --password, --name; prompts when missing)
   token         API tokens: create --user EMAIL | list --user EMAIL | revoke ID
   duplicates    scan --object contacts|accounts --format csv | merge | undo MERGE_ID
+  contracts     run [--today YYYY-MM-DD]: draft the contract invoices due, open renewals, end contracts
   manage ...    any Django management command (also: any other command name is passed to Django)
 
 Run `crm <command> --help` for the options of a command.
@@ -150,6 +151,12 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
             assets_expire_task.enqueue()
         except Exception:
             logger.exception("could not enqueue the asset expiry")
+        try:  # contracts: invoices, renewals and expiries due today (idempotent)
+            from crm.sales.tasks import contracts_run_task
+
+            contracts_run_task.enqueue()
+        except Exception:
+            logger.exception("could not enqueue the contracts run")
         finally:
             close_old_connections()
             connection.close()

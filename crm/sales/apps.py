@@ -134,6 +134,41 @@ class SalesConfig(AppConfig):
             section="admin",
             order=45,
         )
+        # --- contracts and subscriptions ---
+        from crm.contacts.events import AccountDeleted
+        from crm.core.events import subscribe
+        from crm.sales import handlers
+        from crm.sales.contract_timeline import contract_event_source
+        from crm.sales.models import Contract
+        from crm.sales.selectors.contracts import contract_exists_visible
+
+        audit_register(
+            Contract,
+            exclude=("subtotal", "discount_total", "net_total", "tax_total"),
+            highlight=("status", "end_date", "total", "owner", "renewal_opportunity"),
+        )
+        object_type_register(key="sales.contract", label=_("Contracts"), has_custom_fields=False)
+        api_router_register(prefix="", router="crm.sales.api.contracts.router")
+        timeline_subject_register(
+            "sales.contract", lambda user, pk: contract_exists_visible(user=user, pk=pk)
+        )
+        timeline_source_register("sales.contracts", contract_event_source)
+        subscribe(AccountDeleted, handlers.on_account_deleted_contracts)
+        account_panel_register(
+            key="sales.contracts",
+            title=_("Contracts & subscriptions"),
+            url_name="sales:account_contracts",
+            order=17,
+            is_visible=lambda user: user_can(user, "sales.contract", "view"),
+        )
+        nav_item_register(
+            key="sales.contracts",
+            label=_("Contracts"),
+            url_name="sales:contract_list",
+            icon="document-check",
+            order=32,
+            object_type="sales.contract",
+        )
         self._ready_orders()
 
     def _ready_orders(self) -> None:

@@ -144,3 +144,12 @@ class StageInUse(SalesError):
     code = "stage_in_use"
     status = 409
     default_message = _("Opportunities are in this stage. Move them to another stage first.")
+
+
+# --- contracts ------------------------------------------------------------------------------------------------
+class ContractStateInvalid(SalesError):
+    """The contract is not in a state that allows this (e.g. activating a cancelled contract)."""
+
+    code = "contract_state"
+    status = 409
+    default_message = _("This contract cannot do that in its current status.")

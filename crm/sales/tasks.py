@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
 from crm.core.audit.context import audit_context
@@ -22,3 +23,19 @@ def quote_send_task(quote_id: int, actor_id: int | None = None) -> bool:
     quote already sent is not emailed again."""
     with audit_context(source="job"):
         return quote_deliver(quote_id=quote_id, actor_id=actor_id) is not None
+
+
+@task()
+def contracts_run_task() -> dict[str, int]:
+    """Daily (idempotent, so the worker's periodic schedule may run it more often): draft the contract invoices
+    due today, open the renewals due, end the contracts past their end."""
+    from crm.sales.services.contract_renewals import contracts_daily_run
+
+    billing, renewals = contracts_daily_run(today=timezone.localdate())
+    return {
+        "invoices": billing.count,
+        "renewals_opened": len(renewals.opened),
+        "expired": len(renewals.expired),
+        "renewed": len(renewals.renewed),
+        "failed": len(renewals.failed),
+    }

@@ -2,6 +2,7 @@ from django.urls import path
 
 from crm.sales import views
 from crm.sales.views import assets as asset_views
+from crm.sales.views import contracts as contract_views
 from crm.sales.views import orders as order_views
 
 app_name = "sales"
@@ -117,5 +118,18 @@ urlpatterns = [
         "settings/pipelines/<int:pk>/stages/<int:stage_id>/remove/",
         views.stage_admin_remove,
         name="stage_admin_remove",
+    ),
+    # --- contracts and subscriptions ---
+    path("contracts/", contract_views.contract_list_view, name="contract_list"),
+    path("contracts/new/", contract_views.contract_create_view, name="contract_create"),
+    path("contracts/<int:pk>/", contract_views.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", contract_views.contract_update_view, name="contract_update"),
+    path("contracts/<int:pk>/activate/", contract_views.contract_activate_view, name="contract_activate"),
+    path("contracts/<int:pk>/cancel/", contract_views.contract_cancel_view, name="contract_cancel"),
+    path("contracts/<int:pk>/invoices/", contract_views.contract_generate_view, name="contract_generate"),
+    path(
+        "accounts/<int:account_id>/contracts/",
+        contract_views.account_contracts_view,
+        name="account_contracts",
     ),
 ]

@@ -1,5 +1,5 @@
 from crm.sales.models.assets import Asset
-from crm.sales.models.contracts import Contract, ContractLine
+from crm.sales.models.contracts import Contract, ContractEvent, ContractLine
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
@@ -10,6 +10,7 @@ from crm.sales.models.quotes import Quote, QuoteEvent, QuoteLine
 __all__ = [
     "Asset",
     "Contract",
+    "ContractEvent",
     "ContractLine",
     "Delivery",
     "DeliveryLine",

@@ -101,3 +101,29 @@ class ContractLine(DocumentLine):
             models.Index(fields=["contract", "position"], name="sales_contractline_con_idx"),
             models.Index(fields=["next_invoice_on"], name="sales_contractline_next_idx"),
         ]
+
+
+class ContractEvent(models.Model):
+    """One state change of a contract (created, activated, invoiced, renewal opened, expired, renewed,
+    cancelled), kept for the contract's and its account's timelines (keyset-read by `(contract|account, at, id)`)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="events")
+    # the contract's account, so the account's timeline reads its contracts' events on one index
+    account = models.ForeignKey("contacts.Account", on_delete=models.CASCADE, related_name="+")
+    verb = models.CharField(_("event"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+    detail = models.CharField(_("detail"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("contract event")
+        verbose_name_plural = _("contract events")
+        indexes = [
+            models.Index(fields=["contract", "-at", "-id"], name="sales_contractevent_con_idx"),
+            models.Index(fields=["account", "-at", "-id"], name="sales_contractevent_acc_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.contract_id}"

@@ -1,5 +1,9 @@
 """Public writes of the sales app."""
 
+# --- contracts and subscriptions ---
+from crm.sales.services.contract_billing import contract_invoices_generate
+from crm.sales.services.contract_renewals import contract_renewals_open, contracts_daily_run
+from crm.sales.services.contracts import contract_activate, contract_cancel, contract_create, contract_update
 from crm.sales.services.opportunities import (
     opportunities_soft_delete_for_account,
     opportunity_create,
@@ -25,6 +29,13 @@ from crm.sales.services.stages import opportunity_close_lost, opportunity_close_
 
 __all__ = [
     "REQUIRABLE_FIELDS",
+    "contract_activate",
+    "contract_cancel",
+    "contract_create",
+    "contract_invoices_generate",
+    "contract_renewals_open",
+    "contract_update",
+    "contracts_daily_run",
     "opportunities_soft_delete_for_account",
     "opportunity_close_lost",
     "opportunity_close_won",
