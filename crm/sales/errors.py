@@ -23,3 +23,17 @@ class OpportunityNotOpen(SalesError):
     code = "not_open"
     status = 409
     default_message = _("This opportunity is already closed. Reopen it by moving it to an open stage.")
+
+
+# --- invoices, payments and credit notes ---------------------------------------------------------------------
+class InvoiceNotDraft(SalesError):
+    code = "invoice_not_draft"
+    status = 409
+    default_message = _("Only a draft invoice can be changed or deleted; this one has been issued.")
+
+
+class InvoiceStateInvalid(InvalidInput):
+    """The invoice's status does not allow the action (field_errors names `status`)."""
+
+    code = "invoice_state"
+    default_message = _("The invoice’s status does not allow this.")
