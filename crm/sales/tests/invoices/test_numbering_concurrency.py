@@ -75,7 +75,7 @@ def _work(chunk: list[int], start: Any, failures: Any) -> None:
         start.wait(timeout=120)
         for pk in chunk:
             invoice_issue(actor=None, invoice=Invoice(pk=pk))
-    except BaseException:  # noqa: BLE001 - reported to the test
+    except BaseException:
         failures.put(traceback.format_exc())
     finally:
         connections.close_all()
