@@ -18,6 +18,7 @@ from crm.sales.enums import InvoiceKind, InvoiceStatus
 from crm.sales.errors import InvoiceStateInvalid
 from crm.sales.models import Invoice, InvoiceLine
 from crm.sales.services.invoice_lines import (
+    MAX_QUANTITY,
     OPEN_STATUSES,
     Errors,
     decimal_parse,
@@ -75,7 +76,7 @@ def _picks(
             errors=errors,
             places=3,
             low=Decimal(0),
-            high=line.quantity,
+            high=MAX_QUANTITY,
             strict_low=True,
         )
         if quantity is None:

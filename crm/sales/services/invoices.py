@@ -29,6 +29,7 @@ from crm.sales.errors import InvoiceNotDraft, InvoiceStateInvalid
 from crm.sales.events import InvoiceIssued
 from crm.sales.models import Delivery, DeliveryLine, Invoice, InvoiceLine, Order, OrderLine
 from crm.sales.services.invoice_lines import (
+    MAX_QUANTITY,
     INVOICE_OBJECT_TYPE,
     OPEN_STATUSES,
     Errors,
@@ -165,7 +166,7 @@ def _order_picks(
             errors=errors,
             places=3,
             low=Decimal(0),
-            high=line.quantity,
+            high=MAX_QUANTITY,
             strict_low=True,
         )
         if quantity is None:
