@@ -29,8 +29,8 @@ from crm.sales.errors import InvoiceNotDraft, InvoiceStateInvalid
 from crm.sales.events import InvoiceIssued
 from crm.sales.models import Delivery, DeliveryLine, Invoice, InvoiceLine, Order, OrderLine
 from crm.sales.services.invoice_lines import (
-    MAX_QUANTITY,
     INVOICE_OBJECT_TYPE,
+    MAX_QUANTITY,
     OPEN_STATUSES,
     Errors,
     currency_clean,
