@@ -46,6 +46,14 @@ payment_router = Router(tags=["payments"])
 router.add_router("/invoices", invoice_router)
 router.add_router("/payments", payment_router)
 
+PDF_OPENAPI = {
+    "responses": {
+        200: {
+            "description": "The invoice or credit note as a PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 _NAMES = {"account": "account_id", "contact": "contact_id", "owner": "owner_id", "invoice": "invoice_id"}
 _SUFFIXES = {".product": ".product_id", ".order_line": ".order_line_id", ".invoice_line": ".invoice_line_id"}
 
@@ -258,11 +266,7 @@ def credit_note_create(request: HttpRequest, invoice_id: int, payload: CreditNot
     return Status(201, _detail(user, note.pk))
 
 
-@invoice_router.get(
-    "/{int:invoice_id}/pdf",
-    response={200: None},
-    openapi_extra={"responses": {"200": {"description": "The PDF", "content": {"application/pdf": {}}}}},
-)
+@invoice_router.get("/{int:invoice_id}/pdf", openapi_extra=PDF_OPENAPI)
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
     """The invoice or credit note as a PDF, in its language."""
     invoice = selectors.invoice_get(user=_user(request), pk=invoice_id)

@@ -131,6 +131,7 @@ def _record_context(request: HttpRequest, invoice: Invoice, **extra: Any) -> dic
         "payments": list(invoice.payments.all()),
         "credit_notes": list(invoice.credit_notes.all()),
         "variant": STATUS_VARIANTS.get(invoice.status, "neutral"),
+        "language_label": dict(settings.LANGUAGES).get(invoice.language, invoice.language),
         "is_invoice": is_invoice,
         "can_change": can_change,
         "can_issue": can_change and is_invoice and invoice.status == InvoiceStatus.DRAFT,
