@@ -155,6 +155,22 @@ def test_from_order_credit_note_void_and_pdf(rep: Any) -> None:
     assert [i["id"] for i in listed] == [note["id"]]
 
 
+def test_from_delivery(rep: Any) -> None:
+    from crm.sales.tests.invoices.factories import deliver
+
+    api = ApiClient(rep)
+    order = make_order(owner=rep)
+    delivery = deliver(order, {1: "4"})
+    response = api.post("/api/v1/invoices/from-delivery", {"delivery_id": delivery.pk})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["delivery_id"] == delivery.pk and [line["quantity"] for line in body["lines"]] == ["4.000"]
+    before = _state()
+    response = api.post("/api/v1/invoices/from-delivery", {"delivery_id": delivery.pk})
+    assert response.status_code == 422 and "delivery" in problem_fields(response)
+    assert _state() == before
+
+
 def test_other_peoples_invoices_are_404(rep: Any, make_user: Any) -> None:
     stranger = make_user("sales_rep", team="South")
     invoice = make_invoice(owner=stranger, issue=True)

@@ -102,3 +102,13 @@ def test_command_prints_what_it_did_and_is_idempotent(rep: Any) -> None:
     out = StringIO()
     call_command("invoices", "overdue", stdout=out)
     assert "flagged overdue: 0" in out.getvalue() and "reminders queued: 0" in out.getvalue()
+
+
+@override_settings(TASKS=TASKS)
+def test_daily_task_runs_the_overdue_run(rep: Any) -> None:
+    from crm.sales.invoice_tasks import invoices_overdue_task
+
+    invoice = _issued(rep, days_ago=20)
+    result = invoices_overdue_task.enqueue()
+    assert result.return_value == {"flagged": 1, "reminded": 1, "without_email": 0}
+    assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.OVERDUE
