@@ -159,7 +159,6 @@ def credit_note_create(
     with audit_context(actor=actor):
         note.save()
         lines_store(note, built)
-        note.save()
         locked.amount_credited = locked.amount_credited + note.total
         locked.status = money_status(locked, today=day)
         locked.version += 1

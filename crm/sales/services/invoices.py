@@ -113,12 +113,10 @@ def invoice_create(
         payment_terms_days=terms,
         notes=str(notes or "")[:5000],
     )
+    invoice.totals_from(list(built))
     with audit_context(actor=actor):
         invoice.save()
         lines_store(invoice, built)
-        invoice.save(
-            update_fields=["subtotal", "discount_total", "net_total", "tax_total", "total", "updated_at"]
-        )
     return invoice
 
 
@@ -212,12 +210,10 @@ def _from_order(
         )
         invoice_line.net_amount, invoice_line.tax_amount = invoice_line.line_amounts()
         built.append(invoice_line)
+    invoice.totals_from(list(built))
     with audit_context(actor=actor):
         invoice.save()
         lines_store(invoice, built)
-        invoice.save(
-            update_fields=["subtotal", "discount_total", "net_total", "tax_total", "total", "updated_at"]
-        )
     for line, quantity in picks:
         OrderLine.objects.filter(pk=line.pk).update(quantity_invoiced=F("quantity_invoiced") + quantity)
     return invoice
