@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from crm.activities.timeline import Before, TimelineEntry
@@ -75,17 +75,23 @@ def invoice_account_source(
     if before is not None:
         at, pk = before
         qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=pk), at__lte=at)
-    rows = list(qs[:limit])
-    invoices = {
-        i.pk: i
-        for i in Invoice.all_objects.filter(pk__in={r.object_id for r in rows}).only(
-            "id", "number", "kind", "currency", "status"
-        )
-    }
+    invoice = Invoice.all_objects.filter(pk=OuterRef("object_id"))
+    rows = list(
+        qs.annotate(
+            invoice_number=Subquery(invoice.values("number")[:1]),
+            invoice_kind=Subquery(invoice.values("kind")[:1]),
+            invoice_currency=Subquery(invoice.values("currency")[:1]),
+        )[:limit]
+    )
     entries = []
     for row in rows:
-        invoice = invoices.get(row.object_id)
-        title, meta, icon = _title(row, invoice)
+        ref = Invoice(
+            pk=row.object_id,
+            number=row.invoice_number,
+            kind=row.invoice_kind or "",
+            currency=row.invoice_currency or "",
+        )
+        title, meta, icon = _title(row, ref if row.invoice_kind else None)
         status = next(
             (c for c in row.changes or [] if isinstance(c, dict) and c.get("field") == "status"), None
         )
@@ -100,7 +106,7 @@ def invoice_account_source(
                 title=title,
                 actor=row.actor,
                 actor_name=row.actor.full_name if row.actor is not None else "",
-                link=invoice.get_absolute_url() if invoice is not None else "",
+                link=ref.get_absolute_url(),
                 meta=meta or row.reason,
                 obj=row,
                 tone=STATUS_TONES.get(str(status.get("new")), "") if status else "",
