@@ -29,7 +29,8 @@ usage: crm <command> [options]
 
 Run the CRM:
   serve         web server on http://127.0.0.1:8000 (--host, --port, --workers, --threads)
-  worker        background job worker; also schedules the recycle-bin purge and the contracts run every 10 minutes
+  worker        background job worker; also schedules the recycle-bin purge, the asset expiry and the
+                contracts run every 10 minutes, and the daily invoice overdue run (payment reminders)
 
 Set up and operate:
   migrate       create or upgrade the database tables
@@ -138,6 +139,7 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
     """Enqueue the idempotent housekeeping jobs now and then every `every` seconds, until `stop` is set."""
     from django.db import close_old_connections, connection
 
+    overdue_day = None  # the daily invoice overdue run: once a day per scheduler (idempotent anyway)
     while not stop.is_set():
         try:
             from crm.core.audit.tasks import recycle_bin_purge_task
@@ -157,6 +159,16 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
             contracts_run_task.enqueue()
         except Exception:
             logger.exception("could not enqueue the contracts run")
+        try:
+            from django.utils import timezone
+
+            from crm.sales.invoice_tasks import invoices_overdue_task
+
+            if timezone.localdate() != overdue_day:
+                invoices_overdue_task.enqueue()
+                overdue_day = timezone.localdate()
+        except Exception:
+            logger.exception("could not enqueue the invoice overdue run")
         finally:
             close_old_connections()
             connection.close()

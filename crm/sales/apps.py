@@ -169,6 +169,38 @@ class SalesConfig(AppConfig):
             order=32,
             object_type="sales.contract",
         )
+
+        # --- invoices, payments and credit notes ---
+        from crm.sales.invoice_timeline import invoice_account_source
+        from crm.sales.models import Invoice, Payment
+        from crm.sales.selectors.invoices import invoice_exists_visible
+
+        audit_register(
+            Invoice,
+            exclude=("reminders_sent", "last_reminder_at"),
+            highlight=("status", "number", "amount_paid", "amount_credited", "total", "due_date"),
+        )
+        audit_register(Payment, highlight=("amount", "paid_on"))
+        object_type_register(key="sales.invoice", label=_("Invoices"), has_custom_fields=False)
+        object_type_register(key="sales.payment", label=_("Payments"), has_custom_fields=False)
+        api_router_register(prefix="", router="crm.sales.api.invoices.router")
+        timeline_subject_register("sales.invoice", lambda user, pk: invoice_exists_visible(user=user, pk=pk))
+        timeline_source_register("sales.invoices", invoice_account_source)
+        account_panel_register(
+            key="sales.invoices",
+            title=_("Invoices & payments"),
+            url_name="sales:account_invoices",
+            order=26,
+            is_visible=lambda user: user_can(user, "sales.invoice", "view"),
+        )
+        nav_item_register(
+            key="sales.invoices",
+            label=_("Invoices"),
+            url_name="sales:invoice_list",
+            icon="banknotes",
+            order=33,
+            object_type="sales.invoice",
+        )
         self._ready_orders()
 
     def _ready_orders(self) -> None:

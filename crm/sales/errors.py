@@ -153,3 +153,17 @@ class ContractStateInvalid(SalesError):
     code = "contract_state"
     status = 409
     default_message = _("This contract cannot do that in its current status.")
+
+
+# --- invoices, payments and credit notes ---------------------------------------------------------------------
+class InvoiceNotDraft(SalesError):
+    code = "invoice_not_draft"
+    status = 409
+    default_message = _("Only a draft invoice can be changed or deleted; this one has been issued.")
+
+
+class InvoiceStateInvalid(InvalidInput):
+    """The invoice's status does not allow the action (field_errors names `status`)."""
+
+    code = "invoice_state"
+    default_message = _("The invoice’s status does not allow this.")

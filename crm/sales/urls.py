@@ -3,6 +3,7 @@ from django.urls import path
 from crm.sales import views
 from crm.sales.views import assets as asset_views
 from crm.sales.views import contracts as contract_views
+from crm.sales.views import invoices as invoice_views
 from crm.sales.views import orders as order_views
 
 app_name = "sales"
@@ -132,4 +133,18 @@ urlpatterns = [
         contract_views.account_contracts_view,
         name="account_contracts",
     ),
+    # --- invoices, payments and credit notes ---
+    path("invoices/", invoice_views.invoice_list, name="invoice_list"),
+    path("invoices/new/", invoice_views.invoice_create, name="invoice_create"),
+    path("invoices/from-order/", invoice_views.invoice_from_order, name="invoice_from_order"),
+    path("invoices/<int:pk>/", invoice_views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/edit/", invoice_views.invoice_update, name="invoice_update"),
+    path("invoices/<int:pk>/issue/", invoice_views.invoice_issue, name="invoice_issue"),
+    path("invoices/<int:pk>/void/", invoice_views.invoice_void, name="invoice_void"),
+    path("invoices/<int:pk>/delete/", invoice_views.invoice_delete, name="invoice_delete"),
+    path("invoices/<int:pk>/pdf/", invoice_views.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<int:pk>/payments/", invoice_views.payment_create, name="payment_create"),
+    path("invoices/<int:pk>/credit-notes/", invoice_views.credit_note_create, name="credit_note_create"),
+    path("payments/<int:pk>/delete/", invoice_views.payment_delete, name="payment_delete"),
+    path("accounts/<int:account_id>/invoices/", invoice_views.account_invoices, name="account_invoices"),
 ]

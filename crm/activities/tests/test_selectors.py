@@ -174,7 +174,8 @@ def test_timeline_of_a_big_record_reads_only_a_page_from_each_source(rep: Any, a
     reads = [
         q["sql"]
         for q in ctx.captured_queries
-        if "activities_activity" in q["sql"] or "audit_auditentry" in q["sql"]
+        if "activities_activity" in q["sql"]
+        or ("audit_auditentry" in q["sql"] and "sales.invoice" not in q["sql"])  # not the invoices source
     ]
     assert len(reads) == 2
     assert all("LIMIT 26" in sql for sql in reads), reads

@@ -141,6 +141,10 @@ class InvoiceLine(DocumentLine):
     contract_line = models.ForeignKey(
         "sales.ContractLine", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # a credit note's line: the invoice line it credits (how much of each line is still creditable)
+    credited_line = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_lines"
+    )
     # a recurring line's billing period
     period_start = models.DateField(_("from"), null=True, blank=True)
     period_end = models.DateField(_("to"), null=True, blank=True)
@@ -152,6 +156,7 @@ class InvoiceLine(DocumentLine):
             models.Index(fields=["invoice", "position"], name="sales_invoiceline_inv_idx"),
             models.Index(fields=["order_line"], name="sales_invoiceline_oline_idx"),
             models.Index(fields=["contract_line", "period_start"], name="sales_invoiceline_cline_idx"),
+            models.Index(fields=["credited_line"], name="sales_invoiceline_credited_idx"),
         ]
 
 
