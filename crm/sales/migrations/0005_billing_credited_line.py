@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sales", "0002_documents"),
+        ("sales", "0004_contracts_events"),
     ]
 
     operations = [
