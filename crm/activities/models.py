@@ -71,7 +71,7 @@ class Activity(Record):
     version = models.PositiveIntegerField(default=1)
     # a record of a higher layer the activity is about (e.g. "leads.lead", 42): a generic link, not a foreign key,
     # because foreign keys only point down the layers; its timeline lists the activity
-    subject_type = models.CharField(_("about (type)"), max_length=40, blank=True, default="")
+    subject_type = models.CharField(_("about (type)"), max_length=40, blank=True, default="", db_default="")
     subject_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     # the id in the system the activity was imported from (upserts match on it)
     external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")

@@ -188,6 +188,11 @@ def timeline_source_register(key: str, fn: TimelineSource) -> None:
     _REGISTRY.sources[key] = fn
 
 
+def timeline_source_keys() -> list[str]:
+    """The registered sources (each one query per timeline page)."""
+    return list(_REGISTRY.sources)
+
+
 def timeline_source_unregister(key: str) -> None:
     _REGISTRY.sources.pop(key, None)
 

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='activity',
             name='subject_type',
-            field=models.CharField(blank=True, default='', max_length=40, verbose_name='about (type)'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=40, verbose_name='about (type)'),
         ),
         migrations.AddIndex(
             model_name='activity',
