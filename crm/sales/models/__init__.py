@@ -1,6 +1,7 @@
 from crm.sales.models.assets import Asset
 from crm.sales.models.contracts import Contract, ContractLine
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
+from crm.sales.models.lifecycle import DealLifecycle
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
@@ -11,6 +12,7 @@ __all__ = [
     "Asset",
     "Contract",
     "ContractLine",
+    "DealLifecycle",
     "Delivery",
     "DeliveryLine",
     "Invoice",

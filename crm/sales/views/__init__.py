@@ -6,6 +6,7 @@ board's drag and drop) a JSON answer the board script shows in the column.
 
 from crm.sales.views.board import board, board_column, opportunity_move
 from crm.sales.views.editing import opportunity_create, opportunity_update
+from crm.sales.views.insight import forecast, lifecycle, quotas
 from crm.sales.views.lists import account_opportunities, opportunity_list
 from crm.sales.views.records import (
     opportunity_delete,
@@ -20,6 +21,8 @@ __all__ = [
     "account_opportunities",
     "board",
     "board_column",
+    "forecast",
+    "lifecycle",
     "opportunity_create",
     "opportunity_delete",
     "opportunity_detail",
@@ -30,4 +33,5 @@ __all__ = [
     "opportunity_stage",
     "opportunity_update",
     "opportunity_won",
+    "quotas",
 ]
