@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Min, Q
+from django.db.models import F, Min
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.identity.models import Team, User
@@ -114,35 +114,58 @@ def lifecycle_rows(*, user: Any) -> Any:
     return DealLifecycle.objects.filter(q) if q else DealLifecycle.objects.all()
 
 
-def _figures(key: str, label: str, rows: list[tuple[Any, ...]]) -> LifecycleGroup:
-    group = LifecycleGroup(key=key, label=label, deals=len(rows))
-    n = len(STAGES)
-    counts = [0] * n
-    gaps: list[list[float]] = [[] for _ in range(n)]
-    for row in rows:
-        days = row[1 : n + 1]
+@dataclass
+class _Tally:
+    """What one group's figures are made of: deals, won, lost, per milestone the count and the gaps (days) to
+    the next one. Tallies add up (the total is the sum of the groups)."""
+
+    deals: int = 0
+    won: int = 0
+    lost: int = 0
+    counts: list[int] = field(default_factory=lambda: [0] * len(STAGES))
+    gaps: list[list[float]] = field(default_factory=lambda: [[] for _ in STAGES])
+
+    def add_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """rows: (group, days to each milestone…, days to won, days to lost) — column by column, so the work is
+        a few list comprehensions rather than a Python loop per cell."""
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        n = len(STAGES)
+        self.deals += len(rows)
         for i in range(n):
-            d = days[i]
-            if d is None:
-                continue
-            counts[i] += 1
+            col = columns[1 + i]
+            self.counts[i] += len(col) - col.count(None)
             if i + 1 < n:
-                nxt = days[i + 1]
-                if nxt is not None:
-                    gaps[i].append(nxt - d)
-        group.won += row[n + 1]
-        group.lost += row[n + 2]
-    top = max(counts) if counts else 0
-    for i, stage in enumerate(STAGES):
-        figures = StageFigures(key=stage, count=counts[i], share=100.0 * counts[i] / top if top else 0.0)
-        if i + 1 < n:
-            figures.converted = len(gaps[i])
-            figures.conversion = len(gaps[i]) / counts[i] if counts[i] else None
-            if gaps[i]:
-                figures.median_days = round(statistics.median(gaps[i]), 1)
-                figures.average_days = round(statistics.fmean(gaps[i]), 1)
-        group.stages.append(figures)
-    return group
+                nxt = columns[2 + i]
+                self.gaps[i].extend(
+                    [b - a for a, b in zip(col, nxt, strict=True) if a is not None and b is not None]
+                )
+        self.won += len(rows) - columns[n + 1].count(None)
+        self.lost += len(rows) - columns[n + 2].count(None)
+
+    def add(self, other: _Tally) -> None:
+        self.deals += other.deals
+        self.won += other.won
+        self.lost += other.lost
+        for i in range(len(STAGES)):
+            self.counts[i] += other.counts[i]
+            self.gaps[i].extend(other.gaps[i])
+
+    def group(self, key: str, label: str) -> LifecycleGroup:
+        group = LifecycleGroup(key=key, label=label, deals=self.deals, won=self.won, lost=self.lost)
+        top = max(self.counts)
+        for i, stage in enumerate(STAGES):
+            count, gaps = self.counts[i], self.gaps[i]
+            figures = StageFigures(key=stage, count=count, share=100.0 * count / top if top else 0.0)
+            if i + 1 < len(STAGES):
+                figures.converted = len(gaps)
+                figures.conversion = len(gaps) / count if count else None
+                if gaps:
+                    figures.median_days = round(statistics.median(gaps), 1)
+                    figures.average_days = round(statistics.fmean(gaps), 1)
+            group.stages.append(figures)
+        return group
 
 
 def deal_lifecycle(*, user: Any, filters: LifecycleFilters) -> Lifecycle:
@@ -157,28 +180,25 @@ def deal_lifecycle(*, user: Any, filters: LifecycleFilters) -> Lifecycle:
     if filters.pipeline_id is not None:
         qs = qs.filter(pipeline_id=filters.pipeline_id)
     group_expr: Any = MonthKey("started_at") if filters.group_by == "month" else F(f"{filters.group_by}_id")
-    days = {f"d{i}": DaysBetween(F(name), F("started_at")) for i, name in enumerate(MILESTONES)}
-    rows = list(
-        qs.order_by()
-        .annotate(
-            g=group_expr,
-            **days,
-            w=Q(won_at__isnull=False),
-            lo=Q(lost_at__isnull=False),
-        )
-        .values_list("g", *days, "w", "lo")
-    )
-    rows = [(r[0], *r[1:-2], int(bool(r[-2])), int(bool(r[-1]))) for r in rows]
+    names = [*MILESTONES, "won_at", "lost_at"]
+    days = {f"d{i}": DaysBetween(F(name), F("started_at")) for i, name in enumerate(names)}
+    rows = list(qs.order_by().annotate(g=group_expr, **days).values_list("g", *days))
     by_key: dict[Any, list[tuple[Any, ...]]] = {}
     for row in rows:
         by_key.setdefault(row[0], []).append(row)
-    names = _group_names(filters.group_by, list(by_key))
-    groups = [_figures(str(k), names.get(k, str(k) if k is not None else ""), v) for k, v in by_key.items()]
+    labels = _group_names(filters.group_by, list(by_key))
+    total = _Tally()
+    groups = []
+    for key, group_rows in by_key.items():
+        tally = _Tally()
+        tally.add_rows(group_rows)
+        total.add(tally)
+        groups.append(tally.group(str(key), labels.get(key, str(key) if key is not None else "")))
     if filters.group_by == "month":
         groups.sort(key=lambda g: g.key)
     else:
         groups.sort(key=lambda g: (-g.deals, g.label))
-    return Lifecycle(filters=filters, total=_figures("total", str(_("All deals")), rows), groups=groups)
+    return Lifecycle(filters=filters, total=total.group("total", str(_("All deals"))), groups=groups)
 
 
 def _group_names(group_by: str, keys: list[Any]) -> dict[Any, str]:
