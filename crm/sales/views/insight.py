@@ -22,8 +22,79 @@ from crm.sales.selectors import forecast as forecast_selectors
 from crm.sales.selectors import lifecycle as lifecycle_selectors
 from crm.sales.selectors.periods import month_key, period_default
 from crm.sales.services.quotas import QuotaEntry, quotas_set
+from crm.sales.views.figures import Figures
 
 OBJECT_TYPE = "sales.opportunity"
+
+
+def _forecast_columns() -> list[str]:
+    return [_("Pipeline"), _("Best case"), _("Commit"), _("Weighted"), _("Closed won"), _("Quota")]
+
+
+def _forecast_table(
+    *, key: str, title: str, rows: list[Any], total: Any, fig: Figures, columns: list[str]
+) -> dict[str, Any]:
+    """One forecast table, every figure already text (see `Figures`)."""
+
+    def line(r: Any) -> dict[str, Any]:
+        values = [r.pipeline, r.best_case, r.commit, r.weighted, r.closed_won, r.quota]
+        attainment = r.attainment
+        return {
+            "key": r.key,
+            "label": r.label,
+            "cells": list(zip(columns, [fig.money(v) for v in values], strict=True)),
+            "attainment": None
+            if attainment is None
+            else {
+                "text": fig.percent(attainment),
+                "width": min(100, round(float(attainment) * 100)),
+                "is_met": attainment >= 1,
+            },
+        }
+
+    return {"key": key, "title": title, "rows": [line(r) for r in rows], "total": line(total)}
+
+
+def _lifecycle_tables(result: Any, fig: Figures) -> dict[str, Any]:
+    """The lifecycle's figures as text: the total's milestones and one row per group."""
+
+    def days(d: float | None) -> str:
+        return "" if d is None else fig.number(d, 1)
+
+    stages = [
+        {
+            "key": s.key,
+            "label": s.label,
+            "share": f"{s.share:.1f}",
+            "count": fig.number(s.count),
+            "is_last": i == len(result.total.stages) - 1,
+            "conversion": None if s.conversion is None else fig.percent(s.conversion),
+            "median": days(s.median_days),
+            "average": days(s.average_days),
+        }
+        for i, s in enumerate(result.total.stages)
+    ]
+    groups = []
+    for g in result.groups:
+        cells = []
+        for i, s in enumerate(g.stages):
+            sub = ""
+            if s.conversion is not None and i < len(g.stages) - 1:
+                sub = "→ " + fig.percent(s.conversion)
+                if s.median_days is not None:
+                    sub += f" · {days(s.median_days)} d"
+            cells.append((s.label, fig.number(s.count), sub))
+        groups.append(
+            {
+                "key": g.key,
+                "label": g.label,
+                "deals": fig.number(g.deals),
+                "cells": cells,
+                "won": fig.number(g.won),
+                "win_rate": "" if g.win_rate is None else fig.percent(g.win_rate),
+            }
+        )
+    return {"stages": stages, "groups": groups}
 
 
 def _choices(request: HttpRequest) -> dict[str, Any]:
@@ -62,16 +133,32 @@ def forecast(request: HttpRequest) -> HttpResponse:
         result = forecast_selectors.forecast_get(user=request.user, filters=filters)
     except DomainError as exc:  # a currency without a rate, no company currency: said on the page
         errors.update(_errors(exc) if exc.field_errors else {"currency": exc.message})
+    tables = []
+    if result is not None:
+        fig = Figures.for_currency(result.currency, result.decimal_places)
+        columns = _forecast_columns()
+        whole = _("The whole period (%(period)s)") % {"period": filters.period.code}
+        tables.append(
+            _forecast_table(
+                key="whole", title=whole, rows=result.rows, total=result.total, fig=fig, columns=columns
+            )
+        )
+        tables += [
+            _forecast_table(key=b.key, title=b.key, rows=b.rows, total=b.total, fig=fig, columns=columns)
+            for b in result.buckets
+            if b.rows
+        ]
     context = {
         "filters": filters,
         "params": request.GET,
         "result": result,
+        "tables": tables,
+        "columns": _forecast_columns(),
         "errors": errors,
         "is_manager": forecast_selectors.quota_manager(user=request.user),
         "interval_choices": [("month", _("Month")), ("quarter", _("Quarter"))],
         "group_choices": _group_choices(with_month=False),
         "group_label": dict(_group_choices(with_month=False))[filters.group_by],
-        "period_title": _("The whole period (%(period)s)") % {"period": filters.period.code},
         **_choices(request),
     }
     return render(request, "sales/insight/forecast.html", context, status=400 if errors else 200)
@@ -91,10 +178,12 @@ def lifecycle(request: HttpRequest) -> HttpResponse:
         errors = _errors(exc)
         filters = lifecycle_selectors.lifecycle_filters_parse(user=request.user, params={})
     result = lifecycle_selectors.deal_lifecycle(user=request.user, filters=filters)
+    fig = Figures.for_currency("EUR", 2)
     context = {
         "filters": filters,
         "params": request.GET,
         "result": result,
+        "table": _lifecycle_tables(result, fig),
         "errors": errors,
         "group_choices": _group_choices(with_month=True),
         "group_label": dict(_group_choices(with_month=True))[filters.group_by],
