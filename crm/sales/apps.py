@@ -66,6 +66,13 @@ class SalesConfig(AppConfig):
             order=29,
             object_type="sales.opportunity",
         )
+        account_panel_register(
+            key="sales.lifecycle",
+            title=_("Lifecycle"),
+            url_name="sales:account_lifecycle",
+            order=16,
+            is_visible=lambda user: user_can(user, "sales.opportunity", "view"),
+        )
         # --- end insight ---
         merge_handler_register(
             key="sales.opportunities", move=opportunities_merge_move, undo=opportunities_merge_undo

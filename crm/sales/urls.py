@@ -22,6 +22,7 @@ urlpatterns = [
     path("forecast/", views.forecast, name="forecast"),
     path("forecast/quotas/", views.quotas, name="quotas"),
     path("lifecycle/", views.lifecycle, name="lifecycle"),
+    path("accounts/<int:account_id>/lifecycle/", views.account_lifecycle, name="account_lifecycle"),
     path(
         "accounts/<int:account_id>/opportunities/", views.account_opportunities, name="account_opportunities"
     ),

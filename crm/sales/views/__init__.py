@@ -6,7 +6,7 @@ board's drag and drop) a JSON answer the board script shows in the column.
 
 from crm.sales.views.board import board, board_column, opportunity_move
 from crm.sales.views.editing import opportunity_create, opportunity_update
-from crm.sales.views.insight import forecast, lifecycle, quotas
+from crm.sales.views.insight import account_lifecycle, forecast, lifecycle, quotas
 from crm.sales.views.lists import account_opportunities, opportunity_list
 from crm.sales.views.records import (
     opportunity_delete,
@@ -18,6 +18,7 @@ from crm.sales.views.records import (
 )
 
 __all__ = [
+    "account_lifecycle",
     "account_opportunities",
     "board",
     "board_column",

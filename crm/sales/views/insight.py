@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from crm.contacts.selectors import account_get
 from crm.contacts.views.common import active_users, domain_view
 from crm.core.errors import DomainError, InvalidInput, PermissionDenied, RecordNotFound
 from crm.core.identity.permissions import user_can
@@ -254,3 +255,28 @@ def quotas(request: HttpRequest) -> HttpResponse:
     ]
     context = {"year": year, "months": months, "rows": rows, "errors": errors}
     return render(request, "sales/insight/quotas.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET"])
+@domain_view
+def account_lifecycle(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The account's panel: the first time any of its deals reached each milestone, and the days between."""
+    account = account_get(user=request.user, pk=account_id)
+    stamps = lifecycle_selectors.account_lifecycle(user=request.user, account_id=account.pk)
+    steps = []
+    previous = None
+    for key in lifecycle_selectors.STAGES:
+        at = stamps.get(f"{key}_at")
+        if at is None:
+            continue
+        days: float | None = None if previous is None else round((at - previous).total_seconds() / 86400, 1)
+        steps.append({"label": lifecycle_selectors.STAGE_LABELS[key], "at": at, "days": days})
+        previous = at
+    context = {
+        "account": account,
+        "steps": steps,
+        "won_at": stamps.get("won_at"),
+        "lost_at": stamps.get("lost_at"),
+    }
+    return render(request, "sales/insight/account_lifecycle.html", context)

@@ -342,3 +342,21 @@ def test_the_page_shows_the_milestones(client: Any, pipeline: Any, rep: Any) -> 
     bad = client.get("/lifecycle/?period=soon")
     assert bad.status_code == 400
     assert "2026-Q2" in bad.content.decode()
+
+
+def test_the_account_panel_shows_the_customers_first_milestones(
+    client: Any, pipeline: Any, rep: Any, make_user: Any
+) -> None:
+    account = AccountFactory(owner=rep)
+    for i, days in enumerate((0, 5)):
+        opp = make_opportunity(pipeline=pipeline, owner=rep, account=account, at=at(days), name=f"D{i}")
+        handlers.on_deal_milestone(OpportunityOpened(opportunity_id=opp.pk, actor_id=None))
+    quote = _quote(opp, 1, sent_at=at(8))
+    handlers.on_deal_milestone(QuoteSent(quote_id=quote.pk, opportunity_id=opp.pk, actor_id=None))
+    client.force_login(rep)
+    response = client.get(f"/accounts/{account.pk}/lifecycle/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Opportunity opened" in text and "Quote sent" in text and "+8.0 d" in text
+    client.force_login(make_user("sales_rep", team="South"))
+    assert client.get(f"/accounts/{account.pk}/lifecycle/").status_code == 404
