@@ -77,6 +77,15 @@ def test_forecast_and_lifecycle_views(
     expect(page.locator('[data-lifecycle="groups"]')).to_contain_text("New business")
     shots.take("lifecycle")
 
+    # The manager sets June's quota in the grid; the forecast's quota follows
+    page.goto("/forecast/quotas/?year=2026")
+    page.get_by_label("Rita Reyes June 2026").fill("2000")
+    shots.take("quotas")
+    page.get_by_role("button", name="Save quotas").click()
+    expect(page.get_by_label("Rita Reyes June 2026")).to_have_value("2000.00")
+    page.goto("/forecast/?period=2026-Q2&group_by=owner")
+    expect(page.locator('[data-kpi="quota"]')).to_contain_text("10,000.00")
+
     # In Spanish, the numbers are written the Spanish way
     admin.language = "es"
     admin.save(update_fields=["language"])
