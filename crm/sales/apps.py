@@ -19,7 +19,7 @@ class SalesConfig(AppConfig):
         from crm.core.identity.permissions import object_type_register, user_can
         from crm.core.ui.navigation import nav_item_register
         from crm.sales import handlers
-        from crm.sales.models import Opportunity, OpportunityContact, Pipeline, Stage
+        from crm.sales.models import Opportunity, OpportunityContact, Pipeline, Quota, Stage
         from crm.sales.selectors import open_opportunity_count_for_accounts, opportunity_exists_visible
         from crm.sales.services.merge import opportunities_merge_move, opportunities_merge_undo
         from crm.sales.timeline import stage_change_source
@@ -33,6 +33,47 @@ class SalesConfig(AppConfig):
         )
         audit_register(OpportunityContact)
         subscribe(AccountDeleted, handlers.on_account_deleted)
+        # --- insight: the deals' lifecycle and the forecast ---
+        from crm.sales import events as sales_events
+
+        for event_type in (
+            sales_events.OpportunityOpened,
+            sales_events.OpportunityStageChanged,
+            sales_events.OpportunityWon,
+            sales_events.OpportunityLost,
+            sales_events.QuoteSent,
+            sales_events.QuoteAccepted,
+            sales_events.OrderPlaced,
+        ):
+            subscribe(event_type, handlers.on_deal_milestone)
+        subscribe(sales_events.DeliveryShipped, handlers.on_delivery_milestone)
+        subscribe(sales_events.DeliveryDelivered, handlers.on_delivery_milestone)
+        audit_register(Quota)
+        api_router_register(prefix="", router="crm.sales.api.insight.router")
+        nav_item_register(
+            key="sales.forecast",
+            label=_("Forecast"),
+            url_name="sales:forecast",
+            icon="presentation-chart-line",
+            order=28,
+            object_type="sales.opportunity",
+        )
+        nav_item_register(
+            key="sales.lifecycle",
+            label=_("Lifecycle"),
+            url_name="sales:lifecycle",
+            icon="arrow-trending-up",
+            order=29,
+            object_type="sales.opportunity",
+        )
+        account_panel_register(
+            key="sales.lifecycle",
+            title=_("Lifecycle"),
+            url_name="sales:account_lifecycle",
+            order=16,
+            is_visible=lambda user: user_can(user, "sales.opportunity", "view"),
+        )
+        # --- end insight ---
         merge_handler_register(
             key="sales.opportunities", move=opportunities_merge_move, undo=opportunities_merge_undo
         )

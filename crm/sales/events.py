@@ -4,6 +4,12 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class OpportunityOpened:
+    opportunity_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
 class OpportunityStageChanged:
     opportunity_id: int
     from_stage_id: int | None

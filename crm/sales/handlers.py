@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crm.contacts.events import AccountDeleted
 from crm.core.identity.selectors import user_get
 from crm.sales.services import opportunities_soft_delete_for_account
+from crm.sales.services.lifecycle import lifecycle_refresh
 
 
 def on_account_deleted(event: AccountDeleted) -> None:
@@ -18,3 +21,21 @@ def on_account_deleted_contracts(event: AccountDeleted) -> None:
 
     actor = user_get(pk=event.actor_id) if event.actor_id else None
     contracts_soft_delete_for_account(account_id=event.account_id, batch=event.batch, actor=actor)
+
+
+# --- the deals' lifecycle: every event of the cycle refreshes its deal's milestones (idempotent) ---------------
+def on_deal_milestone(event: Any) -> None:
+    """OpportunityOpened/StageChanged/Won/Lost, QuoteSent/Accepted, OrderPlaced: the event names the deal."""
+    if getattr(event, "opportunity_id", None):
+        lifecycle_refresh(opportunity_ids=[event.opportunity_id])
+
+
+def on_delivery_milestone(event: Any) -> None:
+    """DeliveryShipped/Delivered name the order; its deal (if any) is refreshed."""
+    from crm.sales.models import Order
+
+    opportunity_id = (
+        Order.all_objects.filter(pk=event.order_id).values_list("opportunity_id", flat=True).first()
+    )
+    if opportunity_id:
+        lifecycle_refresh(opportunity_ids=[opportunity_id])

@@ -22,6 +22,11 @@ urlpatterns = [
     path("opportunities/<int:pk>/won/", views.opportunity_won, name="opportunity_won"),
     path("opportunities/<int:pk>/lost/", views.opportunity_lost, name="opportunity_lost"),
     path("opportunities/<int:pk>/delete/", views.opportunity_delete, name="opportunity_delete"),
+    # insight: the forecast, the lifecycle view, quotas
+    path("forecast/", views.forecast, name="forecast"),
+    path("forecast/quotas/", views.quotas, name="quotas"),
+    path("lifecycle/", views.lifecycle, name="lifecycle"),
+    path("accounts/<int:account_id>/lifecycle/", views.account_lifecycle, name="account_lifecycle"),
     path(
         "accounts/<int:account_id>/opportunities/", views.account_opportunities, name="account_opportunities"
     ),

@@ -31,6 +31,7 @@ from crm.leads.models import Lead
 from crm.leads.services.leads import _locked
 from crm.sales import selectors as sales_selectors
 from crm.sales import services as sales_services
+from crm.sales.services.lifecycle import deal_lifecycle_record_lead
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,11 @@ def lead_convert(
                 actor=actor, lead=locked, account=account, contact=contact, pipeline_id=pipeline_id
             )
             locked.converted_opportunity_id = opportunity.pk
+            deal_lifecycle_record_lead(
+                opportunity_id=opportunity.pk,
+                lead_created_at=locked.created_at,
+                lead_qualified_at=locked.qualified_at,
+            )
         locked.version += 1
         locked.save()
         # the calls, notes, tasks and meetings logged on the lead now also belong to the account and contact

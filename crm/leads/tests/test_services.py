@@ -245,6 +245,23 @@ def test_convert_can_open_an_opportunity_with_the_leads_budget(rep: Any) -> None
     assert lead.converted_opportunity_id == opportunity.pk
 
 
+def test_convert_with_an_opportunity_hands_the_leads_timestamps_to_the_deals_lifecycle(
+    rep: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from crm.sales.selectors.lifecycle import account_lifecycle
+    from crm.sales.tests.factories import make_pipeline
+
+    make_pipeline()
+    lead = lead_create(actor=rep, first_name="Eva", email="eva@acme.example", company="Acme Norte S.L.")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = lead_convert(actor=rep, lead=lead, create_opportunity=True)
+    lead.refresh_from_db()
+    stamps = account_lifecycle(user=rep, account_id=result.account.pk)
+    assert stamps["lead_created_at"] == lead.created_at
+    assert stamps["lead_qualified_at"] == lead.qualified_at
+    assert stamps["opportunity_opened_at"] == result.opportunity.created_at
+
+
 def test_convert_with_an_opportunity_but_no_pipeline_is_refused_and_writes_nothing(rep: Any) -> None:
     lead = lead_create(actor=rep, first_name="Ana", email="ana@acme.example", company="Nueva S.L.")
     accounts_before = contact_selectors.account_count(user=rep, params={})[0]

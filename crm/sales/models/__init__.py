@@ -1,6 +1,7 @@
 from crm.sales.models.assets import Asset
 from crm.sales.models.contracts import Contract, ContractEvent, ContractLine
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
+from crm.sales.models.lifecycle import DealLifecycle
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
@@ -12,6 +13,7 @@ __all__ = [
     "Contract",
     "ContractEvent",
     "ContractLine",
+    "DealLifecycle",
     "Delivery",
     "DeliveryLine",
     "Invoice",

@@ -82,6 +82,21 @@ class Opportunity(Record):
             models.Index(fields=["name", "id"], name="sales_opp_name_idx"),
             models.Index(fields=["-updated_at", "-id"], name="sales_opp_updated_idx"),
             models.Index(fields=["deleted_at"], name="sales_opp_deleted_idx"),
+            # the forecast: open deals by expected close date, summed per owner, stage and currency from the index
+            models.Index(
+                fields=[
+                    "close_date",
+                    "owner",
+                    "stage",
+                    "currency",
+                    "amount",
+                    "probability",
+                    "status",
+                    "deleted_at",
+                ],
+                name="sales_opp_forecast_open_idx",
+                condition=_LIVE & models.Q(status=OpportunityStatus.OPEN),
+            ),
         ]
 
     def __str__(self) -> str:

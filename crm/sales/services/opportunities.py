@@ -19,9 +19,11 @@ from crm.contacts.selectors import account_exists_visible, contact_exists_visibl
 from crm.core.audit.context import audit_context
 from crm.core.audit.services import record_soft_delete
 from crm.core.errors import InvalidInput, RecordNotFound
+from crm.core.events import publish_on_commit
 from crm.core.identity.models import User
 from crm.core.records import record_authorize, record_authorize_create
 from crm.sales.errors import StageNotInPipeline
+from crm.sales.events import OpportunityOpened
 from crm.sales.models import (
     Opportunity,
     OpportunityContact,
@@ -203,6 +205,7 @@ def opportunity_create(
     )
     if playbook:
         playbook_tasks_create(opportunity=opportunity, stage=stage, actor=actor, now=now)
+    publish_on_commit(OpportunityOpened(opportunity_id=opportunity.pk, actor_id=getattr(actor, "pk", None)))
     return opportunity
 
 

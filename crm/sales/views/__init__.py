@@ -6,6 +6,7 @@ board's drag and drop) a JSON answer the board script shows in the column.
 
 from crm.sales.views.board import board, board_column, opportunity_move
 from crm.sales.views.editing import opportunity_contacts_picker, opportunity_create, opportunity_update
+from crm.sales.views.insight import account_lifecycle, forecast, lifecycle, quotas
 from crm.sales.views.lists import account_opportunities, opportunity_list
 from crm.sales.views.opportunity_lines import (
     opportunity_line_add,
@@ -52,11 +53,14 @@ from crm.sales.views.records import (
 )
 
 __all__ = [
+    "account_lifecycle",
     "account_opportunities",
     # quotes
     "account_quotes",
     "board",
     "board_column",
+    "forecast",
+    "lifecycle",
     "opportunity_contacts_picker",
     "opportunity_create",
     "opportunity_delete",
@@ -77,6 +81,7 @@ __all__ = [
     "pipeline_admin_detail",
     "pipeline_admin_list",
     "pipeline_admin_reorder",
+    "quotas",
     "quote_approve",
     "quote_create_for_account",
     "quote_create_for_opportunity",
