@@ -39,6 +39,9 @@ Set up and operate:
   token         API tokens: create --user EMAIL | list --user EMAIL | revoke ID
   duplicates    scan --object contacts|accounts --format csv | merge | undo MERGE_ID
   contracts     run [--today YYYY-MM-DD]: draft the contract invoices due, open renewals, end contracts
+  invoices      overdue [--date YYYY-MM-DD]: mark overdue invoices and queue payment reminders
+  assets        expire [--date YYYY-MM-DD]: mark the assets whose warranty ended as expired
+  lifecycle     rebuild: recompute every deal's lifecycle milestones from the documents
   manage ...    any Django management command (also: any other command name is passed to Django)
 
 Run `crm <command> --help` for the options of a command.
