@@ -65,7 +65,7 @@ class LeadsConfig(AppConfig):
             label=_("Lead funnel"),
             url_name="leads:lead_funnel",
             icon="chart-bar",
-            order=35,
+            order=39,
             object_type="leads.lead",
         )
         from crm.core.identity.permissions import user_can

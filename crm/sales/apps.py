@@ -55,7 +55,7 @@ class SalesConfig(AppConfig):
             label=_("Forecast"),
             url_name="sales:forecast",
             icon="presentation-chart-line",
-            order=28,
+            order=37,
             object_type="sales.opportunity",
         )
         nav_item_register(
@@ -63,7 +63,7 @@ class SalesConfig(AppConfig):
             label=_("Lifecycle"),
             url_name="sales:lifecycle",
             icon="arrow-trending-up",
-            order=29,
+            order=38,
             object_type="sales.opportunity",
         )
         account_panel_register(
@@ -151,7 +151,7 @@ class SalesConfig(AppConfig):
             label=_("Quotes"),
             url_name="sales:quote_list",
             icon="document-text",
-            order=28,
+            order=31,
             object_type="sales.quote",
         )
         nav_item_register(
@@ -207,7 +207,7 @@ class SalesConfig(AppConfig):
             label=_("Contracts"),
             url_name="sales:contract_list",
             icon="document-check",
-            order=32,
+            order=35,
             object_type="sales.contract",
         )
 
@@ -239,7 +239,7 @@ class SalesConfig(AppConfig):
             label=_("Invoices"),
             url_name="sales:invoice_list",
             icon="banknotes",
-            order=33,
+            order=36,
             object_type="sales.invoice",
         )
         self._ready_orders()
@@ -303,7 +303,7 @@ class SalesConfig(AppConfig):
             label=_("Orders"),
             url_name="sales:order_list",
             icon="shopping-cart",
-            order=29,
+            order=32,
             object_type="sales.order",
         )
         nav_item_register(
@@ -311,7 +311,7 @@ class SalesConfig(AppConfig):
             label=_("Deliveries"),
             url_name="sales:delivery_list",
             icon="truck",
-            order=30,
+            order=33,
             object_type="sales.delivery",
         )
         nav_item_register(
@@ -319,6 +319,6 @@ class SalesConfig(AppConfig):
             label=_("Installed base"),
             url_name="sales:asset_list",
             icon="cube",
-            order=31,
+            order=34,
             object_type="sales.asset",
         )
