@@ -26,7 +26,7 @@ from crm.core.listing import (
 )
 from crm.sales.enums import AssetStatus
 from crm.sales.models import Asset
-from crm.sales.selectors.orders import attach_owners
+from crm.sales.selectors.common import attach_owners, record_pk
 
 ASSET_OBJECT_TYPE = "sales.asset"
 OWNED_STATUSES = (AssetStatus.ACTIVE, AssetStatus.EXPIRED)  # what a customer still has (not returned)
@@ -52,13 +52,6 @@ ASSET_LIST = ListSpec(
     default_sort="-created_at",
     search_paths=("name", "serial_number", "account__name"),
 )
-
-
-def _pk(pk: int | str) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise RecordNotFound() from None
 
 
 def asset_query(
@@ -93,7 +86,7 @@ def asset_get(*, user: Any, pk: int | str, action: str = "view") -> Asset:
     asset = (
         Asset.objects.visible_to(user, action)
         .select_related("account", "product", "owner", "order", "delivery_line__delivery", "contract")
-        .filter(pk=_pk(pk))
+        .filter(pk=record_pk(pk))
         .first()
     )
     if asset is None:

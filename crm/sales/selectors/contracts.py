@@ -12,6 +12,7 @@ from crm.core.errors import RecordNotFound
 from crm.core.listing import FilterField, ListSpec, Page, SortField, capped_count
 from crm.sales.enums import ContractStatus
 from crm.sales.models import Contract, ContractEvent, ContractLine, Invoice
+from crm.sales.selectors.common import record_pk
 
 OBJECT_TYPE = "sales.contract"
 
@@ -37,13 +38,6 @@ CONTRACT_LIST = ListSpec(
     default_sort="end_date",
     search_paths=("number", "title", "account__name"),
 )
-
-
-def _pk(value: int | str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise RecordNotFound() from None
 
 
 def contract_query(*, user: Any, params: Mapping[str, Any]) -> QuerySet[Contract]:
@@ -77,7 +71,7 @@ def contract_get(*, user: Any, pk: int | str, action: str = "view") -> Contract:
         Contract.objects.visible_to(user, action)
         .select_related("account", "contact", "owner", "renewal_opportunity", "renewed_from")
         .prefetch_related(lines)
-        .filter(pk=_pk(pk))
+        .filter(pk=record_pk(pk))
         .first()
     )
     if contract is None:

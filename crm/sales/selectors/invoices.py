@@ -12,10 +12,10 @@ from django.db.models import F, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.errors import RecordNotFound
-from crm.core.identity.models import User
 from crm.core.listing import FilterField, ListSpec, Page, SortField, capped_count
 from crm.sales.enums import InvoiceKind, InvoiceStatus, PaymentMethod
 from crm.sales.models import Invoice, InvoiceLine, Order, Payment
+from crm.sales.selectors.common import attach_owners, record_pk
 
 INVOICE_OBJECT_TYPE = "sales.invoice"
 PAYMENT_OBJECT_TYPE = "sales.payment"
@@ -62,24 +62,7 @@ PAYMENT_LIST = ListSpec(
 )
 
 
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise RecordNotFound() from None
-
-
-def _attach_owners(rows: list[Any]) -> None:
-    """The owners of a page in one query (not a join: the scope filters on owner_id)."""
-    ids = {r.owner_id for r in rows}
-    owners = (
-        {u.pk: u for u in User.objects.filter(pk__in=ids).only("id", "full_name", "email")} if ids else {}
-    )
-    for r in rows:
-        r._state.fields_cache["owner"] = owners.get(r.owner_id)
-
-
-# --- invoices -------------------------------------------------------------------------------------------------
+# --- invoices -----------------------------------------------------------------------------------------------
 def invoice_query(
     *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
 ) -> QuerySet[Invoice]:
@@ -100,7 +83,7 @@ def invoice_list(
     """One keyset page of the invoices and credit notes `user` may see (filters: see INVOICE_LIST)."""
     qs = invoice_query(user=user, params=params).select_related("account")
     page = INVOICE_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
-    _attach_owners(page.items)
+    attach_owners(page.items)
     return page
 
 
@@ -118,7 +101,7 @@ def invoice_get(*, user: Any, pk: int | str, action: str = "view") -> Invoice:
             Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")),
             Prefetch("credit_notes", queryset=Invoice.objects.order_by("issue_date", "id")),
         )
-        .filter(pk=_pk(pk))
+        .filter(pk=record_pk(pk))
         .first()
     )
     if invoice is None:
@@ -182,7 +165,7 @@ def order_for_invoicing(*, user: Any, number: str) -> Order:
 
 
 def order_for_invoicing_get(*, user: Any, pk: int | str) -> Order:
-    order = Order.objects.visible_to(user).filter(pk=_pk(pk)).first()
+    order = Order.objects.visible_to(user).filter(pk=record_pk(pk)).first()
     if order is None:
         raise RecordNotFound()
     return order
@@ -191,7 +174,7 @@ def order_for_invoicing_get(*, user: Any, pk: int | str) -> Order:
 def delivery_for_invoicing_get(*, user: Any, pk: int | str) -> Any:
     from crm.sales.models import Delivery
 
-    delivery = Delivery.objects.visible_to(user).filter(pk=_pk(pk)).first()
+    delivery = Delivery.objects.visible_to(user).filter(pk=record_pk(pk)).first()
     if delivery is None:
         raise RecordNotFound()
     return delivery
@@ -218,7 +201,9 @@ def payment_list(
 
 
 def payment_get(*, user: Any, pk: int | str, action: str = "view") -> Payment:
-    payment = Payment.objects.visible_to(user, action).select_related("invoice").filter(pk=_pk(pk)).first()
+    payment = (
+        Payment.objects.visible_to(user, action).select_related("invoice").filter(pk=record_pk(pk)).first()
+    )
     if payment is None:
         raise RecordNotFound()
     return payment

@@ -12,12 +12,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from crm.core.errors import InvalidInput, RecordNotFound
-from crm.core.identity.models import User
 from crm.core.identity.permissions import user_can
 from crm.core.listing import Page, capped_count, decode_cursor, encode_cursor, parse_limit
 from crm.sales.enums import OpportunityStatus
 from crm.sales.listing import OPPORTUNITY_LIST
 from crm.sales.models import Opportunity, Pipeline, Stage, StageChange
+from crm.sales.selectors.common import attach_owners
 
 OBJECT_TYPE = "sales.opportunity"
 BOARD_PAGE = 20
@@ -99,16 +99,6 @@ def stage_for_opportunity(*, opportunity: Opportunity, pk: int | str) -> Stage |
 
 
 # --- opportunities ------------------------------------------------------------------------------------------
-def _attach_owners(rows: list[Opportunity]) -> None:
-    """Owners of a page in one query (not a join: the scope filters on owner_id; see contacts.selectors)."""
-    ids = {r.owner_id for r in rows}
-    owners = (
-        {u.pk: u for u in User.objects.filter(pk__in=ids).only("id", "full_name", "email")} if ids else {}
-    )
-    for r in rows:
-        r._state.fields_cache["owner"] = owners.get(r.owner_id)
-
-
 def opportunity_query(
     *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
 ) -> QuerySet[Opportunity]:
@@ -133,7 +123,7 @@ def opportunity_list(
         .only(*_OWN_FIELDS, *_RELATED_NAMES)
     )
     page = OPPORTUNITY_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
-    _attach_owners(page.items)
+    attach_owners(page.items)
     return page
 
 
@@ -171,7 +161,7 @@ def account_opportunities(*, user: Any, account_id: int, limit: int = 10) -> lis
         .order_by("closed_on", "close_date", "id")
     )
     rows = list(qs[:limit])
-    _attach_owners(rows)
+    attach_owners(rows)
     return rows
 
 
@@ -318,7 +308,7 @@ def board(*, user: Any, pipeline: Pipeline, params: Mapping[str, Any] | None = N
         )
         cards += rows
         columns.append(BoardColumn(stage=stage, cards=rows, next_cursor=next_cursor))
-    _attach_owners(cards)
+    attach_owners(cards)
     totals = board_totals(user=user, pipeline=pipeline, params=clean)
     for column in columns:
         column.count, column.totals = totals[column.stage.pk]
@@ -339,7 +329,7 @@ def board_column(
     rows, next_cursor = _column_page(
         _column_query(user=user, stage=stage, params=clean), stage=stage, cursor=cursor, limit=size
     )
-    _attach_owners(rows)
+    attach_owners(rows)
     return rows, next_cursor
 
 

@@ -11,10 +11,10 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.errors import RecordNotFound
-from crm.core.identity.models import User
 from crm.core.listing import FilterField, ListSpec, Page, SortField, capped_count
 from crm.sales.enums import DeliveryStatus, OrderStatus, QuoteStatus
 from crm.sales.models import Delivery, DeliveryLine, Order, OrderLine, Quote
+from crm.sales.selectors.common import attach_owners, record_pk
 
 ORDER_OBJECT_TYPE = "sales.order"
 DELIVERY_OBJECT_TYPE = "sales.delivery"
@@ -68,23 +68,6 @@ _ORDER_ROW_FIELDS = (
 )
 
 
-def _pk(pk: int | str) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise RecordNotFound() from None
-
-
-def attach_owners(rows: list[Any]) -> None:
-    """The owners of a page in one query (not a join: the scope filters on owner_id)."""
-    ids = {r.owner_id for r in rows}
-    owners = (
-        {u.pk: u for u in User.objects.filter(pk__in=ids).only("id", "full_name", "email")} if ids else {}
-    )
-    for r in rows:
-        r._state.fields_cache["owner"] = owners.get(r.owner_id)
-
-
 # --- orders -------------------------------------------------------------------------------------------------
 def order_query(
     *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
@@ -121,7 +104,7 @@ def order_get(*, user: Any, pk: int | str, action: str = "view") -> Order:
         Order.objects.visible_to(user, action)
         .select_related("account", "contact", "owner", "quote", "opportunity")
         .prefetch_related(lines)
-        .filter(pk=_pk(pk))
+        .filter(pk=record_pk(pk))
         .first()
     )
     if order is None:
@@ -229,7 +212,7 @@ def delivery_get(*, user: Any, pk: int | str, action: str = "view") -> Delivery:
         Delivery.objects.visible_to(user, action)
         .select_related("order", "account", "owner")
         .prefetch_related(lines)
-        .filter(pk=_pk(pk))
+        .filter(pk=record_pk(pk))
         .first()
     )
     if delivery is None:

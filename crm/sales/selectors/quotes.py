@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.errors import RecordNotFound
-from crm.core.identity.models import User
 from crm.core.listing import FilterField, ListSpec, Page, SortField, capped_count
 from crm.sales.documents import document_pdf
 from crm.sales.enums import QuoteStatus
 from crm.sales.errors import QuoteLinkInvalid
 from crm.sales.models import Quote, QuoteEvent, QuoteLine
+from crm.sales.selectors.common import attach_owners
 
 OBJECT_TYPE = "sales.quote"
 LINK_SALT = "crm.sales.quote-link"
@@ -49,16 +49,6 @@ QUOTE_LIST = ListSpec(
 )
 
 
-def _attach_owners(rows: list[Quote]) -> None:
-    """Owners of a page in one query (the scope filters on owner_id; see the opportunities' selector)."""
-    ids = {r.owner_id for r in rows}
-    owners = (
-        {u.pk: u for u in User.objects.filter(pk__in=ids).only("id", "full_name", "email")} if ids else {}
-    )
-    for r in rows:
-        r._state.fields_cache["owner"] = owners.get(r.owner_id)
-
-
 def quote_query(
     *, user: Any, params: Mapping[str, Any] | None = None, action: str = "view"
 ) -> QuerySet[Quote]:
@@ -79,7 +69,7 @@ def quote_list(
     """One keyset page of the quotes `user` may see, filtered by `params` (see QUOTE_LIST)."""
     qs = quote_query(user=user, params=params).select_related("account", "opportunity")
     page = QUOTE_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
-    _attach_owners(page.items)
+    attach_owners(page.items)
     return page
 
 
