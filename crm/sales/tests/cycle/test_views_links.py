@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from crm.sales.enums import QuoteStatus
 from crm.sales.models import Order
+from crm.sales.services.deliveries import delivery_create, delivery_ship
 from crm.sales.services.invoices import invoice_create_from_order, invoice_issue
 from crm.sales.services.orders import order_cancel, order_create_from_quote
 from crm.sales.tests.orders.factories import accepted_quote, make_order
@@ -91,3 +92,12 @@ def test_read_only_user_sees_no_order_or_invoice_buttons(rep: Any, make_user: An
     assert "Create order" not in _page(viewer, quote.get_absolute_url())
     order = make_order(owner=rep)
     assert "Invoice this order" not in _page(viewer, order.get_absolute_url())
+
+
+def test_delivery_without_carrier_starts_with_its_dates(rep: Any) -> None:
+    order = make_order(owner=rep)
+    line = order.lines.order_by("position").first()
+    delivery_ship(actor=rep, delivery=delivery_create(actor=rep, order=order, lines=[(line.pk, "1", "")]))
+    page = _page(rep, order.get_absolute_url())
+    meta = page.split('class="delivery-list__meta text-subtle">', 1)[1].split("</p>", 1)[0]
+    assert meta.startswith("shipped")
