@@ -1,8 +1,8 @@
 """One customer through the whole sales cycle, through the API only (and the two public doors a customer uses: the
 web-to-lead form and the quote's signed link): lead → qualified → converted into account, contact and opportunity →
 quote sent by the background job through a real SMTP server → accepted through the emailed link → order → a partial
-delivery shipped and delivered, then the rest → invoice from the order, issued, paid → the installed base → the
-lifecycle's milestones. Every status change is asserted on the way, and the final state at the end.
+delivery shipped and delivered, then the rest → invoice from the order, issued, paid → the deal won → the installed
+base → the lifecycle's milestones. Every status change is asserted on the way, and the final state at the end.
 
 Not a browser test, so it runs on SQLite and on PostgreSQL. `transactional_db`: the events that keep the lifecycle
 table (and the email job) run after commit, as in production.
@@ -210,7 +210,12 @@ def test_one_customer_through_the_whole_sales_cycle_by_api(
     invoice = api.get(f"/invoices/{invoice['id']}")
     assert invoice["status"] == "paid" and Decimal(invoice["amount_due"]) == 0
 
-    # 12. What the customer owns: three active routers, two with their serial numbers
+    # 12. The deal is won
+    opportunity = api.get(f"/opportunities/{opportunity_id}")
+    won = api.post(f"/opportunities/{opportunity_id}/won", {"version": opportunity["version"]})
+    assert won["status"] == "won" and won["closed_on"]
+
+    # 13. What the customer owns: three active routers, two with their serial numbers
     assets = api.get(f"/assets?account={account_id}")["items"]
     assert len(assets) == 3
     assert {a["status"] for a in assets} == {"active"}
@@ -219,7 +224,7 @@ def test_one_customer_through_the_whole_sales_cycle_by_api(
     [owner] = api.get(f"/assets/owners?product_id={router_product.pk}")["items"]
     assert owner["account_id"] == account_id and Decimal(owner["quantity"]) == 3 and owner["assets"] == 3
 
-    # 13. The lifecycle: the deal reached every milestone of pre-sale, transaction and delivery
+    # 14. The lifecycle: the deal reached every milestone of pre-sale, transaction and delivery
     period = timezone.localdate().strftime("%Y-%m")
     lifecycle = api.get(f"/lifecycle?period={period}")
     stages = {s["key"]: s for s in lifecycle["total"]["stages"]}
@@ -233,7 +238,7 @@ def test_one_customer_through_the_whole_sales_cycle_by_api(
         "shipped",
         "delivered",
     ]
-    assert lifecycle["total"]["deals"] == 1
+    assert (lifecycle["total"]["deals"], lifecycle["total"]["won"], lifecycle["total"]["lost"]) == (1, 1, 0)
     assert [key for key in reached if stages[key]["count"] == 1] == reached
     assert all(stages[key]["converted"] == 1 for key in reached[:-1])
     assert stages["first_service"]["count"] == 0
@@ -242,6 +247,7 @@ def test_one_customer_through_the_whole_sales_cycle_by_api(
     row = DealLifecycle.objects.get(opportunity_id=opportunity_id)
     stamps = [getattr(row, name) for name in MILESTONES if name != "first_service_at"]
     assert None not in stamps and stamps == sorted(stamps)
+    assert row.won_at is not None and row.won_at >= row.delivered_at and row.lost_at is None
     first_delivery = Delivery.objects.get(pk=first["id"])  # the first shipment and delivery, not the last
     assert (row.shipped_at, row.delivered_at) == (first_delivery.shipped_at, first_delivery.delivered_at)
 
@@ -249,3 +255,4 @@ def test_one_customer_through_the_whole_sales_cycle_by_api(
     assert api.get(f"/orders/{order['id']}")["status"] == "delivered"
     assert api.get(f"/invoices/{invoice['id']}")["status"] == "paid"
     assert api.get(f"/leads/{lead['id']}")["status"] == "converted"
+    assert api.get(f"/opportunities/{opportunity_id}")["status"] == "won"

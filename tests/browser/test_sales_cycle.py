@@ -3,7 +3,7 @@ fills in the web-to-lead form; Ada qualifies the lead and converts it into an ac
 opportunity; finds the deal on the pipeline board; quotes three routers and emails the quote (the background job
 sends it through a real SMTP server); the customer accepts it through the link in the email; Ada turns the quote
 into an order, delivers two routers (shipped, then delivered) and then the last one, invoices the order, issues the
-invoice and records the payment; the account page lists the routers the customer now owns, and the lifecycle view
+invoice and records the payment, and marks the deal won; the account page lists the routers the customer now owns, and the lifecycle view
 shows how long each step of this deal took.
 
 Only the two doors people open from outside the app are typed: the public form's address and the link in the email.
@@ -191,6 +191,11 @@ def test_one_customer_through_the_whole_sales_cycle(
     expect(page.locator("#order-invoices")).to_contain_text("Paid")
     expect(page.get_by_role("link", name="Invoice this order")).to_have_count(0)
 
+    # The deal is won: from the order to its opportunity
+    page.locator(".record-summary .kv").get_by_role("link", name="Nubes Ibéricas S.L.").click()
+    page.get_by_role("button", name="Mark won").click()
+    expect(page.locator(".page-header__subtitle")).to_contain_text("Won")
+
     # --- after-sale: the installed base and the lifecycle -------------------------------------------------------
     page.locator(".record-summary__sub").get_by_role("link", name="Nubes Ibéricas S.L.").click()
     expect(page.get_by_role("heading", name="Nubes Ibéricas S.L.", level=1)).to_be_visible()
@@ -220,8 +225,9 @@ def test_one_customer_through_the_whole_sales_cycle(
         re.compile(r"\d\.\d d")
     )
     expect(total.locator('[data-stage="ordered"] [data-median]')).to_contain_text(re.compile(r"\d\.\d d"))
+    expect(page.locator("#lc-title").locator("xpath=..")).to_contain_text("1 won, 0 lost")
     shots.take("cycle-14-lifecycle")
 
     row = DealLifecycle.objects.get()
-    assert row.delivered_at is not None and row.lead_created_at <= row.quote_sent_at <= row.delivered_at
+    assert row.lead_created_at <= row.quote_sent_at <= row.ordered_at <= row.delivered_at <= row.won_at
     assert Order.objects.get().status == OrderStatus.DELIVERED
