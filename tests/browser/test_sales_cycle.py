@@ -193,8 +193,12 @@ def test_one_customer_through_the_whole_sales_cycle(
 
     # The deal is won: from the order to its opportunity
     page.locator(".record-summary .kv").get_by_role("link", name="Nubes Ibéricas S.L.").click()
+    documents = page.locator("#opportunity-documents")
+    expect(documents.get_by_role("link", name="Quote Q-00001")).to_be_visible()
+    expect(documents.get_by_role("link", name=f"Order {order.number}")).to_be_visible()
     page.get_by_role("button", name="Mark won").click()
     expect(page.locator(".page-header__subtitle")).to_contain_text("Won")
+    shots.take("cycle-13-opportunity-won")
 
     # --- after-sale: the installed base and the lifecycle -------------------------------------------------------
     page.locator(".record-summary__sub").get_by_role("link", name="Nubes Ibéricas S.L.").click()
@@ -205,7 +209,7 @@ def test_one_customer_through_the_whole_sales_cycle(
     expect(assets_panel).to_contain_text("RX-002")
     expect(page.locator("#panel-sales-orders")).to_contain_text("Delivered")
     expect(page.locator("#panel-sales-lifecycle [data-account-lifecycle] .list__item")).to_have_count(8)
-    shots.take("cycle-13-account")
+    shots.take("cycle-14-account")
     assert Asset.objects.filter(account__name="Nubes Ibéricas S.L.", status="active").count() == 3
 
     page.locator("#panel-sales-lifecycle").get_by_role("link", name="All deals").click()
@@ -226,7 +230,7 @@ def test_one_customer_through_the_whole_sales_cycle(
     )
     expect(total.locator('[data-stage="ordered"] [data-median]')).to_contain_text(re.compile(r"\d\.\d d"))
     expect(page.locator("#lc-title").locator("xpath=..")).to_contain_text("1 won, 0 lost")
-    shots.take("cycle-14-lifecycle")
+    shots.take("cycle-15-lifecycle")
 
     row = DealLifecycle.objects.get()
     assert row.lead_created_at <= row.quote_sent_at <= row.ordered_at <= row.delivered_at <= row.won_at

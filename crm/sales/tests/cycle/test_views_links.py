@@ -4,17 +4,20 @@ and delivery. Each appears only when the step is possible for the person looking
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from crm.contacts.tests.factories import AccountFactory
 from crm.sales.enums import QuoteStatus
 from crm.sales.models import Order
 from crm.sales.services.deliveries import delivery_create, delivery_ship
 from crm.sales.services.invoices import invoice_create_from_order, invoice_issue
 from crm.sales.services.orders import order_cancel, order_create_from_quote
+from crm.sales.tests.factories import make_opportunity, make_pipeline
 from crm.sales.tests.orders.factories import accepted_quote, make_order
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +104,38 @@ def test_delivery_without_carrier_starts_with_its_dates(rep: Any) -> None:
     page = _page(rep, order.get_absolute_url())
     meta = page.split('class="delivery-list__meta text-subtle">', 1)[1].split("</p>", 1)[0]
     assert meta.startswith("shipped")
+
+
+def test_opportunity_page_lists_its_quotes_and_orders(rep: Any) -> None:
+    opportunity = make_opportunity(
+        pipeline=make_pipeline(),
+        owner=rep,
+        account=AccountFactory(owner=rep),
+        close_date=dt.date(2030, 1, 31),
+    )
+    page = _page(rep, opportunity.get_absolute_url())
+    assert "Quotes & orders" in page and "No quote yet." in page
+
+    quote = accepted_quote(owner=rep, account=opportunity.account)
+    quote.opportunity = opportunity
+    quote.save(update_fields=["opportunity"])
+    order = order_create_from_quote(actor=rep, quote=quote)
+    page = _page(rep, opportunity.get_absolute_url())
+    assert f'href="{quote.get_absolute_url()}"' in page and f"Quote {quote.label}" in page
+    assert f'href="{order.get_absolute_url()}"' in page and f"Order {order.number}" in page
+    assert "No quote yet." not in page
+
+
+def test_opportunity_page_hides_documents_the_user_may_not_see(rep: Any, make_user: Any) -> None:
+    other = make_user("sales_rep", team="South")
+    opportunity = make_opportunity(
+        pipeline=make_pipeline(),
+        owner=rep,
+        account=AccountFactory(owner=rep),
+        close_date=dt.date(2030, 1, 31),
+    )
+    quote = accepted_quote(owner=other, account=opportunity.account)
+    quote.opportunity = opportunity
+    quote.save(update_fields=["opportunity"])
+    page = _page(rep, opportunity.get_absolute_url())
+    assert quote.get_absolute_url() not in page and "No quote yet." in page
