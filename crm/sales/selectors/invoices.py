@@ -156,6 +156,11 @@ def account_billing(*, user: Any, account_id: int, limit: int = 8) -> AccountBil
     )
 
 
+def order_invoices(*, user: Any, order_id: int) -> list[Invoice]:
+    """The invoices and credit notes of order `order_id` that `user` may see, oldest first (the order page)."""
+    return list(Invoice.objects.visible_to(user).filter(order_id=order_id).order_by("created_at", "id"))
+
+
 def order_for_invoicing(*, user: Any, number: str) -> Order:
     """The order `user` may see with this number (the "new invoice from order" form); 404 otherwise."""
     order = Order.objects.visible_to(user).filter(number__iexact=str(number or "").strip()).first()

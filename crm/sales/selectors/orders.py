@@ -142,6 +142,15 @@ def order_for_quote(*, user: Any, quote_id: int) -> Order | None:
     return Order.objects.visible_to(user).filter(quote_id=quote_id).first()
 
 
+def opportunity_orders(*, user: Any, opportunity_id: int, limit: int = 10) -> list[Order]:
+    """The orders of opportunity `opportunity_id` that `user` may see, newest first (the opportunity page)."""
+    return list(
+        Order.objects.visible_to(user)
+        .filter(opportunity_id=opportunity_id)
+        .order_by("-ordered_on", "-id")[:limit]
+    )
+
+
 def quantities_in_transit(*, order_id: int) -> dict[int, Decimal]:
     """{order line id: quantity} on the order's pending and shipped deliveries (promised, not yet delivered)."""
     qs = DeliveryLine.objects.filter(

@@ -29,6 +29,7 @@ from crm.sales.enums import DeliveryStatus, OrderStatus
 from crm.sales.order_forms import DeliveryForm, FromQuoteForm, OrderForm, VersionForm, line_rows
 from crm.sales.selectors import orders as selectors
 from crm.sales.selectors.assets import product_choices
+from crm.sales.selectors.invoices import order_invoices
 from crm.sales.services import deliveries as delivery_services
 from crm.sales.services import orders as order_services
 
@@ -135,6 +136,10 @@ def _order_context(request: HttpRequest, order: Any, **extra: Any) -> dict[str, 
         "can_cancel": can_change
         and order.status == OrderStatus.CONFIRMED
         and all(d.status in (DeliveryStatus.PENDING, DeliveryStatus.CANCELLED) for d in deliveries),
+        "invoices": order_invoices(user=user, order_id=order.pk),
+        "can_invoice": user_can(user, "sales.invoice", "create")
+        and order.status != OrderStatus.CANCELLED
+        and any(line.quantity_invoiced < line.quantity for line in lines),
         "delivery_form": extra.pop("delivery_form", None) or DeliveryForm(),
         "delivery_values": extra.pop("delivery_values", {}),
         "delivery_errors": extra.pop("delivery_errors", {}),

@@ -36,6 +36,7 @@ from crm.sales.forms import (
 )
 from crm.sales.models import Quote
 from crm.sales.selectors import opportunities as opportunity_selectors
+from crm.sales.selectors import orders as order_selectors
 from crm.sales.selectors import quotes as selectors
 from crm.sales.services import quotes as services
 
@@ -151,8 +152,12 @@ def _record_context(request: HttpRequest, quote: Quote, **extra: Any) -> dict[st
     is_draft = quote.status == QuoteStatus.DRAFT
     over_limit = services.needs_approval(lines)
     is_expired = selectors.quote_is_expired(quote=quote)
+    is_accepted = quote.status == QuoteStatus.ACCEPTED
+    order = order_selectors.order_for_quote(user=user, quote_id=quote.pk) if is_accepted else None
     return {
         "q": quote,
+        "order": order,
+        "can_order": is_accepted and order is None and user_can(user, "sales.order", "create"),
         "lines": lines,
         "variant": STATUS_VARIANTS.get(quote.status, "neutral"),
         "can_change": can_change,

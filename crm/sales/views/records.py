@@ -23,6 +23,8 @@ from crm.sales.durations import duration_words
 from crm.sales.forms import INLINE_FIELDS, InlineFieldForm, LostForm, MoveForm
 from crm.sales.models import Opportunity
 from crm.sales.selectors.opportunity_lines import opportunity_has_lines
+from crm.sales.selectors.orders import opportunity_orders
+from crm.sales.selectors.quotes import opportunity_quotes
 from crm.sales.views.common import (
     OBJECT_TYPE,
     STATUS_VARIANTS,
@@ -79,6 +81,8 @@ def _record_context(request: HttpRequest, opportunity: Opportunity, **extra: Any
             locked=LINE_FIELDS if opportunity_has_lines(opportunity) else (),
         ),
         "time_in_stage": duration_words(selectors.seconds_since(opportunity.stage_entered_at)),
+        "quotes": opportunity_quotes(user=user, opportunity_id=opportunity.pk),
+        "orders": opportunity_orders(user=user, opportunity_id=opportunity.pk),
         "lost_form": extra.pop("lost_form", None) or LostForm(initial={"version": opportunity.version}),
         **extra,
     }
