@@ -183,6 +183,7 @@ def lifecycle_refresh(*, opportunity_ids: Iterable[int]) -> int:
     return _write(_computed(ids), merge=_keep_earliest)
 
 
+@transaction.atomic
 def deal_lifecycle_record_lead(
     *,
     opportunity_id: int,
@@ -336,6 +337,19 @@ def _summary_refresh(cells: set[Cell]) -> None:
     gone = [_cell_key(c) for c in ordered if c not in figures]
     if gone:
         DealLifecycleMonth.objects.filter(cell__in=gone).delete()
+
+
+@transaction.atomic
+def lifecycle_summary_team_deleted(*, team_id: int) -> None:
+    """A deleted team leaves its deals' rows and summary cells without a team (SET NULL): the cells still
+    keyed by the team are folded into the owners' cells without one, recomputed from the rows."""
+    stale = DealLifecycleMonth.objects.filter(team_id__isnull=True, cell__endswith=f":{team_id}")
+    cells: set[Cell] = {
+        (month, owner_id, pipeline_id, None)
+        for month, owner_id, pipeline_id in stale.values_list("month", "owner_id", "pipeline_id")
+    }
+    stale.delete()
+    _summary_refresh(cells)
 
 
 def lifecycle_summary_rebuild(*, chunk: int = SUMMARY_CHUNK) -> int:

@@ -261,3 +261,15 @@ def test_the_rebuild_leaves_the_summary_the_refresh_kept(people: dict[str, Any])
     DealLifecycleMonth.objects.all().delete()
     assert lifecycle_rebuild(chunk=2) == 3
     assert _cells() == kept
+
+
+def test_a_deleted_team_folds_its_cells_into_the_no_team_ones(people: dict[str, Any]) -> None:
+    _hand_made(people)
+    north = people["north"].team
+    north_id = north.pk
+    assert DealLifecycleMonth.objects.filter(team_id=north_id).exists()
+    north.delete()
+    assert not DealLifecycleMonth.objects.filter(cell__endswith=f":{north_id}").exists()
+    _assert_exact(people["admin"])
+    no_team, _e = _both(people["admin"], period="2026", group_by="team")
+    assert [g.label for g in no_team.groups if g.key == "None"] == ["No team"]
