@@ -325,8 +325,10 @@ def measure(*, runs: int, board_pipeline: int, say: Callable[[str], None]) -> di
         client = Client()
         client.force_login(user)
         clients[who] = client
-    date = (
-        "to_char(close_date, 'YYYY-MM')" if connection.vendor == "postgresql" else "substr(close_date, 1, 7)"
+    date = (  # the month the forecast groups by (`MonthStart`)
+        "date_trunc('month', close_date)::date"
+        if connection.vendor == "postgresql"
+        else "(substr(close_date, 1, 7) || '-01')"
     )
     days = (
         "EXTRACT(EPOCH FROM ({c} - started_at)) / 86400.0"
