@@ -7,7 +7,7 @@ from typing import Any
 from crm.contacts.events import AccountDeleted
 from crm.core.identity.selectors import user_get
 from crm.sales.services import opportunities_soft_delete_for_account
-from crm.sales.services.lifecycle import lifecycle_refresh
+from crm.sales.services.lifecycle import lifecycle_refresh, lifecycle_summary_team_deleted
 
 
 def on_account_deleted(event: AccountDeleted) -> None:
@@ -39,3 +39,8 @@ def on_delivery_milestone(event: Any) -> None:
     )
     if opportunity_id:
         lifecycle_refresh(opportunity_ids=[opportunity_id])
+
+
+def on_team_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Django's post_delete of a team (its deals' lifecycle rows were just left without a team)."""
+    lifecycle_summary_team_deleted(team_id=instance.pk)

@@ -1,7 +1,7 @@
 from crm.sales.models.assets import Asset
 from crm.sales.models.contracts import Contract, ContractEvent, ContractLine
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
-from crm.sales.models.lifecycle import DealLifecycle
+from crm.sales.models.lifecycle import DealLifecycle, DealLifecycleMonth
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
@@ -14,6 +14,7 @@ __all__ = [
     "ContractEvent",
     "ContractLine",
     "DealLifecycle",
+    "DealLifecycleMonth",
     "Delivery",
     "DeliveryLine",
     "Invoice",

@@ -25,7 +25,7 @@ from crm.core.identity.permissions import scope_q, shared_in_scope, user_hierarc
 from crm.sales.enums import ForecastCategory, OpportunityStatus
 from crm.sales.models import Opportunity, Pipeline, Quota, Stage
 from crm.sales.selectors.periods import (
-    MonthKey,
+    MonthStart,
     Period,
     choice_parse,
     id_parse,
@@ -121,8 +121,7 @@ def forecast_filters_parse(*, user: Any, params: Mapping[str, Any]) -> ForecastF
     )
 
 
-def _bucket_key(interval: str, month: str) -> str:
-    day = dt.date(int(month[:4]), int(month[5:7]), 1)
+def _bucket_key(interval: str, day: dt.date) -> str:
     return month_key(day) if interval == "month" else quarter_key(day)
 
 
@@ -166,7 +165,7 @@ def forecast_get(*, user: Any, filters: ForecastFilters) -> Forecast:
     open_rows = list(
         deals.filter(status=OpportunityStatus.OPEN, close_date__gte=period.start, close_date__lt=period.end)
         .order_by()
-        .values_list("owner_id", "stage_id", "currency", MonthKey("close_date"))
+        .values_list("owner_id", "stage_id", "currency", MonthStart("close_date"))
         .annotate(
             total=Sum("amount"),
             weighted=Sum(F("amount") * F("probability")),
@@ -177,7 +176,7 @@ def forecast_get(*, user: Any, filters: ForecastFilters) -> Forecast:
     won_rows = list(
         deals.filter(stage_id__in=won_stages, closed_on__gte=period.start, closed_on__lt=period.end)
         .order_by()
-        .values_list("owner_id", "stage_id", "currency", MonthKey("closed_on"))
+        .values_list("owner_id", "stage_id", "currency", MonthStart("closed_on"))
         .annotate(total=Sum("amount"), n=Count("id"))
     )
     # quotas: the people in the user's scope (and the filters); they are per person, not per pipeline
@@ -233,14 +232,14 @@ def forecast_get(*, user: Any, filters: ForecastFilters) -> Forecast:
         row.closed_won += Decimal(amount or 0) / factors[currency]
         row.won_count += n
     for user_id, month_day, amount in quota_rows:
-        row = cell(_bucket_key(filters.interval, month_key(month_day)), group_of(user_id, None))
+        row = cell(_bucket_key(filters.interval, month_day), group_of(user_id, None))
         row.quota = (row.quota or Decimal(0)) + amount
 
     names = _group_names(filters.group_by, {g for _b, g in cells})
     quantum = Decimal(1).scaleb(-places)
     buckets: dict[str, ForecastBucket] = {}
     for month in period.months:
-        key = _bucket_key(filters.interval, month_key(month))
+        key = _bucket_key(filters.interval, month)
         buckets.setdefault(key, ForecastBucket(key=key, start=month))
     whole: dict[Any, ForecastRow] = {}
     total = ForecastRow(key="total", label=str(_("Total")))

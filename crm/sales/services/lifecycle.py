@@ -5,20 +5,33 @@ it reads the documents' own timestamps (the quotes' `sent_at`/`accepted_at`, the
 deliveries' `shipped_at`/`delivered_at`, the moves into a won or lost stage), so a handler run twice, or late,
 writes the same row: idempotent, and a milestone once set only moves to an earlier time (the earliest wins).
 `lifecycle_rebuild` recomputes every row set-based, a chunk of opportunities at a time (existing data, the demo).
+Each write also recomputes the `DealLifecycleMonth` cells (month started, owner, team, pipeline) its rows left or
+joined, from their rows and under a row lock, so the summary the lifecycle view reads always equals the rows;
+the rebuild recomputes every cell once at its end (`lifecycle_summary_rebuild`).
 Leads live in a higher layer: the lead conversion hands its timestamps over with `deal_lifecycle_record_lead`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 
-from crm.sales.models import DealLifecycle, Delivery, Opportunity, Order, Quote, StageChange
-from crm.sales.models.lifecycle import MILESTONES, OUTCOMES
+from crm.sales.models import (
+    DealLifecycle,
+    DealLifecycleMonth,
+    Delivery,
+    Opportunity,
+    Order,
+    Quote,
+    StageChange,
+)
+from crm.sales.models.lifecycle import GAP_BUCKETS_PER_DAY, MILESTONES, OUTCOMES
 
 REBUILD_CHUNK = 5_000
 # the milestones the documents of the sales app answer (the lead's come from the conversion, service's later)
@@ -34,6 +47,11 @@ _DOCUMENT_MILESTONES = (
 )
 _BASE_FIELDS = ("account_id", "owner_id", "team_id", "pipeline_id")
 _ALL_STAMPS = (*MILESTONES, *OUTCOMES)
+TENTH_OF_DAY = 86_400 / GAP_BUCKETS_PER_DAY  # seconds: the histograms' bucket
+SUMMARY_CHUNK = 20_000
+_CELLS_PER_QUERY = 100  # OR-ed cell filters per read (SQLite's expression depth)
+
+Cell = tuple[dt.date, int, int, int | None]  # month (first day, UTC), owner, pipeline, team
 
 
 def _earliest(*values: dt.datetime | None) -> dt.datetime | None:
@@ -104,15 +122,22 @@ def _computed(ids: list[int]) -> dict[int, dict[str, Any]]:
     return rows
 
 
-def _write(rows: dict[int, dict[str, Any]], *, merge: Callable[[str, Any, Any], Any]) -> int:
-    """Upsert `rows` (opportunity id → fields): each stamp is `merge(name, stored, computed)`."""
+def _write(
+    rows: dict[int, dict[str, Any]], *, merge: Callable[[str, Any, Any], Any], summary: bool = True
+) -> int:
+    """Upsert `rows` (opportunity id → fields): each stamp is `merge(name, stored, computed)`; with `summary`,
+    the summary cells the rows left or joined are recomputed (inside the caller's transaction)."""
     if not rows:
         return 0
     stored = {
         row["opportunity_id"]: row
         for row in DealLifecycle.objects.filter(opportunity_id__in=list(rows)).values(
-            "opportunity_id", *_ALL_STAMPS
+            "opportunity_id", "started_at", "owner_id", "pipeline_id", "team_id", *_ALL_STAMPS
         )
+    }
+    touched: set[Cell] = {
+        _cell_of(row["started_at"], row["owner_id"], row["pipeline_id"], row["team_id"])
+        for row in stored.values()
     }
     objects = []
     for pk, fields in rows.items():
@@ -135,6 +160,9 @@ def _write(rows: dict[int, dict[str, Any]], *, merge: Callable[[str, Any, Any], 
         unique_fields=["opportunity"],
         update_fields=["account", "owner", "team", "pipeline", "started_at", *_ALL_STAMPS],
     )
+    if summary:
+        touched.update(_cell_of(o.started_at, o.owner_id, o.pipeline_id, o.team_id) for o in objects)
+        _summary_refresh(touched)
     return len(objects)
 
 
@@ -155,6 +183,7 @@ def lifecycle_refresh(*, opportunity_ids: Iterable[int]) -> int:
     return _write(_computed(ids), merge=_keep_earliest)
 
 
+@transaction.atomic
 def deal_lifecycle_record_lead(
     *,
     opportunity_id: int,
@@ -184,10 +213,165 @@ def lifecycle_rebuild(*, chunk: int = REBUILD_CHUNK, progress: Callable[[int], N
         if not ids:
             break
         with transaction.atomic():
-            done += _write(_computed(ids), merge=_recompute)
+            done += _write(_computed(ids), merge=_recompute, summary=False)
         last = ids[-1]
         if progress is not None:
             progress(done)
     with transaction.atomic():
         DealLifecycle.objects.filter(opportunity__deleted_at__isnull=False).delete()
+    lifecycle_summary_rebuild()
     return done
+
+
+# --- the summary per month, owner, team and pipeline ------------------------------------------------------------
+def _cell_of(started_at: dt.datetime, owner_id: int, pipeline_id: int, team_id: int | None) -> Cell:
+    at = started_at.astimezone(dt.UTC)
+    return (dt.date(at.year, at.month, 1), owner_id, pipeline_id, team_id)
+
+
+def _cell_key(cell: Cell) -> str:
+    month, owner_id, pipeline_id, team_id = cell
+    return f"{month:%Y-%m}:{owner_id}:{pipeline_id}:{team_id if team_id is not None else ''}"
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def gap_tenths(seconds: float) -> int:
+    """A gap between two milestones → its histogram bucket: tenths of a day, rounded half up."""
+    return math.floor(seconds / TENTH_OF_DAY + 0.5)
+
+
+@dataclass
+class _CellFigures:
+    deals: int = 0
+    won: int = 0
+    lost: int = 0
+    counts: list[int] = field(default_factory=lambda: [0] * len(MILESTONES))
+    seconds: list[float] = field(default_factory=lambda: [0.0] * (len(MILESTONES) - 1))
+    gaps: list[dict[int, int]] = field(default_factory=lambda: [{} for _ in MILESTONES[1:]])
+
+    def add(self, stamps: tuple[dt.datetime | None, ...]) -> None:
+        """stamps: the milestones in order, then won and lost."""
+        n = len(MILESTONES)
+        self.deals += 1
+        for i in range(n):
+            at = stamps[i]
+            if at is None:
+                continue
+            self.counts[i] += 1
+            nxt = stamps[i + 1] if i + 1 < n else None
+            if nxt is not None:
+                seconds = (nxt - at).total_seconds()
+                self.seconds[i] += seconds
+                bucket = gap_tenths(seconds)
+                self.gaps[i][bucket] = self.gaps[i].get(bucket, 0) + 1
+        self.won += stamps[n] is not None
+        self.lost += stamps[n + 1] is not None
+
+    def row(self, cell: Cell) -> DealLifecycleMonth:
+        month, owner_id, pipeline_id, team_id = cell
+        return DealLifecycleMonth(
+            cell=_cell_key(cell),
+            month=month,
+            owner_id=owner_id,
+            pipeline_id=pipeline_id,
+            team_id=team_id,
+            deals=self.deals,
+            won=self.won,
+            lost=self.lost,
+            figures={
+                "counts": self.counts,
+                "seconds": self.seconds,
+                "gaps": [{str(k): v for k, v in sorted(h.items())} for h in self.gaps],
+            },
+        )
+
+
+_SUMMARY_COLUMNS = ("started_at", "owner_id", "pipeline_id", "team_id", *_ALL_STAMPS)
+
+
+def _tally(rows: Iterable[tuple[Any, ...]], into: dict[Cell, _CellFigures]) -> None:
+    for row in rows:
+        cell = _cell_of(row[0], row[1], row[2], row[3])
+        found = into.get(cell)
+        if found is None:
+            found = into[cell] = _CellFigures()
+        found.add(row[4:])
+
+
+def _cell_q(cell: Cell) -> Q:
+    month, owner_id, pipeline_id, team_id = cell
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(_next_month(month), dt.time.min, tzinfo=dt.UTC)
+    team = Q(team_id=team_id) if team_id is not None else Q(team_id__isnull=True)
+    return Q(started_at__gte=start, started_at__lt=end, owner_id=owner_id, pipeline_id=pipeline_id) & team
+
+
+def _summary_refresh(cells: set[Cell]) -> None:
+    """Recompute these summary cells from their lifecycle rows. The cells' rows are created when missing and
+    locked (in a fixed order) before their deals are read, so two refreshes of one cell run one after the other
+    and the second reads what the first wrote; a cell left without deals is deleted."""
+    if not cells:
+        return
+    ordered = sorted(cells, key=_cell_key)
+    keys = [_cell_key(c) for c in ordered]
+    DealLifecycleMonth.objects.bulk_create([_CellFigures().row(c) for c in ordered], ignore_conflicts=True)
+    locked = dict(
+        DealLifecycleMonth.objects.select_for_update()
+        .filter(cell__in=keys)
+        .order_by("cell")
+        .values_list("cell", "pk")
+    )
+    figures: dict[Cell, _CellFigures] = {}
+    for start in range(0, len(ordered), _CELLS_PER_QUERY):
+        q = Q()
+        for c in ordered[start : start + _CELLS_PER_QUERY]:
+            q |= _cell_q(c)
+        _tally(DealLifecycle.objects.filter(q).order_by().values_list(*_SUMMARY_COLUMNS), figures)
+    kept = [figures[c].row(c) for c in ordered if c in figures]
+    for row in kept:
+        row.pk = locked[row.cell]
+    DealLifecycleMonth.objects.bulk_update(kept, ["deals", "won", "lost", "figures"], batch_size=500)
+    gone = [_cell_key(c) for c in ordered if c not in figures]
+    if gone:
+        DealLifecycleMonth.objects.filter(cell__in=gone).delete()
+
+
+@transaction.atomic
+def lifecycle_summary_team_deleted(*, team_id: int) -> None:
+    """A deleted team leaves its deals' rows and summary cells without a team (SET NULL): the cells still
+    keyed by the team are folded into the owners' cells without one, recomputed from the rows."""
+    stale = DealLifecycleMonth.objects.filter(team_id__isnull=True, cell__endswith=f":{team_id}")
+    cells: set[Cell] = {
+        (month, owner_id, pipeline_id, None)
+        for month, owner_id, pipeline_id in stale.values_list("month", "owner_id", "pipeline_id")
+    }
+    stale.delete()
+    _summary_refresh(cells)
+
+
+def lifecycle_summary_rebuild(*, chunk: int = SUMMARY_CHUNK) -> int:
+    """Recompute the whole summary from the lifecycle rows (read `chunk` rows at a time, keyset over the
+    opportunity ids; the cells are few and kept in memory), then replace it in one transaction. Answers the
+    number of cells."""
+    figures: dict[Cell, _CellFigures] = {}
+    last = 0
+    while True:
+        rows = list(
+            DealLifecycle.objects.filter(opportunity_id__gt=last)
+            .order_by("opportunity_id")
+            .values_list("opportunity_id", *_SUMMARY_COLUMNS)[:chunk]
+        )
+        if not rows:
+            break
+        _tally((row[1:] for row in rows), figures)
+        last = rows[-1][0]
+    with transaction.atomic():
+        DealLifecycleMonth.objects.all().delete()
+        DealLifecycleMonth.objects.bulk_create(
+            [f.row(c) for c, f in sorted(figures.items(), key=lambda item: _cell_key(item[0]))],
+            batch_size=1_000,
+        )
+    return len(figures)

@@ -24,7 +24,11 @@ from crm.sales.events import (
 )
 from crm.sales.models import DealLifecycle, Delivery, Order, Quote
 from crm.sales.selectors.lifecycle import account_lifecycle, deal_lifecycle, lifecycle_filters_parse
-from crm.sales.services.lifecycle import deal_lifecycle_record_lead, lifecycle_rebuild
+from crm.sales.services.lifecycle import (
+    deal_lifecycle_record_lead,
+    lifecycle_rebuild,
+    lifecycle_summary_rebuild,
+)
 from crm.sales.services.stages import opportunity_move_stage
 from crm.sales.tests.factories import make_opportunity, make_pipeline, stage
 
@@ -226,6 +230,7 @@ def test_lifecycle_figures_on_a_hand_made_dataset(pipeline: Any, rep: Any, make_
             lost_at=None if spec[6] else (at(9) if i == 2 else None),
             **stamps,
         )
+    lifecycle_summary_rebuild()  # the rows were written directly, not through the refresh
     admin = make_user("administrator", team=None)
     result = deal_lifecycle(
         user=admin, filters=lifecycle_filters_parse(user=admin, params={"period": "2026-02"})
