@@ -48,14 +48,10 @@ class SalesConfig(AppConfig):
             subscribe(event_type, handlers.on_deal_milestone)
         subscribe(sales_events.DeliveryShipped, handlers.on_delivery_milestone)
         subscribe(sales_events.DeliveryDelivered, handlers.on_delivery_milestone)
-        # --- speed: the lifecycle summary follows a deleted team ---
-        from django.db.models.signals import post_delete
+        # the lifecycle summary follows a deleted team
+        from crm.core.identity.events import TeamDeleted
 
-        from crm.core.identity.models import Team
-
-        post_delete.connect(
-            handlers.on_team_deleted, sender=Team, dispatch_uid="sales_lifecycle_team_deleted"
-        )
+        subscribe(TeamDeleted, handlers.on_team_deleted)
         audit_register(Quota)
         api_router_register(prefix="", router="crm.sales.api.insight.router")
         nav_item_register(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crm.contacts.events import AccountDeleted
+from crm.core.identity.events import TeamDeleted
 from crm.core.identity.selectors import user_get
 from crm.sales.services import opportunities_soft_delete_for_account
 from crm.sales.services.lifecycle import lifecycle_refresh, lifecycle_summary_team_deleted
@@ -41,6 +42,6 @@ def on_delivery_milestone(event: Any) -> None:
         lifecycle_refresh(opportunity_ids=[opportunity_id])
 
 
-def on_team_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Django's post_delete of a team (its deals' lifecycle rows were just left without a team)."""
-    lifecycle_summary_team_deleted(team_id=instance.pk)
+def on_team_deleted(event: TeamDeleted) -> None:
+    """A deleted team left its deals' lifecycle rows without a team: fold its summary cells."""
+    lifecycle_summary_team_deleted(team_id=event.team_id)

@@ -241,8 +241,13 @@ def team_update(
 
 @transaction.atomic
 def team_delete(*, actor: Any, team: Team) -> None:
+    from crm.core.events import publish_on_commit
+    from crm.core.identity.events import TeamDeleted
+
     _require_admin(actor)
+    team_id = team.pk
     team.delete()
+    publish_on_commit(TeamDeleted(team_id=team_id, actor_id=getattr(actor, "pk", None)))
 
 
 @transaction.atomic

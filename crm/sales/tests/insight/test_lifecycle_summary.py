@@ -263,12 +263,17 @@ def test_the_rebuild_leaves_the_summary_the_refresh_kept(people: dict[str, Any])
     assert _cells() == kept
 
 
-def test_a_deleted_team_folds_its_cells_into_the_no_team_ones(people: dict[str, Any]) -> None:
+def test_a_deleted_team_folds_its_cells_into_the_no_team_ones(
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from crm.core.identity.services import team_delete
+
     _hand_made(people)
     north = people["north"].team
     north_id = north.pk
     assert DealLifecycleMonth.objects.filter(team_id=north_id).exists()
-    north.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        team_delete(actor=people["admin"], team=north)
     assert not DealLifecycleMonth.objects.filter(cell__endswith=f":{north_id}").exists()
     _assert_exact(people["admin"])
     no_team, _e = _both(people["admin"], period="2026", group_by="team")
