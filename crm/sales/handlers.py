@@ -8,7 +8,11 @@ from crm.contacts.events import AccountDeleted
 from crm.core.identity.events import TeamDeleted
 from crm.core.identity.selectors import user_get
 from crm.sales.services import opportunities_soft_delete_for_account
-from crm.sales.services.lifecycle import lifecycle_refresh, lifecycle_summary_team_deleted
+from crm.sales.services.lifecycle import (
+    lifecycle_refresh,
+    lifecycle_refresh_for_order,
+    lifecycle_summary_team_deleted,
+)
 
 
 def on_account_deleted(event: AccountDeleted) -> None:
@@ -33,13 +37,7 @@ def on_deal_milestone(event: Any) -> None:
 
 def on_delivery_milestone(event: Any) -> None:
     """DeliveryShipped/Delivered name the order; its deal (if any) is refreshed."""
-    from crm.sales.models import Order
-
-    opportunity_id = (
-        Order.all_objects.filter(pk=event.order_id).values_list("opportunity_id", flat=True).first()
-    )
-    if opportunity_id:
-        lifecycle_refresh(opportunity_ids=[opportunity_id])
+    lifecycle_refresh_for_order(order_id=event.order_id)
 
 
 def on_team_deleted(event: TeamDeleted) -> None:

@@ -23,7 +23,8 @@ from crm.core.records import record_authorize, record_authorize_create
 from crm.sales.enums import AssetStatus
 from crm.sales.errors import AssetNotActive
 from crm.sales.models import Asset, DeliveryLine, Order, OrderLine
-from crm.sales.services.orders import date_clean, quantity_clean, text_clean
+from crm.sales.services.orders import date_clean, quantity_clean
+from crm.sales.services.values import text_clean
 
 OBJECT_TYPE = "sales.asset"
 ASSET_UPDATE_FIELDS = frozenset(

@@ -30,7 +30,7 @@ from crm.sales.enums import ContractStatus
 from crm.sales.errors import ContractStateInvalid
 from crm.sales.models import Contract, ContractEvent, ContractLine
 from crm.sales.services.numbering import number_next
-from crm.sales.services.stages import text_clean, user_or_none
+from crm.sales.services.values import reject_unknown, text_clean, user_or_none
 
 OBJECT_TYPE = "sales.contract"
 CONTRACT_FIELDS = frozenset(
@@ -268,12 +268,6 @@ def _lines_save(contract: Contract, lines: list[ContractLine]) -> None:
     ContractLine.objects.bulk_create(lines)
 
 
-def _reject_unknown(changes: dict[str, Any]) -> None:
-    unknown = sorted(set(changes) - CONTRACT_FIELDS)
-    if unknown:
-        raise InvalidInput(field_errors={name: [_("This field cannot be set.")] for name in unknown})
-
-
 def contract_locked(contract: Contract, *, actor: Any, expected_version: int | None) -> Contract:
     """The contract re-read under a row lock, after checking the actor may change it and the version."""
     locked = Contract.objects.select_for_update().filter(pk=contract.pk).first()
@@ -293,7 +287,7 @@ def contract_create(
     """A draft contract numbered `CT-00001`… with its recurring lines (`lines`: dicts of product, description,
     quantity, unit_price, discount_percent, tax_rate, billing_period). Refused with every field's problem
     (InvalidInput, 422) and nothing stored when any field or line is wrong."""
-    _reject_unknown(fields)
+    reject_unknown(fields, CONTRACT_FIELDS)
     owner = owner or actor
     if not isinstance(owner, User) or not owner.is_active:
         raise InvalidInput(field_errors={"owner": [_("Choose an active user.")]})
@@ -330,7 +324,7 @@ def contract_update(
     """Change a contract's fields; `lines` (when given) replaces every line. A draft may change everything; an
     active contract only its title, contact, owner, renewal settings and terms. `expected_version` refuses a
     save over someone else's newer edit (ConcurrentEdit) — nothing is overwritten."""
-    _reject_unknown(changes)
+    reject_unknown(changes, CONTRACT_FIELDS)
     locked = contract_locked(contract, actor=actor, expected_version=expected_version)
     errors: dict[str, list[str]] = {}
     if locked.status not in (ContractStatus.DRAFT, ContractStatus.ACTIVE):

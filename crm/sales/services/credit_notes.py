@@ -26,9 +26,9 @@ from crm.sales.services.invoice_lines import (
     lines_store,
     money_status,
     money_text,
-    text_clean,
 )
 from crm.sales.services.numbering import number_next
+from crm.sales.services.values import text_clean
 
 
 def credited_quantities(invoice: Invoice) -> dict[int, Decimal]:

@@ -28,7 +28,8 @@ from crm.sales.models import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.selectors.orders import quantities_in_transit
 from crm.sales.services.assets import assets_create_for_delivery
 from crm.sales.services.numbering import number_next
-from crm.sales.services.orders import quantity_clean, text_clean
+from crm.sales.services.orders import quantity_clean
+from crm.sales.services.values import text_clean
 
 DELIVERY_SERIES = "delivery"
 DELIVERY_PREFIX = "DL-"

@@ -20,6 +20,7 @@ from crm.core.ui.formats import format_money
 from crm.sales.enums import InvoiceStatus
 from crm.sales.models import Invoice, InvoiceLine
 from crm.sales.models.lines import money_round
+from crm.sales.services.values import text_clean
 
 INVOICE_OBJECT_TYPE = "sales.invoice"
 PAYMENT_OBJECT_TYPE = "sales.payment"
@@ -32,10 +33,6 @@ LINE_KEYS = frozenset({"product", "description", "quantity", "unit_price", "disc
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
 Errors = dict[str, list[str]]
-
-
-def text_clean(value: Any, limit: int) -> str:
-    return " ".join(str(value or "").split())[:limit]
 
 
 def decimal_parse(

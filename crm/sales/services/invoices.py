@@ -40,9 +40,9 @@ from crm.sales.services.invoice_lines import (
     lines_build,
     lines_store,
     terms_clean,
-    text_clean,
 )
 from crm.sales.services.numbering import number_next
+from crm.sales.services.values import text_clean
 
 # what invoice_update may change on a draft (status, number, money and version have their own services)
 DRAFT_FIELDS = frozenset({"contact", "language", "payment_terms_days", "notes", "currency", "lines"})

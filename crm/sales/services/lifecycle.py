@@ -200,6 +200,12 @@ def deal_lifecycle_record_lead(
     _write(rows, merge=_keep_earliest)
 
 
+def lifecycle_refresh_for_order(*, order_id: int) -> int:
+    """Refresh the deal of an order (its shipped/delivered milestones); an order without a deal has none."""
+    opportunity_id = Order.all_objects.filter(pk=order_id).values_list("opportunity_id", flat=True).first()
+    return lifecycle_refresh(opportunity_ids=[opportunity_id]) if opportunity_id else 0
+
+
 def lifecycle_rebuild(*, chunk: int = REBUILD_CHUNK, progress: Callable[[int], None] | None = None) -> int:
     """Recompute every deal's row from the documents, `chunk` opportunities per transaction (keyset over the
     ids, constant memory): rows of deleted opportunities go, the lead's timestamps stay. Answers the number of

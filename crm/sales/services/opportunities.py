@@ -37,9 +37,8 @@ from crm.sales.services.stages import (
     opportunity_locked,
     playbook_tasks_create,
     stage_missing_fields,
-    text_clean,
-    user_or_none,
 )
+from crm.sales.services.values import reject_unknown, text_clean, user_or_none
 
 OBJECT_TYPE = "sales.opportunity"
 # what create and update may set (stage, status, version and timestamps have their own services)
@@ -59,12 +58,6 @@ OPPORTUNITY_FIELDS = frozenset(
 )
 _CURRENCIES = frozenset(list_currencies())
 _MAX_AMOUNT = Decimal("999999999999.99")
-
-
-def _reject_unknown(changes: dict[str, Any]) -> None:
-    unknown = sorted(set(changes) - OPPORTUNITY_FIELDS)
-    if unknown:
-        raise InvalidInput(field_errors={name: [_("This field cannot be set.")] for name in unknown})
 
 
 def _apply(
@@ -164,7 +157,7 @@ def opportunity_create(
     the actor). Its probability defaults to the stage's. The stage's required fields apply; its playbook tasks
     are created (`playbook=False`: not for historical data loads). `at` backdates the creation (the demo;
     imports)."""
-    _reject_unknown({**fields, **({"owner": owner} if owner is not None else {})})
+    reject_unknown({**fields, **({"owner": owner} if owner is not None else {})}, OPPORTUNITY_FIELDS)
     owner = owner or actor
     stage = stage or _first_open_stage(pipeline)
     errors: dict[str, list[str]] = {}
@@ -247,7 +240,7 @@ def opportunity_update(
     """Change an opportunity's fields. `expected_version` (the version the user saw) refuses a save over
     someone else's newer edit (ConcurrentEdit) — nothing is overwritten. Fields the current stage requires
     cannot be emptied."""
-    _reject_unknown(changes)
+    reject_unknown(changes, OPPORTUNITY_FIELDS)
     locked = opportunity_locked(opportunity, actor=actor, expected_version=expected_version)
     if "owner" in changes and changes["owner"] is not None and actor is not None:
         new_owner = changes["owner"]

@@ -21,7 +21,8 @@ from crm.core.audit.context import audit_context
 from crm.core.errors import InvalidInput, RecordNotFound
 from crm.sales.errors import OpportunityNotOpen
 from crm.sales.models import Opportunity, OpportunityLine
-from crm.sales.services.stages import opportunity_locked, text_clean
+from crm.sales.services.stages import opportunity_locked
+from crm.sales.services.values import text_clean
 
 MAX_QUANTITY = Decimal("999999999.999")
 _QUANTUM = Decimal("0.001")

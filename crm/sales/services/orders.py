@@ -30,6 +30,7 @@ from crm.sales.errors import OrderNotCancellable, QuoteAlreadyOrdered, QuoteNotA
 from crm.sales.events import OrderPlaced
 from crm.sales.models import Delivery, Order, OrderLine, Quote
 from crm.sales.services.numbering import number_next
+from crm.sales.services.values import text_clean, user_or_none
 
 OBJECT_TYPE = "sales.order"
 ORDER_SERIES = "order"
@@ -44,8 +45,6 @@ MAX_PRICE = Decimal("999999999999.99")
 
 
 # --- values ------------------------------------------------------------------------------------------------
-def text_clean(value: Any, limit: int) -> str:
-    return " ".join(str(value or "").split())[:limit]
 
 
 def decimal_parse(value: Any) -> Decimal | None:
@@ -102,10 +101,6 @@ def date_clean(value: Any, *, field: str, errors: dict[str, list[str]]) -> dt.da
         errors[field] = [_("Enter a date as YYYY-MM-DD.")]
         return None
     return value
-
-
-def user_or_none(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None
 
 
 # --- lines -------------------------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from crm.sales.services.invoice_lines import (
     invoice_locked,
     money_status,
     money_text,
-    text_clean,
 )
+from crm.sales.services.values import text_clean
 
 
 def _payable_check(invoice: Invoice) -> None:

@@ -49,6 +49,7 @@ from crm.sales.errors import (
 from crm.sales.events import QuoteAccepted, QuoteDeclined, QuoteSent
 from crm.sales.models import Opportunity, OpportunityContact, Quote, QuoteEvent, QuoteLine
 from crm.sales.services.numbering import number_next
+from crm.sales.services.values import reject_unknown, text_clean, user_or_none
 
 OBJECT_TYPE = "sales.quote"
 APPROVER_ROLES = frozenset({"sales_manager", "administrator"})
@@ -103,17 +104,13 @@ def _language_pick(*candidates: str | None) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
-def _user_or_none(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None
-
-
 def _event(quote: Quote, kind: str, *, actor: Any, note: str = "", at: dt.datetime | None = None) -> None:
     QuoteEvent.objects.create(
         quote=quote,
         account_id=quote.account_id,
         opportunity_id=quote.opportunity_id,
         kind=kind,
-        actor=_user_or_none(actor),
+        actor=user_or_none(actor),
         at=at or timezone.now(),
         note=note[:2000],
     )
@@ -127,10 +124,6 @@ def _decimal(raw: Any) -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() else None
-
-
-def _text(value: Any, limit: int) -> str:
-    return " ".join(str(value or "").split())[:limit]
 
 
 # --- lines ------------------------------------------------------------------------------------------------------
@@ -202,7 +195,7 @@ def lines_build(
             is_product_line = True
         else:
             is_product_line = product is not None
-        description = _text(data.get("description"), 300)
+        description = text_clean(data.get("description"), 300)
         if product is not None:
             if not product.is_active:
                 errors[f"{key}.product_id"] = [_("This product is no longer sold.")]
@@ -309,12 +302,6 @@ def _apply(quote: Quote, data: Mapping[str, Any], *, actor: Any, errors: dict[st
             setattr(quote, name, str(data[name] or "").strip()[:limit])
 
 
-def _reject_unknown(changes: Mapping[str, Any]) -> None:
-    unknown = sorted(set(changes) - QUOTE_FIELDS)
-    if unknown:
-        raise InvalidInput(field_errors={name: [_("This field cannot be set.")] for name in unknown})
-
-
 @transaction.atomic
 def quote_create(
     *,
@@ -330,7 +317,7 @@ def quote_create(
     From an `opportunity`: its account, owner and currency, its first contact as the recipient, and its lines
     (unless `lines` are given). Else for an `account` (owner: the actor). The language is the recipient's
     preferred one, else the owner's, else the site's. Nothing is stored when anything is wrong."""
-    _reject_unknown(fields)
+    reject_unknown(fields, QUOTE_FIELDS)
     errors: dict[str, list[str]] = {}
     if opportunity is not None:
         if actor is not None and not _opportunity_visible(actor, opportunity):
@@ -417,7 +404,7 @@ def _require_draft(quote: Quote) -> None:
 def quote_update(*, actor: Any, quote: Quote, expected_version: int | None = None, **changes: Any) -> Quote:
     """Change a draft quote's recipient, validity, language, terms or notes (the currency only while it has no
     lines). A stale `expected_version` raises ConcurrentEdit; nothing is written then."""
-    _reject_unknown(changes)
+    reject_unknown(changes, QUOTE_FIELDS)
     locked = quote_locked(quote, actor=actor, expected_version=expected_version)
     _require_draft(locked)
     errors: dict[str, list[str]] = {}
@@ -491,7 +478,7 @@ def quote_approve(*, actor: Any, quote: Quote, expected_version: int | None = No
     locked = _decide(actor=actor, quote=quote, expected_version=expected_version)
     locked.status = QuoteStatus.APPROVED
     locked.approval_status = ApprovalStatus.APPROVED
-    locked.approved_by = _user_or_none(actor)
+    locked.approved_by = user_or_none(actor)
     locked.approved_at = timezone.now()
     locked.version += 1
     with audit_context(actor=actor):
@@ -506,7 +493,7 @@ def quote_reject(*, actor: Any, quote: Quote, reason: str = "", expected_version
     locked = _decide(actor=actor, quote=quote, expected_version=expected_version)
     locked.status = QuoteStatus.DRAFT
     locked.approval_status = ApprovalStatus.REJECTED
-    locked.approved_by = _user_or_none(actor)
+    locked.approved_by = user_or_none(actor)
     locked.approved_at = timezone.now()
     locked.version += 1
     with audit_context(actor=actor):
@@ -704,7 +691,7 @@ def quote_accept(*, quote: Quote, name: str) -> Quote:
     if locked is None:
         raise RecordNotFound()
     _answerable(locked)
-    typed = _text(name, 200)
+    typed = text_clean(name, 200)
     if not typed:
         raise InvalidInput(field_errors={"name": [_("Type your name to accept the quote.")]})
     now = timezone.now()
@@ -729,7 +716,7 @@ def quote_decline(*, quote: Quote, comment: str = "", name: str = "") -> Quote:
     now = timezone.now()
     locked.status = QuoteStatus.DECLINED
     locked.declined_at = now
-    locked.decided_by_name = _text(name, 200)
+    locked.decided_by_name = text_clean(name, 200)
     locked.decision_note = str(comment or "").strip()[:2000]
     locked.version += 1
     with audit_context(reason=_("Declined by the customer")):

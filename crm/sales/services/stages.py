@@ -14,16 +14,12 @@ from crm.activities.services import activity_create
 from crm.core.audit.context import audit_context
 from crm.core.errors import ConcurrentEdit, RecordNotFound
 from crm.core.events import publish_on_commit
-from crm.core.identity.models import User
 from crm.core.records import record_authorize
 from crm.sales.enums import OpportunityStatus
 from crm.sales.errors import OpportunityNotOpen, StageNotInPipeline, StageRequirementsMissing
 from crm.sales.events import OpportunityLost, OpportunityStageChanged, OpportunityWon
 from crm.sales.models import Opportunity, OpportunityContact, Stage, StageChange
-
-
-def text_clean(value: Any, limit: int) -> str:
-    return " ".join(str(value or "").split())[:limit]
+from crm.sales.services.values import text_clean, user_or_none
 
 
 def stage_missing_fields(stage: Stage, opportunity: Opportunity, contact_count: int) -> dict[str, list[str]]:
@@ -65,10 +61,6 @@ def playbook_tasks_create(*, opportunity: Opportunity, stage: Stage, actor: Any,
             )
         made += 1
     return made
-
-
-def user_or_none(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None
 
 
 def opportunity_locked(opportunity: Opportunity, *, actor: Any, expected_version: int | None) -> Opportunity:
