@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "crm.catalog",
     "crm.leads",
     "crm.sales",
+    # analytics (layer 3)
+    "crm.analytics.core",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

@@ -3,7 +3,8 @@ timeline)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -298,3 +299,15 @@ def deliveries_moved_page(
     qs = Delivery.objects.visible_to(user).filter(**{f"{field}__isnull": False}).select_related("order")
     qs = qs.filter(account_id=account_id) if account_id is not None else qs.filter(order_id=order_id)
     return list(_before(qs, field, before).order_by(f"-{field}", "-id")[:limit])
+
+
+def order_transactions(*, until: dt.date | None = None, chunk_size: int = 20_000) -> Iterator[tuple[Any, ...]]:
+    """Every order that stands (not cancelled, not deleted) as `(account_id, ordered_on, total, currency)`,
+    streamed in id order: the purchase transactions the customer analyses read. Company-wide, not scoped by a
+    user: analytics computes over the whole base and scopes what it shows."""
+    qs = Order.objects.exclude(status=OrderStatus.CANCELLED)
+    if until is not None:
+        qs = qs.filter(ordered_on__lte=until)
+    yield from qs.order_by("pk").values_list("account_id", "ordered_on", "total", "currency").iterator(
+        chunk_size=chunk_size
+    )
