@@ -79,7 +79,14 @@ def widget_list(request: HttpRequest) -> list[dict[str, Any]]:
             "label": str(w.label),
             "description": str(w.description),
             "settings": [
-                {"name": s.name, "kind": s.kind, "default": s.default, "choices": list(s.choices), "min": s.min, "max": s.max}
+                {
+                    "name": s.name,
+                    "kind": s.kind,
+                    "default": s.default,
+                    "choices": list(s.choices),
+                    "min": s.min,
+                    "max": s.max,
+                }
                 for s in w.settings
             ],
         }
@@ -108,6 +115,8 @@ def widget_detail(request: HttpRequest, key: str) -> dict[str, Any]:
             continue
         if name not in kinds:
             raise InvalidInput(field_errors={name: [_("Unknown filter or setting.")]})
-        settings[name] = _setting_value(kinds[name], raw)
+        settings[name] = _setting_value(kinds[name], str(raw))
     filters = dashboard_filters_parse(user=request.user, params=filter_params)
-    return selectors.widget_compute(user=request.user, widget=widget, filters=filters, settings=settings).as_json()
+    return selectors.widget_compute(
+        user=request.user, widget=widget, filters=filters, settings=settings
+    ).as_json()

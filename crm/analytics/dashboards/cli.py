@@ -16,8 +16,12 @@ from crm.core.identity.selectors import user_get_by_email
 
 
 def dashboard_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", required=True, metavar="EMAIL", help="whose dashboard, with their permissions")
-    parser.add_argument("--dashboard", type=int, metavar="ID", help="a dashboard id (default: the user's home)")
+    parser.add_argument(
+        "--user", required=True, metavar="EMAIL", help="whose dashboard, with their permissions"
+    )
+    parser.add_argument(
+        "--dashboard", type=int, metavar="ID", help="a dashboard id (default: the user's home)"
+    )
     parser.add_argument("--period", help="this_quarter, last_month, …, 2026, 2026-Q2 or 2026-05")
     parser.add_argument("--from", dest="from_", metavar="YYYY-MM-DD", help="a custom range's first day")
     parser.add_argument("--to", metavar="YYYY-MM-DD", help="a custom range's last day")
@@ -32,16 +36,25 @@ def dashboard_command(options: dict[str, Any], stdout: Any, stderr: Any) -> int:
         raise CommandError(f"--user: no active user {options['user']!r}")
     params = {
         name: str(options[key])
-        for name, key in (("period", "period"), ("from", "from_"), ("to", "to"), ("team", "team"), ("owner", "owner"), ("pipeline", "pipeline"))
+        for name, key in (
+            ("period", "period"),
+            ("from", "from_"),
+            ("to", "to"),
+            ("team", "team"),
+            ("owner", "owner"),
+            ("pipeline", "pipeline"),
+        )
         if options.get(key)
     }
     try:
-        if options.get("dashboard"):
-            dashboard = selectors.dashboard_get(user=user, pk=options["dashboard"])
-        else:
-            dashboard = selectors.dashboard_home(user=user)
-            if dashboard is None:
-                raise CommandError("this user has no home dashboard")
+        found = (
+            selectors.dashboard_get(user=user, pk=options["dashboard"])
+            if options.get("dashboard")
+            else selectors.dashboard_home(user=user)
+        )
+        if found is None:
+            raise CommandError("this user has no home dashboard")
+        dashboard = found
         filters = dashboard_filters_parse(user=user, params=params)
         results = selectors.dashboard_compute(user=user, dashboard=dashboard, filters=filters)
     except DomainError as exc:

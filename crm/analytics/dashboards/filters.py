@@ -111,7 +111,9 @@ def dashboard_filters_parse(
     if strict:
         unknown = [k for k in params if k not in PARAMS]
         if unknown:
-            raise InvalidInput(field_errors={k: [_("Unknown filter “%(name)s”.") % {"name": k}] for k in unknown})
+            raise InvalidInput(
+                field_errors={k: [_("Unknown filter “%(name)s”.") % {"name": k}] for k in unknown}
+            )
     raw = str(params.get("period") or "").strip()
     has_range = bool(params.get("from") or params.get("to"))
     preset = ""
@@ -132,7 +134,9 @@ def dashboard_filters_parse(
             raise InvalidInput(
                 field_errors={
                     "period": [
-                        _("Choose a preset (%(presets)s), a year (2026), a quarter (2026-Q2) or a month (2026-05).")
+                        _(
+                            "Choose a preset (%(presets)s), a year (2026), a quarter (2026-Q2) or a month (2026-05)."
+                        )
                         % {"presets": ", ".join(PRESETS)}
                     ]
                 }

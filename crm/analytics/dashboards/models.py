@@ -32,8 +32,12 @@ class Dashboard(models.Model):
     visibility = models.CharField(
         _("shared with"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
-    team = models.ForeignKey("identity.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    role = models.ForeignKey("identity.Role", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        "identity.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.ForeignKey(
+        "identity.Role", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     # an owner's home dashboard, or (owner empty, shared with a role) the role's default home
     is_home = models.BooleanField(_("home dashboard"), default=False)
     builtin = models.CharField(max_length=20, blank=True, default="")  # "rep", "manager", "admin", "company"
@@ -50,7 +54,9 @@ class Dashboard(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner"], condition=models.Q(is_home=True, owner__isnull=False), name="dashboard_one_home"
+                fields=["owner"],
+                condition=models.Q(is_home=True, owner__isnull=False),
+                name="dashboard_one_home",
             ),
         ]
 

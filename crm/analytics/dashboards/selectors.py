@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 
 from crm.analytics.dashboards.filters import DashboardFilters
 from crm.analytics.dashboards.models import Dashboard, Visibility
-from crm.analytics.dashboards.widgets.base import CHOICE_LABELS
 from crm.analytics.dashboards.widgets import WidgetResult, WidgetType, widget_type_get, widget_types
+from crm.analytics.dashboards.widgets.base import CHOICE_LABELS
 from crm.core.errors import DomainError, RecordNotFound
 from crm.core.identity.permissions import user_is_admin
 
@@ -79,8 +79,16 @@ class PlacedWidget:
     def setting_fields(self) -> list[dict[str, Any]]:
         """The settings as the editor's form shows them."""
         return [
-            {"name": s.name, "label": s.label or s.name, "kind": s.kind, "choices": [(c, CHOICE_LABELS.get(c, c)) for c in s.choices], "min": s.min,
-             "max": s.max, "value": self.settings.get(s.name, s.default), "id": f"s-{self.index}-{s.name}"}
+            {
+                "name": s.name,
+                "label": s.label or s.name,
+                "kind": s.kind,
+                "choices": [(c, CHOICE_LABELS.get(c, c)) for c in s.choices],
+                "min": s.min,
+                "max": s.max,
+                "value": self.settings.get(s.name, s.default),
+                "id": f"s-{self.index}-{s.name}",
+            }
             for s in self.widget.settings
         ]
 

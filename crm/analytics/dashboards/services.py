@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.analytics.core.access import analysis_can_refresh
+from crm.analytics.dashboards.defaults import BUILTIN
 from crm.analytics.dashboards.models import Dashboard, Visibility
 from crm.analytics.dashboards.widgets import widget_type_get
 from crm.core.errors import InvalidInput, PermissionDenied
 from crm.core.identity.permissions import user_is_admin
-from crm.core.identity.selectors import role_get, team_get
+from crm.core.identity.selectors import role_get, role_get_by_key, team_get
 
 MAX_WIDGETS = 24
 OBJECT_TYPE = "analytics.insight"
@@ -61,7 +62,9 @@ def _name_clean(name: Any) -> str:
 def _sharing_clean(*, actor: Any, visibility: Any, team_id: Any, role_id: Any) -> dict[str, Any]:
     if visibility not in Visibility.values:
         raise InvalidInput(
-            field_errors={"visibility": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Visibility.values)}]}
+            field_errors={
+                "visibility": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Visibility.values)}]
+            }
         )
     out: dict[str, Any] = {"visibility": visibility, "team": None, "role": None}
     if visibility != Visibility.PRIVATE and not analysis_can_refresh(actor, OBJECT_TYPE):
@@ -101,7 +104,9 @@ def dashboard_create(
     sharing = _sharing_clean(actor=actor, visibility=visibility, team_id=team_id, role_id=role_id)
     if is_home:
         Dashboard.objects.filter(owner=actor, is_home=True).update(is_home=False)
-    return Dashboard.objects.create(owner=actor, name=clean_name, widgets=clean_widgets, is_home=is_home, **sharing)
+    return Dashboard.objects.create(
+        owner=actor, name=clean_name, widgets=clean_widgets, is_home=is_home, **sharing
+    )
 
 
 @transaction.atomic
@@ -152,3 +157,26 @@ def dashboard_delete(*, actor: Any, dashboard: Dashboard) -> None:
     if not _may_change(actor, dashboard) or dashboard.builtin:
         raise PermissionDenied(_("You may delete only your own dashboards."))
     dashboard.delete()
+
+
+@transaction.atomic
+def dashboard_builtins_install() -> list[Dashboard]:
+    """Create the built-in dashboards that are missing (a role's home only when the role exists)."""
+    created = []
+    for key, (name, role_key, widgets) in BUILTIN.items():
+        if Dashboard.objects.filter(builtin=key).exists():
+            continue
+        role = role_get_by_key(key=role_key) if role_key else None
+        if role_key and role is None:
+            continue
+        created.append(
+            Dashboard.objects.create(
+                name=name,
+                builtin=key,
+                visibility=Visibility.ROLE if role else Visibility.EVERYONE,
+                role=role,
+                is_home=role is not None,
+                widgets=dashboard_widgets_clean(widgets),
+            )
+        )
+    return created

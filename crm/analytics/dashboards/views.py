@@ -72,7 +72,9 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     """The home page's card: the user's home dashboard, its widgets loading one by one."""
     dashboard = selectors.dashboard_home(user=request.user)
     placed = selectors.dashboard_widgets(dashboard=dashboard) if dashboard else []
-    return render(request, "analytics/dashboards/_home_panel.html", {"dashboard": dashboard, "placed": placed})
+    return render(
+        request, "analytics/dashboards/_home_panel.html", {"dashboard": dashboard, "placed": placed}
+    )
 
 
 @login_required
@@ -83,10 +85,17 @@ def widget_fragment(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     dashboard = selectors.dashboard_get(user=request.user, pk=pk)
     placed = next((p for p in selectors.dashboard_widgets(dashboard=dashboard) if p.index == index), None)
     if placed is None:
-        return render(request, "analytics/dashboards/_widget_error.html", {"error": _("This widget was removed.")}, status=404)
+        return render(
+            request,
+            "analytics/dashboards/_widget_error.html",
+            {"error": _("This widget was removed.")},
+            status=404,
+        )
     try:
         filters = dashboard_filters_parse(user=request.user, params=request.GET)
-        result = selectors.widget_compute(user=request.user, widget=placed.widget, filters=filters, settings=placed.settings)
+        result = selectors.widget_compute(
+            user=request.user, widget=placed.widget, filters=filters, settings=placed.settings
+        )
     except InvalidInput as exc:
         return render(request, "analytics/dashboards/_widget_error.html", {"error": _errors(exc)}, status=400)
     return render(request, "analytics/dashboards/_widget.html", {"result": result, "placed": placed})

@@ -19,7 +19,9 @@ Q2 = {"period": "2026-Q2"}
 def make_user(db: Any) -> Callable[..., User]:
     counter = {"n": 0}
 
-    def make(role: str = "sales_rep", *, team: str | None = "North", manager: User | None = None, **extra: Any) -> User:
+    def make(
+        role: str = "sales_rep", *, team: str | None = "North", manager: User | None = None, **extra: Any
+    ) -> User:
         counter["n"] += 1
         n = counter["n"]
         return User.objects.create_user(
@@ -60,7 +62,11 @@ def south(make_user: Any, boss: User) -> User:
 def _close(deal: Any, pipeline: Any, name: str, day: dt.date) -> None:
     at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
     opportunity_move_stage(
-        actor=None, opportunity=deal, stage=stage(pipeline, name), at=at, lost_reason="Price" if name == "Lost" else ""
+        actor=None,
+        opportunity=deal,
+        stage=stage(pipeline, name),
+        at=at,
+        lost_reason="Price" if name == "Lost" else "",
     )
 
 
@@ -72,8 +78,13 @@ def deals(money: None, north: User, south: User) -> dict[str, Any]:
     day = dt.date(2026, 4, 20)
     make_opportunity(pipeline=pipeline, owner=north, amount=Decimal("1000"), close_date=day)
     make_opportunity(
-        pipeline=pipeline, owner=north, amount=Decimal("400"), currency="USD", next_step="Call",
-        close_date=dt.date(2026, 5, 3), stage=stage(pipeline, "Proposal"),
+        pipeline=pipeline,
+        owner=north,
+        amount=Decimal("400"),
+        currency="USD",
+        next_step="Call",
+        close_date=dt.date(2026, 5, 3),
+        stage=stage(pipeline, "Proposal"),
     )
     won_n = make_opportunity(pipeline=pipeline, owner=north, amount=Decimal("300"), close_date=day)
     _close(won_n, pipeline, "Won", dt.date(2026, 4, 10))

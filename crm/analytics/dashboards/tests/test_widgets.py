@@ -32,7 +32,9 @@ def drill(user: Any, url: str) -> list[Any]:
     return list(opportunity_query(user=user, params=dict(parse_qsl(parts.query))))
 
 
-def test_pipeline_by_stage_sums_open_deals_of_the_period_in_the_company_currency(deals: Any, boss: Any) -> None:
+def test_pipeline_by_stage_sums_open_deals_of_the_period_in_the_company_currency(
+    deals: Any, boss: Any
+) -> None:
     result = compute(boss, "pipeline_by_stage")
     assert result.figures["count"] == 3
     assert Decimal(result.figures["amount"]) == Decimal("1900")  # 1000 + 400 USD / 2 + 700
@@ -41,7 +43,10 @@ def test_pipeline_by_stage_sums_open_deals_of_the_period_in_the_company_currency
     assert by_label["Proposal"]["count"] == 1 and Decimal(by_label["Proposal"]["amount"]) == Decimal("200")
     assert by_label["Negotiation"]["count"] == 0
     # the bar opens exactly its deals
-    assert sorted(o.amount for o in drill(boss, by_label["Qualify"]["url"])) == [Decimal("700"), Decimal("1000")]
+    assert sorted(o.amount for o in drill(boss, by_label["Qualify"]["url"])) == [
+        Decimal("700"),
+        Decimal("1000"),
+    ]
     assert 'href="/opportunities/?' in str(result.chart).replace("/sales", "")
 
 
@@ -57,7 +62,12 @@ def test_filters_owner_team_pipeline_and_period(deals: Any, boss: Any, north: An
     assert compute(boss, "pipeline_by_stage", {**Q2, "owner": str(south.pk)}).figures["count"] == 1
     team = compute(boss, "pipeline_by_stage", {**Q2, "team": str(north.team_id)})
     assert team.figures["count"] == 2
-    assert compute(boss, "pipeline_by_stage", {**Q2, "pipeline": str(deals["pipeline"].pk + 999)}).figures["count"] == 0
+    assert (
+        compute(boss, "pipeline_by_stage", {**Q2, "pipeline": str(deals["pipeline"].pk + 999)}).figures[
+            "count"
+        ]
+        == 0
+    )
     assert compute(boss, "pipeline_by_stage", {"period": "2026-Q3"}).figures["count"] == 1
     custom = compute(boss, "pipeline_by_stage", {"from": "2026-04-01", "to": "2026-04-30"})
     assert custom.figures["count"] == 1  # only the 1000 EUR deal closes in April
@@ -110,8 +120,24 @@ def test_activities_by_owner_counts_the_period_and_drills_down(boss: Any, north:
     account = AccountFactory(owner=north)
     for owner, n in ((north, 3), (south, 1)):
         for i in range(n):
-            activity_create(actor=None, kind="note", subject=f"n{i}", body="x", owner=owner, occurred_at=at, account_id=account.pk)
-    activity_create(actor=None, kind="note", subject="old", body="x", owner=north, occurred_at=at.replace(year=2025), account_id=account.pk)
+            activity_create(
+                actor=None,
+                kind="note",
+                subject=f"n{i}",
+                body="x",
+                owner=owner,
+                occurred_at=at,
+                account_id=account.pk,
+            )
+    activity_create(
+        actor=None,
+        kind="note",
+        subject="old",
+        body="x",
+        owner=north,
+        occurred_at=at.replace(year=2025),
+        account_id=account.pk,
+    )
     result = compute(boss, "activities_by_owner")
     counts = {o["owner"]: o["count"] for o in result.figures["owners"]}
     assert counts == {north.pk: 3, south.pk: 1}
@@ -124,7 +150,18 @@ def test_activities_by_owner_counts_the_period_and_drills_down(boss: Any, north:
 
 def test_query_count_is_bounded_per_widget(deals: Any, boss: Any, make_user: Any) -> None:
     counts = {}
-    for key in ("pipeline_by_stage", "won_lost", "win_rate", "average_deal_size", "sales_cycle", "forecast_vs_quota", "activities_by_owner", "customers", "revenue_by_product", "lifecycle_durations"):
+    for key in (
+        "pipeline_by_stage",
+        "won_lost",
+        "win_rate",
+        "average_deal_size",
+        "sales_cycle",
+        "forecast_vs_quota",
+        "activities_by_owner",
+        "customers",
+        "revenue_by_product",
+        "lifecycle_durations",
+    ):
         compute(boss, key)  # warm caches (permissions, currencies)
         with CaptureQueriesContext(connection) as ctx:
             compute(boss, key)
@@ -135,3 +172,31 @@ def test_query_count_is_bounded_per_widget(deals: Any, boss: Any, make_user: Any
     with CaptureQueriesContext(connection) as ctx:
         compute(boss, "win_rate")
     assert len(ctx.captured_queries) == counts["win_rate"]
+
+
+def test_customers_new_active_lapsed_and_revenue_by_product(boss: Any, north: Any) -> None:
+    import datetime as dt
+
+    from crm.contacts.tests.factories import AccountFactory
+    from crm.sales.selectors.orders import order_query
+    from crm.sales.tests.orders.factories import catalog_setup, make_order
+
+    items = catalog_setup()
+    lines = [{"product": items["router"], "quantity": 3}, {"product": items["install"], "quantity": 1}]
+    old, new, lapsed = AccountFactory(owner=north), AccountFactory(owner=north), AccountFactory(owner=north)
+    make_order(owner=north, account=old, lines=lines, ordered_on=dt.date(2025, 6, 1))  # first order before Q2
+    make_order(owner=north, account=old, lines=lines, ordered_on=dt.date(2026, 6, 20))  # active
+    make_order(owner=north, account=new, lines=lines, ordered_on=dt.date(2026, 4, 2))  # new, not active
+    make_order(owner=north, account=lapsed, lines=lines, ordered_on=dt.date(2025, 1, 5))  # lapsed
+    result = compute(boss, "customers", days=30)
+    assert (result.figures["new"], result.figures["active"], result.figures["lapsed"]) == (1, 1, 2)
+    assert result.figures["cutoff"] == "2026-06-01"
+    active_url = next(k.url for k in result.kpis if k.value == 1 and "gte=2026-06-01" in k.url)
+    assert order_query(user=boss, params=dict(parse_qsl(urlsplit(active_url).query))).count() == 1
+
+    revenue = compute(boss, "revenue_by_product")
+    by_name = {p["name"]: p for p in revenue.figures["products"]}
+    assert Decimal(by_name["Router X1"]["amount"]) == Decimal("600")  # 3 × 100 in each of the two Q2 orders
+    assert Decimal(by_name["Installation"]["amount"]) == Decimal("100")
+    router_url = by_name["Router X1"]["url"]
+    assert order_query(user=boss, params=dict(parse_qsl(urlsplit(router_url).query))).count() == 2

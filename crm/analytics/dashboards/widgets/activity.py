@@ -25,7 +25,12 @@ def activities_by_owner(*, user: Any, filters: DashboardFilters, settings: dict[
         **list_params(user=user, filters=filters, settings=settings, pipeline=False),
         **date_range("occurred_at", filters.period.start, filters.period.end),
     }
-    rows = list(activity_query(user=user, params=params).order_by().values_list("owner_id", "kind").annotate(n=Count("id")))
+    rows = list(
+        activity_query(user=user, params=params)
+        .order_by()
+        .values_list("owner_id", "kind")
+        .annotate(n=Count("id"))
+    )
     per_owner: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for owner_id, kind, n in rows:
         per_owner[owner_id][kind] += n
@@ -35,7 +40,15 @@ def activities_by_owner(*, user: Any, filters: DashboardFilters, settings: dict[
     for owner_id in sorted(per_owner, key=lambda o: (-sum(per_owner[o].values()), names.get(o, ""))):
         n = sum(per_owner[owner_id].values())
         url = list_url(LIST, {**params, "owner": str(owner_id) if owner_id else "none"})
-        owners.append({"owner": owner_id, "name": names.get(owner_id, ""), "count": n, "kinds": dict(per_owner[owner_id]), "url": url})
+        owners.append(
+            {
+                "owner": owner_id,
+                "name": names.get(owner_id, ""),
+                "count": n,
+                "kinds": dict(per_owner[owner_id]),
+                "url": url,
+            }
+        )
         bars.append(Bar(label=names.get(owner_id, "—"), value=n, url=url, display=format_number(n)))
     all_url = list_url(LIST, params)
     return WidgetResult(
@@ -50,5 +63,11 @@ def activities_by_owner(*, user: Any, filters: DashboardFilters, settings: dict[
 
 
 widget_register(
-    WidgetType("activities_by_owner", gettext_lazy("Activities by owner"), gettext_lazy("What each person logged in the period."), activities_by_owner, (MINE,))
+    WidgetType(
+        "activities_by_owner",
+        gettext_lazy("Activities by owner"),
+        gettext_lazy("What each person logged in the period."),
+        activities_by_owner,
+        (MINE,),
+    )
 )

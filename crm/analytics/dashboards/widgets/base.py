@@ -59,7 +59,9 @@ class WidgetResult:
             "key": self.key,
             "label": self.label,
             "figures": self.figures,
-            "kpis": [{"label": k.label, "value": k.value, "display": k.display, "url": k.url} for k in self.kpis],
+            "kpis": [
+                {"label": k.label, "value": k.value, "display": k.display, "url": k.url} for k in self.kpis
+            ],
             "note": self.note,
             "empty": self.empty,
             "error": self.error,
@@ -98,7 +100,8 @@ class WidgetType:
             elif spec.kind == "int":
                 if isinstance(value, bool) or not isinstance(value, int) or not spec.min <= value <= spec.max:
                     errors[key] = [
-                        _("Enter a whole number from %(min)s to %(max)s.") % {"min": spec.min, "max": spec.max}
+                        _("Enter a whole number from %(min)s to %(max)s.")
+                        % {"min": spec.min, "max": spec.max}
                     ]
             elif spec.kind == "choice" and value not in spec.choices:
                 errors[key] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(spec.choices)}]
@@ -133,5 +136,3 @@ CHOICE_LABELS = {
     "owner": gettext_lazy("By owner"),
 }
 MINE = Setting(name="mine", kind="bool", default=False, label=gettext_lazy("Only my records"))
-
-

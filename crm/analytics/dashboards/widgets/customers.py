@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy
 
 from crm.analytics.core.charts import Bar, bar_chart
 from crm.analytics.dashboards.filters import DashboardFilters
-from crm.analytics.dashboards.widgets.base import MINE, Kpi, Setting, WidgetResult, WidgetType, widget_register
+from crm.analytics.dashboards.widgets.base import (
+    MINE,
+    Kpi,
+    Setting,
+    WidgetResult,
+    WidgetType,
+    widget_register,
+)
 from crm.analytics.dashboards.widgets.scope import date_range, list_params, list_url, money_factors
 from crm.core.ui.formats import format_money, format_number
 from crm.sales.selectors.orders import order_line_query, order_query
@@ -44,17 +51,35 @@ def customer_counts(*, user: Any, filters: DashboardFilters, settings: dict[str,
         )
     )
     urls = {
-        "new": list_url(LIST, {**base, **date_range("ordered_on", filters.period.start, min(filters.period.end, reference + dt.timedelta(days=1)))}),
+        "new": list_url(
+            LIST,
+            {
+                **base,
+                **date_range(
+                    "ordered_on",
+                    filters.period.start,
+                    min(filters.period.end, reference + dt.timedelta(days=1)),
+                ),
+            },
+        ),
         "active": list_url(LIST, {**until, "ordered_on__gte": cutoff.isoformat()}),
         "lapsed": list_url(LIST, {**base, "ordered_on__lte": (cutoff - dt.timedelta(days=1)).isoformat()}),
     }
     labels = {"new": _("New customers"), "active": _("Active customers"), "lapsed": _("Lapsed customers")}
     counts = {k: int(found[k] or 0) for k in labels}
-    bars = [Bar(label=str(labels[k]), value=counts[k], url=urls[k], display=format_number(counts[k])) for k in labels]
+    bars = [
+        Bar(label=str(labels[k]), value=counts[k], url=urls[k], display=format_number(counts[k]))
+        for k in labels
+    ]
     return WidgetResult(
         key="customers",
         label=str(_("New, active and lapsed customers")),
-        figures={**counts, "days": days, "reference_day": reference.isoformat(), "cutoff": cutoff.isoformat()},
+        figures={
+            **counts,
+            "days": days,
+            "reference_day": reference.isoformat(),
+            "cutoff": cutoff.isoformat(),
+        },
         kpis=[Kpi(str(labels[k]), counts[k], format_number(counts[k]), urls[k]) for k in labels],
         chart=bar_chart(bars, title=str(_("Customers"))) if any(counts.values()) else None,
         note=_(
@@ -76,7 +101,7 @@ def revenue_by_product(*, user: Any, filters: DashboardFilters, settings: dict[s
         order_line_query(user=user, params=base)
         .order_by()
         .values_list("product_id", "product__name", "order__currency")
-        .annotate(total=Sum("net_amount"), n=Count("id"))
+        .annotate(net=Sum("net_amount"), n=Count("id"))
     )
     company, factors = money_factors({r[2] for r in rows}, on_date=filters.period.last_day)
     by_product: dict[Any, list[Any]] = {}
@@ -97,13 +122,32 @@ def revenue_by_product(*, user: Any, filters: DashboardFilters, settings: dict[s
         figures={"currency": company, "amount": str(round(total, 2)), "products": products},
         kpis=[Kpi(_("Revenue"), float(total), format_money(total, company), list_url(LIST, base))],
         chart=bar_chart(bars, title=str(_("Revenue by product")), horizontal=True) if bars else None,
-        note=_("Net amounts of the order lines of the period (cancelled orders excluded), in %(currency)s.") % {"currency": company},
+        note=_("Net amounts of the order lines of the period (cancelled orders excluded), in %(currency)s.")
+        % {"currency": company},
         empty=not bars,
     )
 
 
-DAYS = Setting(name="days", kind="int", default=90, min=7, max=730, label=gettext_lazy("Active within (days)"))
+DAYS = Setting(
+    name="days", kind="int", default=90, min=7, max=730, label=gettext_lazy("Active within (days)")
+)
 LIMIT = Setting(name="limit", kind="int", default=10, min=3, max=25, label=gettext_lazy("Products shown"))
 
-widget_register(WidgetType("customers", gettext_lazy("New, active and lapsed customers"), gettext_lazy("Customers by when they ordered."), customer_counts, (MINE, DAYS)))
-widget_register(WidgetType("revenue_by_product", gettext_lazy("Revenue by product"), gettext_lazy("Order revenue per product in the period."), revenue_by_product, (MINE, LIMIT)))
+widget_register(
+    WidgetType(
+        "customers",
+        gettext_lazy("New, active and lapsed customers"),
+        gettext_lazy("Customers by when they ordered."),
+        customer_counts,
+        (MINE, DAYS),
+    )
+)
+widget_register(
+    WidgetType(
+        "revenue_by_product",
+        gettext_lazy("Revenue by product"),
+        gettext_lazy("Order revenue per product in the period."),
+        revenue_by_product,
+        (MINE, LIMIT),
+    )
+)

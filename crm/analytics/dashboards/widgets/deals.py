@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from crm.analytics.core.charts import Bar, bar_chart
 from crm.analytics.dashboards.filters import DashboardFilters
-from crm.analytics.dashboards.widgets.base import MINE, Kpi, Setting, WidgetResult, WidgetType, widget_register
+from crm.analytics.dashboards.widgets.base import (
+    MINE,
+    Kpi,
+    Setting,
+    WidgetResult,
+    WidgetType,
+    widget_register,
+)
 from crm.analytics.dashboards.widgets.scope import date_range, list_params, list_url, money_factors
 from crm.core.identity.selectors import user_names
 from crm.core.ui.formats import format_money, format_number, format_percent
@@ -64,16 +71,34 @@ def pipeline_by_stage(*, user: Any, filters: DashboardFilters, settings: dict[st
             url = list_url(LIST, {**params, "stage": str(stage.pk)})
             money = amount.get(stage.pk, Decimal(0))
             stages.append(
-                {"stage": stage.pk, "label": label, "count": count.get(stage.pk, 0), "amount": str(round(money, 2)), "url": url}
+                {
+                    "stage": stage.pk,
+                    "label": label,
+                    "count": count.get(stage.pk, 0),
+                    "amount": str(round(money, 2)),
+                    "url": url,
+                }
             )
             shown = format_money(money, company) if by_amount else format_number(count.get(stage.pk, 0))
-            bars.append(Bar(label=label, value=float(money) if by_amount else count.get(stage.pk, 0), url=url, display=shown))
+            bars.append(
+                Bar(
+                    label=label,
+                    value=float(money) if by_amount else count.get(stage.pk, 0),
+                    url=url,
+                    display=shown,
+                )
+            )
     total_n, total_amount = sum(count.values()), sum(amount.values(), Decimal(0))
     all_url = list_url(LIST, params)
     return WidgetResult(
         key="pipeline_by_stage",
         label=str(_("Pipeline by stage")),
-        figures={"currency": company, "count": total_n, "amount": str(round(total_amount, 2)), "stages": stages},
+        figures={
+            "currency": company,
+            "count": total_n,
+            "amount": str(round(total_amount, 2)),
+            "stages": stages,
+        },
         kpis=[
             Kpi(_("Open deals"), total_n, format_number(total_n), all_url),
             Kpi(_("Open amount"), float(total_amount), format_money(total_amount, company), all_url),
@@ -86,7 +111,11 @@ def pipeline_by_stage(*, user: Any, filters: DashboardFilters, settings: dict[st
 
 # --- won / lost, win rate ---------------------------------------------------------------------------------
 def _closed_rows(*, user: Any, filters: DashboardFilters, base: dict[str, str]) -> list[tuple[Any, ...]]:
-    params = {**base, "status": "won,lost", **date_range("closed_on", filters.period.start, filters.period.end)}
+    params = {
+        **base,
+        "status": "won,lost",
+        **date_range("closed_on", filters.period.start, filters.period.end),
+    }
     return list(
         opportunity_query(user=user, params=params)
         .order_by()
@@ -136,9 +165,24 @@ def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
     for owner_id in sorted(closed, key=lambda o: (-closed[o], names.get(o, ""))):
         share = won[owner_id] / closed[owner_id]
         url = list_url(LIST, {**_closed(filters, base, "won,lost"), "owner": str(owner_id)})
-        owners.append({"owner": owner_id, "name": names.get(owner_id, ""), "won": won[owner_id], "closed": closed[owner_id], "rate": share})
+        owners.append(
+            {
+                "owner": owner_id,
+                "name": names.get(owner_id, ""),
+                "won": won[owner_id],
+                "closed": closed[owner_id],
+                "rate": share,
+            }
+        )
         label = names.get(owner_id, "—")
-        bars.append(Bar(label=label, value=share * 100, url=url, display=f"{format_percent(share)} ({won[owner_id]}/{closed[owner_id]})"))
+        bars.append(
+            Bar(
+                label=label,
+                value=share * 100,
+                url=url,
+                display=f"{format_percent(share)} ({won[owner_id]}/{closed[owner_id]})",
+            )
+        )
     return WidgetResult(
         key="win_rate",
         label=str(_("Win rate")),
@@ -149,10 +193,13 @@ def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
                 rate,
                 format_percent(rate) if rate is not None else "—",
                 list_url(LIST, _closed(filters, base, "won,lost")),
-                hint=_("%(won)s won of %(closed)s closed") % {"won": format_number(total_won), "closed": format_number(total_closed)},
+                hint=_("%(won)s won of %(closed)s closed")
+                % {"won": format_number(total_won), "closed": format_number(total_closed)},
             )
         ],
-        chart=bar_chart(bars[:12], title=str(_("Win rate by owner")), horizontal=True) if len(bars) > 1 else None,
+        chart=bar_chart(bars[:12], title=str(_("Win rate by owner")), horizontal=True)
+        if len(bars) > 1
+        else None,
         note=_("Won deals ÷ deals closed (won or lost) in the period, by count."),
         empty=not total_closed,
     )
@@ -176,10 +223,20 @@ def average_deal_size(*, user: Any, filters: DashboardFilters, settings: dict[st
     return WidgetResult(
         key="average_deal_size",
         label=str(_("Average deal size")),
-        figures={"currency": company, "won": n, "amount": str(round(total, 2)), "average": None if average is None else str(round(average, 2))},
+        figures={
+            "currency": company,
+            "won": n,
+            "amount": str(round(total, 2)),
+            "average": None if average is None else str(round(average, 2)),
+        },
         kpis=[
-            Kpi(_("Average won deal"), None if average is None else float(average), format_money(average, company) if average is not None else "—", url,
-                hint=_("%(n)s deals won") % {"n": format_number(n)}),
+            Kpi(
+                _("Average won deal"),
+                None if average is None else float(average),
+                format_money(average, company) if average is not None else "—",
+                url,
+                hint=_("%(n)s deals won") % {"n": format_number(n)},
+            ),
         ],
         note=_("Deals won in the period with an amount, in %(currency)s.") % {"currency": company},
         empty=not n,
@@ -189,8 +246,10 @@ def average_deal_size(*, user: Any, filters: DashboardFilters, settings: dict[st
 def sales_cycle(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
     base = list_params(user=user, filters=filters, settings=settings)
     params = _closed(filters, base, "won")
-    found = opportunity_query(user=user, params=params).order_by().aggregate(
-        n=Count("id"), days=Avg(DaysBetween("closed_on", "created_at"))
+    found = (
+        opportunity_query(user=user, params=params)
+        .order_by()
+        .aggregate(n=Count("id"), days=Avg(DaysBetween("closed_on", "created_at")))
     )
     n, days = found["n"] or 0, found["days"]
     url = list_url(LIST, params)
@@ -199,19 +258,70 @@ def sales_cycle(*, user: Any, filters: DashboardFilters, settings: dict[str, Any
         label=str(_("Sales cycle")),
         figures={"won": n, "average_days": None if days is None else round(max(days, 0.0), 1)},
         kpis=[
-            Kpi(_("Average days to win"), None if days is None else round(max(days, 0.0), 1),
-                format_number(round(max(days, 0.0), 1), 1) if days is not None else "—", url,
-                hint=_("%(n)s deals won") % {"n": format_number(n)}),
+            Kpi(
+                _("Average days to win"),
+                None if days is None else round(max(days, 0.0), 1),
+                format_number(round(max(days, 0.0), 1), 1) if days is not None else "—",
+                url,
+                hint=_("%(n)s deals won") % {"n": format_number(n)},
+            ),
         ],
         note=_("From the opportunity's creation to its close, for the deals won in the period."),
         empty=not n,
     )
 
 
-MEASURE = Setting(name="measure", kind="choice", default="amount", choices=("amount", "count"), label=gettext_lazy("Measure"))
+MEASURE = Setting(
+    name="measure",
+    kind="choice",
+    default="amount",
+    choices=("amount", "count"),
+    label=gettext_lazy("Measure"),
+)
 
-widget_register(WidgetType("pipeline_by_stage", gettext_lazy("Pipeline by stage"), gettext_lazy("Open deals per stage, closing in the period."), pipeline_by_stage, (MINE, MEASURE), wide=True))
-widget_register(WidgetType("won_lost", gettext_lazy("Won and lost"), gettext_lazy("Deals won and lost in the period."), won_lost, (MINE,)))
-widget_register(WidgetType("win_rate", gettext_lazy("Win rate"), gettext_lazy("Won ÷ closed, overall and by owner."), win_rate, (MINE,)))
-widget_register(WidgetType("average_deal_size", gettext_lazy("Average deal size"), gettext_lazy("The average amount of the deals won."), average_deal_size, (MINE,)))
-widget_register(WidgetType("sales_cycle", gettext_lazy("Sales cycle"), gettext_lazy("Average days from opening to winning."), sales_cycle, (MINE,)))
+widget_register(
+    WidgetType(
+        "pipeline_by_stage",
+        gettext_lazy("Pipeline by stage"),
+        gettext_lazy("Open deals per stage, closing in the period."),
+        pipeline_by_stage,
+        (MINE, MEASURE),
+        wide=True,
+    )
+)
+widget_register(
+    WidgetType(
+        "won_lost",
+        gettext_lazy("Won and lost"),
+        gettext_lazy("Deals won and lost in the period."),
+        won_lost,
+        (MINE,),
+    )
+)
+widget_register(
+    WidgetType(
+        "win_rate",
+        gettext_lazy("Win rate"),
+        gettext_lazy("Won ÷ closed, overall and by owner."),
+        win_rate,
+        (MINE,),
+    )
+)
+widget_register(
+    WidgetType(
+        "average_deal_size",
+        gettext_lazy("Average deal size"),
+        gettext_lazy("The average amount of the deals won."),
+        average_deal_size,
+        (MINE,),
+    )
+)
+widget_register(
+    WidgetType(
+        "sales_cycle",
+        gettext_lazy("Sales cycle"),
+        gettext_lazy("Average days from opening to winning."),
+        sales_cycle,
+        (MINE,),
+    )
+)

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from crm.analytics.core.charts import Bar, Series, bar_chart, line_chart
 from crm.analytics.dashboards.filters import DashboardFilters
-from crm.analytics.dashboards.widgets.base import MINE, Kpi, Setting, WidgetResult, WidgetType, widget_register
+from crm.analytics.dashboards.widgets.base import (
+    MINE,
+    Kpi,
+    Setting,
+    WidgetResult,
+    WidgetType,
+    widget_register,
+)
 from crm.analytics.dashboards.widgets.scope import date_range, list_params, list_url
 from crm.core.ui.formats import format_money, format_number, format_percent
 from crm.sales.selectors.forecast import ForecastFilters, forecast_get
@@ -59,10 +66,18 @@ def forecast_vs_quota(*, user: Any, filters: DashboardFilters, settings: dict[st
     won_url, open_url = list_url(LIST, won_params), list_url(LIST, open_params)
     kpis = [
         Kpi(_("Closed won"), float(total.closed_won), format_money(total.closed_won, currency), won_url),
-        Kpi(_("Quota"), None if total.quota is None else float(total.quota),
-            format_money(total.quota, currency) if total.quota is not None else "—", _report_url("sales:quotas", filters, owner)),
-        Kpi(_("Attainment"), None if total.attainment is None else float(total.attainment),
-            format_percent(total.attainment) if total.attainment is not None else "—", won_url),
+        Kpi(
+            _("Quota"),
+            None if total.quota is None else float(total.quota),
+            format_money(total.quota, currency) if total.quota is not None else "—",
+            _report_url("sales:quotas", filters, owner),
+        ),
+        Kpi(
+            _("Attainment"),
+            None if total.attainment is None else float(total.attainment),
+            format_percent(total.attainment) if total.attainment is not None else "—",
+            won_url,
+        ),
         Kpi(_("Weighted pipeline"), float(total.weighted), format_money(total.weighted, currency), open_url),
     ]
     figures: dict[str, Any] = {
@@ -72,12 +87,21 @@ def forecast_vs_quota(*, user: Any, filters: DashboardFilters, settings: dict[st
         "attainment": None if total.attainment is None else float(total.attainment),
         "weighted": str(total.weighted),
         "months": [
-            {"month": b.key, "closed_won": str(b.total.closed_won), "quota": None if b.total.quota is None else str(b.total.quota)}
+            {
+                "month": b.key,
+                "closed_won": str(b.total.closed_won),
+                "quota": None if b.total.quota is None else str(b.total.quota),
+            }
             for b in forecast.buckets
         ],
         "owners": [
-            {"owner": int(r.key) if r.key.isdigit() else None, "name": r.label, "closed_won": str(r.closed_won),
-             "quota": None if r.quota is None else str(r.quota), "attainment": None if r.attainment is None else float(r.attainment)}
+            {
+                "owner": int(r.key) if r.key.isdigit() else None,
+                "name": r.label,
+                "closed_won": str(r.closed_won),
+                "quota": None if r.quota is None else str(r.quota),
+                "attainment": None if r.attainment is None else float(r.attainment),
+            }
             for r in forecast.rows
         ],
     }
@@ -92,12 +116,25 @@ def forecast_vs_quota(*, user: Any, filters: DashboardFilters, settings: dict[st
         chart = bar_chart(bars, title=str(_("Closed won by owner")), horizontal=True)
     else:
         labels = [b.key for b in forecast.buckets]
-        urls = [list_url(LIST, {**base, "status": "won", **date_range("closed_on", b.start, _month_end(b.start))}) for b in forecast.buckets]
+        urls = [
+            list_url(LIST, {**base, "status": "won", **date_range("closed_on", b.start, _month_end(b.start))})
+            for b in forecast.buckets
+        ]
         chart = line_chart(
             labels=labels,
             series=[
-                Series(name=str(_("Closed won")), values=[float(b.total.closed_won) for b in forecast.buckets], urls=urls),
-                Series(name=str(_("Quota")), values=[None if b.total.quota is None else float(b.total.quota) for b in forecast.buckets], dashed=True),
+                Series(
+                    name=str(_("Closed won")),
+                    values=[float(b.total.closed_won) for b in forecast.buckets],
+                    urls=urls,
+                ),
+                Series(
+                    name=str(_("Quota")),
+                    values=[
+                        None if b.total.quota is None else float(b.total.quota) for b in forecast.buckets
+                    ],
+                    dashed=True,
+                ),
             ],
             title=str(_("Closed won and quota by month")),
         )
@@ -107,8 +144,9 @@ def forecast_vs_quota(*, user: Any, filters: DashboardFilters, settings: dict[st
         label=str(_("Forecast vs quota")),
         figures=figures,
         kpis=kpis,
-        chart=None if empty else chart,
-        note=_("Whole months; in %(currency)s at the rates of %(day)s.") % {"currency": currency, "day": forecast.rates_on.isoformat()},
+        chart=chart if (total.closed_won or total.quota) else None,
+        note=_("Whole months; in %(currency)s at the rates of %(day)s.")
+        % {"currency": currency, "day": forecast.rates_on.isoformat()},
         empty=empty,
         links=[(str(_("Open the forecast")), _report_url("sales:forecast", filters, owner))],
     )
@@ -123,7 +161,11 @@ def lifecycle_durations(*, user: Any, filters: DashboardFilters, settings: dict[
     lifecycle = deal_lifecycle(
         user=user,
         filters=LifecycleFilters(
-            period=filters.month_period, group_by="owner", owner_id=owner, team_id=filters.team_id, pipeline_id=filters.pipeline_id
+            period=filters.month_period,
+            group_by="owner",
+            owner_id=owner,
+            team_id=filters.team_id,
+            pipeline_id=filters.pipeline_id,
         ),
     )
     group = lifecycle.total
@@ -131,23 +173,58 @@ def lifecycle_durations(*, user: Any, filters: DashboardFilters, settings: dict[
     stages, bars = [], []
     for i, stage in enumerate(group.stages[:-1]):
         nxt = group.stages[i + 1]
-        stages.append({"stage": stage.key, "count": stage.count, "converted": stage.converted, "median_days": stage.median_days, "average_days": stage.average_days})
+        stages.append(
+            {
+                "stage": stage.key,
+                "count": stage.count,
+                "converted": stage.converted,
+                "median_days": stage.median_days,
+                "average_days": stage.average_days,
+            }
+        )
         if stage.median_days is not None:
-            bars.append(Bar(label=f"{stage.label} → {nxt.label}", value=stage.median_days, url=url,
-                            display=_("%(days)s days (median)") % {"days": format_number(stage.median_days, 1)}))
+            bars.append(
+                Bar(
+                    label=f"{stage.label} → {nxt.label}",
+                    value=stage.median_days,
+                    url=url,
+                    display=_("%(days)s days (median)") % {"days": format_number(stage.median_days, 1)},
+                )
+            )
     return WidgetResult(
         key="lifecycle_durations",
         label=str(_("Lifecycle stage durations")),
         figures={"deals": group.deals, "won": group.won, "lost": group.lost, "stages": stages},
         kpis=[Kpi(_("Deals started"), group.deals, format_number(group.deals), url)],
-        chart=bar_chart(bars, title=str(_("Median days between milestones")), horizontal=True) if bars else None,
+        chart=bar_chart(bars, title=str(_("Median days between milestones")), horizontal=True)
+        if bars
+        else None,
         note=_("Deals started in the period (whole months); median days from one milestone to the next."),
         empty=not group.deals,
         links=[(str(_("Open the lifecycle view")), url)],
     )
 
 
-GROUP_BY = Setting(name="group_by", kind="choice", default="month", choices=("month", "owner"), label=gettext_lazy("Show"))
+GROUP_BY = Setting(
+    name="group_by", kind="choice", default="month", choices=("month", "owner"), label=gettext_lazy("Show")
+)
 
-widget_register(WidgetType("forecast_vs_quota", gettext_lazy("Forecast vs quota"), gettext_lazy("Closed won against quota, with the weighted pipeline."), forecast_vs_quota, (MINE, GROUP_BY), wide=True))
-widget_register(WidgetType("lifecycle_durations", gettext_lazy("Lifecycle stage durations"), gettext_lazy("Median days between the milestones of the deals started in the period."), lifecycle_durations, (MINE,)))
+widget_register(
+    WidgetType(
+        "forecast_vs_quota",
+        gettext_lazy("Forecast vs quota"),
+        gettext_lazy("Closed won against quota, with the weighted pipeline."),
+        forecast_vs_quota,
+        (MINE, GROUP_BY),
+        wide=True,
+    )
+)
+widget_register(
+    WidgetType(
+        "lifecycle_durations",
+        gettext_lazy("Lifecycle stage durations"),
+        gettext_lazy("Median days between the milestones of the deals started in the period."),
+        lifecycle_durations,
+        (MINE,),
+    )
+)

@@ -62,7 +62,9 @@ def company_currency() -> tuple[str, int]:
     return found.code, found.decimal_places
 
 
-def money_factors(currencies: Iterable[str], *, on_date: dt.date | None = None) -> tuple[str, dict[str, Decimal]]:
+def money_factors(
+    currencies: Iterable[str], *, on_date: dt.date | None = None
+) -> tuple[str, dict[str, Decimal]]:
     """The company currency and, per currency, the divisor that turns an amount into it (the rate on
     `on_date`, today by default). A currency without a rate raises ExchangeRateMissing naming it."""
     on_date = min(on_date or timezone.localdate(), timezone.localdate())
@@ -72,5 +74,7 @@ def money_factors(currencies: Iterable[str], *, on_date: dt.date | None = None) 
     if wanted - {company.code}:
         known = {c.code: c for c in currency_list()}
         for code in wanted - {company.code}:
-            factors[code] = exchange_rate_on(currency=known[code], on_date=on_date) if code in known else Decimal(1)
+            factors[code] = (
+                exchange_rate_on(currency=known[code], on_date=on_date) if code in known else Decimal(1)
+            )
     return company.code, factors
