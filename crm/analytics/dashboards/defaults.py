@@ -44,6 +44,7 @@ BUILTIN: dict[str, tuple[str, str | None, list[dict[str, Any]]]] = {
             {"key": "forecast_vs_quota", "settings": {"mine": False, "group_by": "owner"}},
             {"key": "customers", "settings": {"mine": False, "days": 90}},
             {"key": "revenue_by_product", "settings": {"mine": False, "limit": 10}},
+            {"key": "revenue_by_territory", "settings": {"mine": False}},
             {"key": "activities_by_owner", "settings": {"mine": False}},
             {"key": "lifecycle_durations", "settings": {"mine": False}},
         ],
@@ -57,6 +58,7 @@ BUILTIN: dict[str, tuple[str, str | None, list[dict[str, Any]]]] = {
             {"key": "win_rate", "settings": {"mine": False}},
             {"key": "customers", "settings": {"mine": False, "days": 90}},
             {"key": "revenue_by_product", "settings": {"mine": False, "limit": 10}},
+            {"key": "revenue_by_territory", "settings": {"mine": False}},
         ],
     ),
 }

@@ -29,6 +29,7 @@ BUILTIN = {
         {"key": "forecast_vs_quota", "settings": {"mine": False, "group_by": "owner"}},
         {"key": "customers", "settings": {"mine": False, "days": 90}},
         {"key": "revenue_by_product", "settings": {"mine": False, "limit": 10}},
+        {"key": "revenue_by_territory", "settings": {"mine": False}},
         {"key": "activities_by_owner", "settings": {"mine": False}},
         {"key": "lifecycle_durations", "settings": {"mine": False}},
     ]),
@@ -38,6 +39,7 @@ BUILTIN = {
         {"key": "win_rate", "settings": {"mine": False}},
         {"key": "customers", "settings": {"mine": False, "days": 90}},
         {"key": "revenue_by_product", "settings": {"mine": False, "limit": 10}},
+        {"key": "revenue_by_territory", "settings": {"mine": False}},
     ]),
 }
 

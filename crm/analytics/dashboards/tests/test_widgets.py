@@ -200,3 +200,31 @@ def test_customers_new_active_lapsed_and_revenue_by_product(boss: Any, north: An
     assert Decimal(by_name["Installation"]["amount"]) == Decimal("100")
     router_url = by_name["Router X1"]["url"]
     assert order_query(user=boss, params=dict(parse_qsl(urlsplit(router_url).query))).count() == 2
+
+
+def test_revenue_by_territory_matches_accounts_primary_address(boss: Any, north: Any) -> None:
+    import datetime as dt
+
+    from crm.contacts.services.addresses import address_add
+    from crm.contacts.tests.factories import AccountFactory
+    from crm.core.assignment.services import territory_create
+    from crm.sales.selectors.orders import order_query
+    from crm.sales.tests.orders.factories import catalog_setup, make_order
+
+    items = catalog_setup()
+    lines = [{"product": items["router"], "quantity": 2}]  # 200 EUR net
+    iberia = territory_create(actor=None, name="Iberia", countries=["ES", "PT"])
+    madrid, lisbon, paris = (AccountFactory(owner=north) for _ in range(3))
+    for account, country in ((madrid, "ES"), (lisbon, "PT"), (paris, "FR")):
+        address_add(actor=None, account=account, city="Somewhere", country=country, is_primary=True)
+    for account in (madrid, lisbon, paris):
+        make_order(owner=north, account=account, lines=lines, ordered_on=dt.date(2026, 5, 5))
+    make_order(owner=north, account=madrid, lines=lines, ordered_on=dt.date(2025, 5, 5))  # another period
+    result = compute(boss, "revenue_by_territory")
+    by_name = {t["name"]: t for t in result.figures["territories"]}
+    assert (
+        Decimal(by_name["Iberia"]["amount"]) == Decimal("400") and by_name["Iberia"]["territory"] == iberia.pk
+    )
+    assert Decimal(by_name["No territory"]["amount"]) == Decimal("200")
+    url = by_name["Iberia"]["url"]
+    assert order_query(user=boss, params=dict(parse_qsl(urlsplit(url).query))).count() == 2

@@ -25,7 +25,13 @@ from crm.analytics.dashboards.widgets.base import (
     WidgetType,
     widget_register,
 )
-from crm.analytics.dashboards.widgets.scope import date_range, list_params, list_url, money_factors
+from crm.analytics.dashboards.widgets.scope import (
+    date_range,
+    list_params,
+    list_url,
+    money_factors,
+    money_short,
+)
 from crm.core.ui.formats import format_money, format_number
 from crm.sales.selectors.orders import order_line_query, order_query
 
@@ -114,7 +120,7 @@ def revenue_by_product(*, user: Any, filters: DashboardFilters, settings: dict[s
     for product_id, (name, money) in ranked[:limit]:
         url = list_url(LIST, {**base, "product": str(product_id)}) if product_id else list_url(LIST, base)
         products.append({"product": product_id, "name": name, "amount": str(round(money, 2)), "url": url})
-        bars.append(Bar(label=name, value=float(money), url=url, display=format_money(money, company)))
+        bars.append(Bar(label=name, value=float(money), url=url, display=money_short(money, company)))
     total = sum((m for _n, m in by_product.values()), Decimal(0))
     return WidgetResult(
         key="revenue_by_product",

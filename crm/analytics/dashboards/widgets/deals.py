@@ -23,7 +23,14 @@ from crm.analytics.dashboards.widgets.base import (
     WidgetType,
     widget_register,
 )
-from crm.analytics.dashboards.widgets.scope import date_range, list_params, list_url, money_factors
+from crm.analytics.dashboards.widgets.scope import (
+    NOBODY,
+    date_range,
+    list_params,
+    list_url,
+    money_factors,
+    money_short,
+)
 from crm.core.identity.selectors import user_names
 from crm.core.ui.formats import format_money, format_number, format_percent
 from crm.sales.selectors.opportunities import opportunity_query, pipeline_list
@@ -38,8 +45,27 @@ def _money(rows: list[tuple[str, Any]], *, on_date: Any) -> tuple[str, Decimal]:
     return company, sum((Decimal(a or 0) / factors[c] for c, a in rows), Decimal(0))
 
 
-def _closed(filters: DashboardFilters, base: dict[str, str], status: str) -> dict[str, str]:
-    return {**base, "status": status, **date_range("closed_on", filters.period.start, filters.period.end)}
+def _closed_stages(user: Any, filters: DashboardFilters) -> dict[int, str]:
+    """{stage id: "won" | "lost"} of the closing stages (of the filtered pipeline). Closed deals are selected by
+    their stage, not their status (the same deals: a deal is won in a won stage): the database answers from the
+    covering index on (stage, closed_on, currency, owner, amount)."""
+    out: dict[int, str] = {}
+    for pipeline in pipeline_list(user=user):
+        if filters.pipeline_id not in (None, pipeline.pk):
+            continue
+        for stage in pipeline.stages.all():
+            if stage.is_won or stage.is_lost:
+                out[stage.pk] = "won" if stage.is_won else "lost"
+    return out
+
+
+def _closed(
+    filters: DashboardFilters, base: dict[str, str], status: str, stages: dict[int, str]
+) -> dict[str, str]:
+    """The list filters of the deals closed (`status`: won, lost or won,lost) in the period."""
+    wanted = status.split(",")
+    ids = ",".join(str(pk) for pk, kind in sorted(stages.items()) if kind in wanted) or NOBODY
+    return {**base, "stage": ids, **date_range("closed_on", filters.period.start, filters.period.end)}
 
 
 # --- pipeline by stage ------------------------------------------------------------------------------------
@@ -79,7 +105,7 @@ def pipeline_by_stage(*, user: Any, filters: DashboardFilters, settings: dict[st
                     "url": url,
                 }
             )
-            shown = format_money(money, company) if by_amount else format_number(count.get(stage.pk, 0))
+            shown = money_short(money, company) if by_amount else format_number(count.get(stage.pk, 0))
             bars.append(
                 Bar(
                     label=label,
@@ -110,30 +136,32 @@ def pipeline_by_stage(*, user: Any, filters: DashboardFilters, settings: dict[st
 
 
 # --- won / lost, win rate ---------------------------------------------------------------------------------
-def _closed_rows(*, user: Any, filters: DashboardFilters, base: dict[str, str]) -> list[tuple[Any, ...]]:
-    params = {
-        **base,
-        "status": "won,lost",
-        **date_range("closed_on", filters.period.start, filters.period.end),
-    }
-    return list(
-        opportunity_query(user=user, params=params)
+def _closed_rows(
+    *, user: Any, filters: DashboardFilters, base: dict[str, str], stages: dict[int, str]
+) -> list[tuple[Any, ...]]:
+    """(won | lost, owner id, currency, count, sum of amounts) of the deals closed in the period."""
+    rows = (
+        opportunity_query(user=user, params=_closed(filters, base, "won,lost", stages))
         .order_by()
-        .values_list("status", "owner_id", "currency")
+        .values_list("stage_id", "owner_id", "currency")
         .annotate(n=Count("id"), total=Sum("amount"))
     )
+    return [
+        (stages[stage_id], owner_id, currency, n, total) for stage_id, owner_id, currency, n, total in rows
+    ]
 
 
 def won_lost(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
     base = list_params(user=user, filters=filters, settings=settings)
-    rows = _closed_rows(user=user, filters=filters, base=base)
+    stages = _closed_stages(user, filters)
+    rows = _closed_rows(user=user, filters=filters, base=base, stages=stages)
     company, factors = money_factors({r[2] for r in rows}, on_date=filters.period.last_day)
     figures: dict[str, Any] = {"currency": company}
     kpis, bars = [], []
     for status, label in (("won", _("Won")), ("lost", _("Lost"))):
         n = sum(r[3] for r in rows if r[0] == status)
         money = sum((Decimal(r[4] or 0) / factors[r[2]] for r in rows if r[0] == status), Decimal(0))
-        url = list_url(LIST, _closed(filters, base, status))
+        url = list_url(LIST, _closed(filters, base, status, stages))
         figures[status] = {"count": n, "amount": str(round(money, 2)), "url": url}
         kpis.append(Kpi(str(label), n, format_number(n), url, hint=format_money(money, company)))
         bars.append(Bar(label=str(label), value=n, url=url, display=format_number(n)))
@@ -151,7 +179,8 @@ def won_lost(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
 
 def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
     base = list_params(user=user, filters=filters, settings=settings)
-    rows = _closed_rows(user=user, filters=filters, base=base)
+    stages = _closed_stages(user, filters)
+    rows = _closed_rows(user=user, filters=filters, base=base, stages=stages)
     won: dict[int, int] = defaultdict(int)
     closed: dict[int, int] = defaultdict(int)
     for status, owner_id, _currency, n, _total in rows:
@@ -164,7 +193,7 @@ def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
     owners, bars = [], []
     for owner_id in sorted(closed, key=lambda o: (-closed[o], names.get(o, ""))):
         share = won[owner_id] / closed[owner_id]
-        url = list_url(LIST, {**_closed(filters, base, "won,lost"), "owner": str(owner_id)})
+        url = list_url(LIST, {**_closed(filters, base, "won,lost", stages), "owner": str(owner_id)})
         owners.append(
             {
                 "owner": owner_id,
@@ -192,7 +221,7 @@ def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
                 _("Win rate"),
                 rate,
                 format_percent(rate) if rate is not None else "—",
-                list_url(LIST, _closed(filters, base, "won,lost")),
+                list_url(LIST, _closed(filters, base, "won,lost", stages)),
                 hint=_("%(won)s won of %(closed)s closed")
                 % {"won": format_number(total_won), "closed": format_number(total_closed)},
             )
@@ -208,7 +237,7 @@ def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
 # --- average deal size, sales cycle -----------------------------------------------------------------------
 def average_deal_size(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
     base = list_params(user=user, filters=filters, settings=settings)
-    params = _closed(filters, base, "won")
+    params = _closed(filters, base, "won", _closed_stages(user, filters))
     rows = list(
         opportunity_query(user=user, params=params)
         .filter(amount__isnull=False)
@@ -245,7 +274,7 @@ def average_deal_size(*, user: Any, filters: DashboardFilters, settings: dict[st
 
 def sales_cycle(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
     base = list_params(user=user, filters=filters, settings=settings)
-    params = _closed(filters, base, "won")
+    params = _closed(filters, base, "won", _closed_stages(user, filters))
     found = (
         opportunity_query(user=user, params=params)
         .order_by()

@@ -21,7 +21,7 @@ from crm.analytics.dashboards.widgets.base import (
     WidgetType,
     widget_register,
 )
-from crm.analytics.dashboards.widgets.scope import date_range, list_params, list_url
+from crm.analytics.dashboards.widgets.scope import date_range, list_params, list_url, money_short
 from crm.core.ui.formats import format_money, format_number, format_percent
 from crm.sales.selectors.forecast import ForecastFilters, forecast_get
 from crm.sales.selectors.lifecycle import LifecycleFilters, deal_lifecycle
@@ -109,7 +109,7 @@ def forecast_vs_quota(*, user: Any, filters: DashboardFilters, settings: dict[st
         bars = []
         for row in forecast.rows[:12]:
             url = list_url(LIST, {**won_params, "owner": row.key})
-            shown = format_money(row.closed_won, currency)
+            shown = money_short(row.closed_won, currency)
             if row.attainment is not None:
                 shown += f" · {format_percent(row.attainment)}"
             bars.append(Bar(label=row.label or "—", value=float(row.closed_won), url=url, display=shown))

@@ -9,12 +9,14 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_compact_currency
 from django.urls import reverse
 from django.utils import timezone
 
 from crm.analytics.dashboards.filters import DashboardFilters
 from crm.catalog.selectors import company_currency_get, currency_list, exchange_rate_on
 from crm.core.identity.selectors import user_list
+from crm.core.ui.formats import babel_locale, format_money
 
 NOBODY = "0"  # an owner id no user has: a team without members selects no records
 
@@ -78,3 +80,13 @@ def money_factors(
                 exchange_rate_on(currency=known[code], on_date=on_date) if code in known else Decimal(1)
             )
     return company.code, factors
+
+
+def money_short(value: Decimal | float, currency: str) -> str:
+    """A chart label: 1.2 M€ / €838.4K in the reader's locale (the exact amount is on the KPI tiles and lists)."""
+    if abs(value) < 1000:
+        return format_money(round(Decimal(value)), currency)
+    try:
+        return format_compact_currency(float(value), currency, locale=babel_locale(), fraction_digits=1)
+    except (ValueError, KeyError):
+        return format_money(value, currency)
