@@ -117,7 +117,7 @@ def dashboard_filters_parse(
     raw = str(params.get("period") or "").strip()
     has_range = bool(params.get("from") or params.get("to"))
     preset = ""
-    if has_range and (not raw or raw == "custom"):
+    if raw == "custom" or (has_range and not raw):
         start, last = _date(params, "from"), _date(params, "to")
         if last < start:
             raise InvalidInput(field_errors={"to": [_("The end of the range comes before its start.")]})

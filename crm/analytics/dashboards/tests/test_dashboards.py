@@ -161,3 +161,40 @@ def test_pages_render_and_widgets_load_as_fragments(make_user: Any, deals: Any, 
     assert bad.status_code == 400
     mine.refresh_from_db()
     assert len(mine.widgets) == n
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"period": "2026-Q5"}, "period"),
+        ({"period": "custom"}, "from"),
+        ({"from": "2026-05-01", "to": "2026-04-01"}, "to"),
+        ({"from": "yesterday", "to": "2026-04-01"}, "from"),
+        ({"team": "north"}, "team"),
+        ({"pipeline": "-1"}, "pipeline"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_filters_name_the_parameter(make_user: Any, params: dict[str, str], field: str) -> None:
+    from crm.analytics.dashboards.filters import dashboard_filters_parse
+
+    with pytest.raises(InvalidInput) as bad:
+        dashboard_filters_parse(user=make_user("sales_rep"), params=params)
+    assert field in bad.value.field_errors
+
+
+def test_presets_and_custom_ranges() -> None:
+    import datetime as dt
+
+    from crm.analytics.dashboards.filters import dashboard_filters_parse
+
+    today = dt.date(2026, 2, 14)
+    last_quarter = dashboard_filters_parse(user=None, params={"period": "last_quarter"}, today=today).period
+    assert (last_quarter.start, last_quarter.last_day) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    year = dashboard_filters_parse(user=None, params={"period": "last_12_months"}, today=today).period
+    assert (year.start, year.last_day) == (dt.date(2025, 3, 1), dt.date(2026, 2, 28))
+    custom = dashboard_filters_parse(
+        user=None, params={"period": "custom", "from": "2026-01-10", "to": "2026-01-20"}
+    )
+    assert (custom.period.start, custom.period.end) == (dt.date(2026, 1, 10), dt.date(2026, 1, 21))
+    assert (custom.month_period.start, custom.month_period.end) == (dt.date(2026, 1, 1), dt.date(2026, 2, 1))
