@@ -63,7 +63,7 @@ def dashboard_command(options: dict[str, Any], stdout: Any, stderr: Any) -> int:
             detail = f"--dashboard: no dashboard {options.get('dashboard')} for this user"
         raise CommandError(detail) from None
     out = {
-        "dashboard": {"id": dashboard.pk, "name": dashboard.name},
+        "dashboard": {"id": dashboard.pk, "name": dashboard.label},
         "period": {"start": filters.period.start.isoformat(), "end": filters.period.last_day.isoformat()},
         "widgets": [r.as_json() for r in results],
     }
