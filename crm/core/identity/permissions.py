@@ -188,6 +188,26 @@ def scope_q(user: Any, object_type: str, action: str, owner_field: str | None = 
     return Q(**{f"{owner_field}_id__in": user_hierarchy_ids(user)})
 
 
+def scope_key(
+    user: Any, object_type: str, action: str, owner_field: str | None = "owner"
+) -> tuple[Any, ...] | None:
+    """What `scope_q` depends on, as a hashable value (None when it would be None): users with equal keys get
+    the same filter, so SQL compiled from a `visible_to` queryset may be cached under it (the search box does).
+    Keep in step with `scope_q`."""
+    scope = user_scope(user, object_type, action)
+    if scope is None:
+        return None
+    if not owner_field:
+        return ("shared",) if shared_in_scope(user, object_type, action) else None
+    if scope == Scope.ALL:
+        return (owner_field, scope)
+    if scope == Scope.OWN:
+        return (owner_field, scope, user.pk)
+    if scope == Scope.TEAM:
+        return (owner_field, scope, tuple(user_team_member_ids(user)))
+    return (owner_field, scope, tuple(user_hierarchy_ids(user)))
+
+
 def shared_in_scope(user: Any, object_type: str, action: str) -> bool:
     """Whether `user` may `action` the records of a shared type (no owner: products, price books).
 
