@@ -131,9 +131,9 @@ class Statements(Generic[M]):
 
 def statements_compile(queryset: QuerySet[M], *, index: SearchIndex) -> Statements[M] | None:
     """`queryset`'s statements; None when it can match nothing (`.none()`)."""
-    rows = queryset.order_by().values_list("pk", *text_fields(index))
-    if not _plain(rows) or not _plain(queryset):
+    if not _plain(queryset):
         raise ValueError("search needs a plain filtered queryset (no slice, distinct, grouping or union)")
+    rows = queryset.order_by().values_list("pk", *text_fields(index))
     try:
         sql, params = rows.query.sql_with_params()
         special = queryset.query.annotations or queryset.query.extra or queryset._known_related_objects
