@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # ModelIterable's
 
 from crm.core.identity.permissions import scope_key
 from crm.core.search.indexes import SearchIndex
@@ -136,7 +136,8 @@ def statements_compile(queryset: QuerySet[M], *, index: SearchIndex) -> Statemen
     rows = queryset.order_by().values_list("pk", *text_fields(index))
     try:
         sql, params = rows.query.sql_with_params()
-        special = queryset.query.annotations or queryset.query.extra or queryset._known_related_objects
+        known = getattr(queryset, "_known_related_objects", None)  # a related manager's queryset
+        special = queryset.query.annotations or queryset.query.extra or known
         objects: ObjectLoader[M] | _InBulk[M] = _InBulk(queryset) if special else ObjectLoader(queryset)
     except EmptyResultSet:
         return None
