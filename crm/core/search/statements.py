@@ -174,9 +174,3 @@ def search_statements(
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return compiled
-
-
-def search_statements_clear() -> None:
-    """Forget every cached statement (tests that change a model's columns)."""
-    with _LOCK:
-        _CACHE.clear()
