@@ -42,6 +42,7 @@ Set up and operate:
   invoices      overdue [--date YYYY-MM-DD]: mark overdue invoices and queue payment reminders
   assets        expire [--date YYYY-MM-DD]: mark the assets whose warranty ended as expired
   lifecycle     rebuild: recompute every deal's lifecycle milestones from the documents
+  forecast      rebuild: recompute the forecast's summary (amounts per month, owner, stage) from the deals
   manage ...    any Django management command (also: any other command name is passed to Django)
 
 Run `crm <command> --help` for the options of a command.
