@@ -89,5 +89,9 @@ class Migration(migrations.Migration):
             model_name='forecastmonth',
             index=models.Index(fields=['kind', 'month', 'owner', 'stage', 'currency', 'pipeline', 'amount', 'weighted', 'deals'], name='sales_forecast_month_idx'),
         ),
+        migrations.AddIndex(
+            model_name='forecastmonth',
+            index=models.Index(fields=['stage', 'kind', 'owner', 'currency', 'amount', 'deals'], name='sales_forecast_stage_idx'),
+        ),
         migrations.RunPython(fill_the_summary, migrations.RunPython.noop),
     ]

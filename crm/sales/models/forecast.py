@@ -53,7 +53,12 @@ class ForecastMonth(models.Model):
                     "deals",
                 ],
                 name="sales_forecast_month_idx",
-            )
+            ),
+            # the board's open columns: a stage's cells of every month, counted and summed from the index alone
+            models.Index(
+                fields=["stage", "kind", "owner", "currency", "amount", "deals"],
+                name="sales_forecast_stage_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from crm.core.audit.services import record_restore
 from crm.core.errors import DomainError
 from crm.sales.models import ForecastMonth, Opportunity
 from crm.sales.selectors.forecast import forecast_filters_parse, forecast_get, forecast_get_exact
+from crm.sales.selectors.opportunities import board_totals, closed_since, opportunity_query
 from crm.sales.services import (
     opportunity_close_lost,
     opportunity_close_won,
@@ -185,6 +186,28 @@ def test_the_summary_equals_a_rebuild_after_random_writes(
         fast = dataclasses.asdict(forecast_get(user=user, filters=filters))
         exact = dataclasses.asdict(forecast_get_exact(user=user, filters=filters))
         assert fast == exact, params
+    # the board's open columns read their count and totals from the same cells
+    for user in (world["admin"], world["boss"], *people):
+        for pipeline in world["pipelines"]:
+            for params in ({}, {"owner": "me"}, {"currency": "USD"}, {"owner": str(people[1].pk)}):
+                assert board_totals(user=user, pipeline=pipeline, params=params) == _board_totals_exact(
+                    user, pipeline, params
+                ), params
+
+
+def _board_totals_exact(user: Any, pipeline: Any, params: dict[str, str]) -> dict[int, Any]:
+    """What the board's column headers show, added up from the deals."""
+    out: dict[int, Any] = {}
+    deals = opportunity_query(user=user, params=params)
+    for s in pipeline.stages.all():
+        rows = deals.filter(stage=s)
+        if s.is_closed:
+            rows = rows.filter(closed_on__gte=closed_since())
+        totals: dict[str, Decimal] = {}
+        for o in rows:
+            totals[o.currency] = totals.get(o.currency, Decimal(0)) + (o.amount or Decimal(0))
+        out[s.pk] = (len(rows), sorted(totals.items(), key=lambda t: (-t[1], t[0])))
+    return out
 
 
 def test_a_rep_reads_only_their_teams_cells(world: dict[str, Any]) -> None:
