@@ -140,10 +140,12 @@ def _step(rng: random.Random, world: dict[str, Any], capture: Any) -> None:
     elif action == "account_delete":
         with capture(execute=True):  # its opportunities follow it (a domain event after commit)
             account_delete(actor=None, account=deal.account)
+        world.setdefault("binned_accounts", []).append(deal.account)
     elif action == "account_restore":
-        from crm.contacts.models import Account
-
-        gone = list(Account.all_objects.filter(deleted_at__isnull=False).order_by("pk"))
+        gone = world.get("binned_accounts", [])
+        for account in gone:
+            account.refresh_from_db()
+        gone = [a for a in gone if a.deleted_at is not None]
         if gone:
             with capture(execute=True):
                 record_restore(object_type="contacts.account", object_id=rng.choice(gone).pk, actor=None)
