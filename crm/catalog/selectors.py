@@ -360,3 +360,8 @@ def tax_get(*, pk: int | str) -> Tax:
 
 def tax_choices() -> list[tuple[int, str]]:
     return [(t.pk, t.name) for t in tax_list(include_inactive=False)]
+
+
+def products_by_sku(*, skus: list[str]) -> dict[str, Product]:
+    """Active products by SKU, unscoped: for the system's own loaders (demo data), never for a user's request."""
+    return {p.sku: p for p in Product.objects.filter(sku__in=skus, is_active=True)}
