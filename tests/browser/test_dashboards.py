@@ -24,17 +24,30 @@ def test_home_dashboard_bar_drills_down_to_exactly_its_deals(
 ) -> None:
     dashboard_builtins_install()  # the live-server tests empty the database between tests
     catalog.currency("EUR", is_company=True)
-    boss = user_with_role("sales_manager", email="mia@example.com", full_name="Mia Manager", team=north, password=PASSWORD)
+    boss = user_with_role(
+        "sales_manager", email="mia@example.com", full_name="Mia Manager", team=north, password=PASSWORD
+    )
     pipeline = make_pipeline()
     today = timezone.localdate()
-    make_opportunity(pipeline=pipeline, owner=rep, name="Fjord routers", amount=Decimal("1200"), close_date=today)
-    make_opportunity(pipeline=pipeline, owner=rep, name="Harbour switches", amount=Decimal("800"), close_date=today)
     make_opportunity(
-        pipeline=pipeline, owner=rep, name="Delta proposal", amount=Decimal("500"), close_date=today,
+        pipeline=pipeline, owner=rep, name="Fjord routers", amount=Decimal("1200"), close_date=today
+    )
+    make_opportunity(
+        pipeline=pipeline, owner=rep, name="Harbour switches", amount=Decimal("800"), close_date=today
+    )
+    make_opportunity(
+        pipeline=pipeline,
+        owner=rep,
+        name="Delta proposal",
+        amount=Decimal("500"),
+        close_date=today,
         stage=stage(pipeline, "Negotiation"),
     )
     make_opportunity(
-        pipeline=pipeline, owner=rep, name="Next year deal", amount=Decimal("900"),
+        pipeline=pipeline,
+        owner=rep,
+        name="Next year deal",
+        amount=Decimal("900"),
         close_date=today.replace(year=today.year + 1),
     )
     login(boss)

@@ -20,6 +20,7 @@ from crm.sales.selectors.common import attach_owners, record_pk
 ORDER_OBJECT_TYPE = "sales.order"
 DELIVERY_OBJECT_TYPE = "sales.delivery"
 
+
 def _order_product_q(values: list[str]) -> Q:
     """Orders with a line of any of these products (a subquery: an order is listed once)."""
     ids = [int(v) for v in values if v.isdigit()]

@@ -84,7 +84,7 @@ def money_factors(
 
 def money_short(value: Decimal | float, currency: str) -> str:
     """A chart label: 1.2 M€ / €838.4K in the reader's locale (the exact amount is on the KPI tiles and lists)."""
-    if abs(value) < 1000:
+    if abs(float(value)) < 1000:
         return format_money(round(Decimal(value)), currency)
     try:
         return format_compact_currency(float(value), currency, locale=babel_locale(), fraction_digits=1)
