@@ -360,3 +360,12 @@ def tax_get(*, pk: int | str) -> Tax:
 
 def tax_choices() -> list[tuple[int, str]]:
     return [(t.pk, t.name) for t in tax_list(include_inactive=False)]
+
+
+def exchange_rate_history(*, code: str) -> list[tuple[dt.date, Decimal]]:
+    """Every dated rate of the currency `code`, oldest first (the bulk conversions of the customer analyses)."""
+    return list(
+        ExchangeRate.objects.filter(currency__code=str(code or "").strip().upper())
+        .order_by("valid_on")
+        .values_list("valid_on", "rate")
+    )
