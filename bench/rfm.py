@@ -55,7 +55,9 @@ FROM r ORDER BY customer
 
 
 def _command(args: argparse.Namespace) -> str:
-    return f"nice -n 19 python bench/rfm.py --orders {args.orders} --accounts {args.accounts} --runs {args.runs}"
+    return (
+        f"nice -n 19 python bench/rfm.py --orders {args.orders} --accounts {args.accounts} --runs {args.runs}"
+    )
 
 
 def _copy_text(value: Any) -> str:
@@ -91,14 +93,18 @@ def build(*, orders: int, accounts: int, say: Any) -> dict[str, Any]:
     started = time.perf_counter()
     bulk_load(
         Account,
-        ({"name": f"Account {i:07d}", "owner_id": owner.pk, "account_type": "customer"} for i in range(accounts)),
+        (
+            {"name": f"Account {i:07d}", "owner_id": owner.pk, "account_type": "customer"}
+            for i in range(accounts)
+        ),
         total=accounts,
         say=say,
     )
     timings["accounts_s"] = round(time.perf_counter() - started, 1)
-    low, high = Account.objects.order_by("pk").values_list("pk", flat=True)[:1][0], Account.objects.order_by(
-        "-pk"
-    ).values_list("pk", flat=True)[:1][0]
+    low, high = (
+        Account.objects.order_by("pk").values_list("pk", flat=True)[:1][0],
+        Account.objects.order_by("-pk").values_list("pk", flat=True)[:1][0],
+    )
 
     table = Order._meta.db_table
     with connection.cursor() as cursor:
@@ -119,11 +125,23 @@ def build(*, orders: int, accounts: int, say: Any) -> dict[str, Any]:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
     columns, template, position, _convert = _plan(Order, "postgresql")
-    varying = ["number", "account_id", "owner_id", "ordered_on", "currency", "subtotal", "net_total", "total", "status"]
+    varying = [
+        "number",
+        "account_id",
+        "owner_id",
+        "ordered_on",
+        "currency",
+        "subtotal",
+        "net_total",
+        "total",
+        "status",
+    ]
     const_cols = [c for c, attname in zip(columns, position, strict=True) if attname not in varying]
     const_tail = "\t".join(_copy_text(template[position[a]]) for a in position if a not in varying)
-    col_sql = ", ".join(f'"{Order._meta.get_field(a).column}"' for a in varying) + ", " + ", ".join(
-        f'"{c}"' for c in const_cols
+    col_sql = (
+        ", ".join(f'"{Order._meta.get_field(a).column}"' for a in varying)
+        + ", "
+        + ", ".join(f'"{c}"' for c in const_cols)
     )
     rng = np.random.default_rng(7)
     started = time.perf_counter()
@@ -132,25 +150,33 @@ def build(*, orders: int, accounts: int, say: Any) -> dict[str, Any]:
     # skewed customers: a few buy often (Pareto-like), most rarely
     weights = rng.pareto(1.2, accounts) + 0.05
     weights /= weights.sum()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f'COPY "{table}" ({col_sql}) FROM STDIN') as copy:
-            for start in range(0, orders, CHUNK):
-                n = min(CHUNK, orders - start)
-                account = low + rng.choice(accounts, n, p=weights)
-                days = (epoch + rng.integers(0, span, n)).astype(str)
-                total = np.round(rng.lognormal(5, 1.1, n), 2)
-                usd_mask = rng.random(n) < 0.10
-                cancelled = rng.random(n) < 0.005
-                lines = [
-                    f"SO{start + i:09d}\t{a}\t{owner.pk}\t{d}\t{'USD' if u else 'EUR'}\t{x:.2f}\t{x:.2f}\t{x:.2f}\t"
-                    f"{'cancelled' if c else 'confirmed'}\t{const_tail}\n"
-                    for i, (a, d, x, u, c) in enumerate(
-                        zip(account.tolist(), days.tolist(), total.tolist(), usd_mask.tolist(), cancelled.tolist(), strict=True)
+    with connection.cursor() as cursor, cursor.cursor.copy(f'COPY "{table}" ({col_sql}) FROM STDIN') as copy:
+        for start in range(0, orders, CHUNK):
+            n = min(CHUNK, orders - start)
+            account = low + rng.choice(accounts, n, p=weights)
+            days = (epoch + rng.integers(0, span, n)).astype(str)
+            total = np.round(rng.lognormal(5, 1.1, n), 2)
+            usd_mask = rng.random(n) < 0.10
+            cancelled = rng.random(n) < 0.005
+            lines = [
+                f"SO{start + i:09d}\t{a}\t{owner.pk}\t{d}\t{'USD' if u else 'EUR'}\t{x:.2f}\t{x:.2f}\t{x:.2f}\t"
+                f"{'cancelled' if c else 'confirmed'}\t{const_tail}\n"
+                for i, (a, d, x, u, c) in enumerate(
+                    zip(
+                        account.tolist(),
+                        days.tolist(),
+                        total.tolist(),
+                        usd_mask.tolist(),
+                        cancelled.tolist(),
+                        strict=True,
                     )
-                ]
-                copy.write("".join(lines))
-                if (start // CHUNK) % 8 == 7:
-                    say(f"    orders: {start + n:,}/{orders:,} ({(start + n) / (time.perf_counter() - started):,.0f} rows/s)")
+                )
+            ]
+            copy.write("".join(lines))
+            if (start // CHUNK) % 8 == 7:
+                say(
+                    f"    orders: {start + n:,}/{orders:,} ({(start + n) / (time.perf_counter() - started):,.0f} rows/s)"
+                )
     timings["orders_s"] = round(time.perf_counter() - started, 1)
     assert high - low + 1 == accounts
     started = time.perf_counter()
@@ -221,7 +247,9 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orders", type=int, default=10_000_000)
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-
 from django.utils.translation import gettext as _
 
 from crm.analytics.core.errors import AnalyticsError

@@ -17,16 +17,24 @@ from crm.analytics.customers.services import DEFAULT_COMPARE_MONTHS, param_as_of
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--transactions", metavar="FILE.csv", help="read this CSV file instead of the database")
+    parser.add_argument(
+        "--transactions", metavar="FILE.csv", help="read this CSV file instead of the database"
+    )
     parser.add_argument("--customer-col", default="customer", help="the file's customer id column")
     parser.add_argument("--date-col", default="date", help="the file's purchase date column (YYYY-MM-DD)")
     parser.add_argument("--amount-col", default="amount", help="the file's amount column")
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the analysis looks from (default today)")
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="the day the analysis looks from (default today)"
+    )
     parser.add_argument(
         "--compare-months", type=int, default=DEFAULT_COMPARE_MONTHS, help="rfm: movement since N months ago"
     )
-    parser.add_argument("--a-percent", type=float, default=80, help="pareto: class A up to this revenue share")
-    parser.add_argument("--b-percent", type=float, default=95, help="pareto: class B up to this revenue share")
+    parser.add_argument(
+        "--a-percent", type=float, default=80, help="pareto: class A up to this revenue share"
+    )
+    parser.add_argument(
+        "--b-percent", type=float, default=95, help="pareto: class B up to this revenue share"
+    )
     parser.add_argument("--top", type=float, action="append", default=[], help="pareto: also the top X %%")
 
 
@@ -38,7 +46,9 @@ def _transactions(options: dict[str, Any]) -> Transactions:
     try:
         from crm.analytics.core.transaction_files import transactions_from_file  # type: ignore[import-not-found]
     except ImportError:
-        raise CommandError("reading --transactions files needs crm.analytics.core.transaction_files") from None
+        raise CommandError(
+            "reading --transactions files needs crm.analytics.core.transaction_files"
+        ) from None
     return transactions_from_file(  # type: ignore[no-any-return]
         path,
         customer_col=options["customer_col"],
@@ -54,7 +64,15 @@ def _print(stdout: Any, report: dict[str, Any]) -> int:
 
 def rfm_command(options: dict[str, Any], stdout: Any, stderr: Any) -> int:
     as_of = param_as_of({"as_of": options.get("as_of")})
-    months = int(param_number({"--compare-months": options["compare_months"]}, "--compare-months", DEFAULT_COMPARE_MONTHS, low=1, high=60))
+    months = int(
+        param_number(
+            {"--compare-months": options["compare_months"]},
+            "--compare-months",
+            DEFAULT_COMPARE_MONTHS,
+            low=1,
+            high=60,
+        )
+    )
     report, _scores = rfm_report(_transactions(options), as_of=as_of, compare_months=months)
     return _print(stdout, report)
 

@@ -21,10 +21,19 @@ def _accounts_with(condition: Q) -> Q:
 def account_filters_register() -> None:
     for field in (
         FilterField(
-            "rfm_segment", "rfm_segment", "choice", _("RFM segment"), tuple(RfmSegment.choices), wrap=_accounts_with
+            "rfm_segment",
+            "rfm_segment",
+            "choice",
+            _("RFM segment"),
+            tuple(RfmSegment.choices),
+            wrap=_accounts_with,
         ),
-        FilterField("abc_class", "abc_class", "choice", _("ABC class"), tuple(AbcClass.choices), wrap=_accounts_with),
-        FilterField("cohort", "cohort_month", "date", _("Cohort (first purchase month)"), wrap=_accounts_with),
+        FilterField(
+            "abc_class", "abc_class", "choice", _("ABC class"), tuple(AbcClass.choices), wrap=_accounts_with
+        ),
+        FilterField(
+            "cohort", "cohort_month", "date", _("Cohort (first purchase month)"), wrap=_accounts_with
+        ),
         FilterField("clv", "clv", "number", _("Lifetime value"), wrap=_accounts_with),
         FilterField("churn_risk", "churn_risk", "number", _("Churn risk"), wrap=_accounts_with),
     ):

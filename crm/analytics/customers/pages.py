@@ -59,9 +59,16 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str) -> dict[str, Any]:
     chosen = int(top) if top.isdigit() and 1 <= int(top) <= 100 else 20
     chosen_share = pareto_top_share(result, chosen)
     points = [(float(x), float(y)) for x, y in result["curve"]]
-    marks = [(chosen / 100, chosen_share or 0.0, f"{format_percent(chosen / 100)} → {format_percent(chosen_share)}")]
+    marks = [
+        (
+            chosen / 100,
+            chosen_share or 0.0,
+            f"{format_percent(chosen / 100)} → {format_percent(chosen_share)}",
+        )
+    ]
     context.update(
         top=chosen,
+        top_label=format_percent(chosen / 100),
         top_share=format_percent(chosen_share),
         top_share_value=chosen_share,
         curve=curve_chart(
@@ -245,9 +252,7 @@ def cohorts_context(analysis: CustomerAnalysis, *, show: str) -> dict[str, Any]:
     else:
         values = [[a / c["customers"] for a in c["active"][:width]] for c in recent]
         fmt = lambda v: format_percent(v)  # noqa: E731
-    urls = [
-        [accounts_url(cohort__gte=m.isoformat(), cohort__lte=m.isoformat())] * width for m in months
-    ]
+    urls = [[accounts_url(cohort__gte=m.isoformat(), cohort__lte=m.isoformat())] * width for m in months]
     table = []
     for c in reversed(cohorts):
         month = dt.date.fromisoformat(c["month"])

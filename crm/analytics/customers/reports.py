@@ -26,7 +26,9 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
-def rfm_report(tx: Transactions, *, as_of: dt.date, compare_months: int = 6) -> tuple[dict[str, Any], RfmScores]:
+def rfm_report(
+    tx: Transactions, *, as_of: dt.date, compare_months: int = 6
+) -> tuple[dict[str, Any], RfmScores]:
     scores = rfm_scores(tx, as_of=as_of)
     segments = rfm_segment_totals(scores)
     seg = scores.segment
@@ -44,7 +46,11 @@ def rfm_report(tx: Transactions, *, as_of: dt.date, compare_months: int = 6) -> 
     except AnalyticsError:
         before = None  # too little history then: no movement table
     if before is not None:
-        transitions = {"since": since.isoformat(), "months": compare_months, "matrix": rfm_transitions(before, scores)}
+        transitions = {
+            "since": since.isoformat(),
+            "months": compare_months,
+            "matrix": rfm_transitions(before, scores),
+        }
     report = {
         "as_of": as_of.isoformat(),
         "orders": int(scores.summary.purchases.sum()),
@@ -62,7 +68,9 @@ def pareto_report(
     tx: Transactions, *, as_of: dt.date, a_share: float = 0.8, b_share: float = 0.95
 ) -> tuple[dict[str, Any], ParetoResult]:
     if not (0 < a_share < b_share < 1):
-        raise AnalyticsError(_("The class limits must be between 0 and 100 %, the A limit below the B limit."))
+        raise AnalyticsError(
+            _("The class limits must rise from the A limit to the B limit, both below 100.")
+        )
     clean, warnings = transactions_clean(tx, until_day=day_number(as_of))
     result = pareto_compute(customer_summary(clean), a_share=a_share, b_share=b_share)
     report = {
@@ -89,7 +97,9 @@ def cohorts_report(tx: Transactions, *, as_of: dt.date) -> tuple[dict[str, Any],
         "customers": len(summary),
         "cohorts": [
             {"month": m.isoformat(), "customers": size, "active": active, "revenue": revenue}
-            for m, size, active, revenue in zip(table.months, table.sizes, table.active, table.revenue, strict=True)
+            for m, size, active, revenue in zip(
+                table.months, table.sizes, table.active, table.revenue, strict=True
+            )
         ],
         "warnings": warnings,
     }

@@ -43,7 +43,8 @@ def param_number(params: dict[str, Any], name: str, default: float, *, low: floa
         value = float("nan")
     if not low <= value <= high:
         raise AnalyticsError(
-            _("%(name)s must be a number from %(low)s to %(high)s.") % {"name": name, "low": low, "high": high}
+            _("%(name)s must be a number from %(low)s to %(high)s.")
+            % {"name": name, "low": low, "high": high}
         )
     return value
 

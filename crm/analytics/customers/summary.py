@@ -15,7 +15,9 @@ from django.utils.translation import ngettext
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.transactions import Transactions
 
-_DENSE_FACTOR = 8  # ids up to 8× the number of orders are counted in place (bincount); sparser ids are renumbered
+_DENSE_FACTOR = (
+    8  # ids up to 8× the number of orders are counted in place (bincount); sparser ids are renumbered
+)
 
 
 @dataclass(frozen=True)

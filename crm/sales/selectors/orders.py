@@ -303,15 +303,19 @@ def deliveries_moved_page(
     return list(_before(qs, field, before).order_by(f"-{field}", "-id")[:limit])
 
 
-def order_transactions(*, until: dt.date | None = None, chunk_size: int = 20_000) -> Iterator[tuple[Any, ...]]:
+def order_transactions(
+    *, until: dt.date | None = None, chunk_size: int = 20_000
+) -> Iterator[tuple[Any, ...]]:
     """Every order that stands (not cancelled, not deleted) as `(account_id, ordered_on, total, currency)`,
     streamed in id order: the purchase transactions the customer analyses read. Company-wide, not scoped by a
     user: analytics computes over the whole base and scopes what it shows."""
     qs = Order.objects.exclude(status=OrderStatus.CANCELLED)
     if until is not None:
         qs = qs.filter(ordered_on__lte=until)
-    yield from qs.order_by("pk").values_list("account_id", "ordered_on", "total", "currency").iterator(
-        chunk_size=chunk_size
+    yield from (
+        qs.order_by("pk")
+        .values_list("account_id", "ordered_on", "total", "currency")
+        .iterator(chunk_size=chunk_size)
     )
 
 
@@ -338,24 +342,21 @@ def order_transaction_columns(
     order days since 1970-01-01 (int32), totals (float64, the order's currency) and the currency as its index in
     `currencies` (int16; -1 for a code not listed). PostgreSQL streams a binary COPY straight into arrays; other
     databases read one plain cursor."""
+    # only the table's own (quoted) name is formatted in; every value is a parameter
     table = connection.ops.quote_name(Order._meta.db_table)
     where = "deleted_at IS NULL AND status <> %s" + (" AND ordered_on <= %s" if until is not None else "")
     params: list[Any] = [OrderStatus.CANCELLED.value] + ([until] if until is not None else [])
     if connection.vendor == "postgresql":
-        sql = (
-            "COPY (SELECT account_id::int8, (ordered_on - DATE '1970-01-01')::int4, total::float8, "
-            f"(COALESCE(array_position(%s::text[], currency::text), 0) - 1)::int2 FROM {table} WHERE {where}) "
-            "TO STDOUT (FORMAT binary)"
-        )
+        currency_sql = "(COALESCE(array_position(%s::text[], currency::text), 0) - 1)::int2"
+        columns = f"account_id::int8, (ordered_on - DATE '1970-01-01')::int4, total::float8, {currency_sql}"
+        sql = f"COPY (SELECT {columns} FROM {table} WHERE {where}) TO STDOUT (FORMAT binary)"  # noqa: S608
         return _copy_columns(sql, [list(currencies), *params])
-    case = " ".join("WHEN %s THEN " + str(i) for i in range(len(currencies)))
-    sql = (
-        "SELECT account_id, CAST(julianday(ordered_on) - 2440587.5 AS INTEGER), CAST(total AS REAL), "
-        f"CASE currency {case} ELSE -1 END FROM {table} WHERE {where}"
-        if currencies
-        else "SELECT account_id, CAST(julianday(ordered_on) - 2440587.5 AS INTEGER), CAST(total AS REAL), -1 "
-        f"FROM {table} WHERE {where}"
+    whens = "".join(f"WHEN %s THEN {i} " for i in range(len(currencies)))
+    currency_sql = f"CASE currency {whens}ELSE -1 END" if currencies else "-1"
+    columns = (
+        f"account_id, CAST(julianday(ordered_on) - 2440587.5 AS INTEGER), CAST(total AS REAL), {currency_sql}"
     )
+    sql = f"SELECT {columns} FROM {table} WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*currencies, *params])
         rows = cursor.fetchall()
@@ -390,12 +391,11 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
         pending = pending[start:]
         skip = 0
 
-    with connection.cursor() as wrapper:
-        with wrapper.cursor.copy(sql, params) as copy:
-            for data in copy:
-                pending += data
-                if len(pending) >= _COPY_CHUNK:
-                    take(False)
+    with connection.cursor() as wrapper, wrapper.cursor.copy(sql, params) as copy:
+        for data in copy:
+            pending += data
+            if len(pending) >= _COPY_CHUNK:
+                take(False)
     take(True)
     rows = np.concatenate(parts) if parts else np.empty(0, dtype=row)
     return (

@@ -21,7 +21,11 @@ def make_user(db: Any) -> Callable[..., User]:
         counter["n"] += 1
         team = Team.objects.get_or_create(name="North")[0]
         return User.objects.create_user(
-            f"rfm{counter['n']}-{role}@example.com", "pw-123456-x", role=Role.objects.get(key=role), team=team, **extra
+            f"rfm{counter['n']}-{role}@example.com",
+            "pw-123456-x",
+            role=Role.objects.get(key=role),
+            team=team,
+            **extra,
         )
 
     return make
@@ -37,11 +41,15 @@ def company_currency(db: Any) -> str:
 
 
 @pytest.fixture
-def make_orders(db: Any, company_currency: str, make_user: Callable[..., User]) -> Callable[..., dict[str, Any]]:
+def make_orders(
+    db: Any, company_currency: str, make_user: Callable[..., User]
+) -> Callable[..., dict[str, Any]]:
     """make_orders(seed, orders=…, accounts=…) → random orders that stand (plus a cancelled and a deleted one
     that must be ignored) for new accounts; returns the arrays the figures must be computed from."""
 
-    def make(seed: int, *, orders: int = 400, accounts: int = 60, start: dt.date = dt.date(2025, 1, 1)) -> dict[str, Any]:
+    def make(
+        seed: int, *, orders: int = 400, accounts: int = 60, start: dt.date = dt.date(2025, 1, 1)
+    ) -> dict[str, Any]:
         account_model = apps.get_model("contacts", "Account")
         order_model = apps.get_model("sales", "Order")
         owner = make_user("sales_manager")
@@ -65,10 +73,25 @@ def make_orders(db: Any, company_currency: str, make_user: Callable[..., User]) 
             for i in range(orders)
         ]
         ignored_day = start + dt.timedelta(days=10)
-        rows.append(order_model(number=f"SO-{seed}-X1", account_id=int(ids[0]), owner=owner, currency=company_currency,
-                                total=Decimal("99999.00"), ordered_on=ignored_day, status="cancelled"))
-        deleted = order_model(number=f"SO-{seed}-X2", account_id=int(ids[0]), owner=owner, currency=company_currency,
-                              total=Decimal("88888.00"), ordered_on=ignored_day)
+        rows.append(
+            order_model(
+                number=f"SO-{seed}-X1",
+                account_id=int(ids[0]),
+                owner=owner,
+                currency=company_currency,
+                total=Decimal("99999.00"),
+                ordered_on=ignored_day,
+                status="cancelled",
+            )
+        )
+        deleted = order_model(
+            number=f"SO-{seed}-X2",
+            account_id=int(ids[0]),
+            owner=owner,
+            currency=company_currency,
+            total=Decimal("88888.00"),
+            ordered_on=ignored_day,
+        )
         deleted.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         rows.append(deleted)
         order_model.objects.bulk_create(rows)

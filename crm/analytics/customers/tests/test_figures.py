@@ -38,7 +38,10 @@ def random_transactions(seed: int, orders: int, customers: int, *, sparse: bool 
     return Transactions(customer=ids.astype(np.int64), day=day, amount=amount)
 
 
-@pytest.mark.parametrize(("seed", "orders", "customers", "sparse"), [(1, 5000, 700, False), (2, 20000, 3001, True), (3, 97, 13, False), (4, 12, 7, False)])
+@pytest.mark.parametrize(
+    ("seed", "orders", "customers", "sparse"),
+    [(1, 5000, 700, False), (2, 20000, 3001, True), (3, 97, 13, False), (4, 12, 7, False)],
+)
 def test_rfm_equals_pandas(seed: int, orders: int, customers: int, sparse: bool) -> None:
     tx = random_transactions(seed, orders, customers, sparse=sparse)
     scores = rfm_scores(tx, as_of=AS_OF)

@@ -47,8 +47,14 @@ def test_transactions_load_converts_other_currencies_at_the_rate_of_the_day(make
     rate.objects.create(currency=usd, valid_on=dt.date(2025, 6, 1), rate=Decimal("4"))
     account_id = data["accounts"][0].pk
     for number, day in (("U1", dt.date(2025, 5, 31)), ("U2", dt.date(2025, 6, 1))):
-        order.objects.create(number=number, account_id=account_id, owner=data["owner"], currency="USD",
-                             total=Decimal("100"), ordered_on=day)
+        order.objects.create(
+            number=number,
+            account_id=account_id,
+            owner=data["owner"],
+            currency="USD",
+            total=Decimal("100"),
+            ordered_on=day,
+        )
     tx = transactions_load()
     got = {(int(d), round(float(a), 2)) for d, a in zip(tx.day, tx.amount, strict=True)}
     assert (day_number(dt.date(2025, 5, 31)), 50.0) in got and (day_number(dt.date(2025, 6, 1)), 25.0) in got
@@ -59,8 +65,14 @@ def test_a_currency_without_a_rate_fails_the_run_clearly(make_orders: Any) -> No
     order = apps.get_model("sales", "Order")
     data = make_orders(13, orders=20, accounts=5)
     currency.objects.create(code="GBP", name="Pound")
-    order.objects.create(number="G1", account_id=data["accounts"][0].pk, owner=data["owner"], currency="GBP",
-                         total=Decimal("10"), ordered_on=dt.date(2025, 2, 1))
+    order.objects.create(
+        number="G1",
+        account_id=data["accounts"][0].pk,
+        owner=data["owner"],
+        currency="GBP",
+        total=Decimal("10"),
+        ordered_on=dt.date(2025, 2, 1),
+    )
     result = run("rfm", as_of=AS_OF)
     assert result.status == RunStatus.FAILED
     assert "no exchange rate for GBP on or before 2025-02-01" in result.error
@@ -71,7 +83,9 @@ def test_rfm_refresh_stores_the_pandas_figures(make_orders: Any) -> None:
     data = make_orders(1)
     result = run("rfm", as_of=AS_OF, compare_months=3)
     assert result.status == RunStatus.DONE, result.error
-    ref = rfm_reference(frame(data["customer"], data["day"], data["amount"]), day_number(dt.date(2026, 6, 30)))
+    ref = rfm_reference(
+        frame(data["customer"], data["day"], data["amount"]), day_number(dt.date(2026, 6, 30))
+    )
     stored = {i.account_id: i for i in CustomerInsight.objects.all()}
     assert sorted(stored) == ref.index.tolist()
     for account_id, row in ref.iterrows():
@@ -101,7 +115,9 @@ def test_pareto_refresh_stores_the_pandas_classes(make_orders: Any) -> None:
         assert stored[account_id].revenue_rank_share == pytest.approx(row["cumulative"])
     top20 = next(t for t in result.result["top"] if t["percent"] == 20)
     revenue = ref["revenue"].sort_values(ascending=False)
-    assert top20["revenue_share"] == pytest.approx(revenue.iloc[: int(np.ceil(0.2 * len(revenue)))].sum() / revenue.sum())
+    assert top20["revenue_share"] == pytest.approx(
+        revenue.iloc[: int(np.ceil(0.2 * len(revenue)))].sum() / revenue.sum()
+    )
     assert result.result["curve"][20][1] == pytest.approx(top20["revenue_share"], abs=1e-6)
 
 
