@@ -95,6 +95,7 @@ def cohorts_report(tx: Transactions, *, as_of: dt.date) -> tuple[dict[str, Any],
         "as_of": as_of.isoformat(),
         "orders": len(clean),
         "customers": len(summary),
+        "revenue": round(float(summary.revenue.sum()), 2),
         "cohorts": [
             {"month": m.isoformat(), "customers": size, "active": active, "revenue": revenue}
             for m, size, active, revenue in zip(
