@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -63,8 +64,8 @@ def pareto_curve(result: ParetoResult) -> list[tuple[float, float]]:
     return points
 
 
-def abc_totals(result: ParetoResult) -> list[dict[str, object]]:
-    out = []
+def abc_totals(result: ParetoResult) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     n = len(result.summary)
     for cls in ("A", "B", "C"):
         mask = result.abc == cls

@@ -68,9 +68,7 @@ def pareto_report(
     tx: Transactions, *, as_of: dt.date, a_share: float = 0.8, b_share: float = 0.95
 ) -> tuple[dict[str, Any], ParetoResult]:
     if not (0 < a_share < b_share < 1):
-        raise AnalyticsError(
-            _("The class limits must rise from the A limit to the B limit, both below 100.")
-        )
+        raise AnalyticsError(_("The class limits must rise from the A limit to the B limit, both below 100."))
     clean, warnings = transactions_clean(tx, until_day=day_number(as_of))
     result = pareto_compute(customer_summary(clean), a_share=a_share, b_share=b_share)
     report = {

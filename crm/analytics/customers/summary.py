@@ -72,8 +72,8 @@ def customer_summary(tx: Transactions, *, minimum_customers: int = 2) -> Custome
         ids = present.astype(np.int64)
         purchases = purchases[present]
     else:
-        ids, index = np.unique(customer, return_inverse=True)
-        index = index.astype(np.int64)
+        unique = np.unique(customer, return_inverse=True)
+        ids, index = unique[0], np.asarray(unique[1], dtype=np.int64)
         purchases = np.bincount(index)
     n = ids.shape[0]
     if n < minimum_customers:
