@@ -31,7 +31,7 @@ RESERVED = frozenset({"q", "sort", "cursor", "limit", "columns", "view", "format
 
 @dataclass(frozen=True)
 class FilterField:
-    """One filter. `kind`: text, choice, bool, date, datetime, int, fk, user, tag."""
+    """One filter. `kind`: text, choice, bool, date, datetime, int, number, fk, user, tag."""
 
     name: str
     path: str
@@ -40,6 +40,22 @@ class FilterField:
     choices: tuple[tuple[str, Any], ...] = ()
     # for kind="tag": a callable (values) -> Q selecting the records that carry any of these tags
     tag_q: Callable[[list[str]], Q] | None = None
+    # a filter another (higher) layer adds with list_filter_register: `path` is on that layer's own model, and
+    # `wrap` turns the condition built on it into one on the listed records (e.g. `pk__in` a subquery)
+    wrap: Callable[[Q], Q] | None = None
+
+
+_REGISTERED_FILTERS: dict[str, dict[str, FilterField]] = {}
+
+
+def list_filter_register(*, object_type: str, field: FilterField) -> None:
+    """Add a filter to every list of `object_type` (call from `AppConfig.ready()`): a higher layer filters a
+    lower one's list by its own figures without the lower layer importing it."""
+    _REGISTERED_FILTERS.setdefault(object_type, {})[field.name] = field
+
+
+def registered_filters(object_type: str) -> tuple[FilterField, ...]:
+    return tuple(_REGISTERED_FILTERS.get(object_type, {}).values())
 
 
 @dataclass(frozen=True)
@@ -77,8 +93,12 @@ class ListSpec:
     search_paths: tuple[str, ...] = ()
     custom_fields: Callable[[], list[CustomFieldInfo]] | None = field(default=None, compare=False)
 
+    def all_filters(self) -> tuple[FilterField, ...]:
+        """The spec's own filters and those other layers registered for its object type."""
+        return self.filters + registered_filters(self.object_type)
+
     def filter_map(self) -> dict[str, FilterField]:
-        return {f.name: f for f in self.filters}
+        return {f.name: f for f in self.all_filters()}
 
     def sort_map(self) -> dict[str, SortField]:
         return {s.name: s for s in self.sorts}
@@ -296,6 +316,18 @@ def _parse(kind: str, value: str, user: Any) -> Any:
 
 
 def _field_q(spec: FilterField, values: list[str], op: str, user: Any) -> Q:
+    cond = _plain_q(spec, values, op, user)
+    return spec.wrap(cond) if spec.wrap is not None else cond
+
+
+def _plain_q(spec: FilterField, values: list[str], op: str, user: Any) -> Q:
+    if spec.kind == "number":
+        if op not in {"gte", "lte", "gt", "lt"}:
+            raise _Unknown()
+        try:
+            return Q(**{f"{spec.path}__{op}": Decimal(values[0].replace(",", "."))})
+        except InvalidOperation:
+            raise ValueError(_("Enter a number.")) from None
     if spec.kind == "tag":
         assert spec.tag_q is not None
         if op:
