@@ -58,15 +58,20 @@ def clv_options(params: dict[str, Any]) -> ClvOptions:
 def clv_refresh(*, context: RunContext) -> dict[str, Any]:
     """The runner registered as `clv`."""
     params = context.params
-    options = clv_options(params)
-    holdout_weeks = _param(params, "holdout_weeks", 26, int)
+    try:
+        options = clv_options(params)
+        holdout_weeks = _param(params, "holdout_weeks", 26, int)
+        calibration_end = _param(params, "calibration_end", None, dt.date)
+    except InvalidInput as exc:  # the run fails with the parameter named, nothing stored changes
+        raise AnalyticsError(
+            " ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.field_errors.items())
+        ) from exc
     today = timezone.localdate()
     observation_end = day_number(today)
     context.progress(5, _("Reading the orders…"))
     tx = transactions_load(until=today)
     if len(tx) == 0:
         raise AnalyticsError(_("There are no orders to analyse yet."))
-    calibration_end = _param(params, "calibration_end", None, dt.date)
     cal_day = day_number(calibration_end) if calibration_end else observation_end - 7 * max(holdout_weeks, 0)
     holdout: dict[str, Any] | None = None
     holdout_note = ""

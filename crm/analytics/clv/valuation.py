@@ -62,7 +62,7 @@ def customer_values(
     for name in ("expected_purchases", "p_alive", "expected_order_value", "clv"):
         if not np.all(np.isfinite(getattr(values, name))):
             raise AnalyticsError(
-                _("The fitted models give non-finite %(figure)s for some customers; the data does not suit them.")
+                _("The models did not converge to usable figures: they give non-finite %(figure)s for some customers. The data does not suit them (too few customers, or no sign of customers dropping out).")
                 % {"figure": name.replace("_", " ")}
             )
     return values
