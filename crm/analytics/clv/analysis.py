@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from crm.analytics.clv.bgnbd import BgNbdParams, bgnbd_expected_purchases, bgnbd_fit
 from crm.analytics.clv.gamma_gamma import GammaGammaParams, gamma_gamma_fit
-from crm.analytics.clv.summary import TIME_UNITS, CustomerSummary, holdout_purchases, summary_from_transactions
+from crm.analytics.clv.summary import (
+    TIME_UNITS,
+    CustomerSummary,
+    holdout_purchases,
+    summary_from_transactions,
+)
 from crm.analytics.clv.valuation import CustomerValues, customer_values
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.transactions import Transactions, day_date
@@ -60,7 +65,11 @@ def _check_transactions(tx: Transactions) -> None:
     if len(tx) == 0:
         raise AnalyticsError(_("There are no transactions to analyse."))
     if not np.all(np.isfinite(tx.amount)) or np.any(tx.amount < 0):
-        raise AnalyticsError(_("Some transaction amounts are negative or not numbers; the spend model needs amounts of zero or more."))
+        raise AnalyticsError(
+            _(
+                "Some transaction amounts are negative or not numbers; the spend model needs amounts of zero or more."
+            )
+        )
 
 
 def clv_fit(
@@ -77,13 +86,17 @@ def clv_fit(
     summary = summary_from_transactions(tx, calibration_end=calibration_end, time_unit=options.time_unit)
     if len(summary) < MIN_CUSTOMERS:
         raise AnalyticsError(
-            _("Lifetime value needs purchases by at least %(n)s customers up to %(date)s; there are %(found)s.")
+            _(
+                "Lifetime value needs purchases by at least %(n)s customers up to %(date)s; there are %(found)s."
+            )
             % {"n": MIN_CUSTOMERS, "date": day_date(calibration_end).isoformat(), "found": len(summary)}
         )
     repeat = int(np.count_nonzero((summary.frequency > 0) & (summary.monetary > 0)))
     if repeat < MIN_REPEAT_CUSTOMERS:
         raise AnalyticsError(
-            _("Lifetime value needs at least %(n)s customers who bought again (on another day) up to %(date)s; there are %(found)s.")
+            _(
+                "Lifetime value needs at least %(n)s customers who bought again (on another day) up to %(date)s; there are %(found)s."
+            )
             % {"n": MIN_REPEAT_CUSTOMERS, "date": day_date(calibration_end).isoformat(), "found": repeat}
         )
     report(30, _("Fitting the purchase model (BG/NBD)…"))
@@ -99,7 +112,9 @@ def clv_fit(
         discount_rate=options.discount_rate,
         time_unit=options.time_unit,
     )
-    return ClvFit(summary=summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, values=values, calibration_end=calibration_end)
+    return ClvFit(
+        summary=summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, values=values, calibration_end=calibration_end
+    )
 
 
 def holdout_chart(tx: Transactions, *, fit: ClvFit, observation_end: int, time_unit: str) -> dict[str, Any]:

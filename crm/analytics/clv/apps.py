@@ -29,7 +29,9 @@ class AnalyticsClvConfig(AppConfig):
         api_router_register(prefix="", router="crm.analytics.clv.api.router")
         analytics_command_register(
             name="clv",
-            help=_("Fit the lifetime-value models on the orders or on a CSV file and print the parameters as JSON."),
+            help=_(
+                "Fit the lifetime-value models on the orders or on a CSV file and print the parameters as JSON."
+            ),
             arguments=clv_arguments,
             handle=clv_command,
         )

@@ -29,7 +29,13 @@ class BgNbdParams:
     warnings: tuple[str, ...] = field(default=())
 
     def as_dict(self) -> dict[str, float]:
-        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b, "log_likelihood": self.log_likelihood}
+        return {
+            "r": self.r,
+            "alpha": self.alpha,
+            "a": self.a,
+            "b": self.b,
+            "log_likelihood": self.log_likelihood,
+        }
 
 
 class _Data:
@@ -78,7 +84,9 @@ def _neg_ll_grad(log_params: np.ndarray, d: _Data) -> tuple[float, np.ndarray]:
     return -ll, -grad
 
 
-def bgnbd_log_likelihood(*, r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> float:
+def bgnbd_log_likelihood(
+    *, r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> float:
     """The total log-likelihood of the data under the given parameters."""
     value, _grad = _neg_ll_grad(np.log([r, alpha, a, b]), _Data(x, t_x, T))
     return -value
@@ -103,15 +111,15 @@ def bgnbd_fit(*, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> BgNbdParams:
         bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 4,
         options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9},
     )
-    warnings = check_fit(
-        result, names=("r", "alpha", "a", "b"), bound=_LOG_BOUND, model="BG/NBD"
-    )
+    warnings = check_fit(result, names=("r", "alpha", "a", "b"), bound=_LOG_BOUND, model="BG/NBD")
     r, alpha, a, b = (float(v) for v in np.exp(result.x))
     alpha *= scale
     ll = bgnbd_log_likelihood(r=r, alpha=alpha, a=a, b=b, x=x, t_x=t_x, T=T)
     if not np.isfinite(ll):
         raise FitProblem("BG/NBD", "the log-likelihood is not finite")
-    return BgNbdParams(r=r, alpha=alpha, a=a, b=b, log_likelihood=ll, iterations=int(result.nit), warnings=warnings)
+    return BgNbdParams(
+        r=r, alpha=alpha, a=a, b=b, log_likelihood=ll, iterations=int(result.nit), warnings=warnings
+    )
 
 
 def _unique_rows(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:

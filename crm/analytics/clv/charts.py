@@ -19,6 +19,8 @@ def holdout_svg(holdout: dict[str, Any]) -> SafeString:
             Series(name=_("Actual"), values=[b["actual"] for b in buckets]),
             Series(name=_("Predicted (BG/NBD)"), values=[b["predicted"] for b in buckets], dashed=True),
         ],
-        title=_("Repeat purchases in the holdout period per customer, by purchases in the calibration period"),
+        title=_(
+            "Repeat purchases in the holdout period per customer, by purchases in the calibration period"
+        ),
         value_format=lambda v: formats.format_number(v, 2),
     )

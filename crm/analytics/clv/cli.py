@@ -35,9 +35,18 @@ def clv_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--amount-col", default="amount", help="the file's amount column")
     parser.add_argument("--calibration-end", metavar="YYYY-MM-DD", help="fit on purchases up to this day")
     parser.add_argument("--time-unit", choices=["weeks", "days"], default="weeks")
-    parser.add_argument("--horizon", type=float, default=None, help="expected purchases and CLV over N time units (default: 52 weeks / 365 days)")
-    parser.add_argument("--discount-rate", type=float, default=0.01, help="monthly discount rate of the CLV (default 0.01)")
-    parser.add_argument("--per-customer", metavar="OUT.csv", help="write every customer's figures to this CSV")
+    parser.add_argument(
+        "--horizon",
+        type=float,
+        default=None,
+        help="expected purchases and CLV over N time units (default: 52 weeks / 365 days)",
+    )
+    parser.add_argument(
+        "--discount-rate", type=float, default=0.01, help="monthly discount rate of the CLV (default 0.01)"
+    )
+    parser.add_argument(
+        "--per-customer", metavar="OUT.csv", help="write every customer's figures to this CSV"
+    )
 
 
 def _date(value: str) -> int:
@@ -65,7 +74,9 @@ def clv_command(options: dict[str, Any], stdout: IO[str], stderr: Any) -> int:
 
         tx = transactions_load()
     time_unit = options["time_unit"]
-    horizon = options["horizon"] if options["horizon"] is not None else (52.0 if time_unit == "weeks" else 365.0)
+    horizon = (
+        options["horizon"] if options["horizon"] is not None else (52.0 if time_unit == "weeks" else 365.0)
+    )
     clv_options = ClvOptions(time_unit=time_unit, horizon=horizon, discount_rate=options["discount_rate"])
     last_day = int(tx.day.max()) if len(tx) else 0
     calibration_end = _date(options["calibration_end"]) if options["calibration_end"] else last_day
@@ -94,13 +105,31 @@ def _write_per_customer(path: str, *, tx: Transactions, fit: Any, labels: np.nda
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(
-                ["customer", "frequency", "recency", "T", "monetary_value", "expected_purchases", "p_alive",
-                 "expected_order_value", "clv", "holdout_purchases"]
+                [
+                    "customer",
+                    "frequency",
+                    "recency",
+                    "T",
+                    "monetary_value",
+                    "expected_purchases",
+                    "p_alive",
+                    "expected_order_value",
+                    "clv",
+                    "holdout_purchases",
+                ]
             )
             for row in zip(
-                ids.tolist(), s.frequency.tolist(), s.recency.tolist(), s.age.tolist(), s.monetary.tolist(),
-                v.expected_purchases.tolist(), v.p_alive.tolist(), v.expected_order_value.tolist(),
-                v.clv.tolist(), actual.tolist(), strict=True,
+                ids.tolist(),
+                s.frequency.tolist(),
+                s.recency.tolist(),
+                s.age.tolist(),
+                s.monetary.tolist(),
+                v.expected_purchases.tolist(),
+                v.p_alive.tolist(),
+                v.expected_order_value.tolist(),
+                v.clv.tolist(),
+                actual.tolist(),
+                strict=True,
             ):
                 writer.writerow([_cell(x) for x in row])
     except OSError as exc:

@@ -15,7 +15,9 @@ class FitProblem(AnalyticsError):
 
     def __init__(self, model: str, reason: str) -> None:
         super().__init__(
-            _("The %(model)s model did not converge: %(reason)s. Check the data (enough customers with repeat purchases, a calibration end after most first purchases).")
+            _(
+                "The %(model)s model did not converge: %(reason)s. Check the data (enough customers with repeat purchases, a calibration end after most first purchases)."
+            )
             % {"model": model, "reason": reason}
         )
 
@@ -36,7 +38,9 @@ def check_fit(result: Any, *, names: tuple[str, ...], bound: float, model: str) 
     for name, value in zip(names, result.x, strict=True):
         if abs(float(value)) >= bound - 1e-6:
             warnings.append(
-                _("%(model)s parameter %(name)s ran to the limit of its range (%(value).3g): the data hardly identifies it, so treat the predictions with care.")
+                _(
+                    "%(model)s parameter %(name)s ran to the limit of its range (%(value).3g): the data hardly identifies it, so treat the predictions with care."
+                )
                 % {"model": model, "name": name, "value": float(np.exp(value))}
             )
     return tuple(warnings)

@@ -9,7 +9,9 @@ from pydantic import Field
 
 
 class ClvResultOut(Schema):
-    computed_at: dt.datetime | None = Field(description="When the result was computed; null before the first run.")
+    computed_at: dt.datetime | None = Field(
+        description="When the result was computed; null before the first run."
+    )
     run: int | None = Field(description="The analysis run that computed it.")
     active_run: int | None = Field(description="A refresh queued or running now.")
     result: dict[str, Any] | None = Field(

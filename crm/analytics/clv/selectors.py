@@ -47,7 +47,9 @@ def clv_page_get(*, user: Any, top: int = 20) -> ClvPage:
     if result:
         wanted = [row["account"] for row in result.get("top", [])]
         names = dict(account_query(user=user).filter(pk__in=wanted).values_list("pk", "name"))
-        rows = [{**row, "name": names[row["account"]]} for row in result.get("top", []) if row["account"] in names]
+        rows = [
+            {**row, "name": names[row["account"]]} for row in result.get("top", []) if row["account"] in names
+        ]
     return ClvPage(status=status, result=result, top=rows[:top])
 
 

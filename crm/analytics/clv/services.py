@@ -40,7 +40,9 @@ def _param(params: dict[str, Any], name: str, default: Any, kind: type) -> Any:
             return dt.date.fromisoformat(str(value))
         return kind(value)
     except (TypeError, ValueError):
-        raise InvalidInput(field_errors={name: [_("“%(value)s” is not valid here.") % {"value": value}]}) from None
+        raise InvalidInput(
+            field_errors={name: [_("“%(value)s” is not valid here.") % {"value": value}]}
+        ) from None
 
 
 def clv_options(params: dict[str, Any]) -> ClvOptions:
@@ -82,7 +84,9 @@ def clv_refresh(*, context: RunContext) -> dict[str, Any]:
         except AnalyticsError as exc:
             holdout_note = exc.message
         else:
-            holdout = holdout_chart(tx, fit=diagnostic, observation_end=observation_end, time_unit=options.time_unit)
+            holdout = holdout_chart(
+                tx, fit=diagnostic, observation_end=observation_end, time_unit=options.time_unit
+            )
             holdout["fit"] = fit_summary(diagnostic)
 
     def report(percent: int, message: str) -> None:

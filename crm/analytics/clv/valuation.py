@@ -38,7 +38,9 @@ def customer_values(
     """`horizon` in time units; `discount_rate` per month (0.01 = 1 % a month)."""
     if gamma_gamma.q <= 1.0:
         raise AnalyticsError(
-            _("The Gamma-Gamma fit gives q = %(q).3g ≤ 1: the expected spend is not defined (the amounts are too heavy-tailed for the model).")
+            _(
+                "The Gamma-Gamma fit gives q = %(q).3g ≤ 1: the expected spend is not defined (the amounts are too heavy-tailed for the model)."
+            )
             % {"q": gamma_gamma.q}
         )
     x, t_x, T = summary.frequency, summary.recency, summary.age
@@ -62,7 +64,9 @@ def customer_values(
     for name in ("expected_purchases", "p_alive", "expected_order_value", "clv"):
         if not np.all(np.isfinite(getattr(values, name))):
             raise AnalyticsError(
-                _("The models did not converge to usable figures: they give non-finite %(figure)s for some customers. The data does not suit them (too few customers, or no sign of customers dropping out).")
+                _(
+                    "The models did not converge to usable figures: they give non-finite %(figure)s for some customers. The data does not suit them (too few customers, or no sign of customers dropping out)."
+                )
                 % {"figure": name.replace("_", " ")}
             )
     return values

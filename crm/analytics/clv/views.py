@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,5 +29,7 @@ def clv_page(request: HttpRequest) -> HttpResponse:
             "result": page.result,
             "holdout": holdout,
             "chart": holdout_svg(holdout) if holdout else None,
+            "holdout_start": dt.date.fromisoformat(holdout["calibration_end"]) if holdout else None,
+            "holdout_end": dt.date.fromisoformat(holdout["observation_end"]) if holdout else None,
         },
     )

@@ -56,7 +56,7 @@ def transactions_from_file(
     try:
         try:
             con.execute(
-                f"CREATE TEMP VIEW raw AS SELECT * FROM read_csv({_literal(path)}, header=true, all_varchar=true)"
+                f"CREATE TEMP VIEW raw AS SELECT * FROM read_csv({_literal(path)}, header=true, all_varchar=true)"  # noqa: S608 - the path is a quoted literal
             )
             columns = [row[0] for row in con.execute("DESCRIBE raw").fetchall()]
         except duckdb.Error as exc:
@@ -78,7 +78,7 @@ def transactions_from_file(
                   TRY_CAST(trim({c}) AS BIGINT) AS cid,
                   COALESCE(TRY_CAST(trim({d}) AS DATE), TRY_CAST(TRY_CAST(trim({d}) AS TIMESTAMP) AS DATE)) AS day,
                   TRY_CAST(trim({a}) AS DOUBLE) AS amount
-                FROM raw"""
+                FROM raw"""  # noqa: S608 - column names quoted by _quote
         )
         rows, no_customer, bad_day, bad_amount, negative, text_ids = con.execute(
             """SELECT count(*),
@@ -90,24 +90,48 @@ def transactions_from_file(
                FROM parsed"""
         ).fetchone()
         if rows == 0:
-            raise TransactionFileError(_("The file %(path)s has no transactions, only a header.") % {"path": path})
+            raise TransactionFileError(
+                _("The file %(path)s has no transactions, only a header.") % {"path": path}
+            )
         problems = (
-            (no_customer, "c_raw IS NULL OR trim(c_raw) = ''", "c_raw",
-             _("Line %(line)s has no customer id (column “%(column)s”).")),
-            (bad_day, "day IS NULL", "d_raw",
-             _("Line %(line)s: “%(value)s” in column “%(column)s” is not a date (write YYYY-MM-DD).")),
-            (bad_amount, "amount IS NULL OR NOT isfinite(amount)", "a_raw",
-             _("Line %(line)s: “%(value)s” in column “%(column)s” is not a number.")),
-            (negative, "amount < 0", "a_raw",
-             _("Line %(line)s: the amount %(value)s in column “%(column)s” is negative; leave refunds out or net them into their order.")),
+            (
+                no_customer,
+                "c_raw IS NULL OR trim(c_raw) = ''",
+                "c_raw",
+                _("Line %(line)s has no customer id (column “%(column)s”)."),
+            ),
+            (
+                bad_day,
+                "day IS NULL",
+                "d_raw",
+                _("Line %(line)s: “%(value)s” in column “%(column)s” is not a date (write YYYY-MM-DD)."),
+            ),
+            (
+                bad_amount,
+                "amount IS NULL OR NOT isfinite(amount)",
+                "a_raw",
+                _("Line %(line)s: “%(value)s” in column “%(column)s” is not a number."),
+            ),
+            (
+                negative,
+                "amount < 0",
+                "a_raw",
+                _(
+                    "Line %(line)s: the amount %(value)s in column “%(column)s” is negative; leave refunds out or net them into their order."
+                ),
+            ),
         )
         column_of = {"c_raw": customer_col, "d_raw": date_col, "a_raw": amount_col}
         for count, condition, raw, message in problems:
             if count:
                 rowid, value = con.execute(
-                    f"SELECT rowid, {raw} FROM parsed WHERE {condition} ORDER BY rowid LIMIT 1"
+                    f"SELECT rowid, {raw} FROM parsed WHERE {condition} ORDER BY rowid LIMIT 1"  # noqa: S608 - constant SQL fragments
                 ).fetchone()
-                text = message % {"line": rowid + 2, "value": value if value is not None else "", "column": column_of[raw]}
+                text = message % {
+                    "line": rowid + 2,
+                    "value": value if value is not None else "",
+                    "column": column_of[raw],
+                }
                 if count > 1:
                     text += " " + _("(%(count)s lines have this problem.)") % {"count": count}
                 raise TransactionFileError(text)
@@ -129,7 +153,7 @@ def transactions_from_file(
             query = "SELECT cid AS customer, day, amount FROM parsed"
         epoch = _literal(EPOCH.isoformat())
         arrays = con.execute(
-            f"SELECT customer::BIGINT AS customer, (day - DATE {epoch})::INTEGER AS day, amount FROM ({query})"
+            f"SELECT customer::BIGINT AS customer, (day - DATE {epoch})::INTEGER AS day, amount FROM ({query})"  # noqa: S608 - constant SQL fragments
         ).fetchnumpy()
     finally:
         con.close()

@@ -23,7 +23,11 @@ def make_user(db: Any) -> Callable[..., User]:
         counter["n"] += 1
         team = Team.objects.get_or_create(name="North")[0]
         return User.objects.create_user(
-            f"clv{counter['n']}-{role}@example.com", "pw-123456-x", role=Role.objects.get(key=role), team=team, **extra
+            f"clv{counter['n']}-{role}@example.com",
+            "pw-123456-x",
+            role=Role.objects.get(key=role),
+            team=team,
+            **extra,
         )
 
     return make
@@ -52,7 +56,16 @@ def make_orders(db: Any, company_currency: str, make_user: Callable[..., User]) 
         )
         days = 730
         tx = simulate_transactions(
-            customers=accounts, days=days, seed=seed, r=1.0, alpha=8.0, a=1.2, b=3.0, p=6, q=4, v=15,
+            customers=accounts,
+            days=days,
+            seed=seed,
+            r=1.0,
+            alpha=8.0,
+            a=1.2,
+            b=3.0,
+            p=6,
+            q=4,
+            v=15,
             first_day=day_number(timezone.localdate()) - days + 1,
         )
         rows = [
@@ -67,8 +80,15 @@ def make_orders(db: Any, company_currency: str, make_user: Callable[..., User]) 
             for i, (c, d, a) in enumerate(zip(tx.customer, tx.day, tx.amount, strict=True))
         ]
         rows.append(
-            order_model(number="SO-X", account_id=created[0].pk, owner=owner, currency=company_currency,
-                        total=Decimal("99999.00"), ordered_on=timezone.localdate(), status="cancelled")
+            order_model(
+                number="SO-X",
+                account_id=created[0].pk,
+                owner=owner,
+                currency=company_currency,
+                total=Decimal("99999.00"),
+                ordered_on=timezone.localdate(),
+                status="cancelled",
+            )
         )
         order_model.objects.bulk_create(rows)
         return created

@@ -19,7 +19,9 @@ from crm.analytics.core.transactions import day_date
 
 @pytest.fixture(scope="module")
 def sim_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tx = simulate_transactions(customers=3_000, days=730, seed=3, r=0.8, alpha=6, a=1.2, b=3.5, p=6, q=4, v=15)
+    tx = simulate_transactions(
+        customers=3_000, days=730, seed=3, r=0.8, alpha=6, a=1.2, b=3.5, p=6, q=4, v=15
+    )
     path = tmp_path_factory.mktemp("clv") / "tx.csv"
     with path.open("w") as f:
         f.write("client;fecha;importe\n")  # semicolons: the delimiter is sniffed
@@ -37,8 +39,20 @@ def _run(*args: str) -> tuple[dict, str]:
 def test_cli_fits_a_file_and_prints_the_parameters(sim_csv: Path, tmp_path: Path) -> None:
     per_customer = tmp_path / "out.csv"
     result, _err = _run(
-        "--transactions", str(sim_csv), "--customer-col", "client", "--date-col", "fecha", "--amount-col",
-        "importe", "--calibration-end", "2022-12-31", "--horizon", "26", "--per-customer", str(per_customer),
+        "--transactions",
+        str(sim_csv),
+        "--customer-col",
+        "client",
+        "--date-col",
+        "fecha",
+        "--amount-col",
+        "importe",
+        "--calibration-end",
+        "2022-12-31",
+        "--horizon",
+        "26",
+        "--per-customer",
+        str(per_customer),
     )
     assert set(result["bgnbd"]) == {"r", "alpha", "a", "b", "log_likelihood"}
     assert set(result["gamma_gamma"]) == {"p", "q", "v"}
@@ -94,15 +108,34 @@ def test_file_reader_names_each_problem(tmp_path: Path, content: str | None, mes
         ("c,d,a\n1,2026-01-01,5\n", ["--amount-col", "amount"], "no column “amount” (--amount-col)"),
         ("c,d,a\n1,2026-01-01,5\n1,2026-02-01,5\n", [], "at least 2 customers"),
         ("c,d,a\n1,2026-01-01,5\n", ["--calibration-end", "31/12/2026"], "YYYY-MM-DD"),
-        ("c,d,a\n1,2026-01-01,5\n2,2026-02-01,5\n", ["--calibration-end", "2020-01-01"], "at least 2 customers"),
-        ("c,d,a\n1,2026-01-01,5\n2,2026-02-01,5\n3,2026-02-03,1\n1,2026-03-01,2\n2,2026-03-02,2\n",
-         ["--horizon", "-3"], "horizon"),
+        (
+            "c,d,a\n1,2026-01-01,5\n2,2026-02-01,5\n",
+            ["--calibration-end", "2020-01-01"],
+            "at least 2 customers",
+        ),
+        (
+            "c,d,a\n1,2026-01-01,5\n2,2026-02-01,5\n3,2026-02-03,1\n1,2026-03-01,2\n2,2026-03-02,2\n",
+            ["--horizon", "-3"],
+            "horizon",
+        ),
     ],
 )
-def test_cli_bad_input_is_a_clear_command_error(tmp_path: Path, content: str, extra: list[str], message: str) -> None:
+def test_cli_bad_input_is_a_clear_command_error(
+    tmp_path: Path, content: str, extra: list[str], message: str
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(content)
-    args = ["--transactions", str(path), "--customer-col", "c", "--date-col", "d", "--amount-col", "a", *extra]
+    args = [
+        "--transactions",
+        str(path),
+        "--customer-col",
+        "c",
+        "--date-col",
+        "d",
+        "--amount-col",
+        "a",
+        *extra,
+    ]
     if "--amount-col" in extra:
         args = ["--transactions", str(path), "--customer-col", "c", "--date-col", "d", *extra]
     with pytest.raises(CommandError) as caught:

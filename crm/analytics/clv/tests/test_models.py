@@ -67,7 +67,12 @@ def test_agreement_with_the_lifetimes_reference_to_4_significant_digits() -> Non
         assert getattr(gg, name) == pytest.approx(ref_gg.params_[name], rel=1e-4)
     # lifetimes reports the mean log-likelihood of its scaled problem; evaluate its own function on ours
     ref_ll = -lifetimes.BetaGeoFitter._negative_log_likelihood(
-        np.log(ref_bg.params_[["r", "alpha", "a", "b"]].to_numpy()), s.frequency, s.recency, s.age, np.ones(len(s)), 0
+        np.log(ref_bg.params_[["r", "alpha", "a", "b"]].to_numpy()),
+        s.frequency,
+        s.recency,
+        s.age,
+        np.ones(len(s)),
+        0,
     ) * len(s)
     assert bg.log_likelihood == pytest.approx(ref_ll, rel=1e-4)
     x, t_x, T, m = s.frequency, s.recency, s.age, s.monetary
@@ -88,7 +93,14 @@ def test_agreement_with_the_lifetimes_reference_to_4_significant_digits() -> Non
         summary=s, bgnbd=bg, gamma_gamma=gg, horizon=12 * 4.345, discount_rate=0.01, time_unit="weeks"
     )
     ref_clv = ref_gg.customer_lifetime_value(
-        ref_bg, pd.Series(x), pd.Series(t_x), pd.Series(T), pd.Series(m), time=12, discount_rate=0.01, freq="W"
+        ref_bg,
+        pd.Series(x),
+        pd.Series(t_x),
+        pd.Series(T),
+        pd.Series(m),
+        time=12,
+        discount_rate=0.01,
+        freq="W",
     )
     np.testing.assert_allclose(values.clv, ref_clv.to_numpy(), rtol=1e-4)
 
@@ -107,7 +119,9 @@ def _tx(rows: list[tuple[int, int, float]]) -> Transactions:
         ([(1, 10, -5.0), (2, 12, 6.0)], "negative"),
     ],
 )
-def test_data_the_models_cannot_use_gets_a_clear_error(rows: list[tuple[int, int, float]], message: str) -> None:
+def test_data_the_models_cannot_use_gets_a_clear_error(
+    rows: list[tuple[int, int, float]], message: str
+) -> None:
     tx = _tx(rows) if rows else Transactions(np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0))
     with pytest.raises(AnalyticsError, match=message):
         clv_fit(tx, calibration_end=100, options=ClvOptions())

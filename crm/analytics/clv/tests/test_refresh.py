@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from crm.analytics.core.enums import RunStatus
 from crm.analytics.core.services import analysis_run_execute, analysis_run_request
@@ -27,7 +27,9 @@ def _refresh(params: dict[str, Any] | None = None) -> Any:
     return analysis_run_execute(run_id=run.pk)
 
 
-def test_refresh_stores_every_customers_figures_and_the_page_summary(make_orders: Callable[..., list[Any]]) -> None:
+def test_refresh_stores_every_customers_figures_and_the_page_summary(
+    make_orders: Callable[..., list[Any]],
+) -> None:
     accounts = make_orders()
     run = _refresh()
     assert run.status == RunStatus.DONE, run.error
@@ -45,12 +47,17 @@ def test_refresh_stores_every_customers_figures_and_the_page_summary(make_orders
     assert result["currency"] == "EUR"
 
 
-def test_refresh_with_bad_parameters_fails_clearly_and_keeps_what_was_stored(make_orders: Callable[..., list[Any]]) -> None:
+def test_refresh_with_bad_parameters_fails_clearly_and_keeps_what_was_stored(
+    make_orders: Callable[..., list[Any]],
+) -> None:
     make_orders()
     assert _refresh().status == RunStatus.DONE
     before = sorted(_insights().values_list("account_id", "clv", "clv_computed_at"))
-    for params, field in (({"time_unit": "fortnights"}, "time_unit"), ({"horizon": "-1"}, "horizon"),
-                          ({"calibration_end": "yesterday"}, "calibration_end")):
+    for params, field in (
+        ({"time_unit": "fortnights"}, "time_unit"),
+        ({"horizon": "-1"}, "horizon"),
+        ({"calibration_end": "yesterday"}, "calibration_end"),
+    ):
         failed = _refresh(params)
         assert failed.status == RunStatus.FAILED and failed.error.startswith(f"{field}: ")
     assert sorted(_insights().values_list("account_id", "clv", "clv_computed_at")) == before
@@ -61,7 +68,9 @@ def test_refresh_without_orders_fails_with_a_message(company_currency: str) -> N
     assert run.status == RunStatus.FAILED and "no orders" in run.error
 
 
-def test_page_and_api_show_the_result_to_managers(make_orders: Callable[..., list[Any]], make_user: Callable[..., Any]) -> None:
+def test_page_and_api_show_the_result_to_managers(
+    make_orders: Callable[..., list[Any]], make_user: Callable[..., Any]
+) -> None:
     make_orders()
     run = _refresh()
     manager = make_user("sales_manager")
@@ -89,7 +98,9 @@ def test_page_and_api_show_the_result_to_managers(make_orders: Callable[..., lis
     assert bad.status_code == 400 and "sort" in problem_fields(bad)
 
 
-def test_a_rep_gets_404_for_the_company_wide_page_and_api(make_orders: Callable[..., list[Any]], make_user: Callable[..., Any]) -> None:
+def test_a_rep_gets_404_for_the_company_wide_page_and_api(
+    make_orders: Callable[..., list[Any]], make_user: Callable[..., Any]
+) -> None:
     make_orders()
     _refresh()
     rep = make_user("sales_rep")
@@ -102,7 +113,9 @@ def test_a_rep_gets_404_for_the_company_wide_page_and_api(make_orders: Callable[
     assert api.post("/api/v1/analytics/runs", {"kind": "clv"}).status_code == 404
 
 
-def test_refresh_goes_through_the_core_runs_endpoint(make_user: Callable[..., Any], company_currency: str) -> None:
+def test_refresh_goes_through_the_core_runs_endpoint(
+    make_user: Callable[..., Any], company_currency: str
+) -> None:
     manager = make_user("sales_manager")
     response = ApiClient(manager).post("/api/v1/analytics/runs", {"kind": "clv", "params": {"horizon": 26}})
     assert response.status_code == 202 and response.json()["kind"] == "clv"

@@ -12,7 +12,9 @@ from crm.analytics.core.transactions import Transactions
 def _tx(rows: list[tuple[int, int, float]]) -> Transactions:
     c, d, a = zip(*rows, strict=True)
     return Transactions(
-        customer=np.array(c, dtype=np.int64), day=np.array(d, dtype=np.int32), amount=np.array(a, dtype=np.float64)
+        customer=np.array(c, dtype=np.int64),
+        day=np.array(d, dtype=np.int32),
+        amount=np.array(a, dtype=np.float64),
     )
 
 
