@@ -150,7 +150,7 @@ def _denominator(p: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) 
 
 
 def bgnbd_expected_purchases(
-    p: BgNbdParams, *, t: float | np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+    p: BgNbdParams, *, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
     """Expected purchases of each customer in the next `t` time units (conditional on their history). The
     hypergeometric term is computed once per distinct (frequency, age) pair."""

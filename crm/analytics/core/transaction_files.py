@@ -80,7 +80,7 @@ def transactions_from_file(
                   TRY_CAST(trim({a}) AS DOUBLE) AS amount
                 FROM raw"""  # noqa: S608 - column names quoted by _quote
         )
-        rows, no_customer, bad_day, bad_amount, negative, text_ids = con.execute(
+        counts = con.execute(
             """SELECT count(*),
                       count(*) FILTER (WHERE c_raw IS NULL OR trim(c_raw) = ''),
                       count(*) FILTER (WHERE day IS NULL),
@@ -89,6 +89,8 @@ def transactions_from_file(
                       count(*) FILTER (WHERE cid IS NULL)
                FROM parsed"""
         ).fetchone()
+        assert counts is not None
+        rows, no_customer, bad_day, bad_amount, negative, text_ids = counts
         if rows == 0:
             raise TransactionFileError(
                 _("The file %(path)s has no transactions, only a header.") % {"path": path}
@@ -124,9 +126,11 @@ def transactions_from_file(
         column_of = {"c_raw": customer_col, "d_raw": date_col, "a_raw": amount_col}
         for count, condition, raw, message in problems:
             if count:
-                rowid, value = con.execute(
+                first_bad = con.execute(
                     f"SELECT rowid, {raw} FROM parsed WHERE {condition} ORDER BY rowid LIMIT 1"  # noqa: S608 - constant SQL fragments
                 ).fetchone()
+                assert first_bad is not None
+                rowid, value = first_bad
                 text = message % {
                     "line": rowid + 2,
                     "value": value if value is not None else "",
