@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext as _
 
-from crm.analytics.clv.bgnbd import BgNbdParams, bgnbd_expected_purchases, bgnbd_p_alive
+from crm.analytics.clv.bgnbd import BgNbdParams, bgnbd_expected_purchases_at, bgnbd_p_alive
 from crm.analytics.clv.gamma_gamma import GammaGammaParams, gamma_gamma_expected_order_value
 from crm.analytics.clv.summary import CustomerSummary
 from crm.analytics.core.errors import AnalyticsError
@@ -44,15 +44,15 @@ def customer_values(
             % {"q": gamma_gamma.q}
         )
     x, t_x, T = summary.frequency, summary.recency, summary.age
-    expected = bgnbd_expected_purchases(bgnbd, t=horizon, x=x, t_x=t_x, T=T)
     order_value = gamma_gamma_expected_order_value(gamma_gamma, x=x, m=summary.monetary)
     month = PERIOD_PER_MONTH[time_unit]
     bounds = np.arange(1, int(np.ceil(horizon / month - 1e-9)) + 1) * month
     bounds[-1:] = np.minimum(bounds[-1:], horizon) if bounds.size else bounds[-1:]
+    cumulatives = bgnbd_expected_purchases_at(bgnbd, ts=[*bounds.tolist(), horizon], x=x, t_x=t_x, T=T)
+    expected = cumulatives[-1]
     clv = np.zeros(x.shape[0])
     previous = np.zeros(x.shape[0])
-    for end in bounds:
-        cumulative = expected if end == horizon else bgnbd_expected_purchases(bgnbd, t=end, x=x, t_x=t_x, T=T)
+    for end, cumulative in zip(bounds.tolist(), cumulatives, strict=False):
         clv += order_value * (cumulative - previous) / (1.0 + discount_rate) ** (end / month)
         previous = cumulative
     values = CustomerValues(
