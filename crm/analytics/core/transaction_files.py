@@ -90,7 +90,8 @@ def transactions_from_file(
         raise TransactionFileError(_("The file %(path)s does not exist.") % {"path": path})
     if os.path.getsize(path) == 0:
         raise TransactionFileError(_("The file %(path)s is empty.") % {"path": path})
-    con = duckdb.connect(config={"preserve_insertion_order": True, "enable_progress_bar": False})
+    con = duckdb.connect(config={"preserve_insertion_order": True})
+    con.execute("SET enable_progress_bar = false")
     try:
         try:
             con.execute(
