@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     # analytics (layer 3)
     "crm.analytics.core",
     "crm.analytics.customers",
+    "crm.analytics.clv",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",
