@@ -38,6 +38,7 @@ from crm.core.customfields.selectors import custom_field_list
 from crm.core.errors import ConcurrentEdit, DomainError, InvalidInput
 from crm.core.identity.permissions import user_can, user_is_admin
 from crm.leads import selectors, services
+from crm.leads.scoring import score_factors_display
 from crm.leads.columns import STATUS_VARIANTS, lead_columns
 from crm.leads.errors import WebFormRateLimited
 from crm.leads.forms import (
@@ -227,6 +228,7 @@ def _detail_context(request: HttpRequest, lead: Any) -> dict[str, Any]:
         "composer_url": url_or_none("activities:composer", OBJECT_TYPE, lead.pk),
         "list_url": reverse("leads:lead_list"),
         "stages": _stages(lead),
+        "score_factors": score_factors_display(lead.score_factors or []),
     }
 
 
