@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.registry import RunContext
 from crm.analytics.core.services import customer_insights_write
-from crm.analytics.core.transactions import day_date, day_number, transactions_load
+from crm.analytics.core.transactions import day_date, day_number
+from crm.analytics.predict.history import transactions
 from crm.analytics.predict.churn_features import (
     Snapshot,
     churn_feature_labels,
@@ -79,7 +80,7 @@ def churn_refresh(*, context: RunContext) -> dict[str, Any]:
     """The runner (registered as "churn")."""
     window, lookback, as_of = churn_params(context.params)
     context.progress(5, _("Reading the orders…"))
-    tx = transactions_load(until=as_of)
+    tx = transactions(until=as_of)
     if len(tx) == 0:
         raise AnalyticsError(_("There are no orders to learn from."))
     if tx.customers < 2:

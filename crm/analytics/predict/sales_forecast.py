@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.registry import RunContext
-from crm.analytics.core.transactions import day_date, transactions_load
+from crm.analytics.core.transactions import day_date
+from crm.analytics.predict.history import transactions
 from crm.analytics.predict.seasonal import MIN_MONTHS, SEASON, backtest, holt_winters_fit
 from crm.catalog.errors import ExchangeRateMissing
 from crm.catalog.selectors import company_currency_get, currency_get, exchange_rate_on
@@ -42,7 +43,7 @@ def monthly_revenue(*, until: dt.date) -> tuple[list[dt.date], np.ndarray]:
     """The complete months up to (not including) the month of `until`, first month with an order on, and the
     revenue of each (zero for a month without orders)."""
     current = month_start(until)
-    tx = transactions_load(until=current - dt.timedelta(days=1))
+    tx = transactions(until=current - dt.timedelta(days=1))
     if len(tx) == 0:
         return [], np.zeros(0)
     first = month_start(day_date(int(tx.day.min())))

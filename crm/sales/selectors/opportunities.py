@@ -389,9 +389,10 @@ def opportunity_open_weighted_by_month(*, since: dt.date) -> list[tuple[dt.date,
         Opportunity.objects.filter(status=OpportunityStatus.OPEN, close_date__gte=since, amount__isnull=False)
         .annotate(month=TruncMonth("close_date"))
         .values("month", "currency")
-        .annotate(amount=Sum("amount"), weighted=Sum(weighted))
+        .annotate(open_total=Sum("amount"), weighted_total=Sum(weighted))
         .order_by("month", "currency")
     )
     return [
-        (r["month"], r["currency"], Decimal(r["amount"] or 0), Decimal(r["weighted"] or 0)) for r in rows
+        (r["month"], r["currency"], Decimal(r["open_total"] or 0), Decimal(r["weighted_total"] or 0))
+        for r in rows
     ]

@@ -107,3 +107,69 @@ def seasonal_series(months: int = 48, *, seed: int = 3) -> np.ndarray:
     rng = np.random.default_rng(seed)
     t = np.arange(months)
     return 10_000 + 80 * t + 3_000 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 200, months)
+
+
+def lead_world(*, n: int = 200, seed: int = 5, owner: Any = None) -> dict[str, Any]:
+    """Leads decided over a year: from a referral with a decision maker they are won 9 times in 10, the others
+    once in 10 (the planted signal); lost ones are half disqualified, half converted into a lost deal. Plus
+    ten open leads of each kind, to be scored."""
+    from crm.sales.tests.factories import make_pipeline, stage
+
+    rng = np.random.default_rng(seed)
+    owner = owner or UserFactory()
+    lead = apps.get_model("leads", "Lead")
+    opportunity = apps.get_model("sales", "Opportunity")
+    pipeline = make_pipeline()
+    won_stage, lost_stage = stage(pipeline, "Won"), stage(pipeline, "Lost")
+    (account_id,) = accounts(1, owner=owner)
+    start = timezone.make_aware(dt.datetime(2025, 6, 1, 12))
+    rows: list[Any] = []
+    good_ids: list[int] = []
+    outcomes: list[int] = []
+    for i in range(n):
+        good = rng.random() < 0.5
+        won = rng.random() < (0.9 if good else 0.1)
+        at = start + dt.timedelta(days=int(i * 365 / n))
+        fields: dict[str, Any] = {
+            "first_name": f"Lead{i}",
+            "full_name": f"Lead{i}",
+            "owner": owner,
+            "source": "referral" if good else str(rng.choice(["web_form", "event", "campaign"])),
+            "authority": "decision_maker" if good else str(rng.choice(["influencer", "user", ""])),
+            "email": f"l{i}@example.com",
+            "country": str(rng.choice(["ES", "MX", "US"])),
+        }
+        if won or rng.random() < 0.5:
+            deal = opportunity.objects.create(
+                name=f"Deal {i}",
+                account_id=account_id,
+                owner=owner,
+                pipeline=pipeline,
+                stage=won_stage if won else lost_stage,
+                status="won" if won else "lost",
+                close_date=at.date(),
+                closed_on=at.date(),
+                stage_entered_at=at,
+                amount=Decimal("1000"),
+                currency="EUR",
+            )
+            fields.update(status="converted", converted_at=at, converted_opportunity_id=deal.pk)
+        else:
+            fields.update(status="disqualified", disqualified_at=at, disqualified_reason="no_need")
+        rows.append(lead(**fields))
+        outcomes.append(int(won))
+    made = lead.objects.bulk_create(rows)
+    good_ids = [m.pk for m in made if m.source == "referral"]
+    open_good = lead.objects.bulk_create(
+        [lead(first_name=f"Good{i}", full_name=f"Good{i}", owner=owner, source="referral", authority="decision_maker") for i in range(10)]
+    )
+    open_bad = lead.objects.bulk_create(
+        [lead(first_name=f"Bad{i}", full_name=f"Bad{i}", owner=owner, source="web_form", authority="user") for i in range(10)]
+    )
+    return {
+        "owner": owner,
+        "good_ids": good_ids,
+        "open_good": [m.pk for m in open_good],
+        "open_bad": [m.pk for m in open_bad],
+        "won": sum(outcomes),
+    }
