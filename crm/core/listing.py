@@ -177,7 +177,6 @@ class ListSpec:
         sort_name = ("-" if descending else "") + spec.name
         return Page(items=rows, next_cursor=next_cursor, sort=sort_name, limit=size)
 
-
     def _paginate_nullable(
         self, qs: QuerySet[Any], *, spec: SortField, descending: bool, cursor: str | None, size: int
     ) -> Page:
@@ -212,7 +211,9 @@ class ListSpec:
             next_cursor = encode_cursor(
                 _path_value(last, path), last.pk if isinstance(last, Model) else last["id"]
             )
-        return Page(items=rows, next_cursor=next_cursor, sort=("-" if descending else "") + spec.name, limit=size)
+        return Page(
+            items=rows, next_cursor=next_cursor, sort=("-" if descending else "") + spec.name, limit=size
+        )
 
 
 class _Unknown(Exception):

@@ -38,7 +38,6 @@ from crm.core.customfields.selectors import custom_field_list
 from crm.core.errors import ConcurrentEdit, DomainError, InvalidInput
 from crm.core.identity.permissions import user_can, user_is_admin
 from crm.leads import selectors, services
-from crm.leads.scoring import score_factors_display
 from crm.leads.columns import STATUS_VARIANTS, lead_columns
 from crm.leads.errors import WebFormRateLimited
 from crm.leads.forms import (
@@ -50,6 +49,7 @@ from crm.leads.forms import (
     funnel_period_default,
 )
 from crm.leads.listing import LEAD_LIST
+from crm.leads.scoring import score_factors_display
 from crm.leads.services.webform import webform_limit
 from crm.sales.selectors import pipeline_list
 

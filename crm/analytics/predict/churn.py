@@ -21,13 +21,13 @@ from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.registry import RunContext
 from crm.analytics.core.services import customer_insights_write
 from crm.analytics.core.transactions import day_date, day_number
-from crm.analytics.predict.history import transactions
 from crm.analytics.predict.churn_features import (
     Snapshot,
     churn_feature_labels,
     feature_groups,
     snapshot,
 )
+from crm.analytics.predict.history import transactions
 from crm.analytics.predict.modelling import auc_roc, importance, model_fit, top_factors
 
 KIND = "churn"
@@ -61,16 +61,25 @@ def _enough(snap: Snapshot, *, what: str, cutoff: int) -> None:
                 "Only %(n)s customers had bought before %(day)s (the %(what)s cutoff); at least %(min)s are "
                 "needed. Choose a shorter window or wait for more history."
             )
-            % {"n": snap.customers.shape[0], "day": day_date(cutoff).isoformat(), "what": what, "min": MIN_CUSTOMERS}
+            % {
+                "n": snap.customers.shape[0],
+                "day": day_date(cutoff).isoformat(),
+                "what": what,
+                "min": MIN_CUSTOMERS,
+            }
         )
     assert snap.churned is not None
     churned = int(snap.churned.sum())
     if churned in (0, snap.churned.shape[0]):
         raise AnalyticsError(
             (
-                _("Every customer at the %(what)s cutoff (%(day)s) stopped buying, so there is nothing to tell apart.")
+                _(
+                    "Every customer at the %(what)s cutoff (%(day)s) stopped buying, so there is nothing to tell apart."
+                )
                 if churned
-                else _("Every customer at the %(what)s cutoff (%(day)s) bought again, so there is no churn to learn from.")
+                else _(
+                    "Every customer at the %(what)s cutoff (%(day)s) bought again, so there is no churn to learn from."
+                )
             )
             % {"what": what, "day": day_date(cutoff).isoformat()}
         )
@@ -98,9 +107,13 @@ def churn_refresh(*, context: RunContext) -> dict[str, Any]:
     auc, roc = auc_roc(test.churned, held.predict(test.x))
     context.progress(55, _("Refitting on the latest snapshot…"))
     model = model_fit(test.x, test.churned, features=test.features)
-    current = snapshot(tx, cutoff=now, window=window, lookback=lookback, channels=_channels(test), labelled=False)
+    current = snapshot(
+        tx, cutoff=now, window=window, lookback=lookback, channels=_channels(test), labelled=False
+    )
     if current.customers.shape[0] == 0:
-        raise AnalyticsError(_("No customer has bought in the last %(n)s days: nobody to score.") % {"n": lookback})
+        raise AnalyticsError(
+            _("No customer has bought in the last %(n)s days: nobody to score.") % {"n": lookback}
+        )
     context.progress(70, _("Scoring the customers…"))
     labels = churn_feature_labels(model.features)
     risk = model.predict(current.x)
@@ -109,8 +122,7 @@ def churn_refresh(*, context: RunContext) -> dict[str, Any]:
     written = customer_insights_write(
         columns=["churn_risk", "churn_factors"],
         rows=(
-            (int(c), round(float(r), 4), f)
-            for c, r, f in zip(current.customers, risk, factors, strict=True)
+            (int(c), round(float(r), 4), f) for c, r, f in zip(current.customers, risk, factors, strict=True)
         ),
         computed_field="churn_computed_at",
     )

@@ -102,7 +102,9 @@ def snapshot(
     slot = np.searchsorted(customers, accounts)
     found = np.zeros(accounts.shape[0], dtype=bool)
     if customers.shape[0]:
-        found = (slot < customers.shape[0]) & (customers[np.minimum(slot, customers.shape[0] - 1)] == accounts)
+        found = (slot < customers.shape[0]) & (
+            customers[np.minimum(slot, customers.shape[0] - 1)] == accounts
+        )
     for channel in channels:
         column = np.zeros(customers.shape[0])
         mask = found & (account_channels == channel)

@@ -87,12 +87,14 @@ def lead_scoring_refresh(*, context: RunContext) -> dict[str, Any]:
         )
     context.progress(25, _("Counting the activities…"))
     activities = activity_subject_counts(subject_type="leads.lead")
-    split = int(round(len(decided) * (1 - HOLDOUT_SHARE)))
+    split = round(len(decided) * (1 - HOLDOUT_SHARE))
     train, test = decided[:split], decided[split:]
     countries = lead_countries(train)
     features = lead_feature_names(countries=countries)
     context.progress(40, _("Training on the older leads…"))
-    held = model_fit(lead_matrix(train, features=features, activities=activities), y[:split], features=features)
+    held = model_fit(
+        lead_matrix(train, features=features, activities=activities), y[:split], features=features
+    )
     auc, roc = auc_roc(y[split:], held.predict(lead_matrix(test, features=features, activities=activities)))
     context.progress(60, _("Refitting on every decided lead…"))
     countries = lead_countries(decided)

@@ -136,7 +136,11 @@ def top_factors(
     for row, idx in zip(contributions, order, strict=True):
         result.append(
             [
-                {"feature": features[j], "label": labels.get(features[j], features[j]), "effect": round(float(row[j]), 3)}
+                {
+                    "feature": features[j],
+                    "label": labels.get(features[j], features[j]),
+                    "effect": round(float(row[j]), 3),
+                }
                 for j in idx
                 if abs(row[j]) >= 0.005
             ]
@@ -148,6 +152,10 @@ def importance(model: LinearModel, *, labels: dict[str, str]) -> list[dict[str, 
     """The features by the size of their coefficient (the push of one standard deviation), strongest first."""
     order = np.argsort(-np.abs(model.coef))
     return [
-        {"feature": model.features[j], "label": labels.get(model.features[j], model.features[j]), "coef": round(float(model.coef[j]), 3)}
+        {
+            "feature": model.features[j],
+            "label": labels.get(model.features[j], model.features[j]),
+            "coef": round(float(model.coef[j]), 3),
+        }
         for j in order
     ]

@@ -33,7 +33,12 @@ def importance_rows(result: dict[str, Any], *, kind: str) -> list[dict[str, Any]
     names = [i["feature"] for i in items]
     labels = churn_feature_labels(names) if kind == "churn" else score_factor_labels(names)
     return [
-        {**i, "label": labels.get(i["feature"], i["feature"]), "raises": i["coef"] > 0, "size": abs(i["coef"])}
+        {
+            **i,
+            "label": labels.get(i["feature"], i["feature"]),
+            "raises": i["coef"] > 0,
+            "size": abs(i["coef"]),
+        }
         for i in items
     ]
 
@@ -43,7 +48,13 @@ def histogram_chart(counts: list[int], *, title: str, percent: bool) -> SafeStri
     for k, n in enumerate(counts):
         low, high = k * 10, (k + 1) * 10
         label = f"{low}–{high}%" if percent else f"{low}–{high}"
-        bars.append(Bar(label=label, value=float(n), display=formats.number_format(n, use_l10n=True, force_grouping=True)))
+        bars.append(
+            Bar(
+                label=label,
+                value=float(n),
+                display=formats.number_format(n, use_l10n=True, force_grouping=True),
+            )
+        )
     return bar_chart(bars, title=title)
 
 
@@ -58,7 +69,11 @@ def forecast_chart(result: dict[str, Any]) -> SafeString:
     gap: list[float | None] = [None] * len(history)
     actual: list[float | None] = [float(h["revenue"]) for h in history] + [None] * len(future)
     # the forecast line starts at the last actual month, so the two join
-    forecast = gap[:-1] + ([float(history[-1]["revenue"])] if history else []) + [float(f["revenue"]) for f in future]
+    forecast = (
+        gap[:-1]
+        + ([float(history[-1]["revenue"])] if history else [])
+        + [float(f["revenue"]) for f in future]
+    )
     weighted = gap + [float(f["weighted"]) for f in future]
     return line_chart(
         labels=labels,

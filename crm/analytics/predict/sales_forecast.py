@@ -147,7 +147,10 @@ def sales_forecast_refresh(*, context: RunContext) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "horizon": horizon,
         "currency": company_currency_get().code,
-        "history": [{"month": m.isoformat(), "revenue": round(float(v), 2)} for m, v in zip(shown, revenue[-24:], strict=True)],
+        "history": [
+            {"month": m.isoformat(), "revenue": round(float(v), 2)}
+            for m, v in zip(shown, revenue[-24:], strict=True)
+        ],
         "forecast": [
             {
                 "month": m.isoformat(),

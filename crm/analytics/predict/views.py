@@ -56,4 +56,3 @@ def sales_forecast(request: HttpRequest) -> HttpResponse:
         context["chart"] = presentation.forecast_chart(report.result)
         context["months"] = presentation.forecast_rows(report.result)
     return render(request, "analytics/predict/sales_forecast.html", context)
-

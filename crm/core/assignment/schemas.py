@@ -64,7 +64,9 @@ class RuleIn(InSchema):
     territory_id: int | None = None
     industries: list[str] = Field(default_factory=list)
     sizes: list[str] = Field(default_factory=list)
-    min_score: int | None = Field(None, description="Scored records (leads): match only a score of at least this (0-100).")
+    min_score: int | None = Field(
+        None, description="Scored records (leads): match only a score of at least this (0-100)."
+    )
     strategy: str = Field("user", description="user, round_robin or least_loaded.")
     user_id: int | None = None
     team_id: int | None = None

@@ -291,7 +291,9 @@ def assignment_owners_pick(
     """The owner for each record described by `facts_list` (same order), by the first matching rule; None
     where no rule matches or the matched rule cannot serve. One pass over the rules, one lock per used rule.
     `score_rules_only`: only the rules with a minimum score (a record scored after it was created)."""
-    qs = AssignmentRule.objects.select_related("territory", "user").filter(object_type=object_type, is_active=True)
+    qs = AssignmentRule.objects.select_related("territory", "user").filter(
+        object_type=object_type, is_active=True
+    )
     if score_rules_only:
         qs = qs.filter(min_score__isnull=False)
     rules = list(qs.order_by("position", "id"))
@@ -321,4 +323,6 @@ def assignment_owner_pick(
     *, object_type: str, facts: Mapping[str, Any], score_rules_only: bool = False
 ) -> User | None:
     """The owner of one new record (see `assignment_owners_pick`)."""
-    return assignment_owners_pick(object_type=object_type, facts_list=[facts], score_rules_only=score_rules_only)[0]
+    return assignment_owners_pick(
+        object_type=object_type, facts_list=[facts], score_rules_only=score_rules_only
+    )[0]

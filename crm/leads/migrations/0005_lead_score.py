@@ -19,34 +19,35 @@ def _pg_nulls_first_index_drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0012_account_contact_search_infix'),
-        ('identity', '0003_rolepermission_scope_none'),
-        ('leads', '0004_lead_search_typo_infix'),
-        ('sales', '0007_speed_lifecycle_month'),
+        ("contacts", "0012_account_contact_search_infix"),
+        ("identity", "0003_rolepermission_scope_none"),
+        ("leads", "0004_lead_search_typo_infix"),
+        ("sales", "0007_speed_lifecycle_month"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lead',
-            name='score',
-            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='score'),
+            model_name="lead",
+            name="score",
+            field=models.PositiveSmallIntegerField(
+                blank=True, editable=False, null=True, verbose_name="score"
+            ),
         ),
         migrations.AddField(
-            model_name='lead',
-            name='score_factors',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='score factors'),
+            model_name="lead",
+            name="score_factors",
+            field=models.JSONField(blank=True, default=list, editable=False, verbose_name="score factors"),
         ),
         migrations.AddField(
-            model_name='lead',
-            name='scored_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='scored'),
+            model_name="lead",
+            name="scored_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="scored"),
         ),
         migrations.AddIndex(
-            model_name='lead',
-            index=models.Index(fields=['score', 'id'], name='lead_score_idx'),
+            model_name="lead",
+            index=models.Index(fields=["score", "id"], name="lead_score_idx"),
         ),
         migrations.RunPython(_pg_nulls_first_index, _pg_nulls_first_index_drop),
     ]

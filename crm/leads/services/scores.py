@@ -60,12 +60,18 @@ def lead_score_apply(
         lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
         if lead is None:
             return None
-        Lead.objects.filter(pk=lead_id).update(score=int(score), score_factors=list(factors), scored_at=timezone.now())
+        Lead.objects.filter(pk=lead_id).update(
+            score=int(score), score_factors=list(factors), scored_at=timezone.now()
+        )
         lead.score = int(score)
         if not route or lead.status != LeadStatus.NEW:
             return lead
-        facts = lead_facts(fields={"country": lead.country, "region": lead.region, "postal_code": lead.postal_code})
-        owner = assignment_owner_pick(object_type=OBJECT_TYPE, facts={**facts, "score": lead.score}, score_rules_only=True)
+        facts = lead_facts(
+            fields={"country": lead.country, "region": lead.region, "postal_code": lead.postal_code}
+        )
+        owner = assignment_owner_pick(
+            object_type=OBJECT_TYPE, facts={**facts, "score": lead.score}, score_rules_only=True
+        )
         if owner is not None and owner.pk != lead.owner_id:
             lead = lead_assign_owner(
                 actor=None, lead=lead, owner=owner, reason=_("Assignment rule on the lead score")

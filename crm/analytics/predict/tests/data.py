@@ -83,7 +83,9 @@ def churn_world(*, customers: int = 240, window: int = 90, seed: int = 7) -> dic
     for a in ids:
         p = 0.15 if a in unhappy else 0.85
         # a first purchase in the first months, so everyone has a history
-        order_rows.append((a, start + dt.timedelta(days=int(rng.integers(0, 60))), float(rng.uniform(50, 500))))
+        order_rows.append(
+            (a, start + dt.timedelta(days=int(rng.integers(0, 60))), float(rng.uniform(50, 500)))
+        )
         for w0 in range(0, 730, window):
             if rng.random() < p:
                 day = start + dt.timedelta(days=w0 + int(rng.integers(0, window)))
@@ -161,10 +163,22 @@ def lead_world(*, n: int = 200, seed: int = 5, owner: Any = None) -> dict[str, A
     made = lead.objects.bulk_create(rows)
     good_ids = [m.pk for m in made if m.source == "referral"]
     open_good = lead.objects.bulk_create(
-        [lead(first_name=f"Good{i}", full_name=f"Good{i}", owner=owner, source="referral", authority="decision_maker") for i in range(10)]
+        [
+            lead(
+                first_name=f"Good{i}",
+                full_name=f"Good{i}",
+                owner=owner,
+                source="referral",
+                authority="decision_maker",
+            )
+            for i in range(10)
+        ]
     )
     open_bad = lead.objects.bulk_create(
-        [lead(first_name=f"Bad{i}", full_name=f"Bad{i}", owner=owner, source="web_form", authority="user") for i in range(10)]
+        [
+            lead(first_name=f"Bad{i}", full_name=f"Bad{i}", owner=owner, source="web_form", authority="user")
+            for i in range(10)
+        ]
     )
     return {
         "owner": owner,

@@ -61,7 +61,13 @@ def test_bad_input_fails_clearly_and_stores_nothing(setup: str, params: dict[str
     elif setup == "loyal":  # everyone buys every month: nobody churns
         ids = data.accounts(30, owner=owner)
         data.orders(
-            [(a, data.AS_OF.replace(year=y, month=m, day=10), 100.0) for a in ids for y in (2025, 2026) for m in range(1, 13) if (y, m) <= (2026, 6)],
+            [
+                (a, data.AS_OF.replace(year=y, month=m, day=10), 100.0)
+                for a in ids
+                for y in (2025, 2026)
+                for m in range(1, 13)
+                if (y, m) <= (2026, 6)
+            ],
             owner=owner,
         )
     run = _run({"as_of": data.AS_OF.isoformat(), **params})

@@ -24,7 +24,9 @@ MODEL = {"features": ["source=referral"], "mean": [0.0], "scale": [1.0], "coef":
 
 
 def _stored_model() -> None:
-    AnalysisRun.objects.create(kind="lead_scoring", status=RunStatus.DONE, result={"model": MODEL, "auc": 0.9})
+    AnalysisRun.objects.create(
+        kind="lead_scoring", status=RunStatus.DONE, result={"model": MODEL, "auc": 0.9}
+    )
 
 
 def _lead(pk: int) -> Any:
@@ -48,14 +50,18 @@ def test_a_new_lead_is_scored_after_commit_when_a_model_exists(
         lead = lead_create(actor=rep, first_name="Rosa", source="referral")
     stored = _lead(lead.pk)
     assert stored.score == 99
-    assert stored.score_factors[0]["feature"] == "source=referral" and stored.score_factors[0]["effect"] == 5.0
+    assert (
+        stored.score_factors[0]["feature"] == "source=referral" and stored.score_factors[0]["effect"] == 5.0
+    )
 
 
 def test_an_assignment_rule_on_the_score_routes_a_new_lead(
     admin: Any, rep: Any, manager: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     _stored_model()
-    rule_create(actor=admin, name="Hot leads", object_type="leads.lead", min_score=80, strategy="user", user=manager)
+    rule_create(
+        actor=admin, name="Hot leads", object_type="leads.lead", min_score=80, strategy="user", user=manager
+    )
     with django_capture_on_commit_callbacks(execute=True):
         hot = lead_create(actor=admin, first_name="Hot", source="referral")
         cold = lead_create(actor=admin, first_name="Cold", source="web_form")
@@ -69,10 +75,14 @@ def test_a_minimum_score_is_refused_where_records_have_no_score(admin: Any, mana
     from crm.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc:
-        rule_create(actor=admin, name="x", object_type="contacts.account", min_score=50, strategy="user", user=manager)
+        rule_create(
+            actor=admin, name="x", object_type="contacts.account", min_score=50, strategy="user", user=manager
+        )
     assert "min_score" in exc.value.field_errors
     with pytest.raises(InvalidInput) as exc:
-        rule_create(actor=admin, name="x", object_type="leads.lead", min_score=101, strategy="user", user=manager)
+        rule_create(
+            actor=admin, name="x", object_type="leads.lead", min_score=101, strategy="user", user=manager
+        )
     assert "min_score" in exc.value.field_errors
 
 
@@ -88,7 +98,9 @@ def test_sorting_by_score_in_the_api_pages_through_the_unscored_last(rep: Any) -
     seen: list[int] = []
     cursor = ""
     while True:
-        body = api.get("/api/v1/leads", {"sort": "-score", "limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        body = api.get(
+            "/api/v1/leads", {"sort": "-score", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        ).json()
         seen += [item["id"] for item in body["items"]]
         cursor = body.get("next_cursor") or ""
         if not cursor:
@@ -97,7 +109,9 @@ def test_sorting_by_score_in_the_api_pages_through_the_unscored_last(rep: Any) -
     up: list[int] = []
     cursor = ""
     while True:
-        body = api.get("/api/v1/leads", {"sort": "score", "limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        body = api.get(
+            "/api/v1/leads", {"sort": "score", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        ).json()
         up += [item["id"] for item in body["items"]]
         cursor = body.get("next_cursor") or ""
         if not cursor:
@@ -120,7 +134,10 @@ def test_sorting_by_score_in_the_list_page(rep: Any) -> None:
 
 def test_the_lead_page_explains_the_score_to_whoever_may_see_the_lead(rep: Any, north: Any) -> None:
     lead = lead_create(actor=rep, first_name="Explained")
-    factors = [{"feature": "source=referral", "label": "x", "effect": 1.2}, {"feature": "has_phone", "label": "y", "effect": -0.4}]
+    factors = [
+        {"feature": "source=referral", "label": "x", "effect": 1.2},
+        {"feature": "has_phone", "label": "y", "effect": -0.4},
+    ]
     lead_scores_set(scores=[(lead.pk, 77, factors)])
     html = _client(rep).get(lead.get_absolute_url()).content.decode()
     assert 'data-score="77"' in html and "Source: Referral" in html and "Phone given" in html

@@ -49,7 +49,13 @@ def test_no_history_and_one_class_only_fail_clearly_and_store_nothing() -> None:
     lead = apps.get_model("leads", "Lead")
     lead.objects.bulk_create(
         [
-            lead(first_name=f"L{i}", full_name=f"L{i}", owner=owner, status="disqualified", disqualified_reason="spam")
+            lead(
+                first_name=f"L{i}",
+                full_name=f"L{i}",
+                owner=owner,
+                status="disqualified",
+                disqualified_reason="spam",
+            )
             for i in range(30)
         ]
     )

@@ -37,7 +37,9 @@ def test_short_history_falls_back_to_the_trend() -> None:
 
 
 def _run(**params: object) -> object:
-    return analysis_run_execute(run_id=analysis_run_request(kind="sales_forecast", params=params, actor=None).pk)
+    return analysis_run_execute(
+        run_id=analysis_run_request(kind="sales_forecast", params=params, actor=None).pk
+    )
 
 
 @pytest.mark.django_db
@@ -78,7 +80,7 @@ def test_runner_forecasts_orders_and_weights_the_open_pipeline() -> None:
     assert result["backtest"]["mape"] < 0.08
     assert result["backtest"]["mae"] < result["backtest"]["naive_mae"]
     months = {f["month"]: f for f in result["forecast"]}
-    assert list(months)[0] == "2026-07-01" and len(months) == 6
+    assert next(iter(months)) == "2026-07-01" and len(months) == 6
     assert months["2026-08-01"]["weighted"] == pytest.approx(6000.0)
     assert months["2026-08-01"]["pipeline"] == pytest.approx(14000.0)
     assert result["total_weighted"] == pytest.approx(6000.0)

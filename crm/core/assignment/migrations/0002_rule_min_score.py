@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignment', '0001_initial'),
+        ("assignment", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignmentrule',
-            name='min_score',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum score'),
+            model_name="assignmentrule",
+            name="min_score",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="minimum score"),
         ),
     ]
