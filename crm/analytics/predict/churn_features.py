@@ -84,9 +84,8 @@ def snapshot(
         minlength=n,
     )
     keep = last >= cutoff - lookback
-    customers, last, first, count, total, recent, prior = (
-        a[keep] for a in (customers, last, first, count, total, recent, prior)
-    )
+    customers, last, first = customers[keep], last[keep], first[keep]
+    count, total, recent, prior = count[keep], total[keep], recent[keep], prior[keep]
     columns = [
         (cutoff - last).astype(np.float64),
         np.log1p(count),

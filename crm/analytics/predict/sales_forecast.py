@@ -52,11 +52,10 @@ def monthly_revenue(*, until: dt.date) -> tuple[list[dt.date], np.ndarray]:
     while m < current:
         months.append(m)
         m = month_add(m, 1)
-    index = {(d.year, d.month): i for i, d in enumerate(months)}
-    revenue = np.zeros(len(months))
-    for day, amount in zip(tx.day, tx.amount, strict=True):
-        d = day_date(int(day))
-        revenue[index[(d.year, d.month)]] += amount
+    # month number since 1970 of each order, relative to the first month: one bincount over all orders
+    month_of = tx.day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    first_index = (first.year - 1970) * 12 + first.month - 1
+    revenue = np.bincount(month_of - first_index, weights=tx.amount, minlength=len(months))[: len(months)]
     return months, revenue
 
 
