@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def synthetic(customers: int, seed: int) -> Any:
-    from crm.analytics.core.transactions import Transactions, day_number
-
     import datetime as dt
+
+    from crm.analytics.core.transactions import Transactions, day_number
 
     rng = np.random.default_rng(seed)
     end = day_number(dt.date(2026, 6, 30))
