@@ -58,14 +58,16 @@ def histogram_chart(counts: list[int], *, title: str, percent: bool) -> SafeStri
     return bar_chart(bars, title=title)
 
 
-def _month_label(iso: str) -> str:
-    return formats.date_format(dt.date.fromisoformat(iso), "M Y")
+def _month_label(iso: str, *, short: bool = False) -> str:
+    return formats.date_format(dt.date.fromisoformat(iso), "M y" if short else "M Y")
 
 
 def forecast_chart(result: dict[str, Any]) -> SafeString:
     history = result.get("history", [])
     future = result.get("forecast", [])
-    labels = [_month_label(h["month"]) for h in history] + [_month_label(f["month"]) for f in future]
+    labels = [_month_label(h["month"], short=True) for h in history] + [
+        _month_label(f["month"], short=True) for f in future
+    ]
     gap: list[float | None] = [None] * len(history)
     actual: list[float | None] = [float(h["revenue"]) for h in history] + [None] * len(future)
     # the forecast line starts at the last actual month, so the two join
