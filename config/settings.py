@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crm.analytics.core",
     "crm.analytics.customers",
     "crm.analytics.clv",
+    "crm.analytics.predict",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",
