@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "crm.sales",
     # analytics (layer 3)
     "crm.analytics.core",
+    "crm.analytics.pivot",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("crm.leads.urls")),
     path("", include("crm.sales.urls")),
     path("", include("crm.analytics.core.urls")),
+    path("", include("crm.analytics.pivot.urls")),
     path("", include("crm.integrations.dataio.urls")),
     path("", include("crm.core.ui.urls")),
 ]

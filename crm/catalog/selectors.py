@@ -360,3 +360,8 @@ def tax_get(*, pk: int | str) -> Tax:
 
 def tax_choices() -> list[tuple[int, str]]:
     return [(t.pk, t.name) for t in tax_list(include_inactive=False)]
+
+
+def product_names(*, ids: list[int]) -> dict[int, str]:
+    """{id: name} of these products, deleted ones included (documents keep referring to them)."""
+    return dict(Product.all_objects.filter(pk__in=ids).values_list("id", "name"))
