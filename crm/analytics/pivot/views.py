@@ -78,7 +78,11 @@ def builder(request: HttpRequest) -> HttpResponse:
     context = _context(request, fields)
     context["reports"] = selectors.saved_report_list(user=request.user)
     context["frequencies"] = Frequency.choices
-    context["report_id"] = request.GET.get("report", "")
+    report_id = request.GET.get("report", "")
+    own = next(
+        (r for r in context["reports"] if str(r.pk) == report_id and r.owner_id == request.user.pk), None
+    )
+    context["report"] = own  # saving again updates it; anyone else's is saved as a new report of their own
     if request.headers.get("HX-Request") and request.GET.get("partial") == "result":
         return render(request, "analytics/pivot/builder.html#result", context)
     return render(request, "analytics/pivot/builder.html", context)
