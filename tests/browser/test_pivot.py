@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,7 +52,7 @@ def test_build_save_and_export_a_pivot(
 
     with page.expect_download() as csv_download:
         page.get_by_test_id("export-csv").click()
-    rows = list(csv.reader(io.StringIO(open(csv_download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"))))
     assert rows[0] == ["Owner", "Jan 2026", "Feb 2026", "Total"]
     assert rows[-1] == ["Total", "1000.00", "500.00", "1500.00"]
 
