@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
@@ -61,6 +62,6 @@ def report_export(request: HttpRequest, report_id: int, format: str = "csv") -> 
     """The report's table as `csv` or `xlsx` (spreadsheet-safe)."""
     user = request.auth  # type: ignore[attr-defined]
     if format not in ("csv", "xlsx"):
-        raise InvalidInput(field_errors={"format": ["Use csv or xlsx."]})
+        raise InvalidInput(field_errors={"format": [_("Use csv or xlsx.")]})
     report = selectors.saved_report_get(user=user, pk=report_id)
     return export_response(selectors.pivot_compute(user=user, data=report.definition), format, report.name)

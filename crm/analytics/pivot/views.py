@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.analytics.pivot import presenters, selectors, services
@@ -20,6 +21,14 @@ from crm.analytics.pivot.export import export_response
 from crm.analytics.pivot.sources import AGGREGATES, BUCKETS, source_get
 from crm.contacts.views.common import domain_view
 from crm.core.errors import InvalidInput
+
+BUCKET_LABELS = {
+    "day": _lazy("day"),
+    "week": _lazy("week"),
+    "month": _lazy("month"),
+    "quarter": _lazy("quarter"),
+    "year": _lazy("year"),
+}
 
 
 def _fields(request: HttpRequest) -> dict[str, str]:
@@ -43,7 +52,7 @@ def _context(request: HttpRequest, fields: dict[str, str]) -> dict[str, Any]:
         "dimensions": list(dimensions_of(source).values()) if source else [],
         "measures": list(source.distinct_map().values()) if source else [],
         "aggregates": AGGREGATES,
-        "buckets": BUCKETS,
+        "buckets": [(b, BUCKET_LABELS[b]) for b in BUCKETS],
         "query": query,
         "errors": {},
     }
