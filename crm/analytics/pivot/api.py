@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
@@ -58,7 +58,7 @@ def report_delete(request: HttpRequest, report_id: int) -> Any:
 
 
 @router.get("/analytics/reports/{int:report_id}/export")
-def report_export(request: HttpRequest, report_id: int, format: str = "csv") -> HttpResponse:
+def report_export(request: HttpRequest, report_id: int, format: str = "csv") -> Any:
     """The report's table as `csv` or `xlsx` (spreadsheet-safe)."""
     user = request.auth  # type: ignore[attr-defined]
     if format not in ("csv", "xlsx"):

@@ -40,7 +40,7 @@ class DateBucket(Func):
         super().__init__(expression)
         self.bucket = bucket
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # PostgreSQL and others
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # type: ignore[override]  # PostgreSQL
         sql, params = compiler.compile(self.source_expressions[0])
         return f"CAST(date_trunc('{self.bucket}', {sql}) AS date)", params
 

@@ -108,9 +108,10 @@ def result_json(result: PivotResult) -> dict[str, Any]:
     }
 
 
-def export_response(result: PivotResult, fmt: str, name: str) -> HttpResponse:
+def export_response(result: PivotResult, fmt: str, name: str) -> HttpResponse | StreamingHttpResponse:
     """A download of the pivot: CSV streamed a line at a time, or an XLSX workbook."""
     filename = f"{slugify(name) or 'pivot'}.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
     if fmt == "xlsx":
         response = HttpResponse(xlsx_bytes(result), content_type=XLSX)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -157,7 +158,7 @@ def report_schedules_due_run(*, now: dt.datetime | None = None) -> list[int]:
             schedule.save(update_fields=["next_run_at"])
         ids = [s.pk for s in due]
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: report_email_send_task.enqueue(schedule_id=pk))
+            transaction.on_commit(partial(report_email_send_task.enqueue, schedule_id=pk))
     return ids
 
 

@@ -114,7 +114,7 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @domain_view
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> Any:
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         fmt = "csv"
