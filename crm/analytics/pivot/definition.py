@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from crm.analytics.pivot.sources import (
@@ -75,7 +76,9 @@ def _custom_dimensions(source: Source) -> dict[str, Dimension]:
     from crm.core.customfields.selectors import custom_field_list
 
     return {
-        f"custom.{d.key}": Dimension(f"custom.{d.key}", d.label, f"custom__{d.key}", CUSTOM)
+        f"custom.{d.key}": Dimension(
+            f"custom.{d.key}", d.label_for(get_language() or ""), f"custom__{d.key}", CUSTOM
+        )
         for d in custom_field_list(object_type=source.custom_object_type)
     }
 

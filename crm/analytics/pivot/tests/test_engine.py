@@ -213,3 +213,23 @@ def test_a_custom_field_is_a_dimension(world: Any) -> None:
     AccountFactory(owner=world.rep, name="Tiered", custom={"tier": "gold"})
     result = pivot_compute(user=world.manager, data={"object": "accounts", "rows": ["custom.tier"]})
     assert {line.members[0].label: line.total for line in result.lines} == {"gold": 1, "(none)": 2}
+
+
+def test_the_query_count_does_not_grow_with_the_data(world: Any, django_assert_max_num_queries: Any) -> None:
+    from crm.contacts.tests.factories import user_with_role
+    from crm.sales.tests.factories import make_opportunity
+
+    data = {
+        "object": "opportunities",
+        "rows": ["owner", "stage"],
+        "columns": ["close_date:month"],
+        "measure": "sum:amount",
+    }
+    pivot_compute(user=world.manager, data=data)  # warm the permission cache
+    with django_assert_max_num_queries(8) as few:
+        pivot_compute(user=world.manager, data=data)
+    for n in range(5):
+        owner = user_with_role("sales_rep", email=f"extra{n}@example.com", team=world.north)
+        make_opportunity(pipeline=world.pipeline, owner=owner, currency="USD")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        pivot_compute(user=world.manager, data=data)
