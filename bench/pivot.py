@@ -44,7 +44,7 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
     live = "deleted_at IS NULL"
     return [
         (
-            "stage × quarter, sum of amount, all 1M deals, admin",
+            "stage × quarter, sum of amount, all deals, admin",
             "admin",
             {"object": "opportunities", "row": "stage", "column": "close_date:quarter", "aggregate": "sum", "field": "amount"},
             f"SELECT stage_id, {quarter}, currency, COUNT(*), SUM(amount), COUNT(amount) FROM sales_opportunity "
