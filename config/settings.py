@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "crm.analytics.customers",
     "crm.analytics.clv",
     "crm.analytics.predict",
+    "crm.analytics.pivot",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

@@ -374,3 +374,8 @@ def exchange_rate_history(*, code: str) -> list[tuple[dt.date, Decimal]]:
         .order_by("valid_on")
         .values_list("valid_on", "rate")
     )
+
+
+def product_names(*, ids: list[int]) -> dict[int, str]:
+    """{id: name} of these products, deleted ones included (documents keep referring to them)."""
+    return dict(Product.all_objects.filter(pk__in=ids).values_list("id", "name"))
