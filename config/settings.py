@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "crm.analytics.clv",
     "crm.analytics.predict",
     "crm.analytics.pivot",
+    "crm.analytics.dashboards",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("crm.analytics.clv.urls")),
     path("", include("crm.analytics.predict.urls")),
     path("", include("crm.analytics.pivot.urls")),
+    path("", include("crm.analytics.dashboards.urls")),
     path("", include("crm.integrations.dataio.urls")),
     path("", include("crm.core.ui.urls")),
 ]
