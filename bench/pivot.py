@@ -32,13 +32,19 @@ NAME = "crm_bench_pivot"
 
 
 def _command(db: str, args: argparse.Namespace) -> str:
-    return f"nice -n 19 python bench/pivot.py --db {db} --opportunities {args.opportunities} --runs {args.runs}"
+    return (
+        f"nice -n 19 python bench/pivot.py --db {db} --opportunities {args.opportunities} --runs {args.runs}"
+    )
 
 
 def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]:
     """(label, who, builder fields, baseline SQL, params)."""
     pg = vendor == "postgresql"
-    quarter = "date_trunc('quarter', close_date)::date" if pg else "strftime('%Y', close_date) || ((CAST(strftime('%m', close_date) AS INTEGER) + 2) / 3)"
+    quarter = (
+        "date_trunc('quarter', close_date)::date"
+        if pg
+        else "strftime('%Y', close_date) || ((CAST(strftime('%m', close_date) AS INTEGER) + 2) / 3)"
+    )
     year = "date_trunc('year', close_date)::date" if pg else "strftime('%Y', close_date)"
     month = "date_trunc('month', close_date)::date" if pg else "strftime('%Y-%m', close_date)"
     live = "deleted_at IS NULL"
@@ -46,7 +52,13 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
         (
             "stage × quarter, sum of amount, all deals, admin",
             "admin",
-            {"object": "opportunities", "row": "stage", "column": "close_date:quarter", "aggregate": "sum", "field": "amount"},
+            {
+                "object": "opportunities",
+                "row": "stage",
+                "column": "close_date:quarter",
+                "aggregate": "sum",
+                "field": "amount",
+            },
             f"SELECT stage_id, {quarter}, currency, COUNT(*), SUM(amount), COUNT(amount) FROM sales_opportunity "
             f"WHERE {live} GROUP BY 1, 2, 3",
             [],
@@ -61,7 +73,13 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
         (
             "team × year, sum of amount, admin",
             "admin",
-            {"object": "opportunities", "row": "team", "column": "close_date:year", "aggregate": "sum", "field": "amount"},
+            {
+                "object": "opportunities",
+                "row": "team",
+                "column": "close_date:year",
+                "aggregate": "sum",
+                "field": "amount",
+            },
             f"SELECT u.team_id, {year}, currency, COUNT(*), SUM(amount), COUNT(amount) FROM sales_opportunity o "
             f"JOIN identity_user u ON u.id = o.owner_id WHERE o.{live} GROUP BY 1, 2, 3",
             [],
@@ -84,7 +102,13 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
         (
             "stage × quarter, sum of amount, rep (team scope)",
             "rep",
-            {"object": "opportunities", "row": "stage", "column": "close_date:quarter", "aggregate": "sum", "field": "amount"},
+            {
+                "object": "opportunities",
+                "row": "stage",
+                "column": "close_date:quarter",
+                "aggregate": "sum",
+                "field": "amount",
+            },
             f"SELECT stage_id, {quarter}, currency, COUNT(*), SUM(amount), COUNT(amount) FROM sales_opportunity o "
             f"JOIN identity_user u ON u.id = o.owner_id WHERE o.{live} AND u.team_id = %s GROUP BY 1, 2, 3",
             ["TEAM"],
@@ -100,7 +124,10 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
     from bench.sales import _raw
     from crm.core.identity.models import User
 
-    users = {"admin": User.objects.get(email="admin@bench.crm"), "rep": User.objects.get(email="rep0-0@bench.crm")}
+    users = {
+        "admin": User.objects.get(email="admin@bench.crm"),
+        "rep": User.objects.get(email="rep0-0@bench.crm"),
+    }
     clients = {}
     for who, user in users.items():
         client = Client()
@@ -113,7 +140,14 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         page = timed(clients[who], url, runs, HTTP_HX_REQUEST="true")
         full = timed(clients[who], "/analytics/pivot/?" + urlencode(fields), max(5, runs // 4))
         baseline = _raw(sql, params, runs)
-        row = {"page": label, "url": url, "htmx_result": page, "full_page": full, "raw_sql_baseline": baseline, "sql": sql}
+        row = {
+            "page": label,
+            "url": url,
+            "htmx_result": page,
+            "full_page": full,
+            "raw_sql_baseline": baseline,
+            "sql": sql,
+        }
         say(
             f"  {label}: htmx p95 {page['p95_ms']} ms, full page p95 {full['p95_ms']} ms, "
             f"raw GROUP BY p95 {baseline['p95_ms']} ms"
@@ -121,7 +155,14 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         out.append(row)
     # the API: the same pivot as JSON
     client = clients["admin"]
-    body = json.dumps({"object": "opportunities", "rows": ["stage"], "columns": ["close_date:quarter"], "measure": "sum:amount"})
+    body = json.dumps(
+        {
+            "object": "opportunities",
+            "rows": ["stage"],
+            "columns": ["close_date:quarter"],
+            "measure": "sum:amount",
+        }
+    )
     samples = []
     from bench.run import p95
 
@@ -137,10 +178,14 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--opportunities", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=20, help="timed requests per figure (after 3 warm-up ones)")
+    parser.add_argument(
+        "--runs", type=int, default=20, help="timed requests per figure (after 3 warm-up ones)"
+    )
     parser.add_argument("--reuse", action="store_true", help="measure the existing data set, never build it")
     parser.add_argument("--rebuild", action="store_true", help="build the data set even when it exists")
     parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
@@ -170,8 +215,14 @@ def main() -> None:
         from bench.sales import build
 
         started = time.perf_counter()
-        load = build(opportunities=args.opportunities, orders=0, board=min(100_000, args.opportunities // 10), say=say)
-        load.update(opportunities=args.opportunities, build_s=round(time.perf_counter() - started, 1), command=_command(args.db, args))
+        load = build(
+            opportunities=args.opportunities, orders=0, board=min(100_000, args.opportunities // 10), say=say
+        )
+        load.update(
+            opportunities=args.opportunities,
+            build_s=round(time.perf_counter() - started, 1),
+            command=_command(args.db, args),
+        )
         load_file.write_text(json.dumps(load, indent=2))
     else:
         load = previous
