@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
 from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
@@ -116,7 +117,7 @@ def bgnbd_fit(*, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> BgNbdParams:
     alpha *= scale
     ll = bgnbd_log_likelihood(r=r, alpha=alpha, a=a, b=b, x=x, t_x=t_x, T=T)
     if not np.isfinite(ll):
-        raise FitProblem("BG/NBD", "the log-likelihood is not finite")
+        raise FitProblem("BG/NBD", _("the likelihood is not finite"))
     return BgNbdParams(
         r=r, alpha=alpha, a=a, b=b, log_likelihood=ll, iterations=int(result.nit), warnings=warnings
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
 from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
@@ -84,7 +85,7 @@ def gamma_gamma_fit(*, x: np.ndarray, m: np.ndarray) -> GammaGammaParams:
     v *= scale
     ll = gamma_gamma_log_likelihood(p=p, q=q, v=v, x=x, m=m)
     if not np.isfinite(ll):
-        raise FitProblem("Gamma-Gamma", "the log-likelihood is not finite")
+        raise FitProblem("Gamma-Gamma", _("the likelihood is not finite"))
     return GammaGammaParams(
         p=p, q=q, v=v, log_likelihood=ll, customers=int(x.size), iterations=int(result.nit), warnings=warnings
     )
