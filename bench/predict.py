@@ -61,13 +61,12 @@ def main() -> None:
     import django
 
     django.setup()
+    import sklearn.linear_model
+    import sklearn.metrics  # noqa: F401
     from django.core.management import call_command
 
     from crm.analytics.predict import churn, churn_features, sales_forecast
     from crm.analytics.predict.seasonal import backtest, holt_winters_fit
-
-    import sklearn.linear_model  # noqa: F401 - imported once per worker process; not part of a refresh
-    import sklearn.metrics  # noqa: F401
 
     tx, activity, end = synthetic(args.customers, args.seed)
     figures: dict[str, Any] = {"customers": args.customers, "transactions": len(tx)}
