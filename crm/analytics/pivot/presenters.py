@@ -96,11 +96,18 @@ def table(result: PivotResult, query: str) -> dict[str, Any]:
         return f"{records}?{query}&{urlencode([('k', k) for k in keys])}"
 
     rows = []
+    previous = None  # the first row member of the line above: shown once per group
     for line in result.lines:
         keys = [m.key for m in line.members] + ["*"] * (nrows - len(line.members))
         labels = [m.label for m in line.members]
         if line.is_subtotal:
             labels = [_("%(name)s subtotal") % {"name": labels[0]}, ""]
+            previous = None
+        elif nrows == 2:
+            first = line.members[0].key
+            if first == previous:
+                labels[0] = ""
+            previous = first
         cells = (
             [
                 Cell(_format(v, result), url([*keys, c.key]))
