@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "crm.sales",
     # analytics (layer 3)
     "crm.analytics.core",
+    "crm.analytics.customers",
+    "crm.analytics.clv",
+    "crm.analytics.predict",
+    "crm.analytics.pivot",
     "crm.analytics.dashboards",
     # front doors
     "crm.integrations.dataio",

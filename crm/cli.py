@@ -166,6 +166,12 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
             contracts_run_task.enqueue()
         except Exception:
             logger.exception("could not enqueue the contracts run")
+        try:  # pivot reports emailed on a schedule: queue the ones due (idempotent, rows claimed under lock)
+            from crm.analytics.pivot.tasks import report_schedules_due_task
+
+            report_schedules_due_task.enqueue()
+        except Exception:
+            logger.exception("could not enqueue the scheduled report emails")
         try:
             from django.utils import timezone
 

@@ -365,3 +365,17 @@ def tax_choices() -> list[tuple[int, str]]:
 def products_by_sku(*, skus: list[str]) -> dict[str, Product]:
     """Active products by SKU, unscoped: for the system's own loaders (demo data), never for a user's request."""
     return {p.sku: p for p in Product.objects.filter(sku__in=skus, is_active=True)}
+
+
+def exchange_rate_history(*, code: str) -> list[tuple[dt.date, Decimal]]:
+    """Every dated rate of the currency `code`, oldest first (the bulk conversions of the customer analyses)."""
+    return list(
+        ExchangeRate.objects.filter(currency__code=str(code or "").strip().upper())
+        .order_by("valid_on")
+        .values_list("valid_on", "rate")
+    )
+
+
+def product_names(*, ids: list[int]) -> dict[int, str]:
+    """{id: name} of these products, deleted ones included (documents keep referring to them)."""
+    return dict(Product.all_objects.filter(pk__in=ids).values_list("id", "name"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ RESERVED = frozenset({"q", "sort", "cursor", "limit", "columns", "view", "format
 
 @dataclass(frozen=True)
 class FilterField:
-    """One filter. `kind`: text, choice, bool, date, datetime, int, fk, user, tag."""
+    """One filter. `kind`: text, choice, bool, date, datetime, int, number, fk, user, tag."""
 
     name: str
     path: str
@@ -40,6 +40,22 @@ class FilterField:
     choices: tuple[tuple[str, Any], ...] = ()
     # for kind="tag": a callable (values) -> Q selecting the records that carry any of these tags
     tag_q: Callable[[list[str]], Q] | None = None
+    # a filter another (higher) layer adds with list_filter_register: `path` is on that layer's own model, and
+    # `wrap` turns the condition built on it into one on the listed records (e.g. `pk__in` a subquery)
+    wrap: Callable[[Q], Q] | None = None
+
+
+_REGISTERED_FILTERS: dict[str, dict[str, FilterField]] = {}
+
+
+def list_filter_register(*, object_type: str, field: FilterField) -> None:
+    """Add a filter to every list of `object_type` (call from `AppConfig.ready()`): a higher layer filters a
+    lower one's list by its own figures without the lower layer importing it."""
+    _REGISTERED_FILTERS.setdefault(object_type, {})[field.name] = field
+
+
+def registered_filters(object_type: str) -> tuple[FilterField, ...]:
+    return tuple(_REGISTERED_FILTERS.get(object_type, {}).values())
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,8 @@ class SortField:
     name: str
     path: str
     label: Any = ""
+    # a nullable column: empty values sort as the lowest on both engines and the cursor can carry a None
+    nullable: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,8 +95,12 @@ class ListSpec:
     search_paths: tuple[str, ...] = ()
     custom_fields: Callable[[], list[CustomFieldInfo]] | None = field(default=None, compare=False)
 
+    def all_filters(self) -> tuple[FilterField, ...]:
+        """The spec's own filters and those other layers registered for its object type."""
+        return self.filters + registered_filters(self.object_type)
+
     def filter_map(self) -> dict[str, FilterField]:
-        return {f.name: f for f in self.filters}
+        return {f.name: f for f in self.all_filters()}
 
     def sort_map(self) -> dict[str, SortField]:
         return {s.name: s for s in self.sorts}
@@ -147,6 +169,8 @@ class ListSpec:
     ) -> Page:
         spec, descending = self.resolve_sort(sort)
         size = parse_limit(limit)
+        if spec.nullable:
+            return self._paginate_nullable(qs, spec=spec, descending=descending, cursor=cursor, size=size)
         qs = qs.order_by(f"-{spec.path}", "-id") if descending else qs.order_by(spec.path, "id")
         if cursor:
             value, last_id = decode_cursor(cursor)
@@ -172,6 +196,44 @@ class ListSpec:
             )
         sort_name = ("-" if descending else "") + spec.name
         return Page(items=rows, next_cursor=next_cursor, sort=sort_name, limit=size)
+
+    def _paginate_nullable(
+        self, qs: QuerySet[Any], *, spec: SortField, descending: bool, cursor: str | None, size: int
+    ) -> Page:
+        """A sort on a nullable column (a lead's score): empty values count as the lowest on both engines —
+        first going up, last going down — so the keyset cursor can carry a None."""
+        path = spec.path
+        if descending:
+            qs = qs.order_by(F(path).desc(nulls_last=True), "-id")
+        else:
+            qs = qs.order_by(F(path).asc(nulls_first=True), "id")
+        if cursor:
+            value, last_id = decode_cursor(cursor)
+            null = Q(**{f"{path}__isnull": True})
+            if descending:
+                after = (
+                    null & Q(id__lt=last_id)
+                    if value is None
+                    else Q(**{f"{path}__lt": value}) | Q(**{path: value, "id__lt": last_id}) | null
+                )
+            else:
+                after = (
+                    (null & Q(id__gt=last_id)) | ~null
+                    if value is None
+                    else Q(**{f"{path}__gt": value}) | Q(**{path: value, "id__gt": last_id})
+                )
+            qs = qs.filter(after)
+        rows = list(qs[: size + 1])
+        next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            next_cursor = encode_cursor(
+                _path_value(last, path), last.pk if isinstance(last, Model) else last["id"]
+            )
+        return Page(
+            items=rows, next_cursor=next_cursor, sort=("-" if descending else "") + spec.name, limit=size
+        )
 
 
 class _Unknown(Exception):
@@ -296,6 +358,18 @@ def _parse(kind: str, value: str, user: Any) -> Any:
 
 
 def _field_q(spec: FilterField, values: list[str], op: str, user: Any) -> Q:
+    cond = _plain_q(spec, values, op, user)
+    return spec.wrap(cond) if spec.wrap is not None else cond
+
+
+def _plain_q(spec: FilterField, values: list[str], op: str, user: Any) -> Q:
+    if spec.kind == "number":
+        if op not in {"gte", "lte", "gt", "lt"}:
+            raise _Unknown()
+        try:
+            return Q(**{f"{spec.path}__{op}": Decimal(values[0].replace(",", "."))})
+        except InvalidOperation:
+            raise ValueError(_("Enter a number.")) from None
     if spec.kind == "tag":
         assert spec.tag_q is not None
         if op:

@@ -87,3 +87,9 @@ def analysis_status_list(*, user: Any) -> list[AnalysisStatus]:
 def customer_insight_for_account(*, account_id: int) -> CustomerInsight | None:
     """The stored figures of one account (the caller has checked the account is visible)."""
     return CustomerInsight.objects.filter(account_id=account_id).first()
+
+
+def customer_insight_account_ids(*, condition: Any) -> Any:
+    """The ids of the accounts whose stored figures meet `condition` (a Q on CustomerInsight), as a subquery:
+    what the accounts list's analytics filters narrow by (`pk__in`)."""
+    return CustomerInsight.objects.filter(condition).values("account_id")

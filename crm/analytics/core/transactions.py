@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+from django.utils.translation import gettext as _
 
-from crm.catalog.selectors import company_currency_get, currency_get, exchange_rate_on
+from crm.analytics.core.errors import AnalyticsError
+from crm.catalog.selectors import company_currency_get, currency_list, exchange_rate_history
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -43,32 +45,40 @@ def day_date(number: int) -> dt.date:
 
 
 def transactions_load(*, until: dt.date | None = None) -> Transactions:
-    """The orders that stand, up to `until` (inclusive), converted to the company currency."""
-    from crm.sales.selectors.orders import order_transactions
+    """The orders that stand, up to `until` (inclusive), converted to the company currency at the rate of each
+    order's day (vectorised: one rate lookup per currency, not per order). Raises AnalyticsError when an order's
+    currency has no rate on or before its day."""
+    from crm.sales.selectors.orders import order_transaction_columns
 
     company = company_currency_get().code
-    rates: dict[tuple[str, dt.date], float] = {}
-    customers: list[int] = []
-    days: list[int] = []
-    amounts: list[float] = []
-    for account_id, ordered_on, total, currency in order_transactions(until=until):
-        amount = float(total)
-        if currency != company:
-            key = (currency, ordered_on)
-            rate = rates.get(key)
-            if rate is None:
-                rate = rates[key] = float(
-                    exchange_rate_on(currency=currency_get(code=currency), on_date=ordered_on)
-                )
-            amount = amount / rate if rate else 0.0
-        customers.append(account_id)
-        days.append(day_number(ordered_on))
-        amounts.append(amount)
-    return Transactions(
-        customer=np.asarray(customers, dtype=np.int64),
-        day=np.asarray(days, dtype=np.int32),
-        amount=np.asarray(amounts, dtype=np.float64),
-    )
+    codes = [c.code for c in currency_list(include_inactive=True)]
+    customer, day, amount, currency = order_transaction_columns(until=until, currencies=codes)
+    if (currency < 0).any():
+        raise AnalyticsError(_("Some orders are in a currency the catalog does not have."))
+    for index in np.unique(currency).tolist():
+        code = codes[index]
+        if code == company:
+            continue
+        mask = currency == index
+        amount[mask] = amount[mask] / _rates_on(code, day[mask])
+    return Transactions(customer=customer, day=day, amount=amount)
+
+
+def _rates_on(code: str, days: np.ndarray) -> np.ndarray:
+    """The rate of `code` in force on each day (the latest dated on or before it)."""
+    history = exchange_rate_history(code=code)
+    valid = np.array([day_number(on) for on, _rate in history], dtype=np.int64)
+    rates = np.array([float(rate) for _on, rate in history], dtype=np.float64)
+    position = np.searchsorted(valid, days, side="right") - 1
+    if position.shape[0] and int(position.min()) < 0:
+        first = day_date(int(days[position < 0].min()))
+        raise AnalyticsError(
+            _("There is no exchange rate for %(code)s on or before %(day)s.")
+            % {"code": code, "day": first.isoformat()}
+        )
+    found = rates[position]
+    found[found == 0] = np.inf  # a zero rate converts to nothing, as before
+    return found
 
 
 def money(value: float) -> Decimal:

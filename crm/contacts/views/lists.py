@@ -27,7 +27,7 @@ from crm.core.customfields.enums import FieldType
 from crm.core.customfields.selectors import custom_field_list
 from crm.core.errors import InvalidInput, PermissionDenied
 from crm.core.identity.permissions import user_can
-from crm.core.listing import RESERVED, ListSpec, Page
+from crm.core.listing import RESERVED, ListSpec, Page, registered_filters
 from crm.core.savedviews.selectors import saved_view_list
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -229,7 +229,8 @@ def filter_controls(
         return None
 
     primary = [c for c in (control(n) for n in config.primary_filters) if c is not None]
-    more = [c for c in (control(n) for n in config.more_filters) if c is not None]
+    added = [f.name for f in registered_filters(config.spec.object_type)]  # filters of higher layers
+    more = [c for c in (control(n) for n in (*config.more_filters, *added)) if c is not None]
     lang = language()
     for d in definitions:
         name = f"custom.{d.key}"
@@ -325,7 +326,7 @@ def list_page(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
         )
         count, capped = config.count_fn(user=user, params=filters)
     except InvalidInput as exc:
-        labels = {f.name: str(f.label) for f in config.spec.filters}
+        labels = {f.name: str(f.label) for f in config.spec.all_filters()}
         labels.update(
             {
                 "sort": str(_("Sort")),
@@ -442,7 +443,7 @@ def export_csv(request: HttpRequest, config: ListConfig) -> HttpResponseBase:
             user=user, params=filter_params(params), sort=_first(params, "sort") or None
         )
     except InvalidInput as exc:
-        names = {f.name: str(f.label) for f in config.spec.filters}
+        names = {f.name: str(f.label) for f in config.spec.all_filters()}
         return HttpResponse(
             "\n".join(_error_lines(exc, names)), status=400, content_type="text/plain; charset=utf-8"
         )

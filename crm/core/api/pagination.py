@@ -52,7 +52,7 @@ def list_openapi(spec: ListSpec, *, extra_sorts: str = "") -> dict[str, Any]:
                 "limit", f"Page size, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT}).", schema={"type": "integer"}
             ),
         ]
-        for f in spec.filters:
+        for f in spec.all_filters():
             label = force_str(f.label) or f.name
             if f.kind in {"date", "datetime"}:
                 for op, word in (("gte", "on or after"), ("lte", "on or before")):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -395,3 +395,37 @@ def _open_totals_from_summary(
         .values("stage_id", "currency")
         .annotate(n=Sum("deals"), total=Sum("amount"))
     )
+
+
+def opportunity_statuses(*, ids: Sequence[int]) -> dict[int, str]:
+    """Company-wide status (open, won, lost) of the opportunities `ids`, by id: the outcome of a converted lead
+    for lead scoring. Not scoped by a user: analytics computes over the whole history."""
+    wanted = [int(i) for i in ids]
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 5_000):
+        chunk = wanted[start : start + 5_000]
+        found.update(Opportunity.objects.filter(pk__in=chunk).values_list("pk", "status"))
+    return found
+
+
+def opportunity_open_weighted_by_month(*, since: dt.date) -> list[tuple[dt.date, str, Decimal, Decimal]]:
+    """Company-wide open deals with an expected close date from `since` on, summed per (close month,
+    currency) as `(month start, currency, amount, amount × probability / 100)`: the pipeline-weighted
+    forecast of the sales-forecast analysis."""
+    from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+    from django.db.models.functions import TruncMonth
+
+    weighted = ExpressionWrapper(
+        F("amount") * F("probability") / 100, output_field=DecimalField(max_digits=20, decimal_places=4)
+    )
+    rows = (
+        Opportunity.objects.filter(status=OpportunityStatus.OPEN, close_date__gte=since, amount__isnull=False)
+        .annotate(month=TruncMonth("close_date"))
+        .values("month", "currency")
+        .annotate(open_total=Sum("amount"), weighted_total=Sum(weighted))
+        .order_by("month", "currency")
+    )
+    return [
+        (r["month"], r["currency"], Decimal(r["open_total"] or 0), Decimal(r["weighted_total"] or 0))
+        for r in rows
+    ]

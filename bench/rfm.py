@@ -1,0 +1,297 @@
+"""Issue 5 — RFM over 10,000,000 orders: extraction from PostgreSQL (`transactions_load`, a binary COPY into
+NumPy) plus the RFM compute (NumPy), against a hand-written DuckDB query computing the same scores on the same
+arrays, in the same run.
+
+    nice -n 19 python bench/rfm.py [--orders N] [--accounts N] [--runs N] [--reuse | --rebuild]
+
+The data set is built once into the PostgreSQL database `crm_bench_rfm` (server from BENCH_PG_URL): the accounts
+and the orders loaded with COPY (the orders' secondary indexes dropped for the load and rebuilt after), orders
+spread over 2021-01-01 … 2026-06-30, 90 % EUR (the company currency) and 10 % USD (converted at a dated rate),
+0.5 % cancelled (left out). Results: bench/results/rfm.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+NAME = "crm_bench_rfm"
+FIRST_DAY = dt.date(2021, 1, 1)
+AS_OF = dt.date(2026, 6, 30)
+CHUNK = 250_000
+
+DUCKDB_RFM = """
+WITH c AS (
+  SELECT customer, max(day) AS last_day, count(*) AS f, round(sum(amount), 2) AS m
+  FROM t WHERE day <= $as_of AND amount >= 0 GROUP BY customer
+), r AS (
+  SELECT customer, $as_of - last_day AS recency, f, m,
+         row_number() OVER (ORDER BY last_day, customer) AS rr,
+         row_number() OVER (ORDER BY f, customer) AS rf,
+         row_number() OVER (ORDER BY m, customer) AS rm,
+         count(*) OVER () AS n
+  FROM c
+)
+SELECT customer, recency, f, m,
+       greatest(1, ceil((rr - 1) * 5.0 / (n - 1)))::TINYINT AS r_score,
+       greatest(1, ceil((rf - 1) * 5.0 / (n - 1)))::TINYINT AS f_score,
+       greatest(1, ceil((rm - 1) * 5.0 / (n - 1)))::TINYINT AS m_score
+FROM r ORDER BY customer
+"""
+
+
+def _command(args: argparse.Namespace) -> str:
+    return (
+        f"nice -n 19 python bench/rfm.py --orders {args.orders} --accounts {args.accounts} --runs {args.runs}"
+    )
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def build(*, orders: int, accounts: int, say: Any) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import _plan, bulk_load
+    from crm.catalog.services.currencies import currency_create, exchange_rate_set
+    from crm.contacts.models import Account
+    from crm.core.identity.models import Role, User
+    from crm.sales.models import Order
+
+    call_command("migrate", verbosity=0)
+    say(f"building {accounts:,} accounts and {orders:,} orders into {NAME}")
+    owner = User.objects.create_superuser(
+        "admin@bench.crm", "bench-pass-1", full_name="Bench Admin", role=Role.objects.get(key="administrator")
+    )
+    currency_create(actor=None, code="EUR", is_company=True)
+    usd = currency_create(actor=None, code="USD")
+    exchange_rate_set(actor=None, currency=usd, valid_on=FIRST_DAY, rate=Decimal("1.10"))
+    exchange_rate_set(actor=None, currency=usd, valid_on=dt.date(2024, 1, 1), rate=Decimal("1.08"))
+    timings: dict[str, Any] = {}
+    started = time.perf_counter()
+    bulk_load(
+        Account,
+        (
+            {"name": f"Account {i:07d}", "owner_id": owner.pk, "account_type": "customer"}
+            for i in range(accounts)
+        ),
+        total=accounts,
+        say=say,
+    )
+    timings["accounts_s"] = round(time.perf_counter() - started, 1)
+    low, high = (
+        Account.objects.order_by("pk").values_list("pk", flat=True)[:1][0],
+        Account.objects.order_by("-pk").values_list("pk", flat=True)[:1][0],
+    )
+
+    table = Order._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+            "AND contype IN ('u', 'f', 'c')",
+            [table],
+        )
+        constraints = cursor.fetchall()
+        for name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        cursor.execute(  # what is left once the constraints (and their indexes) are gone
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE %s",
+            [table, "%_pkey"],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    columns, template, position, _convert = _plan(Order, "postgresql")
+    varying = [
+        "number",
+        "account_id",
+        "owner_id",
+        "ordered_on",
+        "currency",
+        "subtotal",
+        "net_total",
+        "total",
+        "status",
+    ]
+    const_cols = [c for c, attname in zip(columns, position, strict=True) if attname not in varying]
+    const_tail = "\t".join(_copy_text(template[position[a]]) for a in position if a not in varying)
+    col_sql = (
+        ", ".join(f'"{Order._meta.get_field(a).column}"' for a in varying)
+        + ", "
+        + ", ".join(f'"{c}"' for c in const_cols)
+    )
+    rng = np.random.default_rng(7)
+    started = time.perf_counter()
+    span = (AS_OF - FIRST_DAY).days + 1
+    epoch = np.datetime64(FIRST_DAY.isoformat())
+    # skewed customers: a few buy often (Pareto-like), most rarely
+    weights = rng.pareto(1.2, accounts) + 0.05
+    weights /= weights.sum()
+    with connection.cursor() as cursor, cursor.cursor.copy(f'COPY "{table}" ({col_sql}) FROM STDIN') as copy:
+        for start in range(0, orders, CHUNK):
+            n = min(CHUNK, orders - start)
+            account = low + rng.choice(accounts, n, p=weights)
+            days = (epoch + rng.integers(0, span, n)).astype(str)
+            total = np.round(rng.lognormal(5, 1.1, n), 2)
+            usd_mask = rng.random(n) < 0.10
+            cancelled = rng.random(n) < 0.005
+            lines = [
+                f"SO{start + i:09d}\t{a}\t{owner.pk}\t{d}\t{'USD' if u else 'EUR'}\t{x:.2f}\t{x:.2f}\t{x:.2f}\t"
+                f"{'cancelled' if c else 'confirmed'}\t{const_tail}\n"
+                for i, (a, d, x, u, c) in enumerate(
+                    zip(
+                        account.tolist(),
+                        days.tolist(),
+                        total.tolist(),
+                        usd_mask.tolist(),
+                        cancelled.tolist(),
+                        strict=True,
+                    )
+                )
+            ]
+            copy.write("".join(lines))
+            if (start // CHUNK) % 8 == 7:
+                say(
+                    f"    orders: {start + n:,}/{orders:,} ({(start + n) / (time.perf_counter() - started):,.0f} rows/s)"
+                )
+    timings["orders_s"] = round(time.perf_counter() - started, 1)
+    assert high - low + 1 == accounts
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in constraints:
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute(f'VACUUM ANALYZE "{table}"') if connection.get_autocommit() else cursor.execute(
+            f'ANALYZE "{table}"'
+        )
+    timings["indexes_s"] = round(time.perf_counter() - started, 1)
+    say(f"    built: {timings}")
+    return timings
+
+
+def _median(samples: list[float]) -> float:
+    return round(statistics.median(samples), 3)
+
+
+def measure(*, runs: int, say: Any) -> dict[str, Any]:
+    import duckdb
+
+    from crm.analytics.core.transactions import day_number, transactions_load
+    from crm.analytics.customers.rfm import rfm_scores
+
+    extraction: list[float] = []
+    compute: list[float] = []
+    tx = None
+    for i in range(runs):
+        started = time.perf_counter()
+        tx = transactions_load(until=AS_OF)
+        extracted = time.perf_counter()
+        scores = rfm_scores(tx, as_of=AS_OF)
+        done = time.perf_counter()
+        extraction.append(extracted - started)
+        compute.append(done - extracted)
+        say(f"    run {i + 1}: extraction {extracted - started:.2f}s, compute {done - extracted:.2f}s")
+    assert tx is not None
+    con = duckdb.connect()
+    t = {"customer": tx.customer, "day": tx.day, "amount": tx.amount}  # noqa: F841 (DuckDB reads it by name)
+    duck: list[float] = []
+    for i in range(runs):
+        started = time.perf_counter()
+        out = con.execute(DUCKDB_RFM, {"as_of": day_number(AS_OF)}).fetchnumpy()
+        duck.append(time.perf_counter() - started)
+        say(f"    run {i + 1}: DuckDB query {duck[-1]:.2f}s")
+    same = bool(
+        np.array_equal(out["customer"], scores.summary.ids)
+        and np.array_equal(out["r_score"], scores.r)
+        and np.array_equal(out["f_score"], scores.f)
+        and np.array_equal(out["m_score"], scores.m)
+        and np.array_equal(out["recency"], scores.recency)
+    )
+    total = [e + c for e, c in zip(extraction, compute, strict=True)]
+    return {
+        "orders": len(tx),
+        "customers": len(scores.summary),
+        "extraction_s": {"median": _median(extraction), "runs": [round(x, 3) for x in extraction]},
+        "compute_s": {"median": _median(compute), "runs": [round(x, 3) for x in compute]},
+        "extraction_plus_compute_s": {"median": _median(total), "budget": 10.0},
+        "duckdb_query_s": {"median": _median(duck), "runs": [round(x, 3) for x in duck]},
+        "compute_vs_duckdb": round(statistics.median(compute) / statistics.median(duck), 2),
+        "compute_budget_ratio": 1.2,
+        "same_scores_as_duckdb": same,
+        "duckdb_threads": con.execute("SELECT current_setting('threads')").fetchone()[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--orders", type=int, default=10_000_000)
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    from bench.run import _exists, _load_average, _setup
+
+    load_file = RESULTS / "rfm-load.json"
+    previous = json.loads(load_file.read_text()) if load_file.exists() else {}
+    same = previous.get("orders") == args.orders and previous.get("accounts") == args.accounts
+    reuse = args.reuse or (not args.rebuild and same and _exists("postgres", NAME))
+    _setup("postgres", reuse, NAME)
+    say = lambda msg: print(msg, flush=True)  # noqa: E731
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if not reuse:
+        load = build(orders=args.orders, accounts=args.accounts, say=say)
+        load.update(orders=args.orders, accounts=args.accounts, command=_command(args))
+        load_file.write_text(json.dumps(load, indent=2))
+    else:
+        load = previous
+        say(f"reusing {NAME} built by: {load.get('command', '?')}")
+    if args.build_only:
+        return
+    before = _load_average()
+    figures = measure(runs=args.runs, say=say)
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_before": before,
+            "load_average_after": _load_average(),
+        },
+        "load": load,
+        **figures,
+        "command": _command(args),
+    }
+    (RESULTS / "rfm.json").write_text(json.dumps(result, indent=2, default=str))
+    print(json.dumps(result, indent=2, default=str), flush=True)
+
+
+if __name__ == "__main__":
+    main()

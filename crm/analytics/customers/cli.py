@@ -1,0 +1,103 @@
+"""`crm analytics rfm|pareto|cohorts`: the analysis as one JSON object on stdout, from the database (the orders
+that stand) or from a transactions file (`--transactions FILE.csv`). Nothing is stored (`crm analytics refresh
+KIND` stores)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from crm.analytics.core.transactions import Transactions, transactions_load
+from crm.analytics.customers.reports import cohorts_report, pareto_report, rfm_report
+from crm.analytics.customers.services import DEFAULT_COMPARE_MONTHS, param_as_of, param_number
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--transactions", metavar="FILE.csv", help="read this CSV file instead of the database"
+    )
+    parser.add_argument("--customer-col", default="customer", help="the file's customer id column")
+    parser.add_argument("--date-col", default="date", help="the file's purchase date column (YYYY-MM-DD)")
+    parser.add_argument("--amount-col", default="amount", help="the file's amount column")
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="the day the analysis looks from (default today)"
+    )
+    parser.add_argument(
+        "--compare-months", type=int, default=DEFAULT_COMPARE_MONTHS, help="rfm: movement since N months ago"
+    )
+    parser.add_argument(
+        "--a-percent", type=float, default=80, help="pareto: class A up to this revenue share"
+    )
+    parser.add_argument(
+        "--b-percent", type=float, default=95, help="pareto: class B up to this revenue share"
+    )
+    parser.add_argument("--top", type=float, action="append", default=[], help="pareto: also the top X %%")
+
+
+def _transactions(options: dict[str, Any]) -> Transactions:
+    path = options.get("transactions")
+    if not path:
+        as_of = param_as_of({"as_of": options.get("as_of")})
+        return transactions_load(until=as_of)
+    try:
+        from crm.analytics.core.transaction_files import transactions_from_file  # type: ignore[import-not-found]
+    except ImportError:
+        raise CommandError(
+            "reading --transactions files needs crm.analytics.core.transaction_files"
+        ) from None
+    return transactions_from_file(  # type: ignore[no-any-return]
+        path,
+        customer_col=options["customer_col"],
+        date_col=options["date_col"],
+        amount_col=options["amount_col"],
+    )
+
+
+def _print(stdout: Any, report: dict[str, Any]) -> int:
+    stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+    return 0
+
+
+def rfm_command(options: dict[str, Any], stdout: Any, stderr: Any) -> int:
+    as_of = param_as_of({"as_of": options.get("as_of")})
+    months = int(
+        param_number(
+            {"--compare-months": options["compare_months"]},
+            "--compare-months",
+            DEFAULT_COMPARE_MONTHS,
+            low=1,
+            high=60,
+        )
+    )
+    report, _scores = rfm_report(_transactions(options), as_of=as_of, compare_months=months)
+    return _print(stdout, report)
+
+
+def pareto_command(options: dict[str, Any], stdout: Any, stderr: Any) -> int:
+    from crm.analytics.customers.pareto import top_share
+
+    as_of = param_as_of({"as_of": options.get("as_of")})
+    a = param_number({"--a-percent": options["a_percent"]}, "--a-percent", 80, low=1, high=99) / 100
+    b = param_number({"--b-percent": options["b_percent"]}, "--b-percent", 95, low=1, high=99.9) / 100
+    report, result = pareto_report(_transactions(options), as_of=as_of, a_share=a, b_share=b)
+    for percent in options.get("top") or []:
+        value = param_number({"--top": percent}, "--top", 20, low=0.01, high=100)
+        report["top"].append(top_share(result, value))
+    return _print(stdout, report)
+
+
+def cohorts_command(options: dict[str, Any], stdout: Any, stderr: Any) -> int:
+    as_of = param_as_of({"as_of": options.get("as_of")})
+    report, _table, _ids = cohorts_report(_transactions(options), as_of=as_of)
+    return _print(stdout, report)
+
+
+handlers: dict[str, Callable[[dict[str, Any], Any, Any], int]] = {
+    "rfm": rfm_command,
+    "pareto": pareto_command,
+    "cohorts": cohorts_command,
+}
