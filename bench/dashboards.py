@@ -60,6 +60,7 @@ BASELINES = {
     "revenue_by_product": "SELECT COUNT(*) FROM sales_orderline l JOIN sales_order o ON o.id = l.order_id "
     "WHERE o.ordered_on >= %s AND o.ordered_on < %s",
 }
+BASELINES["revenue_by_territory"] = BASELINES["revenue_by_product"]
 
 
 def _command(db: str, args: argparse.Namespace) -> str:
