@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     # analytics (layer 3)
     "crm.analytics.core",
     "crm.analytics.customers",
+    "crm.analytics.clv",
+    "crm.analytics.predict",
+    "crm.analytics.pivot",
+    "crm.analytics.dashboards",
     # front doors
     "crm.integrations.dataio",
     "crm.demo",

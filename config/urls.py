@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("crm.sales.urls")),
     path("", include("crm.analytics.core.urls")),
     path("", include("crm.analytics.customers.urls")),
+    path("", include("crm.analytics.clv.urls")),
+    path("", include("crm.analytics.predict.urls")),
+    path("", include("crm.analytics.pivot.urls")),
+    path("", include("crm.analytics.dashboards.urls")),
     path("", include("crm.integrations.dataio.urls")),
     path("", include("crm.core.ui.urls")),
 ]

@@ -30,7 +30,8 @@ usage: crm <command> [options]
 Run the CRM:
   serve         web server on http://127.0.0.1:8000 (--host, --port, --workers, --threads)
   worker        background job worker; also schedules the recycle-bin purge, the asset expiry and the
-                contracts run every 10 minutes, and the daily invoice overdue run (payment reminders)
+                contracts run every 10 minutes, the daily invoice overdue run (payment reminders) and
+                the daily quote expiry
 
 Set up and operate:
   migrate       create or upgrade the database tables
@@ -41,7 +42,9 @@ Set up and operate:
   contracts     run [--today YYYY-MM-DD]: draft the contract invoices due, open renewals, end contracts
   invoices      overdue [--date YYYY-MM-DD]: mark overdue invoices and queue payment reminders
   assets        expire [--date YYYY-MM-DD]: mark the assets whose warranty ended as expired
+  quotes        expire [--date YYYY-MM-DD]: mark the sent quotes past their validity date as expired
   lifecycle     rebuild: recompute every deal's lifecycle milestones from the documents
+  forecast      rebuild: recompute the forecast's summary (amounts per month, owner, stage) from the deals
   manage ...    any Django management command (also: any other command name is passed to Django)
 
 Run `crm <command> --help` for the options of a command.
@@ -143,6 +146,7 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
     from django.db import close_old_connections, connection
 
     overdue_day = None  # the daily invoice overdue run: once a day per scheduler (idempotent anyway)
+    expiry_day = None  # the daily quote expiry, likewise
     while not stop.is_set():
         try:
             from crm.core.audit.tasks import recycle_bin_purge_task
@@ -162,6 +166,12 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
             contracts_run_task.enqueue()
         except Exception:
             logger.exception("could not enqueue the contracts run")
+        try:  # pivot reports emailed on a schedule: queue the ones due (idempotent, rows claimed under lock)
+            from crm.analytics.pivot.tasks import report_schedules_due_task
+
+            report_schedules_due_task.enqueue()
+        except Exception:
+            logger.exception("could not enqueue the scheduled report emails")
         try:
             from django.utils import timezone
 
@@ -172,6 +182,16 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
                 overdue_day = timezone.localdate()
         except Exception:
             logger.exception("could not enqueue the invoice overdue run")
+        try:  # quotes past their validity date: once a day per scheduler (idempotent anyway)
+            from django.utils import timezone
+
+            from crm.sales.tasks import quotes_expire_task
+
+            if timezone.localdate() != expiry_day:
+                quotes_expire_task.enqueue()
+                expiry_day = timezone.localdate()
+        except Exception:
+            logger.exception("could not enqueue the quote expiry")
         finally:
             close_old_connections()
             connection.close()

@@ -173,3 +173,30 @@ def activity_open_count_for_accounts(*, user: Any, account_ids: Sequence[int]) -
         .filter(account_id__in=list(account_ids), kind=ActivityKind.TASK, is_done=False)
         .count()
     )
+
+
+def activity_channel_counts(*, start: Any, end: Any) -> list[tuple[int, str, int]]:
+    """Company-wide `(account_id, channel, count)` of the interactions logged on accounts in [start, end) (the
+    churn model's activity features). Not scoped by a user: analytics computes over the whole base and scopes
+    what it shows."""
+    from django.db.models import Count
+
+    rows = (
+        Activity.objects.filter(account_id__isnull=False, occurred_at__gte=start, occurred_at__lt=end)
+        .values("account_id", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(r["account_id"], r["channel"], r["n"]) for r in rows]
+
+
+def activity_subject_counts(*, subject_type: str, subject_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Company-wide count of activities logged on records of `subject_type` (e.g. "leads.lead"), by record id:
+    the lead-scoring model's activity feature."""
+    from django.db.models import Count
+
+    qs = Activity.objects.filter(subject_type=subject_type, subject_id__isnull=False)
+    if subject_ids is not None:
+        qs = qs.filter(subject_id__in=list(subject_ids))
+    rows = qs.values("subject_id").annotate(n=Count("id")).order_by()
+    return {int(r["subject_id"]): int(r["n"]) for r in rows}

@@ -362,6 +362,11 @@ def tax_choices() -> list[tuple[int, str]]:
     return [(t.pk, t.name) for t in tax_list(include_inactive=False)]
 
 
+def products_by_sku(*, skus: list[str]) -> dict[str, Product]:
+    """Active products by SKU, unscoped: for the system's own loaders (demo data), never for a user's request."""
+    return {p.sku: p for p in Product.objects.filter(sku__in=skus, is_active=True)}
+
+
 def exchange_rate_history(*, code: str) -> list[tuple[dt.date, Decimal]]:
     """Every dated rate of the currency `code`, oldest first (the bulk conversions of the customer analyses)."""
     return list(
@@ -369,3 +374,8 @@ def exchange_rate_history(*, code: str) -> list[tuple[dt.date, Decimal]]:
         .order_by("valid_on")
         .values_list("valid_on", "rate")
     )
+
+
+def product_names(*, ids: list[int]) -> dict[int, str]:
+    """{id: name} of these products, deleted ones included (documents keep referring to them)."""
+    return dict(Product.all_objects.filter(pk__in=ids).values_list("id", "name"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from crm.contacts.models import Account, Contact
 from crm.core.search.engine import Ranked, search_ranked
 from crm.core.search.indexes import SearchIndex
@@ -42,13 +44,24 @@ def _hit(ranked: Ranked, title: str, subtitle: str) -> SearchHit:
     )
 
 
+def _accounts(user: Any) -> QuerySet[Account]:
+    """The accounts a search may show `user` (its SQL is compiled once per permission scope: it depends on
+    the user only through `visible_to`)."""
+    return Account.objects.visible_to(user).only("id", "name", "account_type", "tax_id", "email")
+
+
+def _contacts(user: Any) -> QuerySet[Contact]:
+    """The contacts a search may show `user` (as `_accounts`)."""
+    return (
+        Contact.objects.visible_to(user)
+        .select_related("primary_account")
+        .only("id", "full_name", "email", "phone", "mobile", "job_title", "primary_account__name")
+    )
+
+
 def account_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
     ranked = search_ranked(
-        Account.objects.visible_to(user).only("id", "name", "account_type", "tax_id", "email"),
-        index=ACCOUNT_SEARCH,
-        query=query,
-        user=user,
-        limit=limit,
+        _accounts, model=Account, index=ACCOUNT_SEARCH, query=query, user=user, limit=limit
     )
     return [
         _hit(
@@ -62,13 +75,7 @@ def account_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[Se
 
 def contact_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
     ranked = search_ranked(
-        Contact.objects.visible_to(user)
-        .select_related("primary_account")
-        .only("id", "full_name", "email", "phone", "mobile", "job_title", "primary_account__name"),
-        index=CONTACT_SEARCH,
-        query=query,
-        user=user,
-        limit=limit,
+        _contacts, model=Contact, index=CONTACT_SEARCH, query=query, user=user, limit=limit
     )
     hits = []
     for r in ranked:

@@ -471,3 +471,19 @@ def contact_card_get(*, user: Any, pk: int | str) -> dict[str, Any]:
             .values("kind", "street", "city", "region", "postal_code", "country")
         ),
     }
+
+
+def account_location_facts(*, account_ids: Iterable[int], chunk: int = 5000) -> dict[int, dict[str, str]]:
+    """{account id: {country, region, postal_code}} from each account's primary address (else its first one):
+    the facts territories match on (crm.core.assignment). Accounts without an address are left out."""
+    ids = sorted(set(account_ids))
+    out: dict[int, dict[str, str]] = {}
+    for start in range(0, len(ids), chunk):
+        rows = (
+            Address.objects.filter(account_id__in=ids[start : start + chunk])
+            .order_by("account_id", "-is_primary", "id")
+            .values_list("account_id", "country", "region", "postal_code")
+        )
+        for account_id, country, region, postal_code in rows:
+            out.setdefault(account_id, {"country": country, "region": region, "postal_code": postal_code})
+    return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -63,6 +63,8 @@ class SortField:
     name: str
     path: str
     label: Any = ""
+    # a nullable column: empty values sort as the lowest on both engines and the cursor can carry a None
+    nullable: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,8 @@ class ListSpec:
     ) -> Page:
         spec, descending = self.resolve_sort(sort)
         size = parse_limit(limit)
+        if spec.nullable:
+            return self._paginate_nullable(qs, spec=spec, descending=descending, cursor=cursor, size=size)
         qs = qs.order_by(f"-{spec.path}", "-id") if descending else qs.order_by(spec.path, "id")
         if cursor:
             value, last_id = decode_cursor(cursor)
@@ -192,6 +196,44 @@ class ListSpec:
             )
         sort_name = ("-" if descending else "") + spec.name
         return Page(items=rows, next_cursor=next_cursor, sort=sort_name, limit=size)
+
+    def _paginate_nullable(
+        self, qs: QuerySet[Any], *, spec: SortField, descending: bool, cursor: str | None, size: int
+    ) -> Page:
+        """A sort on a nullable column (a lead's score): empty values count as the lowest on both engines —
+        first going up, last going down — so the keyset cursor can carry a None."""
+        path = spec.path
+        if descending:
+            qs = qs.order_by(F(path).desc(nulls_last=True), "-id")
+        else:
+            qs = qs.order_by(F(path).asc(nulls_first=True), "id")
+        if cursor:
+            value, last_id = decode_cursor(cursor)
+            null = Q(**{f"{path}__isnull": True})
+            if descending:
+                after = (
+                    null & Q(id__lt=last_id)
+                    if value is None
+                    else Q(**{f"{path}__lt": value}) | Q(**{path: value, "id__lt": last_id}) | null
+                )
+            else:
+                after = (
+                    (null & Q(id__gt=last_id)) | ~null
+                    if value is None
+                    else Q(**{f"{path}__gt": value}) | Q(**{path: value, "id__gt": last_id})
+                )
+            qs = qs.filter(after)
+        rows = list(qs[: size + 1])
+        next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            next_cursor = encode_cursor(
+                _path_value(last, path), last.pk if isinstance(last, Model) else last["id"]
+            )
+        return Page(
+            items=rows, next_cursor=next_cursor, sort=("-" if descending else "") + spec.name, limit=size
+        )
 
 
 class _Unknown(Exception):

@@ -314,6 +314,9 @@ RATES = {
 }
 
 
+RATE_MONTHS = 37
+
+
 def _month_starts(today: dt.date, n: int) -> list[dt.date]:
     days = []
     year, month = today.year, today.month
@@ -328,7 +331,9 @@ def demo_catalog_load(*, actor: Any, say: Callable[[str], None]) -> dict[str, in
     with transaction.atomic():
         eur = currency_create(actor=actor, code="EUR", name="Euro", is_company=True)
         others = {code: currency_create(actor=actor, code=code) for code in RATES}
-        for code, rates in RATES.items():
+        for code, recent in RATES.items():
+            # three years of monthly rates (the order history goes back that far): the oldest figure held flat
+            rates = [recent[0]] * (RATE_MONTHS - len(recent)) + recent
             for day, rate in zip(_month_starts(timezone.localdate(), len(rates)), rates, strict=True):
                 exchange_rate_set(actor=actor, currency=others[code], valid_on=day, rate=Decimal(rate))
         taxes = {

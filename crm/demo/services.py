@@ -21,6 +21,7 @@ from crm.core.identity.selectors import role_get_by_key, user_get_by_email
 from crm.core.identity.services import team_create, user_create
 from crm.demo import data
 from crm.demo.catalog import demo_catalog_load
+from crm.demo.documents import demo_documents_load
 from crm.demo.pipelines import demo_pipelines_load
 from crm.leads.services import (
     lead_convert,
@@ -274,9 +275,12 @@ def demo_load(
         say(f"leads: {lead_count}")
         deals = demo_pipelines_load(rng=rng, accounts=account_rows, count=opportunities)
         say(f"opportunities: {deals}")
+        orders = demo_documents_load(rng=rng, accounts=account_rows, say=say)
+        say(f"orders: {orders}")
     return {
         "users": len(users),
         "opportunities": deals,
+        "orders": orders,
         "accounts": len(account_rows),
         "contacts": len(contact_rows),
         "activities": made,

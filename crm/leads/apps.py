@@ -29,11 +29,16 @@ class LeadsConfig(AppConfig):
                 "disqualified_at",
                 "converted_at",
                 "consent_at",
+                "score",
+                "score_factors",
+                "scored_at",
             ),
             highlight=("owner", "status", "disqualified_reason"),
         )
         object_type_register(key="leads.lead", label=_("Leads"))
-        assignment_target_register(key="leads.lead", label=_("Leads"), owned_counts=lead_owned_counts)
+        assignment_target_register(
+            key="leads.lead", label=_("Leads"), owned_counts=lead_owned_counts, scored=True
+        )
         timeline_subject_register("leads.lead", lambda user, pk: lead_exists_visible(user=user, pk=pk))
         from crm.activities.timeline import activity_subject_register
 

@@ -33,6 +33,12 @@ def _budget(obj: Any, ctx: dict[str, Any]) -> Any:
     return f"{obj.budget_amount:,.0f} {obj.budget_currency}".strip()
 
 
+def _score_title(lead: Any) -> str:
+    """Under a score: the factor that pushed it most."""
+    factors = lead.score_factors or []
+    return str(factors[0].get("label", "")) if lead.score is not None and factors else ""
+
+
 def lead_columns(definitions: Sequence[Any], *, language: str) -> list[Column]:
     builtin = [
         Column(
@@ -101,5 +107,15 @@ def lead_columns(definitions: Sequence[Any], *, language: str) -> list[Column]:
             "updated_at", _("Updated"), "datetime", _attr("updated_at"), sort="updated_at", sort_first="desc"
         ),
         Column("converted_at", _("Converted"), "datetime", _attr("converted_at")),
+        Column(
+            "score",
+            _("Score"),
+            "number",
+            _attr("score"),
+            sort="score",
+            sort_first="desc",
+            align="end",
+            sub=_score_title,
+        ),
     ]
     return builtin + custom_columns(definitions, language=language)

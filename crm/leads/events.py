@@ -8,6 +8,7 @@ class LeadCreated:
     lead_id: int
     source: str
     actor_id: int | None
+    owner_given: bool = False  # the creator named the owner (else the assignment rules or a default chose)
 
 
 @dataclass(frozen=True)

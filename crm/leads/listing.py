@@ -25,6 +25,7 @@ LEAD_LIST = ListSpec(
         FilterField("created_at", "created_at", "datetime", _("Created")),
         FilterField("updated_at", "updated_at", "datetime", _("Updated")),
         FilterField("converted_at", "converted_at", "datetime", _("Converted")),
+        FilterField("score", "score", "int", _("Score")),
     ),
     sorts=(
         SortField("name", "full_name", _("Name")),
@@ -33,6 +34,7 @@ LEAD_LIST = ListSpec(
         SortField("source", "source", _("Source")),
         SortField("created_at", "created_at", _("Created")),
         SortField("updated_at", "updated_at", _("Updated")),
+        SortField("score", "score", _("Score"), nullable=True),
     ),
     default_sort="-created_at",
     search_paths=("full_name", "company", "email", "phone"),

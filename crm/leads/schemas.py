@@ -61,6 +61,14 @@ class LeadOut(Schema):
     qualified_at: dt.datetime | None
     disqualified_at: dt.datetime | None
     converted_at: dt.datetime | None
+    score: int | None = Field(
+        None, description="Lead score 0-100: the lead-scoring model's chance that it ends in a won deal."
+    )
+    score_factors: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The features that pushed the score most: feature, label, effect (log-odds; + raises it).",
+    )
+    scored_at: dt.datetime | None = None
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime

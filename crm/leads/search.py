@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from crm.core.search.engine import search_ranked
 from crm.core.search.indexes import SearchIndex
 from crm.core.search.registry import SearchHit
@@ -20,14 +22,14 @@ LEAD_SEARCH = SearchIndex(
 )
 
 
+def _leads(user: Any) -> QuerySet[Lead]:
+    """The leads a search may show `user` (its SQL is compiled once per permission scope: it depends on the
+    user only through `visible_to`)."""
+    return Lead.objects.visible_to(user).only("id", "full_name", "company", "email", "phone", "status")
+
+
 def lead_search_hits(*, user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
-    ranked = search_ranked(
-        Lead.objects.visible_to(user).only("id", "full_name", "company", "email", "phone", "status"),
-        index=LEAD_SEARCH,
-        query=query,
-        user=user,
-        limit=limit,
-    )
+    ranked = search_ranked(_leads, model=Lead, index=LEAD_SEARCH, query=query, user=user, limit=limit)
     return [
         SearchHit(
             id=r.obj.pk,

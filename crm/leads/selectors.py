@@ -191,3 +191,34 @@ def lead_funnel(*, user: Any, start: dt.date, end: dt.date, owner_id: int | None
             setattr(total, name, getattr(total, name) + getattr(row, name))
     by_owner.sort(key=lambda r: (-r.created, r.owner_name))
     return Funnel(start=start, end=end, total=total, by_owner=by_owner)
+
+
+LEAD_SCORING_FIELDS = (
+    "id",
+    "status",
+    "source",
+    "country",
+    "authority",
+    "timeline",
+    "budget_amount",
+    "email",
+    "phone",
+    "job_title",
+    "company",
+    "website",
+    "need",
+    "converted_opportunity_id",
+    "created_at",
+    "converted_at",
+    "disqualified_at",
+)
+
+
+def lead_scoring_rows(*, ids: list[int] | None = None, chunk_size: int = 5_000) -> Iterator[dict[str, Any]]:
+    """Company-wide: the fields the lead-scoring model learns from and scores, one dict per live lead (or the
+    leads `ids`), in id order. Not scoped by a user: analytics computes over the whole history and the scores
+    it stores are shown under each lead's own permission."""
+    qs = Lead.objects.all()
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    yield from qs.order_by("pk").values(*LEAD_SCORING_FIELDS).iterator(chunk_size=chunk_size)

@@ -49,6 +49,7 @@ from crm.leads.forms import (
     funnel_period_default,
 )
 from crm.leads.listing import LEAD_LIST
+from crm.leads.scoring import score_factors_display
 from crm.leads.services.webform import webform_limit
 from crm.sales.selectors import pipeline_list
 
@@ -58,7 +59,7 @@ LEADS = ListConfig(
     object_type=OBJECT_TYPE,
     spec=LEAD_LIST,
     columns=lead_columns,
-    default_columns=("company", "status", "source", "owner", "created_at"),
+    default_columns=("company", "status", "source", "score", "owner", "created_at"),
     primary_filters=("status", "source", "owner"),
     more_filters=("authority", "timeline", "company", "country", "created_at", "converted_at"),
     list_fn=selectors.lead_list,
@@ -227,6 +228,7 @@ def _detail_context(request: HttpRequest, lead: Any) -> dict[str, Any]:
         "composer_url": url_or_none("activities:composer", OBJECT_TYPE, lead.pk),
         "list_url": reverse("leads:lead_list"),
         "stages": _stages(lead),
+        "score_factors": score_factors_display(lead.score_factors or []),
     }
 
 

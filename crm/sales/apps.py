@@ -52,6 +52,10 @@ class SalesConfig(AppConfig):
         from crm.core.identity.events import TeamDeleted
 
         subscribe(TeamDeleted, handlers.on_team_deleted)
+        # the forecast's summary follows the opportunities restored from the recycle bin
+        from crm.core.audit.events import RecordsRestored
+
+        subscribe(RecordsRestored, handlers.on_records_restored)
         audit_register(Quota)
         api_router_register(prefix="", router="crm.sales.api.insight.router")
         nav_item_register(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from crm.contacts.events import AccountDeleted
+from crm.core.audit.events import RecordsRestored
 from crm.core.identity.events import TeamDeleted
 from crm.core.identity.selectors import user_get
 from crm.sales.services import opportunities_soft_delete_for_account
+from crm.sales.services.forecast import forecast_summary_refresh
 from crm.sales.services.lifecycle import (
     lifecycle_refresh,
     lifecycle_refresh_for_order,
@@ -43,3 +45,9 @@ def on_delivery_milestone(event: Any) -> None:
 def on_team_deleted(event: TeamDeleted) -> None:
     """A deleted team left its deals' lifecycle rows without a team: fold its summary cells."""
     lifecycle_summary_team_deleted(team_id=event.team_id)
+
+
+def on_records_restored(event: RecordsRestored) -> None:
+    """Opportunities back from the recycle bin count in the forecast's summary again."""
+    if event.object_type == "sales.opportunity":
+        forecast_summary_refresh(opportunity_ids=event.object_ids)

@@ -18,6 +18,7 @@ OPPORTUNITY_LIST = ListSpec(
         FilterField("currency", "currency", "text", _("Currency")),
         FilterField("amount", "amount", "int", _("Amount")),
         FilterField("close_date", "close_date", "date", _("Expected close date")),
+        FilterField("closed_on", "closed_on", "date", _("Closed on")),
         FilterField("created_at", "created_at", "datetime", _("Created")),
         FilterField("updated_at", "updated_at", "datetime", _("Updated")),
     ),

@@ -22,6 +22,7 @@ ICONS = {
     "declined": ("hand-thumb-down", "danger"),
     "revised": ("document-duplicate", "accent"),
     "superseded": ("document-duplicate", ""),
+    "expired": ("clock", "warning"),
 }
 
 
@@ -38,6 +39,7 @@ def quote_event_title(kind: str, *, quote: str, actor: str, note: str) -> str:
         "declined": _("The customer declined quote %(quote)s"),
         "revised": _("%(actor)s revised quote %(note)s as %(quote)s"),
         "superseded": _("Quote %(quote)s was replaced by %(note)s"),
+        "expired": _("Quote %(quote)s expired without an answer"),
     }
     return titles.get(kind, "%(quote)s") % values
 

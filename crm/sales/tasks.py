@@ -18,6 +18,15 @@ def assets_expire_task() -> int:
 
 
 @task()
+def quotes_expire_task() -> int:
+    """The daily job: sent quotes past their validity date become expired (idempotent); returns how many."""
+    from crm.sales.services.quote_expiry import quotes_expire
+
+    with audit_context(source="job"):
+        return len(quotes_expire().expired)
+
+
+@task()
 def quote_send_task(quote_id: int, actor_id: int | None = None) -> bool:
     """Email a quote (PDF attached, signed link) and mark it sent; True when it went out now. Idempotent: a
     quote already sent is not emailed again."""

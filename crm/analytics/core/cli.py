@@ -38,6 +38,13 @@ def refresh_command(options: dict[str, Any], stdout: IO[str], stderr: IO[str]) -
     if run.status != RunStatus.DONE:
         raise CommandError(f"the {run.kind} refresh is already running elsewhere (run {run.pk})")
     stdout.write(
-        json.dumps({"run": run.pk, "kind": run.kind, "finished_at": run.finished_at.isoformat() if run.finished_at else None}) + "\n"
+        json.dumps(
+            {
+                "run": run.pk,
+                "kind": run.kind,
+                "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            }
+        )
+        + "\n"
     )
     return 0

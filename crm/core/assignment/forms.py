@@ -75,6 +75,13 @@ class RuleForm(forms.Form):
         label=_("Industries"), required=False, widget=forms.CheckboxSelectMultiple
     )
     sizes = forms.MultipleChoiceField(label=_("Sizes"), required=False, widget=forms.CheckboxSelectMultiple)
+    min_score = forms.IntegerField(
+        label=_("Minimum score"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Leads only: match a lead once its score (0-100) is at least this."),
+    )
     strategy = forms.ChoiceField(label=_("Assign to"), choices=AssignmentStrategy.choices)
     user = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
@@ -96,6 +103,7 @@ class RuleForm(forms.Form):
                 "territory": instance.territory_id,
                 "industries": instance.industries,
                 "sizes": instance.sizes,
+                "min_score": instance.min_score,
                 "strategy": instance.strategy,
                 "user": instance.user_id,
                 "team": instance.team_id,

@@ -1,6 +1,7 @@
 """Pure matching: does a territory or a rule's conditions hold for a record's facts?
 
-Facts are a mapping with any of: country (ISO code), region, postal_code, industry, size.
+Facts are a mapping with any of: country (ISO code), region, postal_code, industry, size, score (0-100, for
+records a model scores; a rule with a minimum score never matches a record without one).
 """
 
 from __future__ import annotations
@@ -52,4 +53,8 @@ def rule_matches(rule: AssignmentRule, facts: Mapping[str, Any]) -> bool:
         return False
     if rule.industries and str(facts.get("industry") or "") not in rule.industries:
         return False
+    if rule.min_score is not None:
+        score = facts.get("score")
+        if score is None or int(score) < rule.min_score:
+            return False
     return not (rule.sizes and str(facts.get("size") or "") not in rule.sizes)

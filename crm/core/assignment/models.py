@@ -43,6 +43,8 @@ class AssignmentRule(models.Model):
     )
     industries = models.JSONField(_("industries"), default=list, blank=True)
     sizes = models.JSONField(_("sizes"), default=list, blank=True)
+    # records scored by a model (leads): the rule matches only a record scored at least this (0-100)
+    min_score = models.PositiveSmallIntegerField(_("minimum score"), null=True, blank=True)
     strategy = models.CharField(
         _("assign to"), max_length=20, choices=AssignmentStrategy.choices, default=AssignmentStrategy.USER
     )
@@ -80,4 +82,4 @@ class AssignmentRule(models.Model):
 
     @property
     def has_conditions(self) -> bool:
-        return bool(self.territory_id or self.industries or self.sizes)
+        return bool(self.territory_id or self.industries or self.sizes or self.min_score is not None)

@@ -25,6 +25,7 @@ class AssignmentTarget:
     industries: tuple[tuple[str, Any], ...]
     sizes: tuple[tuple[str, Any], ...]
     owned_counts: OwnedCounts
+    scored: bool = False  # its records carry a 0-100 score, so rules may ask for a minimum
 
 
 _TARGETS: dict[str, AssignmentTarget] = {}
@@ -37,9 +38,15 @@ def assignment_target_register(
     owned_counts: OwnedCounts,
     industries: Sequence[tuple[str, Any]] = (),
     sizes: Sequence[tuple[str, Any]] = (),
+    scored: bool = False,
 ) -> None:
     _TARGETS[key] = AssignmentTarget(
-        key=key, label=label, industries=tuple(industries), sizes=tuple(sizes), owned_counts=owned_counts
+        key=key,
+        label=label,
+        industries=tuple(industries),
+        sizes=tuple(sizes),
+        owned_counts=owned_counts,
+        scored=scored,
     )
 
 

@@ -48,6 +48,7 @@ class RuleOut(Schema):
     territory_id: int | None
     industries: list[str]
     sizes: list[str]
+    min_score: int | None
     strategy: str
     user_id: int | None
     team_id: int | None
@@ -63,18 +64,22 @@ class RuleIn(InSchema):
     territory_id: int | None = None
     industries: list[str] = Field(default_factory=list)
     sizes: list[str] = Field(default_factory=list)
+    min_score: int | None = Field(
+        None, description="Scored records (leads): match only a score of at least this (0-100)."
+    )
     strategy: str = Field("user", description="user, round_robin or least_loaded.")
     user_id: int | None = None
     team_id: int | None = None
 
 
 class RulePatch(PatchSchema):
-    NULLABLE: ClassVar[frozenset[str]] = frozenset({"territory_id", "user_id", "team_id"})
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"territory_id", "user_id", "team_id", "min_score"})
     name: str | None = Field(None, max_length=120)
     is_active: bool | None = None
     territory_id: int | None = None
     industries: list[str] | None = None
     sizes: list[str] | None = None
+    min_score: int | None = None
     strategy: str | None = None
     user_id: int | None = None
     team_id: int | None = None

@@ -39,6 +39,7 @@ RULE_FIELDS = (
     "territory",
     "industries",
     "sizes",
+    "min_score",
     "strategy",
     "user",
     "team",
@@ -152,6 +153,11 @@ def _clean_rule(rule: AssignmentRule, data: dict[str, Any], errors: dict[str, li
             if bad:
                 errors[key] = [_("“%(value)s” is not one of the choices.") % {"value": bad[0]}]
             data[key] = values
+    if data.get("min_score") is not None:
+        if target is not None and not target.scored:
+            errors["min_score"] = [_("These records have no score.")]
+        elif not isinstance(data["min_score"], int) or not 0 <= data["min_score"] <= 100:
+            errors["min_score"] = [_("Use a whole number between 0 and 100.")]
     if "strategy" in data and data["strategy"] not in AssignmentStrategy.values:
         errors["strategy"] = [_("Choose how to assign.")]
     if "territory" in data and data["territory"] is not None and not isinstance(data["territory"], Territory):
@@ -279,15 +285,18 @@ def _pick(
 
 
 @transaction.atomic
-def assignment_owners_pick(*, object_type: str, facts_list: Sequence[Mapping[str, Any]]) -> list[User | None]:
+def assignment_owners_pick(
+    *, object_type: str, facts_list: Sequence[Mapping[str, Any]], score_rules_only: bool = False
+) -> list[User | None]:
     """The owner for each record described by `facts_list` (same order), by the first matching rule; None
-    where no rule matches or the matched rule cannot serve. One pass over the rules, one lock per used rule."""
-    rules = [
-        r
-        for r in AssignmentRule.objects.select_related("territory", "user")
-        .filter(object_type=object_type, is_active=True)
-        .order_by("position", "id")
-    ]
+    where no rule matches or the matched rule cannot serve. One pass over the rules, one lock per used rule.
+    `score_rules_only`: only the rules with a minimum score (a record scored after it was created)."""
+    qs = AssignmentRule.objects.select_related("territory", "user").filter(
+        object_type=object_type, is_active=True
+    )
+    if score_rules_only:
+        qs = qs.filter(min_score__isnull=False)
+    rules = list(qs.order_by("position", "id"))
     if not rules or not facts_list:
         return [None] * len(facts_list)
     groups: dict[int, list[int]] = {}
@@ -310,6 +319,10 @@ def assignment_owners_pick(*, object_type: str, facts_list: Sequence[Mapping[str
     return [users.get(i) if i is not None else None for i in result]
 
 
-def assignment_owner_pick(*, object_type: str, facts: Mapping[str, Any]) -> User | None:
+def assignment_owner_pick(
+    *, object_type: str, facts: Mapping[str, Any], score_rules_only: bool = False
+) -> User | None:
     """The owner of one new record (see `assignment_owners_pick`)."""
-    return assignment_owners_pick(object_type=object_type, facts_list=[facts])[0]
+    return assignment_owners_pick(
+        object_type=object_type, facts_list=[facts], score_rules_only=score_rules_only
+    )[0]

@@ -58,7 +58,11 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         (
             t,
             [
-                (r, [labels.get(v, v) for v in (*r.industries, *r.sizes)])
+                (
+                    r,
+                    [labels.get(v, v) for v in (*r.industries, *r.sizes)]
+                    + ([_("score ≥ %(n)s") % {"n": r.min_score}] if r.min_score is not None else []),
+                )
                 for r in rules
                 if r.object_type == t.key
             ],

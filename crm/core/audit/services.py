@@ -13,8 +13,10 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from crm.core.audit.context import audit_context
+from crm.core.audit.events import RecordsRestored
 from crm.core.audit.registry import audited_models
 from crm.core.errors import PermissionDenied, RecordNotFound, RestoreConflict
+from crm.core.events import publish_on_commit
 from crm.core.identity.permissions import scope_q, user_is_admin
 
 RETENTION_DAYS = 30
@@ -63,6 +65,7 @@ def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
         raise RecordNotFound()
     batch = instance.deletion_batch
     obj: Any = instance
+    restored: list[RecordsRestored] = []
     try:
         with audit_context(actor=actor), transaction.atomic():  # a savepoint: a clash undoes the whole batch
             for other_model in _record_models():
@@ -74,15 +77,27 @@ def record_restore(*, object_type: str, object_id: int, actor: Any) -> Any:
                     if other_model is model
                     else []
                 )
+                ids = []
                 for obj in rows:
                     obj.deleted_at = None
                     obj.deletion_batch = None
                     obj.save(update_fields=["deleted_at", "deletion_batch", "updated_at"])
+                    ids.append(obj.pk)
+                if ids:
+                    restored.append(
+                        RecordsRestored(
+                            object_type=other_model._meta.label_lower,
+                            object_ids=tuple(ids),
+                            actor_id=getattr(actor, "pk", None),
+                        )
+                    )
     except IntegrityError as exc:  # e.g. a new product took the SKU of the one in the bin
         raise RestoreConflict(
             _("“%(name)s” cannot be restored: another record already uses the same %(fields)s.")
             % {"name": obj, "fields": get_text_list(_unique_field_names(type(obj)), _("or"))}
         ) from exc
+    for event in restored:
+        publish_on_commit(event)
     instance.refresh_from_db()
     return instance
 

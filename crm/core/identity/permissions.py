@@ -6,9 +6,11 @@ Every selector scopes with `Model.objects.visible_to(user, action)` (see `crm.co
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import connections
 from django.db.models import Q
 from django.utils.functional import Promise
 
@@ -92,18 +94,28 @@ def permission_cache_clear(user: Any) -> None:
         del user._crm_perm_cache
 
 
+@functools.cache
+def _grants_sql() -> tuple[str, str]:
+    """The database alias and SQL text of a role's grants, compiled once: every request of a user with a role
+    reads them (compiling the ORM query cost more than running it)."""
+    from crm.core.identity.models import RolePermission
+
+    rows = RolePermission.objects.filter(role_id=0).values_list("object_type", "action", "scope")
+    sql, params = rows.query.sql_with_params()
+    assert list(params) == [0], params  # the role id is the statement's one parameter
+    return rows.db, sql
+
+
 def _grants(user: User) -> dict[tuple[str, str], str]:
     cache = _cache(user)
     if "grants" not in cache:
-        from crm.core.identity.models import RolePermission
-
         grants: dict[tuple[str, str], str] = {}
         if user.role_id:
-            rows = RolePermission.objects.filter(role_id=user.role_id).values_list(
-                "object_type", "action", "scope"
-            )
-            for object_type, action, scope in rows:
-                grants[(object_type, action)] = scope
+            using, sql = _grants_sql()
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, [user.role_id])
+                for object_type, action, scope in cursor.fetchall():
+                    grants[(object_type, action)] = scope
         cache["grants"] = grants
     grants_map: dict[tuple[str, str], str] = cache["grants"]
     return grants_map
@@ -186,6 +198,26 @@ def scope_q(user: Any, object_type: str, action: str, owner_field: str | None = 
     if scope == Scope.TEAM:
         return Q(**{f"{owner_field}_id__in": user_team_member_ids(user)})
     return Q(**{f"{owner_field}_id__in": user_hierarchy_ids(user)})
+
+
+def scope_key(
+    user: Any, object_type: str, action: str, owner_field: str | None = "owner"
+) -> tuple[Any, ...] | None:
+    """What `scope_q` depends on, as a hashable value (None when it would be None): users with equal keys get
+    the same filter, so SQL compiled from a `visible_to` queryset may be cached under it (the search box does).
+    Keep in step with `scope_q`."""
+    scope = user_scope(user, object_type, action)
+    if scope is None:
+        return None
+    if not owner_field:
+        return ("shared",) if shared_in_scope(user, object_type, action) else None
+    if scope == Scope.ALL:
+        return (owner_field, scope)
+    if scope == Scope.OWN:
+        return (owner_field, scope, user.pk)
+    if scope == Scope.TEAM:
+        return (owner_field, scope, tuple(user_team_member_ids(user)))
+    return (owner_field, scope, tuple(user_hierarchy_ids(user)))
 
 
 def shared_in_scope(user: Any, object_type: str, action: str) -> bool:

@@ -20,12 +20,12 @@ from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, transaction
-from django.db.models import BooleanField, Model, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Model, QuerySet
 
 from crm.core.identity.enums import Scope
 from crm.core.identity.permissions import user_hierarchy_ids, user_scope, user_team_member_ids
 from crm.core.search.indexes import LONGEST_PREFIX, TYPO_TABLE, SearchIndex
+from crm.core.search.statements import BaseRows, ScopedQuerySet, search_statements, text_fields
 from crm.core.search.terms import INFIX_MIN_LENGTH, SearchQuery, fold, is_one_typo, typo_keys, words
 
 M = TypeVar("M", bound=Model)
@@ -70,18 +70,6 @@ def _owner_ids(user: Any, object_type: str) -> list[int] | None:
     else:
         ids = user_hierarchy_ids(user)
     return ids if len(ids) <= MAX_OWNER_TOKENS else None
-
-
-def _text_fields(index: SearchIndex) -> tuple[str, ...]:
-    """The fields read for ranking and checking: names first, then emails, ids, email lists and phones."""
-    return (
-        *index.names,
-        *index.emails,
-        *index.codes,
-        *index.email_lists,
-        *index.phones,
-        *index.phone_lists,
-    )
 
 
 # --- SQLite FTS5 ----------------------------------------------------------------------------------------------
@@ -185,16 +173,15 @@ def _fts_infix_match(query: SearchQuery, owners: list[int] | None, infix: dict[s
     return expr
 
 
-def _sqlite_rows(qs: QuerySet[Any], index: SearchIndex, match: str, window: int) -> list[tuple[Any, ...]]:
-    inner, params = qs.order_by().values_list("pk", *_text_fields(index)).query.sql_with_params()
+def _sqlite_rows(base: BaseRows, index: SearchIndex, match: str, window: int) -> list[tuple[Any, ...]]:
     fts = f'"{index.fts}"'
     # CROSS JOIN keeps the index as the outer loop: it yields matches newest first and stops at the window.
     sql = (
-        f"SELECT q.* FROM {fts} CROSS JOIN ({inner}) AS q ON q.pk = {fts}.rowid "
+        f"SELECT q.* FROM {fts} CROSS JOIN ({base.sql}) AS q ON q.pk = {fts}.rowid "
         f"WHERE {fts} MATCH %s ORDER BY {fts}.rowid DESC LIMIT %s"
     )
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, [*params, match, window])
+    with connections[base.using].cursor() as cursor:
+        cursor.execute(sql, [*base.params, match, window])
         return [tuple(row) for row in cursor.fetchall()]
 
 
@@ -251,39 +238,25 @@ def search_session(using: str = "default") -> Iterator[None]:
             )
 
 
-def _postgres_gin_sql(
-    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int
-) -> tuple[str, list[Any]]:
+def _postgres_gin_sql(base: BaseRows, index: SearchIndex, tsquery: str, window: int) -> tuple[str, list[Any]]:
     """Matching rows in table order: the planner walks the table and stops at the window when a prefix matches a
     large share of it, and uses the GIN index otherwise."""
-    table = qs.model._meta.db_table
-    matches = RawSQL(
-        f"{index.vector_sql(chr(34) + table + chr(34))} @@ to_tsquery('simple'::regconfig, %s)",
-        [tsquery],
-        output_field=BooleanField(),
-    )
-    rows = qs.filter(matches).order_by().values_list("pk", *_text_fields(index))[:window]
-    sql, params = rows.query.sql_with_params()
-    return sql, list(params)
+    vector = index.vector_sql(f'"{base.table}"')
+    sql = base.where(f"{vector} @@ to_tsquery('simple'::regconfig, %s)") + f" LIMIT {int(window)}"
+    return sql, [*base.params, tsquery]
 
 
-def _postgres_name_sql(
-    qs: QuerySet[Any], index: SearchIndex, prefix: str, window: int
-) -> tuple[str, list[Any]]:
+def _postgres_name_sql(base: BaseRows, index: SearchIndex, prefix: str, window: int) -> tuple[str, list[Any]]:
     """Rows whose name starts with `prefix` (folded), in name order, from the btree index (stops at the
     window): the best-ranked matches, found without reading every row a short prefix matches."""
-    table = qs.model._meta.db_table
-    name = index.name_sql(chr(34) + table + chr(34))
+    name = index.name_sql(f'"{base.table}"')
     pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    starts = RawSQL(f"{name} LIKE %s", [pattern], output_field=BooleanField())
-    ordered = RawSQL(name, [])
-    rows = qs.filter(starts).order_by(ordered.asc()).values_list("pk", *_text_fields(index))[:window]
-    sql, params = rows.query.sql_with_params()
-    return sql, list(params)
+    sql = base.where(f"{name} LIKE %s") + f" ORDER BY ({name}) ASC LIMIT {int(window)}"
+    return sql, [*base.params, pattern]
 
 
 def _postgres_probe_sql(
-    qs: QuerySet[Any], index: SearchIndex, tsquery: str, window: int, probe: int, *, sample: bool
+    base: BaseRows, index: SearchIndex, tsquery: str, window: int, probe: int, *, sample: bool
 ) -> tuple[str, list[Any]]:
     """Matches among `probe` rows the user may see. A common prefix ("ga", "91") fills the window here for the
     price of a few thousand cheap checks; building the GIN index's list of every row it matches would cost a
@@ -294,26 +267,22 @@ def _postgres_probe_sql(
     first pages: rows loaded together sit together, and the first 2,000 rows of a table filled in email order
     held no "c1…" of the 111,111 there are (then 26 ms in GIN). Without it, the user's own rows in the order
     of the index that finds them (a sales rep's)."""
-    table = qs.model._meta.db_table
-    column = index.vector_sql(chr(34) + table + chr(34))
-    inner = (
-        qs.order_by()
-        .annotate(search_probe=RawSQL(column, []))
-        .values_list("pk", *_text_fields(index), "search_probe")
-    )
-    sql, params = inner[:probe].query.sql_with_params()
+    table = base.table
+    column = index.vector_sql(f'"{table}"')
     source = f'FROM "{table}" '
-    if sample and sql.count(source) == 1:
+    select, _from, rest = base.sql.partition(f' FROM "{table}"')
+    params: list[Any] = list(base.params)
+    if sample and (base.sql + " ").count(source) == 1:
         percent = (
             "(SELECT LEAST(100, 100.0 * %s / GREATEST(c.reltuples, 1))::real FROM pg_class AS c "
             "WHERE c.oid = %s::regclass)"
         )
-        before, after = sql.split(source)
-        sql = f"{before}{source}TABLESAMPLE SYSTEM ({percent}) REPEATABLE (0) {after}"
-        params = (probe, f'"{table}"', *params)
-    columns = ", ".join(f's."{c}"' for c in ("pk", *_text_fields(index)))
+        rest = f" TABLESAMPLE SYSTEM ({percent}) REPEATABLE (0){rest}"
+        params = [probe, f'"{table}"', *params]
+    inner = f'{select}, ({column}) AS "search_probe" FROM "{table}"{rest} LIMIT {int(probe)}'
+    columns = ", ".join(f's."{c}"' for c in ("pk", *text_fields(index)))
     return (
-        f"SELECT {columns} FROM ({sql}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
+        f"SELECT {columns} FROM ({inner}) AS s WHERE s.search_probe @@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
         [*params, tsquery, window],
     )
 
@@ -359,7 +328,7 @@ def _typo_names(query: SearchQuery, typos: dict[str, list[str]]) -> list[str]:
 
 
 def _rows(
-    qs: QuerySet[Any],
+    base: BaseRows,
     index: SearchIndex,
     query: SearchQuery,
     owners: list[int] | None,
@@ -368,26 +337,28 @@ def _rows(
     window: int,
     infix: dict[str, list[str]] | None = None,
 ) -> list[tuple[Any, ...]]:
-    vendor = connections[qs.db].vendor
+    vendor = connections[base.using].vendor
     if vendor == "sqlite":
         if infix is not None:
-            return _sqlite_rows(qs, index, _fts_infix_match(query, owners, infix), window)
-        return _sqlite_rows(qs, index, _fts_match(query, owners, typos=typos), window)
+            return _sqlite_rows(base, index, _fts_infix_match(query, owners, infix), window)
+        return _sqlite_rows(base, index, _fts_match(query, owners, typos=typos), window)
     if vendor == "postgresql":
         probe = PROBE if owners is None else PROBE_SCOPED
-        with search_session(qs.db):
+        with search_session(base.using):
             if infix is not None:
                 # exact words only: GIN answers them at once, a probe would check each row against all of them;
                 # and the planner, expecting ~100 rows per word, would rather walk the table to the LIMIT — the
                 # whole table (or another index) when they are rare (0.2-0.4 s on 200,000 contacts): bitmaps only
-                with connections[qs.db].cursor() as cursor:
+                with connections[base.using].cursor() as cursor:
                     cursor.execute(
                         "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
                         "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
                     )
                     previous = cursor.fetchone()[:2]
                     try:
-                        return _postgres_search(qs, index, [], _infix_tsquery(query, infix), window, probe=0)
+                        return _postgres_search(
+                            base, index, [], _infix_tsquery(query, infix), window, probe=0
+                        )
                     finally:
                         cursor.execute(
                             "SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)",
@@ -395,27 +366,27 @@ def _rows(
                         )
             if typos is not None:
                 return _postgres_search(
-                    qs, index, _typo_names(query, typos), _typo_tsquery(query, typos), window, probe
+                    base, index, _typo_names(query, typos), _typo_tsquery(query, typos), window, probe
                 )
             names = [query.folded] if query.words else []
-            return _postgres_search(qs, index, names, _tsquery(query), window, probe)
+            return _postgres_search(base, index, names, _tsquery(query), window, probe)
     return []
 
 
 def _postgres_search(
-    qs: QuerySet[Any], index: SearchIndex, names: list[str], tsquery: str, window: int, probe: int
+    base: BaseRows, index: SearchIndex, names: list[str], tsquery: str, window: int, probe: int
 ) -> list[tuple[Any, ...]]:
     """Names that start with one of `names` first (the best-ranked, from the btree in name order), then rows
     matching `tsquery` in the probe, then from the GIN index — one statement: the steps are branches of a
     UNION ALL under one LIMIT, and PostgreSQL runs a branch only while the rows before it do not fill the window
     (one round trip instead of three). A row found twice counts twice towards the LIMIT: the window may then
     hold a few rows less."""
-    parts = [_postgres_name_sql(qs, index, name, window) for name in names]
+    parts = [_postgres_name_sql(base, index, name, window) for name in names]
     if probe:
-        parts.append(_postgres_probe_sql(qs, index, tsquery, window, probe, sample=probe == PROBE))
-    parts.append(_postgres_gin_sql(qs, index, tsquery, window))
+        parts.append(_postgres_probe_sql(base, index, tsquery, window, probe, sample=probe == PROBE))
+    parts.append(_postgres_gin_sql(base, index, tsquery, window))
     sql = "SELECT * FROM (" + " UNION ALL ".join(f"({part})" for part, _ in parts) + ") AS u LIMIT %s"
-    with connections[qs.db].cursor() as cursor:
+    with connections[base.using].cursor() as cursor:
         cursor.execute(sql, [*(p for _, params in parts for p in params), window])
         found = cursor.fetchall()
     rows: list[tuple[Any, ...]] = []
@@ -486,37 +457,43 @@ def _is_infix_match(query: SearchQuery, texts: list[str]) -> bool:
 
 
 def search_ranked(
-    queryset: QuerySet[M],
+    queryset: QuerySet[M] | ScopedQuerySet[M],
     *,
     index: SearchIndex,
     query: SearchQuery,
     user: Any,
     limit: int,
     window: int = WINDOW,
+    model: type[M] | None = None,
 ) -> list[Ranked[M]]:
     """The best `limit` records of `queryset` (already scoped to what `user` may see) for `query`, loaded
-    from `queryset` (so its select_related applies). One-typo matches are looked up only when exact and prefix
-    matches fill fewer than `limit` places, and always rank below them; matches of a fragment inside a word
-    (infix: "rcia" in García, "4567" at the end of a phone number) only when those still leave room, and rank
-    last."""
+    from `queryset` (so its only and select_related apply). `queryset` may be a function of the user returning
+    it, with `model` the model it returns: its SQL is then compiled once per permission scope (see
+    `statements`). One-typo matches are looked up only when exact and prefix matches fill fewer than `limit`
+    places, and always rank below them; matches of a fragment inside a word (infix: "rcia" in García, "4567"
+    at the end of a phone number) only when those still leave room, and rank last."""
     if query.is_empty:
         return []
-    owners = _owner_ids(user, queryset.model._meta.label_lower)
+    statements = search_statements(queryset, user=user, index=index, model=model)
+    if statements is None:
+        return []
+    base = statements.rows
+    owners = _owner_ids(user, statements.model._meta.label_lower)
     n_names = len(index.names)
     window = min(window, max(30, WINDOW_PER_HIT * limit))
     found: dict[Any, tuple[Match, str, Any]] = {}
-    for pk, *texts in _rows(queryset, index, query, owners, typos=None, window=window):
+    for pk, *texts in _rows(base, index, query, owners, typos=None, window=window):
         names = _strings(texts[:n_names])
         match = _match_of(query, names, _strings(texts[n_names:]))
         if match is not None:
             found[pk] = (match, fold(names[0]) if names else "", pk)
     typos = (
-        typo_candidates(query, index=index, using=queryset.db)
+        typo_candidates(query, index=index, using=base.using)
         if len(found) < limit and query.typo_words
         else {}
     )
     if typos:
-        for pk, *texts in _rows(queryset, index, query, owners, typos=typos, window=window):
+        for pk, *texts in _rows(base, index, query, owners, typos=typos, window=window):
             if pk not in found:
                 names = _strings(texts[:n_names])
                 if _is_typo_match(query, [w for text in _strings(texts) for w in words(text)]):
@@ -526,7 +503,7 @@ def search_ranked(
     # index would read to the end
     is_number_found = bool(found) and bool(query.digits or query.code)
     infix = (
-        infix_candidates(query, index=index, using=queryset.db)
+        infix_candidates(query, index=index, using=base.using)
         if index.infix
         and len(found) < limit
         and (query.infix_words or query.infix_codes)
@@ -534,10 +511,10 @@ def search_ranked(
         else {}
     )
     if infix:
-        for pk, *texts in _rows(queryset, index, query, owners, typos=None, infix=infix, window=window):
+        for pk, *texts in _rows(base, index, query, owners, typos=None, infix=infix, window=window):
             if pk not in found and _is_infix_match(query, _strings(texts)):
                 names = _strings(texts[:n_names])
                 found[pk] = (Match.INFIX, fold(names[0]) if names else "", pk)
     best = sorted(found.values())[:limit]
-    objects = queryset.in_bulk([pk for _m, _n, pk in best])
+    objects = statements.objects.load([pk for _m, _n, pk in best])
     return [Ranked(objects[pk], match) for match, _n, pk in best if pk in objects]

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import urlencode
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -51,44 +51,36 @@ def search(request: HttpRequest) -> HttpResponse:
 def _popover(q: str, groups: list[SearchGroup], error: str) -> SafeString:
     """The popover under the top bar's search box, built here rather than by a template: it answers every
     keystroke, and rendering a template (context processors, partial lookup, tags) cost more than building
-    the few dozen elements."""
+    the few dozen elements — as one join of escaped strings (nested format_html calls cost ~0.1 ms a hit)."""
     if error or not q:
         return mark_safe("")
     if not groups:
         empty = _("No matches for “%(q)s”") % {"q": q}
         return format_html('<div class="qf-pop"><p class="qf-pop__empty">{}</p></div>', empty)
-    sections = format_html_join(
-        "",
-        '<div class="qf-pop__group"><div class="qf-pop__heading">{}</div>{}</div>',
-        (
-            (
-                group.label,
-                format_html_join(
-                    "",
-                    '<a class="qf-pop__item" role="option" href="{}" data-qf-item>'
-                    '<span class="qf-pop__label">{}</span>{}</a>',
-                    (
-                        (
-                            hit.url,
-                            hit.title,
-                            format_html('<span class="qf-pop__sub">{}</span>', hit.subtitle)
-                            if hit.subtitle
-                            else "",
-                        )
-                        for hit in group.hits
-                    ),
-                ),
-            )
-            for group in groups
-        ),
-    )
+    escape = conditional_escape  # what format_html does to each argument
+    parts = ['<div class="qf-pop" role="listbox" aria-label="', escape(_("Search results")), '">']
+    for group in groups:
+        parts += ['<div class="qf-pop__group"><div class="qf-pop__heading">', escape(group.label), "</div>"]
+        for hit in group.hits:
+            parts += [
+                '<a class="qf-pop__item" role="option" href="',
+                escape(hit.url),
+                '" data-qf-item><span class="qf-pop__label">',
+                escape(hit.title),
+                "</span>",
+            ]
+            if hit.subtitle:
+                parts += ['<span class="qf-pop__sub">', escape(hit.subtitle), "</span>"]
+            parts.append("</a>")
+        parts.append("</div>")
     see_all = _("See all results for “%(q)s”") % {"q": q}
-    return format_html(
-        '<div class="qf-pop" role="listbox" aria-label="{}">{}<a class="qf-pop__all" href="{}?q={}" data-qf-item>'
-        "{} ↵</a></div>",
-        _("Search results"),
-        sections,
-        reverse("search:search"),
-        urlencode(q),
-        see_all,
-    )
+    parts += [
+        '<a class="qf-pop__all" href="',
+        escape(reverse("search:search")),
+        "?q=",
+        escape(urlencode(q)),
+        '" data-qf-item>',
+        escape(see_all),
+        " ↵</a></div>",
+    ]
+    return mark_safe("".join(parts))

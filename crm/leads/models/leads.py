@@ -90,6 +90,11 @@ class Lead(Record):
     qualified_at = models.DateTimeField(_("qualified"), null=True, blank=True)
     disqualified_at = models.DateTimeField(_("disqualified"), null=True, blank=True)
     converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
+    # lead scoring (written by the analytics' lead-scoring model): the chance, 0-100, that the lead ends in a
+    # won deal, and the features that pushed it most ([{"feature", "label", "effect"}, …])
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, editable=False)
+    score_factors = models.JSONField(_("score factors"), default=list, blank=True, editable=False)
+    scored_at = models.DateTimeField(_("scored"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta(Record.Meta):
@@ -106,6 +111,7 @@ class Lead(Record):
             models.Index(fields=["-updated_at", "-id"], name="lead_updated_idx"),
             models.Index(fields=["owner", "created_at"], name="lead_owner_created_idx"),
             models.Index(fields=["deleted_at"], name="lead_deleted_idx"),
+            models.Index(fields=["score", "id"], name="lead_score_idx"),
         ]
 
     def __str__(self) -> str:

@@ -173,6 +173,7 @@ def lead_create(*, actor: Any, owner: Any = None, **fields: Any) -> Lead:
     """A new lead. Without an `owner`, the assignment rules for leads pick one (on country, region and postal
     code), else the actor, else (the public web form) the first administrator."""
     reject_unknown(fields, LEAD_FIELDS - {"owner"})
+    owner_given = owner is not None
     owner = (
         owner
         or assignment_owner_pick(object_type=OBJECT_TYPE, facts=lead_facts(fields=fields))
@@ -188,7 +189,14 @@ def lead_create(*, actor: Any, owner: Any = None, **fields: Any) -> Lead:
     _apply(lead, dict(fields), errors)
     with audit_context(actor=actor):
         lead.save()
-    publish_on_commit(LeadCreated(lead_id=lead.pk, source=lead.source, actor_id=getattr(actor, "pk", None)))
+    publish_on_commit(
+        LeadCreated(
+            lead_id=lead.pk,
+            source=lead.source,
+            actor_id=getattr(actor, "pk", None),
+            owner_given=owner_given,
+        )
+    )
     return lead
 
 

@@ -1,5 +1,6 @@
 from crm.sales.models.assets import Asset
 from crm.sales.models.contracts import Contract, ContractEvent, ContractLine
+from crm.sales.models.forecast import ForecastMonth
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
 from crm.sales.models.lifecycle import DealLifecycle, DealLifecycleMonth
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
@@ -17,6 +18,7 @@ __all__ = [
     "DealLifecycleMonth",
     "Delivery",
     "DeliveryLine",
+    "ForecastMonth",
     "Invoice",
     "InvoiceLine",
     "NumberSequence",

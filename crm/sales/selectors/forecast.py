@@ -2,8 +2,8 @@
 amounts in each forecast category of their stage (pipeline, best case, commit), the weighted amount, what was
 closed won, the quota and the attainment — in the company currency.
 
-The database sums per (group, stage, currency, month) on covering indexes (open deals by expected close date;
-won deals by the day they closed); each currency is converted once, with one rate per currency for the period
+The database sums per (group, stage, currency, month) the cells of the summary `ForecastMonth` (open deals by
+the month of their expected close date, closed deals by the month they closed; a covering index); each currency is converted once, with one rate per currency for the period
 (the latest on or before its last day, or today for a period still running)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from crm.core.identity.enums import Scope
 from crm.core.identity.models import Team, User
 from crm.core.identity.permissions import scope_q, shared_in_scope, user_hierarchy_ids, user_scope
 from crm.sales.enums import ForecastCategory, OpportunityStatus
-from crm.sales.models import Opportunity, Pipeline, Quota, Stage
+from crm.sales.models import ForecastMonth, Opportunity, Pipeline, Quota, Stage
 from crm.sales.selectors.periods import (
     MonthStart,
     Period,
@@ -142,13 +142,67 @@ def _factors(currencies: set[str], on_date: dt.date) -> tuple[str, int, dict[str
 
 def forecast_get(*, user: Any, filters: ForecastFilters) -> Forecast:
     """The forecast of the deals `user` may see (the opportunities' `view` scope) and the quotas of the people
-    in that scope. A fixed number of queries, whatever the number of deals: two aggregates, the quotas, the
-    stages, the currencies and one rate per foreign currency, the group names."""
+    in that scope, read from the summary `ForecastMonth` (whole months; kept exact by the opportunities'
+    services). A fixed number of queries, whatever the number of deals: two aggregates of the summary, the
+    quotas, the stages, the currencies and one rate per foreign currency, the group names."""
+    return _forecast(user=user, filters=filters, source=ForecastMonth)
+
+
+def forecast_get_exact(*, user: Any, filters: ForecastFilters) -> Forecast:
+    """The same forecast added up from the opportunities themselves (what the summary must always answer)."""
+    return _forecast(user=user, filters=filters, source=Opportunity)
+
+
+# what a group is summed by in the database: the owner, the owner's team, the pipeline (the report still takes a
+# deal's pipeline from its stage)
+_GROUP_FIELD = {"owner": "owner_id", "team": "owner__team_id", "pipeline": "pipeline_id"}
+
+
+def _deal_sums(
+    *,
+    source: type[ForecastMonth] | type[Opportunity],
+    deals: Any,
+    period: Period,
+    group_by: str,
+    won: list[int],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(open rows, won rows) summed in the database by (group, stage, currency, month): open rows with the
+    amount, the amount × probability and the number of deals; won rows with the amount and the number."""
+    group = _GROUP_FIELD[group_by]
+    if source is ForecastMonth:
+        cells = deals.filter(month__gte=period.start, month__lt=period.end).order_by()
+        open_rows = list(
+            cells.filter(kind=ForecastMonth.OPEN)
+            .values_list(group, "stage_id", "currency", "month")
+            .annotate(total=Sum("amount"), weighted=Sum("weighted"), n=Sum("deals"))
+        )
+        won_rows = list(
+            cells.filter(kind=ForecastMonth.CLOSED, stage_id__in=won)
+            .values_list(group, "stage_id", "currency", "month")
+            .annotate(total=Sum("amount"), n=Sum("deals"))
+        )
+        return open_rows, won_rows
+    open_rows = list(
+        deals.filter(status=OpportunityStatus.OPEN, close_date__gte=period.start, close_date__lt=period.end)
+        .order_by()
+        .values_list(group, "stage_id", "currency", MonthStart("close_date"))
+        .annotate(total=Sum("amount"), weighted=Sum(F("amount") * F("probability")), n=Count("id"))
+    )
+    won_rows = list(
+        deals.filter(stage_id__in=won, closed_on__gte=period.start, closed_on__lt=period.end)
+        .order_by()
+        .values_list(group, "stage_id", "currency", MonthStart("closed_on"))
+        .annotate(total=Sum("amount"), n=Count("id"))
+    )
+    return open_rows, won_rows
+
+
+def _forecast(
+    *, user: Any, filters: ForecastFilters, source: type[ForecastMonth] | type[Opportunity]
+) -> Forecast:
     scope = scope_q(user, OBJECT_TYPE, "view", "owner")
-    if scope is None:
-        scope_deals = Opportunity.objects.none()
-    else:
-        scope_deals = Opportunity.objects.filter(scope) if scope else Opportunity.objects.all()
+    manager: Any = source.objects
+    deals = manager.none() if scope is None else manager.filter(scope) if scope else manager.all()
     period = filters.period
     stages = {s.pk: s for s in Stage.objects.all()}
     owners: list[int] | None = None
@@ -157,27 +211,13 @@ def forecast_get(*, user: Any, filters: ForecastFilters) -> Forecast:
     if filters.team_id is not None:
         team_members = list(User.objects.filter(team_id=filters.team_id).values_list("pk", flat=True))
         owners = [o for o in owners if o in team_members] if owners is not None else team_members
-    deals = scope_deals
     if owners is not None:
         deals = deals.filter(owner_id__in=owners)
     if filters.pipeline_id is not None:
         deals = deals.filter(pipeline_id=filters.pipeline_id)
-    open_rows = list(
-        deals.filter(status=OpportunityStatus.OPEN, close_date__gte=period.start, close_date__lt=period.end)
-        .order_by()
-        .values_list("owner_id", "stage_id", "currency", MonthStart("close_date"))
-        .annotate(
-            total=Sum("amount"),
-            weighted=Sum(F("amount") * F("probability")),
-            n=Count("id"),
-        )
-    )
     won_stages = [pk for pk, s in stages.items() if s.is_won]
-    won_rows = list(
-        deals.filter(stage_id__in=won_stages, closed_on__gte=period.start, closed_on__lt=period.end)
-        .order_by()
-        .values_list("owner_id", "stage_id", "currency", MonthStart("closed_on"))
-        .annotate(total=Sum("amount"), n=Count("id"))
+    open_rows, won_rows = _deal_sums(
+        source=source, deals=deals, period=period, group_by=filters.group_by, won=won_stages
     )
     # quotas: the people in the user's scope (and the filters); they are per person, not per pipeline
     quota_rows: list[tuple[int, dt.date, Decimal]] = []
@@ -195,17 +235,15 @@ def forecast_get(*, user: Any, filters: ForecastFilters) -> Forecast:
     currencies = {r[2] for r in open_rows} | {r[2] for r in won_rows}
     company, places, factors = _factors(currencies, rates_on)
 
-    teams: dict[int, int | None] = {}
-    user_ids = {r[0] for r in open_rows} | {r[0] for r in won_rows} | {q[0] for q in quota_rows}
-    if filters.group_by == "team":
-        teams = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "team_id"))
+    teams: dict[int, int | None] = {}  # the quotas' people → their team (the deals come summed by team)
+    if filters.group_by == "team" and quota_rows:
+        teams = dict(User.objects.filter(pk__in={q[0] for q in quota_rows}).values_list("pk", "team_id"))
 
-    def group_of(owner_id: int, stage_id: int | None) -> Any:
-        if filters.group_by == "owner":
-            return owner_id
-        if filters.group_by == "team":
-            return teams.get(owner_id)
-        return stages[stage_id].pipeline_id if stage_id in stages else None
+    def group_of(key: Any, stage_id: int | None) -> Any:
+        """The group of a row summed by `_GROUP_FIELD` (the owner, the team, the pipeline)."""
+        if filters.group_by == "pipeline":
+            return stages[stage_id].pipeline_id if stage_id in stages else None
+        return key
 
     cells: dict[tuple[str, Any], ForecastRow] = {}
 
@@ -215,24 +253,25 @@ def forecast_get(*, user: Any, filters: ForecastFilters) -> Forecast:
             found = cells[(bucket, group)] = ForecastRow(key=str(group), label="")
         return found
 
-    for owner_id, stage_id, currency, month, amount, weighted, n in open_rows:
+    for key, stage_id, currency, month, amount, weighted, n in open_rows:
         stage = stages.get(stage_id)
         category = stage.forecast_category if stage else ForecastCategory.PIPELINE
         if category == ForecastCategory.OMITTED:
             continue
         if category not in OPEN_CATEGORIES:
             category = ForecastCategory.COMMIT
-        row = cell(_bucket_key(filters.interval, month), group_of(owner_id, stage_id))
+        row = cell(_bucket_key(filters.interval, month), group_of(key, stage_id))
         factor = factors[currency]
         setattr(row, category, getattr(row, category) + Decimal(amount or 0) / factor)
         row.weighted += Decimal(weighted or 0) / 100 / factor
         row.open_count += n
-    for owner_id, stage_id, currency, month, amount, n in won_rows:
-        row = cell(_bucket_key(filters.interval, month), group_of(owner_id, stage_id))
+    for key, stage_id, currency, month, amount, n in won_rows:
+        row = cell(_bucket_key(filters.interval, month), group_of(key, stage_id))
         row.closed_won += Decimal(amount or 0) / factors[currency]
         row.won_count += n
     for user_id, month_day, amount in quota_rows:
-        row = cell(_bucket_key(filters.interval, month_day), group_of(user_id, None))
+        person = teams.get(user_id) if filters.group_by == "team" else user_id
+        row = cell(_bucket_key(filters.interval, month_day), group_of(person, None))
         row.quota = (row.quota or Decimal(0)) + amount
 
     names = _group_names(filters.group_by, {g for _b, g in cells})

@@ -212,3 +212,9 @@ def payment_get(*, user: Any, pk: int | str, action: str = "view") -> Payment:
     if payment is None:
         raise RecordNotFound()
     return payment
+
+
+# --- invoice lines (analytics) ---------------------------------------------------------------------------------
+def invoice_line_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[InvoiceLine]:
+    """The lines of the invoices `user` may see, the invoices filtered by `params` (the invoice list's filters)."""
+    return InvoiceLine.objects.filter(invoice__in=invoice_query(user=user, params=params).values("pk"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -12,11 +12,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from crm.core.errors import InvalidInput, RecordNotFound
-from crm.core.identity.permissions import user_can
+from crm.core.identity.permissions import scope_q, user_can
 from crm.core.listing import Page, capped_count, decode_cursor, encode_cursor, parse_limit
 from crm.sales.enums import OpportunityStatus
 from crm.sales.listing import OPPORTUNITY_LIST
-from crm.sales.models import Opportunity, Pipeline, Stage, StageChange
+from crm.sales.models import ForecastMonth, Opportunity, Pipeline, Stage, StageChange
 from crm.sales.selectors.common import attach_owners
 
 OBJECT_TYPE = "sales.opportunity"
@@ -347,18 +347,85 @@ def board_totals(
     # two index range scans (open stages; closed stages since the cut-off) rather than one OR, which SQLite
     # answers by scanning the whole index
     base = opportunity_query(user=user, params=clean).order_by()
-    queries = [base.filter(stage_id__in=open_ids)] if open_ids else []
+    queries: list[QuerySet[Any]] = []
+    if open_ids:
+        summary = _open_totals_from_summary(user=user, stage_ids=open_ids, params=clean)
+        queries.append(summary if summary is not None else base.filter(stage_id__in=open_ids))
     if closed_ids:
         queries.append(base.filter(stage_id__in=closed_ids, closed_on__gte=closed_since()))
     rows = [
         row
         for qs in queries
-        for row in qs.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount"))
+        for row in (
+            qs.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount"))
+            if qs.model is Opportunity
+            else qs
+        )
     ]
     for row in rows:
         n, totals = out[row["stage_id"]]
+        row["n"] = int(row["n"] or 0)
         totals.append((row["currency"], row["total"] or Decimal(0)))
         out[row["stage_id"]] = (n + row["n"], totals)
     for _count, totals in out.values():
         totals.sort(key=lambda t: (-t[1], t[0]))
     return out
+
+
+# the board's filters the forecast summary can answer: its cells have the owner and the currency
+_SUMMARY_FILTERS = frozenset({"owner", "currency"})
+
+
+def _open_totals_from_summary(
+    *, user: Any, stage_ids: list[int], params: Mapping[str, Any]
+) -> QuerySet[Any] | None:
+    """The open columns' count and amount per currency from the forecast summary (`ForecastMonth`: every live open
+    deal counts in one of its open cells, so the cells of a stage add up to the column), scoped by owner like the
+    opportunities; None when a filter needs the deals themselves (account, dates, search)."""
+    if any(value not in (None, "") and key not in _SUMMARY_FILTERS for key, value in params.items()):
+        return None
+    scope = scope_q(user, OBJECT_TYPE, "view", "owner")
+    if scope is None:
+        return ForecastMonth.objects.none()
+    cells = ForecastMonth.objects.filter(scope) if scope else ForecastMonth.objects.all()
+    cells = OPPORTUNITY_LIST.apply(cells, params, user=user)
+    return (
+        cells.filter(stage_id__in=stage_ids, kind=ForecastMonth.OPEN)
+        .order_by()
+        .values("stage_id", "currency")
+        .annotate(n=Sum("deals"), total=Sum("amount"))
+    )
+
+
+def opportunity_statuses(*, ids: Sequence[int]) -> dict[int, str]:
+    """Company-wide status (open, won, lost) of the opportunities `ids`, by id: the outcome of a converted lead
+    for lead scoring. Not scoped by a user: analytics computes over the whole history."""
+    wanted = [int(i) for i in ids]
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 5_000):
+        chunk = wanted[start : start + 5_000]
+        found.update(Opportunity.objects.filter(pk__in=chunk).values_list("pk", "status"))
+    return found
+
+
+def opportunity_open_weighted_by_month(*, since: dt.date) -> list[tuple[dt.date, str, Decimal, Decimal]]:
+    """Company-wide open deals with an expected close date from `since` on, summed per (close month,
+    currency) as `(month start, currency, amount, amount × probability / 100)`: the pipeline-weighted
+    forecast of the sales-forecast analysis."""
+    from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+    from django.db.models.functions import TruncMonth
+
+    weighted = ExpressionWrapper(
+        F("amount") * F("probability") / 100, output_field=DecimalField(max_digits=20, decimal_places=4)
+    )
+    rows = (
+        Opportunity.objects.filter(status=OpportunityStatus.OPEN, close_date__gte=since, amount__isnull=False)
+        .annotate(month=TruncMonth("close_date"))
+        .values("month", "currency")
+        .annotate(open_total=Sum("amount"), weighted_total=Sum(weighted))
+        .order_by("month", "currency")
+    )
+    return [
+        (r["month"], r["currency"], Decimal(r["open_total"] or 0), Decimal(r["weighted_total"] or 0))
+        for r in rows
+    ]

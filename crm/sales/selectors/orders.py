@@ -23,6 +23,15 @@ from crm.sales.selectors.common import attach_owners, record_pk
 ORDER_OBJECT_TYPE = "sales.order"
 DELIVERY_OBJECT_TYPE = "sales.delivery"
 
+
+def _order_product_q(values: list[str]) -> Q:
+    """Orders with a line of any of these products (a subquery: an order is listed once)."""
+    ids = [int(v) for v in values if v.isdigit()]
+    if len(ids) != len(values):
+        raise ValueError(_("Enter a whole number."))
+    return Q(pk__in=OrderLine.objects.filter(product_id__in=ids).values("order_id"))
+
+
 ORDER_LIST = ListSpec(
     object_type=ORDER_OBJECT_TYPE,
     filters=(
@@ -33,6 +42,7 @@ ORDER_LIST = ListSpec(
         FilterField("quote", "quote", "fk", _("Quote")),
         FilterField("currency", "currency", "text", _("Currency")),
         FilterField("ordered_on", "ordered_on", "date", _("Order date")),
+        FilterField("product", "lines__product", "tag", _("Product"), tag_q=_order_product_q),
         FilterField("created_at", "created_at", "datetime", _("Created")),
     ),
     sorts=(
@@ -439,3 +449,9 @@ def _copy_rows(cursor: Any, sql: str, params: list[Any]) -> np.ndarray:
                 take(False)
     take(True)
     return np.concatenate(parts) if parts else np.empty(0, dtype=row)
+
+
+def order_line_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[OrderLine]:
+    """The lines of the orders `user` may see, the orders filtered like the order list (`params`): what the
+    revenue-by-product figures sum."""
+    return OrderLine.objects.filter(order__in=order_query(user=user, params=params).values("pk"))

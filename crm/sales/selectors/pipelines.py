@@ -62,3 +62,13 @@ def pipeline_stage_get(*, pipeline: Pipeline, pk: int | str) -> Stage:
     if stage is None:
         raise RecordNotFound()
     return stage
+
+
+def stage_names(*, ids: list[int]) -> dict[int, str]:
+    """{id: name in the active language} of these stages (analytics labels the stages it groups by)."""
+    return {s.pk: str(s) for s in Stage.objects.filter(pk__in=ids).only("id", "name", "name_es")}
+
+
+def pipeline_names(*, ids: list[int]) -> dict[int, str]:
+    """{id: name in the active language} of these pipelines."""
+    return {p.pk: str(p) for p in Pipeline.objects.filter(pk__in=ids).only("id", "name", "name_es")}

@@ -32,6 +32,7 @@ from crm.sales.models import (
     Stage,
     StageChange,
 )
+from crm.sales.services.forecast import forecast_cells, forecast_summary_refresh
 from crm.sales.services.stages import (
     contact_count,
     opportunity_locked,
@@ -198,6 +199,7 @@ def opportunity_create(
     )
     if playbook:
         playbook_tasks_create(opportunity=opportunity, stage=stage, actor=actor, now=now)
+    forecast_summary_refresh(opportunity_ids=[opportunity.pk])
     publish_on_commit(OpportunityOpened(opportunity_id=opportunity.pk, actor_id=getattr(actor, "pk", None)))
     return opportunity
 
@@ -242,6 +244,7 @@ def opportunity_update(
     cannot be emptied."""
     reject_unknown(changes, OPPORTUNITY_FIELDS)
     locked = opportunity_locked(opportunity, actor=actor, expected_version=expected_version)
+    before = forecast_cells([locked])
     if "owner" in changes and changes["owner"] is not None and actor is not None:
         new_owner = changes["owner"]
         if isinstance(new_owner, User) and new_owner.pk != locked.owner_id:
@@ -258,6 +261,7 @@ def opportunity_update(
         locked.save()
         if contacts is not None:
             locked.contacts.set(contacts)
+    forecast_summary_refresh(opportunity_ids=[locked.pk], before=before)
     return locked
 
 
@@ -268,7 +272,9 @@ def opportunity_delete(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     if locked is None:
         raise RecordNotFound()
     record_authorize(actor=actor, record=locked, action="delete")
+    before = forecast_cells([locked])
     record_soft_delete(instance=locked, actor=actor)
+    forecast_summary_refresh(opportunity_ids=[locked.pk], before=before)
     return locked
 
 
@@ -278,5 +284,7 @@ def opportunities_soft_delete_for_account(*, account_id: int, batch: Any, actor:
     with it)."""
     rows = list(Opportunity.objects.select_for_update().filter(account_id=account_id))
     if rows:
+        before = forecast_cells(rows)
         record_soft_delete(instance=rows[0], dependents=rows[1:], actor=actor, batch=batch)
+        forecast_summary_refresh(opportunity_ids=[r.pk for r in rows], before=before)
     return len(rows)

@@ -21,6 +21,7 @@ from crm.core.audit.context import audit_context
 from crm.core.errors import InvalidInput, RecordNotFound
 from crm.sales.errors import OpportunityNotOpen
 from crm.sales.models import Opportunity, OpportunityLine
+from crm.sales.services.forecast import forecast_cells, forecast_summary_refresh
 from crm.sales.services.stages import opportunity_locked
 from crm.sales.services.values import text_clean
 
@@ -78,11 +79,13 @@ def _amount_recompute(opportunity: Opportunity, *, actor: Any, reason: str) -> O
     total = OpportunityLine.objects.filter(opportunity=opportunity).aggregate(total=Sum("net_amount"))[
         "total"
     ]
+    before = forecast_cells([opportunity])
     if total is not None:
         opportunity.amount = Decimal(total).quantize(_PERCENT)
     opportunity.version += 1
     with audit_context(actor=actor, reason=reason):
         opportunity.save()
+    forecast_summary_refresh(opportunity_ids=[opportunity.pk], before=before)
     return opportunity
 
 

@@ -19,6 +19,7 @@ from crm.sales.enums import OpportunityStatus
 from crm.sales.errors import OpportunityNotOpen, StageNotInPipeline, StageRequirementsMissing
 from crm.sales.events import OpportunityLost, OpportunityStageChanged, OpportunityWon
 from crm.sales.models import Opportunity, OpportunityContact, Stage, StageChange
+from crm.sales.services.forecast import forecast_cells, forecast_summary_refresh
 from crm.sales.services.values import text_clean, user_or_none
 
 
@@ -103,6 +104,7 @@ def opportunity_move_stage(
     if errors:
         raise StageRequirementsMissing(field_errors=errors)
     now = at or timezone.now()
+    before = forecast_cells([locked])
     previous = locked.stage
     seconds = max(0, int((now - locked.stage_entered_at).total_seconds()))
     was_open = locked.is_open
@@ -134,6 +136,7 @@ def opportunity_move_stage(
     )
     if playbook and not stage.is_closed:
         playbook_tasks_create(opportunity=locked, stage=stage, actor=actor, now=now)
+    forecast_summary_refresh(opportunity_ids=[locked.pk], before=before)
     actor_id = getattr(actor, "pk", None)
     publish_on_commit(
         OpportunityStageChanged(

@@ -123,3 +123,24 @@ def test_one_letter_asks_for_one_more(as_admin):
     body = as_admin.get(URL, {"q": "a"}).content.decode()
 
     assert "Type at least 2 letters or digits." in body
+
+
+def test_popover_escapes_names_subtitles_and_the_query(as_admin, admin):
+    account = AccountFactory(owner=admin, name="<b>Xylo & Co</b>")
+    ContactFactory(
+        owner=admin,
+        first_name="Xyla",
+        last_name="O'Hara",
+        full_name="Xyla <i>O'Hara</i>",
+        job_title='Head of "R&D"',
+        primary_account=account,
+    )
+
+    body = as_admin.get(URL, {"q": "xyl <", "popover": "1"}, headers={"HX-Request": "true"}).content.decode()
+
+    assert "<b>" not in body and "<i>" not in body
+    assert "&lt;b&gt;Xylo &amp; Co&lt;/b&gt;" in body  # the account, and the contact's subtitle
+    assert "Xyla &lt;i&gt;O&#x27;Hara&lt;/i&gt;" in body
+    assert "Head of &quot;R&amp;D&quot;" in body
+    assert f'href="{URL}?q=xyl%20%3C" data-qf-item>' in body
+    assert "“xyl &lt;”" in body

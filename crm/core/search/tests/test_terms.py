@@ -30,3 +30,21 @@ def test_typo_variants_cover_one_edit_of_each_kind():
 
 def test_short_words_are_not_typo_tolerant():
     assert search_query_parse("ruis gonzales").typo_words == ("gonzales",)
+
+
+def test_fold_through_the_table_equals_unicode_folding_for_every_latin_character():
+    import random
+    import unicodedata
+
+    def slow(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+    chars = [chr(c) for c in range(0x20, 0x2FF)] + ["ß", "Æ", "Œ", "ŀ", "ǅ", "İ", "ﬁ", "Ω", "東", "\u0301"]
+    for c in chars:
+        assert fold(c) == slow(c), repr(c)
+    rng = random.Random(3)
+    for _ in range(2000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(1, 12)))
+        assert fold(text) == slow(text), repr(text)
+    assert fold("José MUÑOZ Ñandú") == "jose munoz nandu"

@@ -1,0 +1,35 @@
+"""The lifetime-value page: KPIs, fitted parameters, the holdout chart, the top accounts, the refresh control."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from crm.analytics.clv import selectors
+from crm.analytics.clv.charts import holdout_svg
+from crm.contacts.views.common import domain_view
+
+
+@login_required
+@require_GET
+@domain_view
+def clv_page(request: HttpRequest) -> HttpResponse:
+    page = selectors.clv_page_get(user=request.user)
+    holdout = (page.result or {}).get("holdout")
+    return render(
+        request,
+        "analytics/clv/page.html",
+        {
+            "page": page,
+            "status": page.status,
+            "result": page.result,
+            "holdout": holdout,
+            "chart": holdout_svg(holdout) if holdout else None,
+            "holdout_start": dt.date.fromisoformat(holdout["calibration_end"]) if holdout else None,
+            "holdout_end": dt.date.fromisoformat(holdout["observation_end"]) if holdout else None,
+        },
+    )
