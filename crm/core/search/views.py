@@ -60,7 +60,11 @@ def _popover(q: str, groups: list[SearchGroup], error: str) -> SafeString:
     escape = conditional_escape  # what format_html does to each argument
     parts = ['<div class="qf-pop" role="listbox" aria-label="', escape(_("Search results")), '">']
     for group in groups:
-        parts += ['<div class="qf-pop__group"><div class="qf-pop__heading">', escape(group.label), "</div>"]
+        parts += [
+            '<div class="qf-pop__group"><div class="qf-pop__heading">',
+            escape(str(group.label)),
+            "</div>",
+        ]
         for hit in group.hits:
             parts += [
                 '<a class="qf-pop__item" role="option" href="',
