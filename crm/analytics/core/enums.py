@@ -27,4 +27,4 @@ class RfmSegment(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     CANNOT_LOSE = "cannot_lose", _("Can't lose them")
     HIBERNATING = "hibernating", _("Hibernating")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("rfm segment", "Lost")

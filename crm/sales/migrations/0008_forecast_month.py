@@ -66,10 +66,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'forecast months',
             },
         ),
-        migrations.AddIndex(
-            model_name='opportunity',
-            index=models.Index(fields=['owner', 'closed_on'], name='sales_opp_owner_closed_idx'),
-        ),
         migrations.AddField(
             model_name='forecastmonth',
             name='owner',

@@ -76,8 +76,6 @@ class Opportunity(Record):
             ),
             models.Index(fields=["account", "close_date"], name="sales_opp_account_idx"),
             models.Index(fields=["owner", "close_date", "id"], name="sales_opp_owner_idx"),
-            # the forecast summary's closed cells, recomputed per owner and month closed
-            models.Index(fields=["owner", "closed_on"], name="sales_opp_owner_closed_idx"),
             models.Index(fields=["status", "close_date", "id"], name="sales_opp_status_idx"),
             models.Index(fields=["close_date", "id"], name="sales_opp_close_idx"),
             models.Index(fields=["amount", "id"], name="sales_opp_amount_idx"),
