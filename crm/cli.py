@@ -29,9 +29,9 @@ usage: crm <command> [options]
 
 Run the CRM:
   serve         web server on http://127.0.0.1:8000 (--host, --port, --workers, --threads)
-  worker        background job worker; also schedules the recycle-bin purge, the asset expiry and the
-                contracts run every 10 minutes, the daily invoice overdue run (payment reminders) and
-                the daily quote expiry
+  worker        background job worker; also schedules the recycle-bin purge, the asset expiry, the
+                contracts run and scheduled report emails every 10 minutes, the daily invoice overdue
+                run (payment reminders), the daily quote expiry and the analyses' daily refresh
 
 Set up and operate:
   migrate       create or upgrade the database tables
@@ -45,6 +45,8 @@ Set up and operate:
   quotes        expire [--date YYYY-MM-DD]: mark the sent quotes past their validity date as expired
   lifecycle     rebuild: recompute every deal's lifecycle milestones from the documents
   forecast      rebuild: recompute the forecast's summary (amounts per month, owner, stage) from the deals
+  analytics     clv | rfm | pareto | cohorts [--transactions FILE.csv …]: customer analyses as JSON;
+                refresh KIND: recompute one analysis now; pivot …, report run ID, dashboard --user EMAIL
   manage ...    any Django management command (also: any other command name is passed to Django)
 
 Run `crm <command> --help` for the options of a command.
@@ -166,6 +168,12 @@ def _schedule_periodic(stop: threading.Event, every: float) -> None:
             contracts_run_task.enqueue()
         except Exception:
             logger.exception("could not enqueue the contracts run")
+        try:  # the analyses computed more than 20 hours ago are refreshed (a run per analysis at a time)
+            from crm.analytics.core.tasks import analyses_refresh_due_task
+
+            analyses_refresh_due_task.enqueue()
+        except Exception:
+            logger.exception("could not enqueue the analyses' refresh")
         try:  # pivot reports emailed on a schedule: queue the ones due (idempotent, rows claimed under lock)
             from crm.analytics.pivot.tasks import report_schedules_due_task
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Field
+from django.db.models import Field, Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from crm.analytics.core.access import analysis_can_refresh, analysis_can_view
 from crm.analytics.core.enums import RunStatus
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.models import AnalysisRun, CustomerInsight
-from crm.analytics.core.registry import RunContext, analysis_get
+from crm.analytics.core.registry import RunContext, analyses, analysis_get
 from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 
 log = logging.getLogger(__name__)
@@ -164,3 +165,30 @@ def _empty_value(column: str) -> Any:
     if field.null:
         return None
     return field.get_default()
+
+
+REFRESH_EVERY = dt.timedelta(hours=20)
+
+
+def analyses_refresh_due(*, now: dt.datetime | None = None) -> list[AnalysisRun]:
+    """Queue a refresh of every analysis whose newest run (done or failed) ended more than REFRESH_EVERY ago, or
+    that never ran, and that has none under way: the worker's nightly refresh. Returns the runs queued."""
+    now = now or timezone.now()
+    newest = dict(
+        AnalysisRun.objects.filter(finished_at__isnull=False)
+        .values("kind")
+        .annotate(last=Max("finished_at"))
+        .values_list("kind", "last")
+    )
+    busy = set(
+        AnalysisRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).values_list(
+            "kind", flat=True
+        )
+    )
+    queued = []
+    for analysis in analyses():
+        last = newest.get(analysis.key)
+        if analysis.key in busy or (last is not None and now - last < REFRESH_EVERY):
+            continue
+        queued.append(analysis_run_request(kind=analysis.key, params=None, actor=None))
+    return queued

@@ -14,3 +14,12 @@ def analysis_run_task(run_id: int) -> str:
 
     with audit_context(source="job"):
         return str(analysis_run_execute(run_id=run_id).status)
+
+
+@task()
+def analyses_refresh_due_task() -> int:
+    """The nightly refresh (queued by the worker's scheduler every 10 minutes; only stale analyses run)."""
+    from crm.analytics.core.services import analyses_refresh_due
+
+    with audit_context(source="job"):
+        return len(analyses_refresh_due())

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from crm.analytics.core.enums import RunStatus
 from crm.analytics.core.models import AnalysisRun
-from crm.analytics.core.services import analysis_run_execute, analysis_run_request
+from crm.analytics.core.services import analyses_refresh_due, analysis_run_execute, analysis_run_request
 from crm.core.api.tests.client import ApiClient, problem_fields
 from crm.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 
@@ -131,3 +133,15 @@ def test_cli_refresh_reports_a_refusal_without_a_traceback() -> None:
         call_command("analytics", "refresh", "test-refuses", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError, match="kind"):
         call_command("analytics", "refresh", "nope", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_daily_refresh_queues_only_stale_analyses_once() -> None:
+    now = timezone.now()
+    AnalysisRun.objects.create(kind="test-ok", status=RunStatus.DONE, finished_at=now - dt.timedelta(hours=2))
+    AnalysisRun.objects.create(
+        kind="test-refuses", status=RunStatus.FAILED, finished_at=now - dt.timedelta(hours=30)
+    )
+    queued = {run.kind for run in analyses_refresh_due(now=now)}
+    assert "test-ok" not in queued  # computed two hours ago
+    assert {"test-refuses", "test-crashes"} <= queued  # failed yesterday / never ran
+    assert analyses_refresh_due(now=now) == []  # the ones queued are under way: nothing twice
