@@ -9,35 +9,7 @@ import numpy as np
 import pytest
 from django.apps import apps
 
-from crm.core.identity.models import Role, Team, User
-
-
-@pytest.fixture
-def make_user(db: Any) -> Callable[..., User]:
-    """make_user("sales_manager") → an active user with that built-in role."""
-    counter = {"n": 0}
-
-    def make(role: str = "sales_rep", **extra: Any) -> User:
-        counter["n"] += 1
-        team = Team.objects.get_or_create(name="North")[0]
-        return User.objects.create_user(
-            f"rfm{counter['n']}-{role}@example.com",
-            "pw-123456-x",
-            role=Role.objects.get(key=role),
-            team=team,
-            **extra,
-        )
-
-    return make
-
-
-@pytest.fixture
-def company_currency(db: Any) -> str:
-    currency = apps.get_model("catalog", "Currency")
-    found = currency.objects.filter(is_company=True).first()
-    if found is None:
-        found = currency.objects.create(code="EUR", name="Euro", is_company=True)
-    return str(found.code)
+from crm.core.identity.models import User
 
 
 @pytest.fixture

@@ -1,40 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from crm.catalog.services.currencies import currency_create, exchange_rate_set
-from crm.core.identity.models import Role, Team, User
+from crm.core.identity.models import User
 from crm.sales.services.stages import opportunity_move_stage
 from crm.sales.tests.factories import make_opportunity, make_pipeline, stage
 
 Q2 = {"period": "2026-Q2"}
-
-
-@pytest.fixture
-def make_user(db: Any) -> Callable[..., User]:
-    counter = {"n": 0}
-
-    def make(
-        role: str = "sales_rep", *, team: str | None = "North", manager: User | None = None, **extra: Any
-    ) -> User:
-        counter["n"] += 1
-        n = counter["n"]
-        return User.objects.create_user(
-            extra.pop("email", f"dash{n}-{role}@example.com"),
-            "pw-123456-x",
-            full_name=extra.pop("full_name", f"Person {n} {role}"),
-            role=Role.objects.get(key=role),
-            team=Team.objects.get_or_create(name=team)[0] if team else None,
-            manager=manager,
-            **extra,
-        )
-
-    return make
 
 
 @pytest.fixture
