@@ -4,11 +4,14 @@ it needs the analysis' view permission) and the per-account figures of the accou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from crm.analytics.core.models import CustomerInsight
+from crm.analytics.core.selectors import customer_insight_query
+
+if TYPE_CHECKING:
+    from crm.analytics.core.models import CustomerInsight
 from crm.analytics.core.selectors import AnalysisStatus, analysis_status_get
 from crm.contacts.selectors import account_query
 from crm.core.listing import ListSpec, Page, SortField
@@ -56,7 +59,7 @@ def clv_page_get(*, user: Any, top: int = 20) -> ClvPage:
 def clv_customer_query(*, user: Any) -> QuerySet[CustomerInsight]:
     """The scored accounts the user may see."""
     visible = account_query(user=user).values("pk")
-    return CustomerInsight.objects.filter(clv__isnull=False, account_id__in=visible)
+    return customer_insight_query(clv__isnull=False, account_id__in=visible)
 
 
 def clv_customer_list(

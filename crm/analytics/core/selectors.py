@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from crm.analytics.core.access import analysis_can_refresh, analysis_can_view
 from crm.analytics.core.enums import RunStatus
@@ -93,3 +93,9 @@ def customer_insight_account_ids(*, condition: Any) -> Any:
     """The ids of the accounts whose stored figures meet `condition` (a Q on CustomerInsight), as a subquery:
     what the accounts list's analytics filters narrow by (`pk__in`)."""
     return CustomerInsight.objects.filter(condition).values("account_id")
+
+
+def customer_insight_query(**conditions: Any) -> QuerySet[CustomerInsight]:
+    """The stored per-account figures matching `conditions` (field lookups), unscoped: the caller restricts them
+    to the accounts the user may see."""
+    return CustomerInsight.objects.filter(**conditions)

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm.analytics.core.models import CustomerInsight
-from crm.analytics.core.selectors import AnalysisStatus, analysis_status_get
+from crm.analytics.core.selectors import AnalysisStatus, analysis_status_get, customer_insight_query
 from crm.analytics.predict.churn_features import churn_feature_labels
 from crm.contacts.selectors import account_query
 
@@ -38,7 +37,7 @@ def churn_report(*, user: Any, limit: int = TOP_AT_RISK) -> Report:
     if not base.result:
         return base
     insights = list(
-        CustomerInsight.objects.filter(churn_risk__isnull=False)
+        customer_insight_query(churn_risk__isnull=False)
         .order_by("-churn_risk", "account_id")
         .values("account_id", "churn_risk", "churn_factors", "p_alive", "last_purchase_on")[:limit]
     )
