@@ -28,7 +28,7 @@ from crm.sales.enums import AssetStatus
 from crm.sales.order_forms import AssetForm, VersionForm
 from crm.sales.selectors import assets as selectors
 from crm.sales.services import assets as services
-from crm.sales.views.orders import list_context
+from crm.sales.views.common import list_context
 
 OBJECT_TYPE = "sales.asset"
 ASSET_VARIANTS: dict[str, str] = {

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.contacts.selectors import account_choices, account_get
 from crm.contacts.views.common import domain_view
-from crm.core.errors import DomainError, InvalidInput, RecordNotFound
+from crm.core.errors import DomainError, RecordNotFound
 from crm.core.identity.permissions import user_can
-from crm.core.listing import Page
 from crm.sales.enums import InvoiceKind, InvoiceStatus
 from crm.sales.invoice_documents import invoice_pdf_filename, invoice_pdf_render
 from crm.sales.invoice_forms import (
@@ -36,6 +35,7 @@ from crm.sales.models import Invoice
 from crm.sales.selectors import invoices as selectors
 from crm.sales.services import credit_notes, invoices, payments
 from crm.sales.services.credit_notes import credited_quantities
+from crm.sales.views.common import list_context
 
 OBJECT_TYPE = "sales.invoice"
 STATUS_VARIANTS: dict[str, str] = {
@@ -77,38 +77,18 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user_can(user, OBJECT_TYPE, "view"):
         raise RecordNotFound()
-    params = request.GET
-    error = ""
-    try:
-        page = selectors.invoice_list(
-            user=user,
-            params=params,
-            sort=params.get("sort"),
-            cursor=params.get("cursor"),
-            limit=params.get("limit"),
-        )
-        count, capped = selectors.invoice_count(user=user, params=params)
-    except InvalidInput as exc:
-        error = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors.items())
-        page = Page(items=[], next_cursor=None, sort=selectors.INVOICE_LIST.default_sort, limit=50)
-        count, capped = 0, False
-    next_params = params.copy()
-    if page.next_cursor:
-        next_params["cursor"] = page.next_cursor
-    context = {
-        "page": page,
-        "rows": [{"i": i, "variant": STATUS_VARIANTS.get(i.status, "neutral")} for i in page.items],
-        "count": count,
-        "capped": capped,
-        "error": error,
-        "statuses": InvoiceStatus.choices,
-        "kinds": InvoiceKind.choices,
-        "params": params,
-        "sort": page.sort,
-        "next_query": next_params.urlencode() if page.next_cursor else "",
-        "is_filtered": any(k not in {"sort", "cursor", "limit"} and v for k, v in params.items()),
-        "can_create": user_can(user, OBJECT_TYPE, "create"),
-    }
+    context = list_context(
+        request, list_fn=selectors.invoice_list, count_fn=selectors.invoice_count, spec=selectors.INVOICE_LIST
+    )
+    page = context["page"]
+    context.update(
+        {
+            "rows": [{"i": i, "variant": STATUS_VARIANTS.get(i.status, "neutral")} for i in page.items],
+            "statuses": InvoiceStatus.choices,
+            "kinds": InvoiceKind.choices,
+            "can_create": user_can(user, OBJECT_TYPE, "create"),
+        }
+    )
     return render(request, "sales/invoices/invoice_list.html", context)
 
 

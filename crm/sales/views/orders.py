@@ -24,7 +24,6 @@ from crm.contacts.selectors import account_choices, account_get
 from crm.contacts.views.common import domain_view
 from crm.core.errors import DomainError, InvalidInput, RecordNotFound
 from crm.core.identity.permissions import user_can
-from crm.core.listing import Page
 from crm.sales.enums import DeliveryStatus, OrderStatus
 from crm.sales.order_forms import DeliveryForm, FromQuoteForm, OrderForm, VersionForm, line_rows
 from crm.sales.selectors import orders as selectors
@@ -32,6 +31,7 @@ from crm.sales.selectors.assets import product_choices
 from crm.sales.selectors.invoices import order_invoices
 from crm.sales.services import deliveries as delivery_services
 from crm.sales.services import orders as order_services
+from crm.sales.views.common import list_context
 
 ORDER_TYPE = "sales.order"
 DELIVERY_TYPE = "sales.delivery"
@@ -60,38 +60,6 @@ def _may(user: Any, record: Any, getter: Any, action: str = "change") -> bool:
 def _error_text(exc: DomainError) -> str:
     parts = [" ".join(str(m) for m in msgs) for msgs in exc.field_errors.values()]
     return " ".join([exc.message, *parts]) if parts else exc.message
-
-
-def list_context(request: HttpRequest, *, list_fn: Any, count_fn: Any, spec: Any) -> dict[str, Any]:
-    params = request.GET
-    error = ""
-    filters = {k: v for k, v in params.items() if k not in {"sort", "cursor", "limit"}}
-    try:
-        page = list_fn(
-            user=request.user,
-            params=params,
-            sort=params.get("sort"),
-            cursor=params.get("cursor"),
-            limit=params.get("limit"),
-        )
-        count, capped = count_fn(user=request.user, params=params)
-    except InvalidInput as exc:
-        error = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors.items())
-        page = Page(items=[], next_cursor=None, sort=spec.default_sort, limit=50)
-        count, capped = 0, False
-    next_params = params.copy()
-    if page.next_cursor:
-        next_params["cursor"] = page.next_cursor
-    return {
-        "page": page,
-        "count": count,
-        "capped": capped,
-        "error": error,
-        "params": params,
-        "sort": page.sort,
-        "next_query": next_params.urlencode() if page.next_cursor else "",
-        "is_filtered": any(v for v in filters.values()),
-    }
 
 
 # --- orders -------------------------------------------------------------------------------------------------

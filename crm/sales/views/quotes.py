@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.contacts.selectors import account_get, contact_get
 from crm.contacts.views.common import domain_view
-from crm.core.errors import DomainError, InvalidInput, RecordNotFound
+from crm.core.errors import DomainError, RecordNotFound
 from crm.core.identity.permissions import user_can
-from crm.core.listing import Page
 from crm.sales.enums import ApprovalStatus, QuoteStatus
 from crm.sales.errors import QuoteNotEditable
 from crm.sales.forms import (
@@ -39,6 +38,7 @@ from crm.sales.selectors import opportunities as opportunity_selectors
 from crm.sales.selectors import orders as order_selectors
 from crm.sales.selectors import quotes as selectors
 from crm.sales.services import quotes as services
+from crm.sales.views.common import list_context
 
 OBJECT_TYPE = "sales.quote"
 STATUS_VARIANTS: dict[str, str] = {
@@ -76,36 +76,16 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user_can(user, OBJECT_TYPE, "view"):
         raise RecordNotFound()
-    params = request.GET
-    error = ""
-    try:
-        page = selectors.quote_list(
-            user=user,
-            params=params,
-            sort=params.get("sort"),
-            cursor=params.get("cursor"),
-            limit=params.get("limit"),
-        )
-        count, capped = selectors.quote_count(user=user, params=params)
-    except InvalidInput as exc:
-        error = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors.items())
-        page = Page(items=[], next_cursor=None, sort=selectors.QUOTE_LIST.default_sort, limit=50)
-        count, capped = 0, False
-    next_params = params.copy()
-    if page.next_cursor:
-        next_params["cursor"] = page.next_cursor
-    context = {
-        "page": page,
-        "rows": _rows(page.items),
-        "count": count,
-        "capped": capped,
-        "error": error,
-        "statuses": QuoteStatus.choices,
-        "params": params,
-        "sort": page.sort,
-        "next_query": next_params.urlencode() if page.next_cursor else "",
-        "is_filtered": any(k not in {"sort", "cursor", "limit"} and v for k, v in params.items()),
-    }
+    context = list_context(
+        request, list_fn=selectors.quote_list, count_fn=selectors.quote_count, spec=selectors.QUOTE_LIST
+    )
+    page = context["page"]
+    context.update(
+        {
+            "rows": _rows(page.items),
+            "statuses": QuoteStatus.choices,
+        }
+    )
     return render(request, "sales/quotes/list.html", context)
 
 
