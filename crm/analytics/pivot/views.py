@@ -72,7 +72,9 @@ def _context(request: HttpRequest, fields: dict[str, str]) -> dict[str, Any]:
         "query": query,
         "errors": {},
     }
-    if "fn" in request.GET and request.GET.get("partial") != "page":
+    # an htmx update of the result: each row's error slot (by position) comes back out of band
+    live = bool(request.headers.get("HX-Request")) and request.GET.get("partial") == "result"
+    if live:
         context["oob_rows"] = filtering.rows_from_lists(*_row_lists(request), options)  # clears old errors
     if fields.get("row"):
         try:
@@ -83,7 +85,7 @@ def _context(request: HttpRequest, fields: dict[str, str]) -> dict[str, Any]:
             errors = exc.field_errors or {"": [exc.message]}
             # a bad value is shown next to its row, named by the field; the rest above the result
             context["filter_rows"], context["errors"] = filtering.rows_with_errors(rows, errors)
-            if "fn" in request.GET and request.GET.get("partial") != "page":
+            if live:
                 submitted = filtering.rows_from_lists(*_row_lists(request), options)
                 context["oob_rows"], context["errors"] = filtering.rows_with_errors(submitted, errors)
         else:
