@@ -22,8 +22,8 @@ from crm.core.identity.services import team_create, user_create
 from crm.demo import data
 from crm.demo.catalog import demo_catalog_load
 from crm.demo.documents import demo_documents_load
-from crm.demo.pipelines import demo_pipelines_load
 from crm.demo.lead_outcomes import demo_leads_decide
+from crm.demo.pipelines import demo_pipelines_load
 from crm.leads.services import (
     lead_create,
     lead_disqualify,

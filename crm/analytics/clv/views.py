@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from crm.analytics.clv import selectors
 from crm.analytics.clv.bands import band_edges, band_rows
-from crm.analytics.core.ranges import account_list_url, range_parse
 from crm.analytics.clv.charts import holdout_svg
+from crm.analytics.core.ranges import account_list_url, range_parse
 from crm.contacts.views.common import domain_view
 
 

@@ -86,7 +86,9 @@ def _other(qs: QuerySet[Any], axis: Any, path: str, shown: list[str]) -> QuerySe
             first = min(dt.date.fromisoformat(k) for k in real)
         except ValueError:
             raise InvalidInput(field_errors={"keys": [_("Not a date: %(keys)s") % {"keys": real}]}) from None
-        low = bucket_filter(dim.path, first, axis.bucket, is_datetime=dim.kind == DATETIME)[f"{dim.path}__gte"]
+        low = bucket_filter(dim.path, first, axis.bucket, is_datetime=dim.kind == DATETIME)[
+            f"{dim.path}__gte"
+        ]
         return qs.filter(**{f"{dim.path}__lt": low})
     qs = qs.exclude(**{f"{path}__in": real})
     if NONE in shown:

@@ -10,8 +10,8 @@ from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from crm.analytics.core.ranges import account_list_url
 from crm.analytics.core.charts import Bar, Series, bar_chart, curve_chart, line_chart
+from crm.analytics.core.ranges import account_list_url
 from crm.analytics.predict.churn_features import churn_feature_labels
 from crm.leads.scoring import score_factor_labels
 

@@ -19,7 +19,9 @@ from crm.contacts.views.common import domain_view
 @require_GET
 @domain_view
 def churn(request: HttpRequest) -> HttpResponse:
-    risk = range_parse(request.GET, low_name="risk_min", high_name="risk_max", scale=100, maximum=Decimal(100))
+    risk = range_parse(
+        request.GET, low_name="risk_min", high_name="risk_max", scale=100, maximum=Decimal(100)
+    )
     report = selectors.churn_report(user=request.user, risk=risk.lookups("churn_risk"))
     context = {"report": report, "status": report.status, "result": report.result, "risk": risk}
     if report.result:

@@ -3,6 +3,7 @@ visible range form that lists the most valuable customers within it (bad bounds 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,14 +26,27 @@ def valued(company_currency: str, make_user: Callable[..., Any]) -> tuple[Any, l
     account = apps.get_model("contacts", "Account")
     insight = apps.get_model("analytics", "CustomerInsight")
     run = apps.get_model("analytics", "AnalysisRun")
-    ids = [a.pk for a in account.objects.bulk_create([account(name=f"Customer {i:04d}", owner=manager) for i in range(len(CLVS))])]
+    ids = [
+        a.pk
+        for a in account.objects.bulk_create(
+            [account(name=f"Customer {i:04d}", owner=manager) for i in range(len(CLVS))]
+        )
+    ]
     insight.objects.bulk_create(
-        [insight(account_id=a, clv=v, p_alive=0.5, expected_purchases=1, expected_order_value=v) for a, v in zip(ids, CLVS, strict=True)]
+        [
+            insight(account_id=a, clv=v, p_alive=0.5, expected_purchases=1, expected_order_value=v)
+            for a, v in zip(ids, CLVS, strict=True)
+        ]
     )
     run.objects.create(
         kind="clv",
         status=RunStatus.DONE,
-        result={"currency": company_currency, "customers": len(CLVS), "kpis": {"mean_clv": 343.75}, "top": []},
+        result={
+            "currency": company_currency,
+            "customers": len(CLVS),
+            "kpis": {"mean_clv": 343.75},
+            "top": [],
+        },
     )
     return manager, ids
 
@@ -62,7 +76,7 @@ def test_each_band_counts_and_links_the_accounts_in_it(valued: tuple[Any, list[i
     html = client.get("/analytics/clv/").content.decode()
     bands = re.findall(r'href="([^"]+)" data-band="\d+">.*?class="clv-band__value num">(\d+)<', html, re.S)
     edges = [Decimal(0), Decimal(170), Decimal(340), Decimal(690), Decimal(1700), Decimal(10**9)]
-    expected = [_names(lambda v, lo=lo, hi=hi: lo <= v < hi) for lo, hi in zip(edges, edges[1:], strict=False)]
+    expected = [_names(lambda v, lo=lo, hi=hi: lo <= v < hi) for lo, hi in itertools.pairwise(edges)]
     expected.reverse()  # the highest band first
     assert [int(n) for _u, n in bands] == [len(e) for e in expected]
     for (url, _n), names in zip(bands, expected, strict=True):
@@ -74,7 +88,12 @@ def test_the_range_form_lists_the_customers_within_it(valued: tuple[Any, list[in
     client = _client(manager)
     html = client.get("/analytics/clv/", {"clv_min": "90", "clv_max": "250"}).content.decode()
     top = html[html.index('id="clv-top-title"') :]
-    assert re.findall(r"Customer \d{4}", top) == ["Customer 0005", "Customer 0004", "Customer 0003", "Customer 0002"]
+    assert re.findall(r"Customer \d{4}", top) == [
+        "Customer 0005",
+        "Customer 0004",
+        "Customer 0003",
+        "Customer 0002",
+    ]
     link = re.search(r'href="([^"]+)" data-testid="clv-list-link"', html)
     assert link is not None and _listed(client, link.group(1)) == _names(lambda v: 90 <= v <= 250)
 
@@ -94,4 +113,6 @@ def test_a_bad_bound_is_named_and_filters_nothing(
     html = _client(manager).get("/analytics/clv/", params).content.decode()
     assert f'<span class="field__error" id="{field}-error">{message}</span>' in html
     assert 'data-testid="clv-list-link"' not in html and "Most valuable customers</h2>" in html
-    assert apps.get_model("analytics", "CustomerInsight").objects.filter(clv__isnull=False).count() == len(CLVS)
+    assert apps.get_model("analytics", "CustomerInsight").objects.filter(clv__isnull=False).count() == len(
+        CLVS
+    )

@@ -48,7 +48,9 @@ def test_rows_serialise_to_the_filters_a_definition_holds(world: Any) -> None:
 
 def test_saved_filters_split_into_rows_and_the_rest_stays_advanced(world: Any) -> None:
     options = filter_options(source_get("opportunities"))
-    rows, advanced = rows_split("status=open,won\nclose_date__lte=2026-03-01\ncustom.x=1\nstage__gt=3", options)
+    rows, advanced = rows_split(
+        "status=open,won\nclose_date__lte=2026-03-01\ncustom.x=1\nstage__gt=3", options
+    )
     assert [(r.name, r.op, r.value) for r in rows] == [
         ("status", "", "open"),
         ("status", "", "won"),
@@ -146,7 +148,12 @@ def test_other_cells_drill_to_the_records_of_the_members_not_shown(
     assert 'data-testid="pivot-records-other"' in names
     other_col = [u for u in links if "count&k=%2A&k=__other__&x1=" in u]  # the "Other" column's total
     earlier = client.get(other_col[0]).content.decode()  # March is shown: January and February are "Other"
-    assert [d.name for d in world.deals if f">{d.name}<" in earlier] == ["Deal 0", "Deal 1", "Deal 2", "Deal 3"]
+    assert [d.name for d in world.deals if f">{d.name}<" in earlier] == [
+        "Deal 0",
+        "Deal 1",
+        "Deal 2",
+        "Deal 3",
+    ]
 
 
 def test_an_other_link_without_the_members_shown_is_refused(world: Any, client: Any) -> None:

@@ -37,7 +37,10 @@ def scored(manager: Any) -> list[int]:
     AnalysisRun.objects.create(kind="churn", status=RunStatus.DONE, result=RESULT)
     ids = data.accounts(len(RISKS), owner=manager)
     CustomerInsight.objects.bulk_create(
-        [CustomerInsight(account_id=a, churn_risk=r, churn_factors=[]) for a, r in zip(ids, RISKS, strict=True)]
+        [
+            CustomerInsight(account_id=a, churn_risk=r, churn_factors=[])
+            for a, r in zip(ids, RISKS, strict=True)
+        ]
     )
     return ids
 
@@ -73,13 +76,19 @@ def test_histogram_bars_link_to_each_tenth(manager: Any, scored: list[int]) -> N
     client = _client(manager)
     html = client.get("/analytics/churn/").content.decode()
     links = [u.replace("&amp;", "&") for u in re.findall(r'href="(/accounts/\?churn_risk__gte=[^"]+)"', html)]
-    tenth = [u for u in links if parse_qs(urlsplit(u).query) == {"churn_risk__gte": ["0.1"], "churn_risk__lt": ["0.2"]}]
+    tenth = [
+        u
+        for u in links
+        if parse_qs(urlsplit(u).query) == {"churn_risk__gte": ["0.1"], "churn_risk__lt": ["0.2"]}
+    ]
     assert tenth and _listed(client, tenth[0]) == _names(scored, 0.1, 0.2)
     last = [u for u in links if parse_qs(urlsplit(u).query) == {"churn_risk__gte": ["0.9"]}]
     assert last and _listed(client, last[0]) == _names(scored, 0.9, 2)  # 100 % included
 
 
-def test_the_range_form_narrows_the_table_and_links_the_same_accounts(manager: Any, scored: list[int]) -> None:
+def test_the_range_form_narrows_the_table_and_links_the_same_accounts(
+    manager: Any, scored: list[int]
+) -> None:
     client = _client(manager)
     html = client.get("/analytics/churn/", {"risk_min": "10", "risk_max": "80"}).content.decode()
     table = html[html.index('id="risk-title"') :]
@@ -89,7 +98,9 @@ def test_the_range_form_narrows_the_table_and_links_the_same_accounts(manager: A
     assert 'value="10"' in html and 'value="80"' in html
     link = re.search(r'href="([^"]+)" data-testid="churn-list-link"', html)
     assert link is not None
-    assert _listed(client, link.group(1)) == {f"Customer {i:04d}" for i, r in enumerate(RISKS) if 0.1 <= r <= 0.8}
+    assert _listed(client, link.group(1)) == {
+        f"Customer {i:04d}" for i, r in enumerate(RISKS) if 0.1 <= r <= 0.8
+    }
 
 
 @pytest.mark.parametrize(
