@@ -47,7 +47,8 @@ class DateBucket(Func):
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
         template = _SQLITE[self.bucket]
-        return template.replace("{col}", sql), params * template.count("{col}")
+        # strftime's % doubled: Django turns %% back into % (a bare one breaks the SQL logged under DEBUG)
+        return template.replace("%", "%%").replace("{col}", sql), params * template.count("{col}")
 
     def convert_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if isinstance(value, str):
