@@ -347,25 +347,31 @@ _COPY_CHUNK = 16 << 20
 
 
 def order_transaction_columns(
-    *, until: dt.date | None = None, currencies: Sequence[str]
+    *, until: dt.date | None = None, currencies: Sequence[str], measure: str = "revenue"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The same orders as `order_transactions`, as NumPy columns in no particular order: account ids (int64),
-    order days since 1970-01-01 (int32), totals (float64, the order's currency) and the currency as its index in
+    order days since 1970-01-01 (int32), amounts (float64, the order's currency: the total for `measure`
+    "revenue", the margin — net total − cost total — for "margin") and the currency as its index in
     `currencies` (int16; -1 for a code not listed). PostgreSQL streams a binary COPY straight into arrays; other
     databases read one plain cursor."""
+    # a fixed expression per measure (never the caller's text)
+    value_sql = {"revenue": "total", "margin": "(net_total - cost_total)"}[measure]
     # only the table's own (quoted) name is formatted in; every value is a parameter
     table = connection.ops.quote_name(Order._meta.db_table)
     where = "deleted_at IS NULL AND status <> %s" + (" AND ordered_on <= %s" if until is not None else "")
     params: list[Any] = [OrderStatus.CANCELLED.value] + ([until] if until is not None else [])
     if connection.vendor == "postgresql":
         currency_sql = "(COALESCE(array_position(%s::text[], currency::text), 0) - 1)::int2"
-        columns = f"account_id::int8, (ordered_on - DATE '1970-01-01')::int4, total::float8, {currency_sql}"
+        columns = (
+            f"account_id::int8, (ordered_on - DATE '1970-01-01')::int4, {value_sql}::float8, {currency_sql}"
+        )
         sql = f"COPY (SELECT {columns} FROM {table} WHERE {where}{{}}) TO STDOUT (FORMAT binary)"  # noqa: S608
         return _copy_columns(sql, [list(currencies), *params])
     whens = "".join(f"WHEN %s THEN {i} " for i in range(len(currencies)))
     currency_sql = f"CASE currency {whens}ELSE -1 END" if currencies else "-1"
     columns = (
-        f"account_id, CAST(julianday(ordered_on) - 2440587.5 AS INTEGER), CAST(total AS REAL), {currency_sql}"
+        f"account_id, CAST(julianday(ordered_on) - 2440587.5 AS INTEGER), CAST({value_sql} AS REAL), "
+        f"{currency_sql}"
     )
     sql = f"SELECT {columns} FROM {table} WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
