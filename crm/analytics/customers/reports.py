@@ -97,7 +97,7 @@ def pareto_report(
         negative = result.summary.revenue < 0
         report["negative_customers"] = int(negative.sum())
         report["negative_margin"] = round(float(result.summary.revenue[negative].sum()), 2)
-        report["peak_share"] = round(max(y for _x, y in curve), 6)
+        report["peak_share"] = round(float(result.cumulative_share.max()), 6)
     return report, result
 
 
