@@ -96,6 +96,12 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str, measure: str = "reve
     ]
     # the stored ABC class (the accounts list's filter) is by revenue: only those rows link to the accounts
     links = measure == "revenue"
+
+    def class_label(letter: str) -> str:
+        if links:
+            return str(AbcClass(letter).label)
+        return _("Class %(letter)s by margin") % {"letter": letter}
+
     context.update(
         warnings=view.get("warnings", []),
         measure_total_shown=format_money(view.get(measure, 0), currency),
@@ -127,7 +133,7 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str, measure: str = "reve
         ],
         class_rows=[
             ShareRow(
-                label=str(AbcClass(c["abc_class"]).label),
+                label=class_label(c["abc_class"]),
                 customers=format_number(c["customers"]),
                 customer_share=format_percent(c["customer_share"], 1),
                 revenue=format_money(c[measure], currency),
@@ -139,7 +145,7 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str, measure: str = "reve
         class_chart=bar_chart(
             [
                 Bar(
-                    label=str(AbcClass(c["abc_class"]).label),
+                    label=class_label(c["abc_class"]),
                     value=max(float(c[measure]), 0.0),
                     url=accounts_url(abc_class=c["abc_class"]) if links else "",
                     display=f"{format_money(c[measure], currency)} · {format_number(c['customers'])}",
