@@ -78,7 +78,9 @@ def _margin_from_file(options: dict[str, Any]) -> Transactions:
     order both times."""
     cost_col = options.get("cost_col")
     if not cost_col:
-        raise AnalyticsError(_("--measure margin with --transactions needs --cost-col: the file's cost column."))
+        raise AnalyticsError(
+            _("--measure margin with --transactions needs --cost-col: the file's cost column.")
+        )
     revenue = _transactions({**options, "cost_col": None})
     cost = _transactions({**options, "amount_col": cost_col, "cost_col": None})
     if not (np.array_equal(revenue.customer, cost.customer) and np.array_equal(revenue.day, cost.day)):

@@ -77,9 +77,7 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str, measure: str = "reve
     if not analysis.result:
         return context
     if view is None or "error" in view:
-        context.update(
-            measure_missing=view is None, measure_error=(view or {}).get("error", ""), result=None
-        )
+        context.update(measure_missing=view is None, measure_error=(view or {}).get("error", ""), result=None)
         return context
     currency = analysis.currency
     texts = _pareto_texts(measure)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
 from django.utils.translation import gettext as _
 
 from crm.analytics.core.errors import AnalyticsError

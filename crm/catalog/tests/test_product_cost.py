@@ -29,7 +29,9 @@ def test_cost_is_rounded_to_the_company_currency_and_may_be_unknown(db: Any) -> 
     assert f.product().cost is None
 
 
-@pytest.mark.parametrize(("bad", "message"), [("-0.01", "not negative"), ("abc", "Enter a number"), (1.5, "Enter a number")])
+@pytest.mark.parametrize(
+    ("bad", "message"), [("-0.01", "not negative"), ("abc", "Enter a number"), (1.5, "Enter a number")]
+)
 def test_a_bad_cost_is_refused_naming_the_field_and_nothing_changes(db: Any, bad: Any, message: str) -> None:
     product = f.product(cost="10")
     with pytest.raises(InvalidInput) as caught:

@@ -36,7 +36,9 @@ class OrderLineOut(Schema):
     net_amount: Decimal
     tax_amount: Decimal
     unit_cost: Decimal | None = Field(None, description="copied from the catalog when the line was written")
-    margin: Decimal | None = Field(None, description="net amount − quantity × unit cost (null: cost not known)")
+    margin: Decimal | None = Field(
+        None, description="net amount − quantity × unit cost (null: cost not known)"
+    )
     quantity_delivered: Decimal
     quantity_invoiced: Decimal
 

@@ -38,7 +38,12 @@ def items(db: Any) -> dict[str, Any]:
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return Order.all_objects.count(), OrderLine.objects.count(), Quote.all_objects.count(), QuoteLine.objects.count()
+    return (
+        Order.all_objects.count(),
+        OrderLine.objects.count(),
+        Quote.all_objects.count(),
+        QuoteLine.objects.count(),
+    )
 
 
 def test_order_lines_keep_the_cost_of_the_day_they_were_written(rep: Any, items: dict[str, Any]) -> None:
@@ -61,7 +66,9 @@ def test_order_lines_keep_the_cost_of_the_day_they_were_written(rep: Any, items:
 
     # the catalog changes later: the order taken keeps its costs, a new order takes the new one
     catalog.product_update(actor=None, product=items["router"], cost="70")
-    catalog.price_set(actor=None, price_book=items["book"], product=items["router"], unit_price=Decimal("120"))
+    catalog.price_set(
+        actor=None, price_book=items["book"], product=items["router"], unit_price=Decimal("120")
+    )
     router.refresh_from_db()
     order.refresh_from_db()
     assert router.unit_cost == Decimal("61.50") and router.unit_price == Decimal("100.00")
@@ -124,11 +131,17 @@ def test_a_quote_keeps_the_catalog_cost_and_its_order_copies_it(rep: Any, items:
             {"description": "Set-up", "quantity": 1, "unit_price": "80", "unit_cost": "30"},
         ],
     )
-    assert [line.unit_cost for line in quote.lines.order_by("position")] == [Decimal("61.50"), Decimal("30.00")]
+    assert [line.unit_cost for line in quote.lines.order_by("position")] == [
+        Decimal("61.50"),
+        Decimal("30.00"),
+    ]
     catalog.product_update(actor=None, product=items["router"], cost="99")  # after the quote was written
     Quote.objects.filter(pk=quote.pk).update(status=QuoteStatus.ACCEPTED)
     order = order_create_from_quote(actor=rep, quote=quote)
-    assert [line.unit_cost for line in order.lines.order_by("position")] == [Decimal("61.50"), Decimal("30.00")]
+    assert [line.unit_cost for line in order.lines.order_by("position")] == [
+        Decimal("61.50"),
+        Decimal("30.00"),
+    ]
     assert order.cost_total == Decimal("153.00")
     assert order.margin_total == order.net_total - Decimal("153.00")
 
@@ -140,7 +153,10 @@ def test_api_takes_and_shows_line_costs_and_refuses_bad_ones(rep: Any, items: di
     for bad in ("abc", "-3"):
         response = api.post(
             "/api/v1/orders",
-            {"account_id": account.pk, "lines": [{"product_id": items["router"].pk, "quantity": "1", "unit_cost": bad}]},
+            {
+                "account_id": account.pk,
+                "lines": [{"product_id": items["router"].pk, "quantity": "1", "unit_cost": bad}],
+            },
         )
         assert response.status_code in (400, 422)
         assert "lines.0.unit_cost" in problem_fields(response)
