@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from crm.catalog import services as catalog
 from crm.catalog.tests.factories import eur_usd_gbp, price_book
@@ -171,3 +173,33 @@ def test_api_takes_and_shows_line_costs_and_refuses_bad_ones(rep: Any, items: di
     assert Decimal(body["lines"][0]["margin"]) == Decimal("200.00") - Decimal("123.00")
     assert Decimal(body["cost_total"]) == Decimal("123.00")
     assert Decimal(body["margin_total"]) == Decimal("77.00")
+
+
+def test_order_form_takes_costs_shows_the_margin_and_refuses_bad_ones(
+    rep: Any, items: dict[str, Any]
+) -> None:
+    account = AccountFactory(owner=rep)
+    client = Client()
+    client.force_login(rep)
+    data = {
+        "account": account.pk,
+        "currency": "EUR",
+        "line-product": [str(items["router"].pk), ""],
+        "line-description": ["", "Cabling"],
+        "line-quantity": ["2", "1"],
+        "line-unit_price": ["", "30"],
+        "line-unit_cost": ["", "-1"],
+        "line-discount_percent": ["", ""],
+    }
+    before = _counts()
+    bad = client.post(reverse("sales:order_create"), data)
+    assert bad.status_code == 422 and "Enter a unit cost of zero or more." in bad.content.decode()
+    assert _counts() == before
+    data["line-unit_cost"] = ["", "12"]
+    response = client.post(reverse("sales:order_create"), data)
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert [line.unit_cost for line in order.lines.all()] == [Decimal("61.50"), Decimal("12.00")]
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert 'data-margin="77.00"' in page and 'data-margin="18.00"' in page
+    assert 'data-total="margin"' in page and "€95.00" in page
