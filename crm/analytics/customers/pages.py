@@ -104,7 +104,6 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str, measure: str = "reve
         warnings=view.get("warnings", []),
         measure_total_shown=format_money(view.get(measure, 0), currency),
         negative_customers=format_number(view.get("negative_customers", 0)),
-        has_negative=bool(view.get("negative_customers")),
         peak_share=format_percent(view.get("peak_share", 1.0), 1),
         top=chosen,
         top_label=format_percent(chosen / 100),
