@@ -29,6 +29,8 @@ from crm.sales.enums import DeliveryStatus, OrderStatus, QuoteStatus
 from crm.sales.errors import OrderNotCancellable, QuoteAlreadyOrdered, QuoteNotAccepted
 from crm.sales.events import OrderPlaced
 from crm.sales.models import Delivery, Order, OrderLine, Quote
+from crm.sales.models.lines import cost_total_of
+from crm.sales.services.line_costs import unit_cost_clean
 from crm.sales.services.numbering import number_next
 from crm.sales.services.values import text_clean, user_or_none
 
@@ -109,8 +111,9 @@ def order_lines_build(
 ) -> list[OrderLine]:
     """Unsaved order lines from `lines` (each: `product` — a catalog Product or None — `description`,
     `quantity`, and optionally `unit_price`, `discount_percent`, `tax_rate`). A product without a unit price
-    takes its price in `currency` on `on_date` from the price books, and its tax rate from the catalog. Errors
-    are named `lines.<n>.<field>`."""
+    takes its price in `currency` on `on_date` from the price books, and its tax rate from the catalog; without
+    a `unit_cost` it takes the product's catalog cost (converted to `currency`), kept on the line from then on.
+    Errors are named `lines.<n>.<field>`."""
     built: list[OrderLine] = []
     if not lines:
         errors["lines"] = [_("Add at least one line.")]
@@ -159,6 +162,14 @@ def order_lines_build(
             tax_rate: Decimal | None = tax_rate_get(product=product) if product is not None else Decimal(0)
         else:
             tax_rate = _percent(raw_tax, field=prefix + "tax_rate", errors=errors)
+        unit_cost = unit_cost_clean(
+            raw.get("unit_cost"),
+            product=product,
+            currency=currency,
+            on_date=on_date,
+            field=prefix + "unit_cost",
+            errors=errors,
+        )
         if quantity is None or unit_price is None or discount is None or tax_rate is None:
             continue
         line = OrderLine(
@@ -169,6 +180,7 @@ def order_lines_build(
             unit_price=unit_price,
             discount_percent=discount,
             tax_rate=tax_rate,
+            unit_cost=unit_cost,
         )
         line.net_amount, line.tax_amount = line.line_amounts()
         built.append(line)
@@ -260,6 +272,7 @@ def order_create(
         notes=str(notes or "").strip()[:10000],
     )
     order.totals_from(list(built))
+    order.cost_total = cost_total_of(list(built))
     with audit_context(actor=actor):
         order.number = number_next(series=ORDER_SERIES, prefix=ORDER_PREFIX)
         order.save()
@@ -305,6 +318,7 @@ def order_create_from_quote(
             unit_price=line.unit_price,
             discount_percent=line.discount_percent,
             tax_rate=line.tax_rate,
+            unit_cost=line.unit_cost,
             net_amount=line.net_amount,
             tax_amount=line.tax_amount,
         )
@@ -325,6 +339,7 @@ def order_create_from_quote(
         notes=str(notes or "").strip()[:10000],
     )
     order.totals_from(list(lines))
+    order.cost_total = cost_total_of(list(lines))
     try:
         with (
             transaction.atomic(),
