@@ -84,3 +84,10 @@ def territory_names_attach(rows: Sequence[Any]) -> None:
     names = territory_names(ids=sorted({r.territory_id for r in rows if r.territory_id is not None}))
     for r in rows:
         r.territory_name = names.get(r.territory_id, "") if r.territory_id is not None else ""
+
+
+def territory_rematch_latest() -> Any:
+    """The newest re-match run (None before the first), for its progress on the territory screens."""
+    from crm.contacts.models import TerritoryRematch
+
+    return TerritoryRematch.objects.order_by("-id").first()

@@ -307,3 +307,28 @@ def test_account_page_shows_its_territory(client: Any, admin: Any, placed: dict[
     client.force_login(admin)
     page = client.get(placed["spain"].get_absolute_url()).content.decode()
     assert "Territory" in page and "Iberia" in page
+
+
+def test_territory_screen_shows_the_rematch_progress_and_starts_one(
+    client: Any, admin: Any, iberia: Any
+) -> None:
+    client.force_login(admin)
+    screen = client.get(reverse("assignment:territory_list")).content.decode()
+    assert reverse("contacts:territory_rematch_status") in screen  # composed by URL
+    TerritoryRematch.objects.all().delete()
+    idle = client.get(reverse("contacts:territory_rematch_status")).content.decode()
+    assert "Match all accounts again" in idle and "progress" not in idle
+    started = client.post(reverse("contacts:territory_rematch_start")).content.decode()
+    assert 'class="progress"' in started and "every 2s" in started  # polls until done
+    run = TerritoryRematch.objects.get()
+    territory_rematch_run(run_id=run.pk)
+    done = client.get(reverse("contacts:territory_rematch_status")).content.decode()
+    assert 'data-rematch-status="done"' in done and "every 2s" not in done
+
+
+def test_only_administrators_see_or_start_the_rematch(client: Any, iberia: Any) -> None:
+    TerritoryRematch.objects.all().delete()
+    client.force_login(user_with_role("sales_rep", team=TeamFactory(name="South")))
+    assert client.get(reverse("contacts:territory_rematch_status")).status_code == 404
+    assert client.post(reverse("contacts:territory_rematch_start")).status_code == 404
+    assert not TerritoryRematch.objects.exists()
