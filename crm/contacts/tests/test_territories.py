@@ -93,6 +93,22 @@ def test_a_bad_address_changes_neither_the_address_nor_the_territory(admin: Any,
     assert account.addresses.get().country == "ES"
 
 
+def test_a_merge_moves_the_address_and_its_territory_and_undo_moves_them_back(
+    admin: Any, iberia: Any
+) -> None:
+    from crm.contacts.services.merge import merge_undo, records_merge
+
+    survivor = account_create(actor=admin, name="Acme")  # no address
+    merged = account_create(actor=admin, name="Acme SL", address={"city": "Lisboa", "country": "PT"})
+    assert (_territory(survivor), _territory(merged)) == (None, iberia.pk)
+    merge = records_merge(
+        actor=admin, object_type="accounts", survivor_id=survivor.pk, merged_ids=[merged.pk]
+    )
+    assert (_territory(survivor), _territory(merged)) == (iberia.pk, None)
+    merge_undo(actor=admin, merge_id=merge.pk)
+    assert (_territory(survivor), _territory(merged)) == (None, iberia.pk)
+
+
 # --- re-matched when territories change -----------------------------------------------------------------------
 def test_creating_a_territory_queues_a_rematch_that_moves_the_accounts(
     admin: Any, django_capture_on_commit_callbacks: Any
