@@ -39,6 +39,7 @@ Set up and operate:
   createadmin   create an administrator (--email, --password, --name; prompts when missing)
   token         API tokens: create --user EMAIL | list --user EMAIL | revoke ID
   duplicates    scan --object contacts|accounts --format csv | merge | undo MERGE_ID
+  territories   rematch [--batch N]: match every account's primary address against the territories again
   contracts     run [--today YYYY-MM-DD]: draft the contract invoices due, open renewals, end contracts
   invoices      overdue [--date YYYY-MM-DD]: mark overdue invoices and queue payment reminders
   assets        expire [--date YYYY-MM-DD]: mark the assets whose warranty ended as expired

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.assignment.selectors import territory_choices
 from crm.core.errors import RecordNotFound
 from crm.core.listing import FilterField, ListSpec, Page, SortField, capped_count
 from crm.sales.enums import DeliveryStatus, OrderStatus, QuoteStatus
@@ -38,6 +39,8 @@ ORDER_LIST = ListSpec(
         FilterField("status", "status", "choice", _("Status"), tuple(OrderStatus.choices)),
         FilterField("owner", "owner", "user", _("Owner")),
         FilterField("account", "account", "fk", _("Account")),
+        # the account's stored territory (crm.contacts keeps it from the primary address)
+        FilterField("territory", "account__territory", "fk", _("Territory"), options=territory_choices),
         FilterField("opportunity", "opportunity", "fk", _("Opportunity")),
         FilterField("quote", "quote", "fk", _("Quote")),
         FilterField("currency", "currency", "text", _("Currency")),
