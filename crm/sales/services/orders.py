@@ -30,6 +30,7 @@ from crm.sales.errors import OrderNotCancellable, QuoteAlreadyOrdered, QuoteNotA
 from crm.sales.events import OrderPlaced
 from crm.sales.models import Delivery, Order, OrderLine, Quote
 from crm.sales.services.numbering import number_next
+from crm.sales.services.purchases import account_purchases_refresh, purchase_keys
 from crm.sales.services.values import text_clean, user_or_none
 
 OBJECT_TYPE = "sales.order"
@@ -264,6 +265,7 @@ def order_create(
         order.number = number_next(series=ORDER_SERIES, prefix=ORDER_PREFIX)
         order.save()
         _lines_save(order, built)
+    account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
 
@@ -335,6 +337,7 @@ def order_create_from_quote(
             _lines_save(order, lines)
     except IntegrityError:  # the one-to-one on the quote: another request converted it first
         raise QuoteAlreadyOrdered() from None
+    account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
 
@@ -358,6 +361,7 @@ def order_update(*, actor: Any, order: Order, expected_version: int | None = Non
     if unknown:
         raise InvalidInput(field_errors={name: [_("This field cannot be set.")] for name in unknown})
     locked = order_locked(order, actor=actor, expected_version=expected_version)
+    before = purchase_keys([locked])
     errors: dict[str, list[str]] = {}
     if "owner" in changes:
         owner = changes["owner"]
@@ -391,6 +395,7 @@ def order_update(*, actor: Any, order: Order, expected_version: int | None = Non
     locked.version += 1
     with audit_context(actor=actor):
         locked.save()
+    account_purchases_refresh(order_ids=[locked.pk], before=before)
     return locked
 
 
@@ -422,4 +427,5 @@ def order_cancel(*, actor: Any, order: Order, expected_version: int | None = Non
         locked.status = OrderStatus.CANCELLED
         locked.version += 1
         locked.save()
+    account_purchases_refresh(order_ids=[locked.pk])
     return locked
