@@ -52,13 +52,13 @@ def purchase_customer_counts(
             first=Min("first_on"),
             last=Max("last_on"),
             # orders before active_from and after until: whether one falls in between is not in the row
-            unsure=Count("id", filter=Q(first_on__lt=active_from, last_on__gt=until)),
+            unsure_rows=Count("id", filter=Q(first_on__lt=active_from, last_on__gt=until)),
         )
         .aggregate(
             new=Count("account_id", filter=Q(first__gte=new_start, first__lt=new_end)),
             total=Count("account_id"),
             active=Count("account_id", filter=Q(last__gte=active_from)),
-            unsure=Count("account_id", filter=Q(unsure__gt=0)),
+            unsure=Count("account_id", filter=Q(unsure_rows__gt=0)),
         )
     )
     total, active = int(found["total"] or 0), int(found["active"] or 0)
