@@ -66,7 +66,7 @@ BASELINES["revenue_by_territory"] = BASELINES["revenue_by_product"]
 
 
 def _command(db: str, args: argparse.Namespace) -> str:
-    named = f" --name {args.name}" if args.name else ""
+    named = (f" --name {args.name}" if args.name else "") + ("" if args.gc_freeze else " --no-gc-freeze")
     return (
         f"nice -n 19 python bench/dashboards.py --db {db} --opportunities {args.opportunities} "
         f"--orders {args.orders} --runs {args.runs} --period {args.period}{named}"
@@ -149,6 +149,12 @@ def main() -> None:
         default="",
         help="measure this existing data set (e.g. a copy of bench/sales.py's crm_bench_sales): implies --reuse",
     )
+    parser.add_argument(
+        "--no-gc-freeze",
+        dest="gc_freeze",
+        action="store_false",
+        help="leave start-up's objects to the garbage collector (the server freezes them: config/wsgi.py)",
+    )
     args = parser.parse_args()
     global NAME
     if args.name:
@@ -186,6 +192,11 @@ def main() -> None:
         say(f"[{args.db}] reusing the data set built by: {load.get('command', '?')}")
     if args.build_only:
         return
+    if args.gc_freeze:  # as the server does once Django is loaded (config/wsgi.py)
+        import gc
+
+        gc.collect()
+        gc.freeze()
     before = _load_average()
     started = time.perf_counter()
     figures = measure(runs=args.runs, period=args.period, say=say)
@@ -193,6 +204,7 @@ def main() -> None:
         "db": args.db,
         **sizes,
         "period": args.period,
+        "gc_freeze": args.gc_freeze,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "machine": {
             "python": platform.python_version(),
