@@ -223,9 +223,9 @@ def won_lost(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
 
 
 def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
-    owners, base = _owners_and_params(user, filters, settings)
+    people, base = _owners_and_params(user, filters, settings)
     stages = _closed_stages(user, filters)
-    rows = _closed_rows(user=user, filters=filters, base=base, owners=owners, stages=stages)
+    rows = _closed_rows(user=user, filters=filters, base=base, owners=people, stages=stages)
     won: dict[int, int] = defaultdict(int)
     closed: dict[int, int] = defaultdict(int)
     for status, owner_id, _currency, n, _total in rows:
