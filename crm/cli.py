@@ -46,6 +46,7 @@ Set up and operate:
   quotes        expire [--date YYYY-MM-DD]: mark the sent quotes past their validity date as expired
   lifecycle     rebuild: recompute every deal's lifecycle milestones from the documents
   forecast      rebuild: recompute the forecast's summary (amounts per month, owner, stage) from the deals
+  purchases     rebuild: recompute the per-account purchase summary (first and last order date) from the orders
   analytics     clv | rfm | pareto | cohorts [--transactions FILE.csv …]: customer analyses as JSON;
                 refresh KIND: recompute one analysis now; pivot …, report run ID, dashboard --user EMAIL
   manage ...    any Django management command (also: any other command name is passed to Django)

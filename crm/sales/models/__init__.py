@@ -6,10 +6,12 @@ from crm.sales.models.lifecycle import DealLifecycle, DealLifecycleMonth
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
+from crm.sales.models.purchases import AccountPurchases
 from crm.sales.models.quotas import Quota
 from crm.sales.models.quotes import Quote, QuoteEvent, QuoteLine
 
 __all__ = [
+    "AccountPurchases",
     "Asset",
     "Contract",
     "ContractEvent",

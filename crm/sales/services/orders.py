@@ -32,6 +32,7 @@ from crm.sales.models import Delivery, Order, OrderLine, Quote
 from crm.sales.models.lines import cost_total_of
 from crm.sales.services.line_costs import unit_cost_clean
 from crm.sales.services.numbering import number_next
+from crm.sales.services.purchases import account_purchases_refresh, purchase_keys
 from crm.sales.services.values import text_clean, user_or_none
 
 OBJECT_TYPE = "sales.order"
@@ -277,6 +278,7 @@ def order_create(
         order.number = number_next(series=ORDER_SERIES, prefix=ORDER_PREFIX)
         order.save()
         _lines_save(order, built)
+    account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
 
@@ -350,6 +352,7 @@ def order_create_from_quote(
             _lines_save(order, lines)
     except IntegrityError:  # the one-to-one on the quote: another request converted it first
         raise QuoteAlreadyOrdered() from None
+    account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
 
@@ -373,6 +376,7 @@ def order_update(*, actor: Any, order: Order, expected_version: int | None = Non
     if unknown:
         raise InvalidInput(field_errors={name: [_("This field cannot be set.")] for name in unknown})
     locked = order_locked(order, actor=actor, expected_version=expected_version)
+    before = purchase_keys([locked])
     errors: dict[str, list[str]] = {}
     if "owner" in changes:
         owner = changes["owner"]
@@ -406,6 +410,7 @@ def order_update(*, actor: Any, order: Order, expected_version: int | None = Non
     locked.version += 1
     with audit_context(actor=actor):
         locked.save()
+    account_purchases_refresh(order_ids=[locked.pk], before=before)
     return locked
 
 
@@ -437,4 +442,5 @@ def order_cancel(*, actor: Any, order: Order, expected_version: int | None = Non
         locked.status = OrderStatus.CANCELLED
         locked.version += 1
         locked.save()
+    account_purchases_refresh(order_ids=[locked.pk])
     return locked
