@@ -1,6 +1,7 @@
 """The pivot builder's speed (issue 5): the pivot page over 1,000,000 opportunities, server p95 ≤ 300 ms.
 
     nice -n 19 python bench/pivot.py [--db sqlite|postgres|both] [--opportunities N] [--runs N] [--reuse | --rebuild]
+        [--name DATA_SET]
 
 The data set is bench/sales.py's (its builder functions, imported), without orders, built into its own databases:
 PostgreSQL `crm_bench_pivot` and var/crm_bench_pivot.sqlite3 (never `crm_bench_sales`). 50 reps in 5 teams, 20,000
@@ -10,6 +11,11 @@ Each pivot page (a few typical definitions, htmx's partial request as the builde
 timed in-process with Django's test client like bench/sales.py — request to response, permission scoping, the
 GROUP BY, currency conversion, subtotals, rendering — next to a baseline measured in the same run: the raw SQL
 GROUP BY the page needs, through the same connection. Results: bench/results/pivot-<db>.json.
+
+`--name` measures another existing data set by its name (PostgreSQL database / var/<name>.sqlite3), e.g. a copy of
+bench/sales.py's `crm_bench_sales` (1M opportunities, 2M orders): it is never built nor dropped, only migrated.
+The pivot pages read the opportunity cube when a definition fits it: the migration fills it, and
+`crm forecast rebuild --only cube` recomputes it.
 """
 
 from __future__ import annotations
@@ -32,8 +38,10 @@ NAME = "crm_bench_pivot"
 
 
 def _command(db: str, args: argparse.Namespace) -> str:
+    name = f" --name {args.name} --reuse" if args.name != NAME else ""
     return (
         f"nice -n 19 python bench/pivot.py --db {db} --opportunities {args.opportunities} --runs {args.runs}"
+        f"{name}"
     )
 
 
@@ -119,6 +127,7 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
 def measure(*, runs: int, say: Any) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from bench.run import timed
     from bench.sales import _raw
@@ -140,9 +149,13 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         page = timed(clients[who], url, runs, HTTP_HX_REQUEST="true")
         full = timed(clients[who], "/analytics/pivot/?" + urlencode(fields), max(5, runs // 4))
         baseline = _raw(sql, params, runs)
+        with CaptureQueriesContext(connection) as ctx:
+            clients[who].get(url, HTTP_HX_REQUEST="true")
+        from_cube = any("sales_opportunitycube" in q["sql"] for q in ctx.captured_queries)
         row = {
             "page": label,
             "url": url,
+            "read_the_cube": from_cube,
             "htmx_result": page,
             "full_page": full,
             "raw_sql_baseline": baseline,
@@ -150,7 +163,7 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         }
         say(
             f"  {label}: htmx p95 {page['p95_ms']} ms, full page p95 {full['p95_ms']} ms, "
-            f"raw GROUP BY p95 {baseline['p95_ms']} ms"
+            f"raw GROUP BY p95 {baseline['p95_ms']} ms ({'cube' if from_cube else 'GROUP BY'})"
         )
         out.append(row)
     # the API: the same pivot as JSON
@@ -189,7 +202,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the existing data set, never build it")
     parser.add_argument("--rebuild", action="store_true", help="build the data set even when it exists")
     parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
+    parser.add_argument(
+        "--name", default=NAME, help="measure this existing data set (database name) instead; implies --reuse"
+    )
     args = parser.parse_args()
+    if args.name != NAME:
+        args.reuse = True
     if args.db == "both":
         from bench.run import _postgres_reachable
 
@@ -205,10 +223,14 @@ def main() -> None:
 
     load_file = RESULTS / f"pivot-load-{args.db}.json"
     previous = json.loads(load_file.read_text()) if load_file.exists() else {}
+    if args.name != NAME:
+        if not _exists(args.db, args.name):
+            sys.exit(f"no data set named {args.name} on {args.db}")
+        previous = {"data_set": args.name, "command": f"an existing data set: {args.name}"}
     reuse = args.reuse or (
         not args.rebuild and previous.get("opportunities") == args.opportunities and _exists(args.db, NAME)
     )
-    _setup(args.db, reuse, NAME)
+    _setup(args.db, reuse, args.name)
     say = lambda msg: print(msg, flush=True)  # noqa: E731
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not reuse:
