@@ -23,9 +23,9 @@ _SQLITE = {
     "day": "date({col})",
     "week": "date({col}, '-' || ((CAST(strftime('%w', {col}) AS INTEGER) + 6) % 7) || ' days')",
     "month": "strftime('%Y-%m-01', {col})",
-    "quarter": (
-        "printf('%04d-%02d-01', CAST(strftime('%Y', {col}) AS INTEGER), "
-        "((CAST(strftime('%m', {col}) AS INTEGER) - 1) / 3) * 3 + 1)"
+    "quarter": (  # printf would turn an empty date into '0000-00-01'
+        "CASE WHEN {col} IS NULL THEN NULL ELSE printf('%04d-%02d-01', CAST(strftime('%Y', {col}) AS INTEGER), "
+        "((CAST(strftime('%m', {col}) AS INTEGER) - 1) / 3) * 3 + 1) END"
     ),
     "year": "strftime('%Y-01-01', {col})",
 }
