@@ -126,8 +126,12 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
 
 def measure(*, runs: int, say: Any) -> dict[str, Any]:
     from django.db import connection
+    from django.http import QueryDict
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+
+    from crm.analytics.pivot.cube import cube_for
+    from crm.analytics.pivot.definition import definition_parse
+    from crm.analytics.pivot.presenters import definition_from_query
 
     from bench.run import timed
     from bench.sales import _raw
@@ -149,9 +153,8 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         page = timed(clients[who], url, runs, HTTP_HX_REQUEST="true")
         full = timed(clients[who], "/analytics/pivot/?" + urlencode(fields), max(5, runs // 4))
         baseline = _raw(sql, params, runs)
-        with CaptureQueriesContext(connection) as ctx:
-            clients[who].get(url, HTTP_HX_REQUEST="true")
-        from_cube = any("sales_opportunitycube" in q["sql"] for q in ctx.captured_queries)
+        definition = definition_parse(definition_from_query(QueryDict(urlencode(fields))))
+        from_cube = cube_for(user=users[who], definition=definition) is not None
         row = {
             "page": label,
             "url": url,

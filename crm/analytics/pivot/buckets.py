@@ -46,7 +46,8 @@ class DateBucket(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        template = _SQLITE[self.bucket]
+        # a literal % is written %% in SQL run with parameters (Django's debug cursor formats it with them)
+        template = _SQLITE[self.bucket].replace("%", "%%")
         return template.replace("{col}", sql), params * template.count("{col}")
 
     def convert_value(self, value: Any, expression: Any, connection: Any) -> Any:

@@ -199,3 +199,12 @@ def test_closed_on_by_quarter_puts_open_deals_under_none_on_both_paths(world: An
         pivot_compute(user=world.manager, data=data),
     ):
         assert [(line.members[0].key, line.total) for line in result.lines] == [(engine.NONE, 6)]
+
+
+def test_a_reps_quarters_are_computed_under_the_debug_cursor(world: Any, settings: Any) -> None:
+    """A bucket's SQL holds literal % signs: with parameters (a rep's owners) they must reach the database
+    escaped, or Django's debug cursor fails formatting the query it logs."""
+    settings.DEBUG = True
+    for rows in (["close_date:quarter"], ["close_date:week"], ["closed_on:year"]):
+        data = {"object": "opportunities", "rows": rows, "measure": "count"}
+        assert pivot_compute(user=world.rep, data=data).grand_total == 3
