@@ -129,12 +129,11 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
     from django.http import QueryDict
     from django.test import Client
 
+    from bench.run import timed
+    from bench.sales import _raw
     from crm.analytics.pivot.cube import cube_for
     from crm.analytics.pivot.definition import definition_parse
     from crm.analytics.pivot.presenters import definition_from_query
-
-    from bench.run import timed
-    from bench.sales import _raw
     from crm.core.identity.models import User
 
     users = {

@@ -33,7 +33,9 @@ from crm.sales.services.opportunity_cube import (
     opportunity_cube_refresh,
 )
 
-ForecastCell = tuple[str, dt.date, int, int, int, str]  # kind, month (first day), owner, pipeline, stage, currency
+ForecastCell = tuple[
+    str, dt.date, int, int, int, str
+]  # kind, month (first day), owner, pipeline, stage, currency
 Cell = ForecastCell | CubeCell  # a forecast cell, or the opportunity cube's (kind "cube")
 _CELLS_PER_QUERY = 100  # OR-ed cell filters per read (SQLite's expression depth)
 _KEY_FIELDS = ("owner_id", "pipeline_id", "stage_id", "currency")
@@ -160,7 +162,9 @@ def _sums(kind: str, deals: QuerySet[Opportunity]) -> dict[ForecastCell, tuple[D
     return out
 
 
-def _row(cell: ForecastCell, figures: tuple[Decimal, Decimal, int] = (Decimal(0), Decimal(0), 0)) -> ForecastMonth:
+def _row(
+    cell: ForecastCell, figures: tuple[Decimal, Decimal, int] = (Decimal(0), Decimal(0), 0)
+) -> ForecastMonth:
     kind, month, owner_id, pipeline_id, stage_id, currency = cell
     amount, weighted, deals = figures
     return ForecastMonth(

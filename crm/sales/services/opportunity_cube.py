@@ -24,7 +24,12 @@ CUBE = "cube"
 CubeCell = tuple[str, dt.date, dt.date | None, int, int, int, str, str]
 _CELLS_PER_QUERY = 100  # OR-ed cell filters per read (SQLite's expression depth)
 _KEY_FIELDS = ("owner_id", "pipeline_id", "stage_id", "status", "currency")
-_FIGURES = ("deals", "amount_sum", "amount_count", "amount_min", "amount_max") + (
+_FIGURES = (
+    "deals",
+    "amount_sum",
+    "amount_count",
+    "amount_min",
+    "amount_max",
     "probability_sum",
     "probability_min",
     "probability_max",
