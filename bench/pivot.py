@@ -39,6 +39,8 @@ NAME = "crm_bench_pivot"
 
 def _command(db: str, args: argparse.Namespace) -> str:
     name = f" --name {args.name} --reuse" if args.name != NAME else ""
+    if args.baseline_runs is not None:
+        name += f" --baseline-runs {args.baseline_runs}"
     return (
         f"nice -n 19 python bench/pivot.py --db {db} --opportunities {args.opportunities} --runs {args.runs}"
         f"{name}"
@@ -124,7 +126,24 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
     ]
 
 
-def measure(*, runs: int, say: Any) -> dict[str, Any]:
+def _baseline(sql: str, params: list[Any], runs: int) -> dict[str, float]:
+    """The raw GROUP BY timed `runs` times after one warm-up (SQLite's takes 15–35 s over 1M deals)."""
+    from django.db import connection
+
+    from bench.run import p95
+
+    samples = []
+    for n in range(runs + 1):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        if n:
+            samples.append((time.perf_counter() - started) * 1000)
+    return {"p95_ms": round(p95(samples), 2), "median_ms": round(sorted(samples)[len(samples) // 2], 2)}
+
+
+def measure(*, runs: int, say: Any, baseline_runs: int | None = None) -> dict[str, Any]:
     from django.db import connection
     from django.http import QueryDict
     from django.test import Client
@@ -151,7 +170,7 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         url = "/analytics/pivot/?" + urlencode({**fields, "partial": "result"})
         page = timed(clients[who], url, runs, HTTP_HX_REQUEST="true")
         full = timed(clients[who], "/analytics/pivot/?" + urlencode(fields), max(5, runs // 4))
-        baseline = _raw(sql, params, runs)
+        baseline = _raw(sql, params, runs) if baseline_runs is None else _baseline(sql, params, baseline_runs)
         definition = definition_parse(definition_from_query(QueryDict(urlencode(fields))))
         from_cube = cube_for(user=users[who], definition=definition) is not None
         row = {
@@ -207,6 +226,12 @@ def main() -> None:
     parser.add_argument(
         "--name", default=NAME, help="measure this existing data set (database name) instead; implies --reuse"
     )
+    parser.add_argument(
+        "--baseline-runs",
+        type=int,
+        default=None,
+        help="time the raw GROUP BY baseline this many times after one warm-up (default: --runs after three)",
+    )
     args = parser.parse_args()
     if args.name != NAME:
         args.reuse = True
@@ -258,7 +283,7 @@ def main() -> None:
         return
     before = _load_average()
     started = time.perf_counter()
-    figures = measure(runs=args.runs, say=say)
+    figures = measure(runs=args.runs, say=say, baseline_runs=args.baseline_runs)
     result = {
         "db": args.db,
         "opportunities": args.opportunities,
