@@ -33,9 +33,8 @@ from crm.sales.services.opportunity_cube import (
     opportunity_cube_refresh,
 )
 
-ForecastCell = tuple[
-    str, dt.date, int, int, int, str
-]  # kind, month (first day), owner, pipeline, stage, currency
+# kind, month (first day), owner, pipeline, stage, currency
+ForecastCell = tuple[str, dt.date, int, int, int, str]
 Cell = ForecastCell | CubeCell  # a forecast cell, or the opportunity cube's (kind "cube")
 _CELLS_PER_QUERY = 100  # OR-ed cell filters per read (SQLite's expression depth)
 _KEY_FIELDS = ("owner_id", "pipeline_id", "stage_id", "currency")
