@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import random
 from collections import defaultdict
 from decimal import Decimal
@@ -203,3 +204,19 @@ def test_the_rebuild_command_restores_a_damaged_cube(world: dict[str, Any]) -> N
     OpportunityCube.objects.all().delete()
     call_command("forecast", "rebuild", stdout=StringIO())  # both summaries
     assert _stored() == good
+
+
+def test_the_migration_fills_the_cube_as_the_rebuild_does(world: dict[str, Any]) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("crm.sales.migrations.0009_opportunity_cube")
+    north, _north2, south = world["people"]
+    pipeline = world["pipelines"][1]
+    for owner, day, amount in ((north, dt.date(2026, 2, 3), "12.50"), (south, dt.date(2026, 2, 9), None)):
+        make_opportunity(
+            pipeline=pipeline, owner=owner, amount=Decimal(amount) if amount else None, close_date=day
+        )
+    good = _stored()
+    OpportunityCube.objects.all().delete()
+    migration.fill_the_cube(apps, None)
+    assert _stored() == good and len(good) == 2
