@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from crm.analytics.pivot.buckets import bucket_filter
+from crm.analytics.pivot.cube import cube_for
 from crm.analytics.pivot.definition import Definition, definition_parse
 from crm.analytics.pivot.engine import NONE, OTHER, PivotResult, pivot_run
 from crm.analytics.pivot.models import SavedReport
@@ -41,7 +42,8 @@ def _records(*, user: Any, definition: Definition) -> QuerySet[Any]:
 def pivot_compute(*, user: Any, data: Any) -> PivotResult:
     """The pivot `data` describes, over the records `user` may see. InvalidInput names any bad field."""
     definition = definition_parse(data)
-    return pivot_run(qs=_records(user=user, definition=definition), definition=definition)
+    records = _records(user=user, definition=definition)  # checks the permission and the filters
+    return pivot_run(qs=records, definition=definition, cube=cube_for(user=user, definition=definition))
 
 
 def pivot_cell_records(

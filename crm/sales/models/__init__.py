@@ -1,5 +1,6 @@
 from crm.sales.models.assets import Asset
 from crm.sales.models.contracts import Contract, ContractEvent, ContractLine
+from crm.sales.models.cube import OpportunityCube
 from crm.sales.models.forecast import ForecastMonth
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
 from crm.sales.models.lifecycle import DealLifecycle, DealLifecycleMonth
@@ -26,6 +27,7 @@ __all__ = [
     "NumberSequence",
     "Opportunity",
     "OpportunityContact",
+    "OpportunityCube",
     "OpportunityLine",
     "Order",
     "OrderLine",
