@@ -45,7 +45,7 @@ Set up and operate:
   assets        expire [--date YYYY-MM-DD]: mark the assets whose warranty ended as expired
   quotes        expire [--date YYYY-MM-DD]: mark the sent quotes past their validity date as expired
   lifecycle     rebuild: recompute every deal's lifecycle milestones from the documents
-  forecast      rebuild: recompute the forecast's summary (amounts per month, owner, stage) from the deals
+  forecast      rebuild [--only forecast|cube]: recompute the forecast summary and the opportunity cube from the deals
   purchases     rebuild: recompute the per-account purchase summary (first and last order date) from the orders
   analytics     clv | rfm | pareto | cohorts [--transactions FILE.csv …]: customer analyses as JSON;
                 refresh KIND: recompute one analysis now; pivot …, report run ID, dashboard --user EMAIL
