@@ -121,6 +121,8 @@ def _expression(column: Column, export: _Export) -> Any:
         return FormulaSafe(F("primary_account__name"))
     if key == "parent":
         return FormulaSafe(F("parent__name"))
+    if key == "territory":
+        return FormulaSafe(F("territory__name"))
     if key == "owner":
         return FormulaSafe(
             Coalesce(NullIf(F("owner__full_name"), Value("")), F("owner__email"), output_field=TextField())

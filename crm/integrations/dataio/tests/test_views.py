@@ -202,8 +202,15 @@ def test_a_stuck_import_can_be_resumed_from_its_page(as_admin, admin, django_cap
 def test_account_export_with_parent_choices_and_a_filter(as_admin, admin):
     from crm.contacts.tests.factories import AccountFactory
 
+    from crm.contacts.models import Account
+    from crm.core.assignment.services import territory_create
+
     parent = AccountFactory(name="Holding SA", owner=admin, account_type="customer")
-    AccountFactory(name="Filial SL", owner=admin, parent=parent, account_type="partner", industry="retail")
+    child = AccountFactory(
+        name="Filial SL", owner=admin, parent=parent, account_type="partner", industry="retail"
+    )
+    iberia = territory_create(actor=None, name="=Iberia", countries=["ES"])  # a name that needs escaping
+    Account.objects.filter(pk=child.pk).update(territory=iberia)  # as the matching would store it
     url = reverse("dataio:export", args=["contacts.account"])
     body = b"".join(as_admin.get(url + "?format=csv&account_type=partner").streaming_content).decode(
         "utf-8-sig"
@@ -211,6 +218,6 @@ def test_account_export_with_parent_choices_and_a_filter(as_admin, admin):
     import csv as csv_module
 
     rows = list(csv_module.DictReader(io.StringIO(body)))
-    assert [(r["Name"], r["Type"], r["Industry"], r["Parent account"]) for r in rows] == [
-        ("Filial SL", "Partner", "Retail and wholesale", "Holding SA")
+    assert [(r["Name"], r["Type"], r["Industry"], r["Parent account"], r["Territory"]) for r in rows] == [
+        ("Filial SL", "Partner", "Retail and wholesale", "Holding SA", "'=Iberia")
     ]
