@@ -200,9 +200,8 @@ def test_a_stuck_import_can_be_resumed_from_its_page(as_admin, admin, django_cap
 
 
 def test_account_export_with_parent_choices_and_a_filter(as_admin, admin):
-    from crm.contacts.tests.factories import AccountFactory
-
     from crm.contacts.models import Account
+    from crm.contacts.tests.factories import AccountFactory
     from crm.core.assignment.services import territory_create
 
     parent = AccountFactory(name="Holding SA", owner=admin, account_type="customer")
