@@ -143,7 +143,9 @@ def test_a_refused_edit_changes_neither_the_order_nor_the_summary(make_user: Any
 def test_the_rebuild_command_recomputes_a_summary_gone_wrong(make_user: Any) -> None:
     world = line_world(make_user)
     for day in (dt.date(2026, 1, 5), dt.date(2026, 7, 1)):
-        make_order(owner=world["people"][1], account=world["accounts"][1], lines=world["lines"], ordered_on=day)
+        make_order(
+            owner=world["people"][1], account=world["accounts"][1], lines=world["lines"], ordered_on=day
+        )
     kept = stored()
     OrderLineMonth.objects.update(lines=99, net_amount=1)
     out = StringIO()
