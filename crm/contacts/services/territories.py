@@ -105,7 +105,9 @@ def territory_rematch_run(
         raise
     run.finished_at = timezone.now()
     run.save()
-    if run.changed:  # one event for the whole run: its readers recompute set-based
+    if run.status == RematchStatus.DONE:
+        # one event for the whole run (even when it moved none: a deleted territory was set to none without
+        # one), so its readers recompute set-based
         publish_on_commit(AccountTerritoryChanged(account_ids=(), everything=True))
     return run
 

@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from crm.contacts.services.addresses import address_add
 from crm.contacts.services.territories import territory_rematch_now
-from crm.core.assignment.services import territory_create
+from crm.core.assignment.services import territory_create, territory_delete
 from crm.core.errors import DomainError, InvalidInput
 from crm.sales.models import OrderLine, OrderLineMonth
 from crm.sales.services.line_months import order_line_month_rebuild
@@ -122,6 +122,25 @@ def test_a_new_territory_moves_the_cells_of_the_accounts_orders(
     account.refresh_from_db()
     assert account.territory_id is not None
     assert {k[4] for k in stored()} == {account.territory_id}
+    assert stored() == exact()
+
+
+def test_a_deleted_territory_leaves_the_cells_with_the_re_match_run(
+    make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = line_world(make_user)
+    france = territory_create(actor=None, name="France", countries=["FR"])
+    account = world["accounts"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        address_add(actor=None, account=account, city="Lyon", country="FR", is_primary=True)
+    make_order(
+        owner=world["people"][0], account=account, lines=world["lines"], ordered_on=dt.date(2026, 3, 1)
+    )
+    assert {k[4] for k in stored()} == {france.pk}
+    territory_delete(actor=None, territory=france)  # the accounts keep none, without an event
+    with django_capture_on_commit_callbacks(execute=True):  # the run moves none, yet its event rebuilds
+        territory_rematch_now(reason="test")
+    assert {k[4] for k in stored()} == {None}
     assert stored() == exact()
 
 
