@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'order line month',
                 'verbose_name_plural': 'order line months',
-                'indexes': [models.Index(fields=['month', 'owner'], name='sales_line_month_idx')],
+                'indexes': [models.Index(fields=['month', 'owner', 'currency', 'product', 'territory_id', 'lines', 'net_amount'], name='sales_line_month_idx')],
             },
         ),
         migrations.RunPython(fill_the_summary, migrations.RunPython.noop),
