@@ -26,3 +26,12 @@ class OwnerChanged:
     new_owner_id: int
     actor_id: int | None
     reason: str
+
+
+@dataclass(frozen=True)
+class AccountTerritoryChanged:
+    """The stored territory of these accounts changed (published on commit). `account_ids` empty with
+    `everything=True`: a re-match run went over every account, so the territory of any may have changed."""
+
+    account_ids: tuple[int, ...]
+    everything: bool = False

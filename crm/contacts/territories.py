@@ -32,9 +32,15 @@ def _address_facts(address_model: Any, low: int, high: int) -> dict[int, dict[st
 
 
 def accounts_match(
-    *, account_model: Any, address_model: Any, territories: Sequence[Any], ids: Sequence[int]
+    *,
+    account_model: Any,
+    address_model: Any,
+    territories: Sequence[Any],
+    ids: Sequence[int],
+    moved: list[int] | None = None,
 ) -> int:
-    """Match the accounts `ids` again; write those whose territory changes. Returns how many changed."""
+    """Match the accounts `ids` again; write those whose territory changes (their ids are added to `moved`
+    when given). Returns how many changed."""
     if not ids:
         return 0
     manager = account_model._base_manager
@@ -60,6 +66,8 @@ def accounts_match(
         if new != territory_id:
             moves.setdefault(new, []).append(pk)
     for territory_id, pks in moves.items():
+        if moved is not None:
+            moved.extend(pks)
         for start in range(0, len(pks), BATCH):
             manager.filter(pk__in=pks[start : start + BATCH]).update(territory_id=territory_id)
     return sum(len(p) for p in moves.values())

@@ -56,6 +56,10 @@ class SalesConfig(AppConfig):
         from crm.core.audit.events import RecordsRestored
 
         subscribe(RecordsRestored, handlers.on_records_restored)
+        # the order-line summary follows the accounts' stored territory
+        from crm.contacts.events import AccountTerritoryChanged
+
+        subscribe(AccountTerritoryChanged, handlers.on_account_territory_changed)
         audit_register(Quota)
         api_router_register(prefix="", router="crm.sales.api.insight.router")
         nav_item_register(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crm.contacts.events import AccountDeleted
+from crm.contacts.events import AccountDeleted, AccountTerritoryChanged
 from crm.core.audit.events import RecordsRestored
 from crm.core.identity.events import TeamDeleted
 from crm.core.identity.selectors import user_get
@@ -15,6 +15,7 @@ from crm.sales.services.lifecycle import (
     lifecycle_refresh_for_order,
     lifecycle_summary_team_deleted,
 )
+from crm.sales.services.line_months import order_line_month_rebuild, order_line_month_refresh_accounts
 from crm.sales.services.purchases import account_purchases_refresh
 
 
@@ -54,3 +55,12 @@ def on_records_restored(event: RecordsRestored) -> None:
         forecast_summary_refresh(opportunity_ids=event.object_ids)
     elif event.object_type == "sales.order":
         account_purchases_refresh(order_ids=event.object_ids)
+
+
+def on_account_territory_changed(event: AccountTerritoryChanged) -> None:
+    """The order-line summary's cells of the accounts' orders move to their new territory (a whole re-match
+    run: the summary is rebuilt set-based)."""
+    if event.everything:
+        order_line_month_rebuild()
+    else:
+        order_line_month_refresh_accounts(account_ids=event.account_ids)

@@ -20,9 +20,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from crm.contacts.enums import RematchStatus
+from crm.contacts.events import AccountTerritoryChanged
 from crm.contacts.models import Account, Address, TerritoryRematch
 from crm.contacts.territories import BATCH, account_batches, accounts_match
 from crm.core.assignment.selectors import territories_in_order
+from crm.core.events import publish_on_commit
 
 
 def account_territory_refresh(*, account_ids: Iterable[int]) -> int:
@@ -30,9 +32,13 @@ def account_territory_refresh(*, account_ids: Iterable[int]) -> int:
     ids = sorted({int(i) for i in account_ids if i is not None})
     if not ids:
         return 0
-    return accounts_match(
-        account_model=Account, address_model=Address, territories=territories_in_order(), ids=ids
+    moved: list[int] = []
+    changed = accounts_match(
+        account_model=Account, address_model=Address, territories=territories_in_order(), ids=ids, moved=moved
     )
+    if moved:
+        publish_on_commit(AccountTerritoryChanged(account_ids=tuple(sorted(moved))))
+    return changed
 
 
 def _enqueue(run_id: int) -> None:
@@ -99,6 +105,10 @@ def territory_rematch_run(
         raise
     run.finished_at = timezone.now()
     run.save()
+    if run.status == RematchStatus.DONE:
+        # one event for the whole run (even when it moved none: a deleted territory was set to none without
+        # one), so its readers recompute set-based
+        publish_on_commit(AccountTerritoryChanged(account_ids=(), everything=True))
     return run
 
 

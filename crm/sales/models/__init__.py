@@ -4,6 +4,7 @@ from crm.sales.models.cube import OpportunityCube
 from crm.sales.models.forecast import ForecastMonth
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
 from crm.sales.models.lifecycle import DealLifecycle, DealLifecycleMonth
+from crm.sales.models.line_months import OrderLineMonth
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
@@ -31,6 +32,7 @@ __all__ = [
     "OpportunityLine",
     "Order",
     "OrderLine",
+    "OrderLineMonth",
     "Payment",
     "Pipeline",
     "Quota",

@@ -25,12 +25,16 @@ ORDER_OBJECT_TYPE = "sales.order"
 DELIVERY_OBJECT_TYPE = "sales.delivery"
 
 
-def _order_product_q(values: list[str]) -> Q:
-    """Orders with a line of any of these products (a subquery: an order is listed once)."""
+def product_ids_parse(values: list[str]) -> list[int]:
     ids = [int(v) for v in values if v.isdigit()]
     if len(ids) != len(values):
         raise ValueError(_("Enter a whole number."))
-    return Q(pk__in=OrderLine.objects.filter(product_id__in=ids).values("order_id"))
+    return ids
+
+
+def _order_product_q(values: list[str]) -> Q:
+    """Orders with a line of any of these products (a subquery: an order is listed once)."""
+    return Q(pk__in=OrderLine.objects.filter(product_id__in=product_ids_parse(values)).values("order_id"))
 
 
 ORDER_LIST = ListSpec(
@@ -459,9 +463,3 @@ def _copy_rows(cursor: Any, sql: str, params: list[Any], measures: Sequence[str]
                 take(False)
     take(True)
     return np.concatenate(parts) if parts else np.empty(0, dtype=row)
-
-
-def order_line_query(*, user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[OrderLine]:
-    """The lines of the orders `user` may see, the orders filtered like the order list (`params`): what the
-    revenue-by-product figures sum."""
-    return OrderLine.objects.filter(order__in=order_query(user=user, params=params).values("pk"))

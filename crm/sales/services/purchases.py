@@ -6,7 +6,11 @@ write (`purchase_keys`, from the locked row) and its id: the rows it left or joi
 orders, under a row lock taken in a fixed order (account, owner), so two writes of one row run one after the
 other and the second reads what the first wrote (idempotent; a row left without orders is deleted), like the
 forecast's cells (`services/forecast.py`). `account_purchases_rebuild` (`crm purchases rebuild`) recomputes the
-whole summary set-based (existing data, bulk loads)."""
+whole summary set-based (existing data, bulk loads).
+
+The order-line summary rides on this hook (`services/line_months.py`): `purchase_keys` also gives the order's
+line group (tagged "lines"), and `account_purchases_refresh` recomputes the line groups after the purchase rows
+(the locks are always taken in that order)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 
 from crm.sales.enums import OrderStatus
 from crm.sales.models import AccountPurchases, Order
+from crm.sales.services.line_months import LINES, LineGroup, line_group_of, order_line_month_refresh
 
 Key = tuple[int, int]  # account id, owner id
 Figures = tuple[Any, Any, int]  # first order date, last order date, number of orders
@@ -29,20 +34,36 @@ def standing_orders() -> QuerySet[Order]:
     return Order.objects.exclude(status=OrderStatus.CANCELLED)
 
 
-def purchase_keys(orders: Iterable[Order]) -> set[Key]:
-    """The rows these orders count in (or may: a cancelled one too, recomputing a row is harmless), from their
-    fields as read from the database (a locked row before a write)."""
-    return {(o.account_id, o.owner_id) for o in orders}
+def purchase_keys(orders: Iterable[Order]) -> set[Key | LineGroup]:
+    """The rows these orders count in (or may: a cancelled one too, recomputing a row is harmless), and their
+    groups of the order-line summary, from their fields as read from the database (a locked row before a
+    write)."""
+    keys: set[Key | LineGroup] = set()
+    for o in orders:
+        keys |= {(o.account_id, o.owner_id), line_group_of(o)}
+    return keys
 
 
 @transaction.atomic
-def account_purchases_refresh(*, order_ids: Iterable[int], before: Iterable[Key] = ()) -> int:
+def account_purchases_refresh(*, order_ids: Iterable[int], before: Iterable[Key | LineGroup] = ()) -> int:
     """Recompute the rows these orders count in now and the rows `before` (where they counted before the
-    write), from their orders. Answers the number of rows recomputed."""
-    keys = set(before)
+    write), from their orders; then the same for their groups of the order-line summary. Answers the number of
+    purchase rows recomputed."""
+    keys: set[Key] = set()
+    groups: set[LineGroup] = set()
+    for key in before:
+        if key[0] == LINES:
+            groups.add(key)  # type: ignore[arg-type]
+        else:
+            keys.add(key)  # type: ignore[arg-type]
     ids = sorted({int(pk) for pk in order_ids})
-    keys |= set(Order.all_objects.filter(pk__in=ids).values_list("account_id", "owner_id"))
+    for order in Order.all_objects.filter(pk__in=ids).only(
+        "account_id", "owner_id", "ordered_on", "currency"
+    ):
+        keys.add((order.account_id, order.owner_id))
+        groups.add(line_group_of(order))
     _refresh(keys)
+    order_line_month_refresh(groups)
     return len(keys)
 
 

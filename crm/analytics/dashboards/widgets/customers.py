@@ -35,7 +35,8 @@ from crm.analytics.dashboards.widgets.scope import (
     owner_params,
 )
 from crm.core.ui.formats import format_money, format_number
-from crm.sales.selectors.orders import order_line_query
+from crm.sales.selectors.line_months import line_months_fit, order_line_month_sums
+from crm.sales.selectors.order_lines import order_line_query
 from crm.sales.selectors.purchases import purchase_customer_counts
 
 LIST = "sales:order_list"
@@ -95,17 +96,48 @@ def customer_counts(*, user: Any, filters: DashboardFilters, settings: dict[str,
     )
 
 
+def line_sums(
+    *,
+    user: Any,
+    filters: DashboardFilters,
+    settings: dict[str, Any],
+    params: dict[str, str],
+    group_by: tuple[str, ...],
+) -> list[tuple[Any, ...]]:
+    """[(*group values, Σ net amount, number of lines)] of the period's lines of standing orders: from the
+    order-line summary when the period is whole months, else from the lines filtered like the order list
+    (`params`). `group_by` names the summary's columns (`currency`, `territory_id`, …)."""
+    start, end = filters.period.start, filters.period.end
+    if line_months_fit(start, end):
+        found = order_line_month_sums(
+            user=user,
+            start=start,
+            end=end,
+            group_by=group_by,
+            owners=owner_ids(user=user, filters=filters, settings=settings),
+        )
+        return [(*row[:-2], row[-1], row[-2]) for row in found]
+    paths = {"currency": "order__currency", "territory_id": "order__account__territory"}
+    return list(
+        order_line_query(user=user, params=params)
+        .order_by()
+        .values_list(*(paths.get(g, g) for g in group_by))
+        .annotate(net=Sum("net_amount"), n=Count("id"))
+    )
+
+
 def revenue_by_product(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
     base = {
         **list_params(user=user, filters=filters, settings=settings, pipeline=False),
         "status": STANDING,
         **date_range("ordered_on", filters.period.start, filters.period.end),
     }
-    rows = list(
-        order_line_query(user=user, params=base)
-        .order_by()
-        .values_list("product_id", "product__name", "order__currency")
-        .annotate(net=Sum("net_amount"), n=Count("id"))
+    rows = line_sums(
+        user=user,
+        filters=filters,
+        settings=settings,
+        params=base,
+        group_by=("product_id", "product__name", "currency"),
     )
     company, factors = money_factors({r[2] for r in rows}, on_date=filters.period.last_day)
     by_product: dict[Any, list[Any]] = {}

@@ -1,21 +1,21 @@
 """Revenue by territory: the net amounts of the period's order lines, by the territory stored on the order's
 account (crm.contacts keeps it: the first territory of crm.core.assignment that matches the account's primary
-address; the rest is "No territory"). One GROUP BY over the lines (territory, currency) gives the money and
-another the accounts per territory; each bar links to the order list filtered by that territory."""
+address; the rest is "No territory"). The money per (territory, currency) comes from the order-line summary
+for whole months (else from one GROUP BY over the lines), the accounts per territory from the orders; each bar
+links to the order list filtered by that territory."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.analytics.core.charts import Bar, bar_chart
 from crm.analytics.dashboards.filters import DashboardFilters
 from crm.analytics.dashboards.widgets.base import MINE, Kpi, WidgetResult, WidgetType, widget_register
-from crm.analytics.dashboards.widgets.customers import LIST, STANDING
+from crm.analytics.dashboards.widgets.customers import LIST, STANDING, line_sums
 from crm.analytics.dashboards.widgets.scope import (
     date_range,
     list_params,
@@ -25,9 +25,8 @@ from crm.analytics.dashboards.widgets.scope import (
 )
 from crm.core.assignment.selectors import territory_names
 from crm.core.ui.formats import format_money
-from crm.sales.selectors.orders import order_line_query
+from crm.sales.selectors.order_lines import order_accounts_by_territory
 
-TERRITORY = "order__account__territory"
 NO_TERRITORY = "none"  # the order list's filter value for accounts without a territory
 
 
@@ -37,16 +36,14 @@ def revenue_by_territory(*, user: Any, filters: DashboardFilters, settings: dict
         "status": STANDING,
         **date_range("ordered_on", filters.period.start, filters.period.end),
     }
-    lines = order_line_query(user=user, params=base).order_by()
-    rows = list(lines.values_list(TERRITORY, "order__currency").annotate(net=Sum("net_amount")))
+    rows = line_sums(
+        user=user, filters=filters, settings=settings, params=base, group_by=("territory_id", "currency")
+    )
     company, factors = money_factors({r[1] for r in rows}, on_date=filters.period.last_day)
     totals: dict[int | None, Decimal] = {}
-    for territory_id, currency, net in rows:
+    for territory_id, currency, net, _n in rows:
         totals[territory_id] = totals.get(territory_id, Decimal(0)) + Decimal(net or 0) / factors[currency]
-    accounts = {
-        r[TERRITORY]: r["n"]
-        for r in lines.values(TERRITORY).annotate(n=Count("order__account", distinct=True))
-    }
+    accounts = order_accounts_by_territory(user=user, params=base) if totals else {}
     names = territory_names(ids=[k for k in totals if k is not None])
     none_label = str(_("No territory"))
     out, bars = [], []

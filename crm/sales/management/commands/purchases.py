@@ -1,5 +1,5 @@
-"""`crm purchases rebuild`: recompute the per-account purchase summary from the orders (existing data, bulk
-loads)."""
+"""`crm purchases rebuild`: recompute the per-account purchase summary and the order-line summary from the
+orders (existing data, bulk loads)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from crm.sales.services.line_months import order_line_month_rebuild
 from crm.sales.services.purchases import account_purchases_rebuild
 
 
 class Command(BaseCommand):
-    help = "The per-account purchase summary: `rebuild` recomputes every row from the orders."
+    help = (
+        "The per-account purchase summary and the order-line summary: `rebuild` recomputes every row from the "
+        "orders."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["rebuild"])
@@ -22,4 +26,9 @@ class Command(BaseCommand):
         rows = account_purchases_rebuild()
         self.stdout.write(
             f"Rebuilt the purchase summary: {rows:,} rows in {time.perf_counter() - started:.1f} s."
+        )
+        started = time.perf_counter()
+        cells = order_line_month_rebuild()
+        self.stdout.write(
+            f"Rebuilt the order-line summary: {cells:,} cells in {time.perf_counter() - started:.1f} s."
         )
