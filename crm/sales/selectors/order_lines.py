@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from crm.core.identity.permissions import scope_q
 from crm.core.listing import ListSpec
 from crm.sales.models import OrderLine
-from crm.sales.selectors.orders import ORDER_LIST, ORDER_OBJECT_TYPE, order_query, product_ids_parse
+from crm.sales.selectors.orders import ORDER_LIST, ORDER_OBJECT_TYPE, product_ids_parse
 
 
 def _line_product_q(values: list[str]) -> Q:
@@ -48,18 +48,3 @@ def order_line_query(*, user: Any, params: Mapping[str, Any] | None = None) -> Q
     if params:
         qs = ORDER_LINE_FILTERS.apply(qs, params, user=user)
     return qs
-
-
-def order_accounts_by_territory(
-    *, user: Any, params: Mapping[str, Any] | None = None
-) -> dict[int | None, int]:
-    """{account territory: number of accounts} of the orders `user` may see that have a line, the orders
-    filtered like the order list (`params`): the accounts behind the revenue-by-territory figures."""
-    lines = OrderLine.objects.filter(order_id=OuterRef("pk"))
-    return dict(
-        order_query(user=user, params=params)
-        .filter(Exists(lines))
-        .order_by()
-        .values_list("account__territory")
-        .annotate(n=Count("account", distinct=True))
-    )

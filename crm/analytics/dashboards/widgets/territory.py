@@ -25,7 +25,6 @@ from crm.analytics.dashboards.widgets.scope import (
 )
 from crm.core.assignment.selectors import territory_names
 from crm.core.ui.formats import format_money
-from crm.sales.selectors.order_lines import order_accounts_by_territory
 
 NO_TERRITORY = "none"  # the order list's filter value for accounts without a territory
 
@@ -41,9 +40,10 @@ def revenue_by_territory(*, user: Any, filters: DashboardFilters, settings: dict
     )
     company, factors = money_factors({r[1] for r in rows}, on_date=filters.period.last_day)
     totals: dict[int | None, Decimal] = {}
-    for territory_id, currency, net, _n in rows:
+    lines: dict[int | None, int] = {}
+    for territory_id, currency, net, n in rows:
         totals[territory_id] = totals.get(territory_id, Decimal(0)) + Decimal(net or 0) / factors[currency]
-    accounts = order_accounts_by_territory(user=user, params=base) if totals else {}
+        lines[territory_id] = lines.get(territory_id, 0) + int(n or 0)
     names = territory_names(ids=[k for k in totals if k is not None])
     none_label = str(_("No territory"))
     out, bars = [], []
@@ -55,7 +55,7 @@ def revenue_by_territory(*, user: Any, filters: DashboardFilters, settings: dict
                 "territory": key,
                 "name": label,
                 "amount": str(round(totals[key], 2)),
-                "accounts": accounts.get(key, 0),
+                "lines": lines[key],
                 "url": url,
             }
         )
