@@ -67,9 +67,10 @@ BASELINES["revenue_by_territory"] = BASELINES["revenue_by_product"]
 
 def _command(db: str, args: argparse.Namespace) -> str:
     named = (f" --name {args.name}" if args.name else "") + ("" if args.gc_freeze else " --no-gc-freeze")
+    nice = f"nice -n {os.nice(0)} " if os.nice(0) else ""
+    sizes = "" if args.name else f" --opportunities {args.opportunities} --orders {args.orders}"
     return (
-        f"nice -n 19 python bench/dashboards.py --db {db} --opportunities {args.opportunities} "
-        f"--orders {args.orders} --runs {args.runs} --period {args.period}{named}"
+        f"{nice}python bench/dashboards.py --db {db}{sizes} --runs {args.runs} --period {args.period}{named}"
     )
 
 

@@ -41,10 +41,9 @@ def _command(db: str, args: argparse.Namespace) -> str:
     name = f" --name {args.name} --reuse" if args.name != NAME else ""
     if args.baseline_runs is not None:
         name += f" --baseline-runs {args.baseline_runs}"
-    return (
-        f"nice -n 19 python bench/pivot.py --db {db} --opportunities {args.opportunities} --runs {args.runs}"
-        f"{name}"
-    )
+    nice = f"nice -n {os.nice(0)} " if os.nice(0) else ""
+    sizes = "" if args.name != NAME else f" --opportunities {args.opportunities}"
+    return f"{nice}python bench/pivot.py --db {db}{sizes} --runs {args.runs}{name}"
 
 
 def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]:
