@@ -270,3 +270,15 @@ def test_every_translatable_string_in_the_code_is_translated(
         "strings in the code are missing from crm/locale/es/LC_MESSAGES/django.po: run `make messages`, "
         "translate them, then compile (" + COMPILE_HINT + ")\n" + "\n".join(problems)
     )
+
+
+def test_translation_functions_keep_the_names_makemessages_looks_for() -> None:
+    """makemessages (xgettext) finds only `_`, `gettext`, `gettext_lazy`, `ngettext`, `pgettext`… by name: a string
+    marked through an alias such as `gettext_lazy as _lazy` never reaches the catalogue and stays English."""
+    alias = re.compile(r"from django\.utils\.translation import[^\n]*\b(?:\w*gettext\w*) as (?!_\b)(\w+)")
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(1)}"
+        for path in sorted((ROOT / "crm").rglob("*.py"))
+        for match in alias.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -14,19 +14,24 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from crm.analytics.pivot.sources import Source
 
-_RANGE = (("gte", _lazy("from")), ("lte", _lazy("until")), ("gt", _lazy("after")), ("lt", _lazy("before")))
+_RANGE = (
+    ("gte", gettext_lazy("from")),
+    ("lte", gettext_lazy("until")),
+    ("gt", gettext_lazy("after")),
+    ("lt", gettext_lazy("before")),
+)
 _COMPARE = (("gte", "≥"), ("lte", "≤"), ("gt", ">"), ("lt", "<"))
 OPERATORS: dict[str, tuple[tuple[str, Any], ...]] = {
-    "choice": (("", _lazy("is")),),
-    "bool": (("", _lazy("is")),),
-    "user": (("", _lazy("is")),),
-    "tag": (("", _lazy("is")),),
-    "fk": (("", _lazy("is")),),
-    "text": (("", _lazy("contains")), ("exact", _lazy("is exactly"))),
+    "choice": (("", gettext_lazy("is")),),
+    "bool": (("", gettext_lazy("is")),),
+    "user": (("", gettext_lazy("is")),),
+    "tag": (("", gettext_lazy("is")),),
+    "fk": (("", gettext_lazy("is")),),
+    "text": (("", gettext_lazy("contains")), ("exact", gettext_lazy("is exactly"))),
     "date": _RANGE,
     "datetime": _RANGE,
     "number": _COMPARE,

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.analytics.pivot import filtering, presenters, selectors, services
@@ -24,11 +24,11 @@ from crm.contacts.views.common import domain_view
 from crm.core.errors import InvalidInput
 
 BUCKET_LABELS = {
-    "day": _lazy("day"),
-    "week": _lazy("week"),
-    "month": _lazy("month"),
-    "quarter": _lazy("quarter"),
-    "year": _lazy("year"),
+    "day": gettext_lazy("day"),
+    "week": gettext_lazy("week"),
+    "month": gettext_lazy("month"),
+    "quarter": gettext_lazy("quarter"),
+    "year": gettext_lazy("year"),
 }
 
 
