@@ -347,16 +347,19 @@ _COPY_CHUNK = 16 << 20
 
 
 def order_transaction_columns(
-    *, until: dt.date | None = None, currencies: Sequence[str]
+    *, until: dt.date | None = None, currencies: Sequence[str], other_than: str | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The same orders as `order_transactions`, as NumPy columns in no particular order: account ids (int64),
     order days since 1970-01-01 (int32), totals (float64, the order's currency) and the currency as its index in
-    `currencies` (int16; -1 for a code not listed). PostgreSQL streams a binary COPY straight into arrays; other
-    databases read one plain cursor."""
+    `currencies` (int16; -1 for a code not listed). `other_than`: only the orders in another currency than this
+    one. PostgreSQL streams a binary COPY straight into arrays; other databases read one plain cursor."""
     # only the table's own (quoted) name is formatted in; every value is a parameter
     table = connection.ops.quote_name(Order._meta.db_table)
     where = "deleted_at IS NULL AND status <> %s" + (" AND ordered_on <= %s" if until is not None else "")
     params: list[Any] = [OrderStatus.CANCELLED.value] + ([until] if until is not None else [])
+    if other_than is not None:
+        where += " AND currency <> %s"
+        params.append(other_than)
     if connection.vendor == "postgresql":
         currency_sql = "(COALESCE(array_position(%s::text[], currency::text), 0) - 1)::int2"
         columns = f"account_id::int8, (ordered_on - DATE '1970-01-01')::int4, total::float8, {currency_sql}"
