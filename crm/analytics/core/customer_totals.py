@@ -4,9 +4,9 @@ order row in memory.
     totals = customer_totals_load(cutoffs=[as_of, before])   # from the database
     totals = customer_totals_compute(tx, cutoffs=[...])      # from transactions in memory (files, the reference)
 
-`customer_totals_load` lets the database group the orders in the company currency per account (one scan, see
-`crm.sales.selectors.order_totals`) and reads only the orders in other currencies row by row, converting them at
-the rate of their day exactly as `transactions_load` does. Both give the same figures as `customer_summary` over
+`customer_totals_load` lets the database group the orders in the company currency per account and return the
+orders in other currencies row by row in the same scan (see `crm.sales.selectors.order_totals`); those are
+converted at the rate of their day exactly as `transactions_load` converts them. Both give the same figures as `customer_summary` over
 `transactions_clean(tx, until_day=cutoff)` for each cutoff: orders with a negative amount are left out (and
 counted), revenue is rounded to the cent.
 """
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crm.analytics.core.transactions import Transactions, day_number, transactions_load
-from crm.catalog.selectors import company_currency_get
+from crm.analytics.core.transactions import Transactions, day_number, transactions_converted
+from crm.catalog.selectors import company_currency_get, currency_list
 
 NONE_DAY = np.iinfo(np.int32).min  # last_day of a customer with no purchase yet at that cutoff
 
@@ -67,8 +67,13 @@ def customer_totals_load(*, cutoffs: Sequence[dt.date]) -> CustomerTotals:
 
     days = tuple(day_number(c) for c in cutoffs)
     company = company_currency_get().code
-    foreign = _sums(transactions_load(until=max(cutoffs), foreign_only=True), days)
-    own = order_account_totals(currency=company, cutoffs=list(cutoffs))
+    codes = [company] + [c.code for c in currency_list(include_inactive=True) if c.code != company]
+    own = order_account_totals(currencies=codes, cutoffs=list(cutoffs))
+    other = own.other
+    converted = transactions_converted(
+        other.account, other.day, other.total, other.currency, codes=codes, company=company
+    )
+    foreign = _sums(converted, days)
     ids = np.union1d(own.account, foreign.ids)
     k, n = len(days), ids.shape[0]
     mine, theirs = np.searchsorted(ids, own.account), np.searchsorted(ids, foreign.ids)

@@ -44,18 +44,29 @@ def day_date(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(number))
 
 
-def transactions_load(*, until: dt.date | None = None, foreign_only: bool = False) -> Transactions:
+def transactions_load(*, until: dt.date | None = None) -> Transactions:
     """The orders that stand, up to `until` (inclusive), converted to the company currency at the rate of each
-    order's day (vectorised: one rate lookup per currency, not per order). `foreign_only`: only the orders in
-    another currency than the company's. Raises AnalyticsError when an order's currency has no rate on or before
-    its day."""
+    order's day (vectorised: one rate lookup per currency, not per order). Raises AnalyticsError when an order's
+    currency has no rate on or before its day."""
     from crm.sales.selectors.orders import order_transaction_columns
 
     company = company_currency_get().code
     codes = [c.code for c in currency_list(include_inactive=True)]
-    customer, day, amount, currency = order_transaction_columns(
-        until=until, currencies=codes, other_than=company if foreign_only else None
-    )
+    customer, day, amount, currency = order_transaction_columns(until=until, currencies=codes)
+    return transactions_converted(customer, day, amount, currency, codes=codes, company=company)
+
+
+def transactions_converted(
+    customer: np.ndarray,
+    day: np.ndarray,
+    amount: np.ndarray,
+    currency: np.ndarray,
+    *,
+    codes: list[str],
+    company: str,
+) -> Transactions:
+    """Orders as columns (`currency`: index in `codes`, -1 for an unknown one) converted to the company
+    currency at the rate of each order's day. `amount` is converted in place."""
     if (currency < 0).any():
         raise AnalyticsError(_("Some orders are in a currency the catalog does not have."))
     for index in np.unique(currency).tolist():

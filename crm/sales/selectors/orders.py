@@ -347,19 +347,16 @@ _COPY_CHUNK = 16 << 20
 
 
 def order_transaction_columns(
-    *, until: dt.date | None = None, currencies: Sequence[str], other_than: str | None = None
+    *, until: dt.date | None = None, currencies: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The same orders as `order_transactions`, as NumPy columns in no particular order: account ids (int64),
     order days since 1970-01-01 (int32), totals (float64, the order's currency) and the currency as its index in
-    `currencies` (int16; -1 for a code not listed). `other_than`: only the orders in another currency than this
-    one. PostgreSQL streams a binary COPY straight into arrays; other databases read one plain cursor."""
+    `currencies` (int16; -1 for a code not listed). PostgreSQL streams a binary COPY straight into arrays; other
+    databases read one plain cursor."""
     # only the table's own (quoted) name is formatted in; every value is a parameter
     table = connection.ops.quote_name(Order._meta.db_table)
     where = "deleted_at IS NULL AND status <> %s" + (" AND ordered_on <= %s" if until is not None else "")
     params: list[Any] = [OrderStatus.CANCELLED.value] + ([until] if until is not None else [])
-    if other_than is not None:
-        where += " AND currency <> %s"
-        params.append(other_than)
     if connection.vendor == "postgresql":
         currency_sql = "(COALESCE(array_position(%s::text[], currency::text), 0) - 1)::int2"
         columns = f"account_id::int8, (ordered_on - DATE '1970-01-01')::int4, total::float8, {currency_sql}"
@@ -401,7 +398,7 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
             cursor.execute(f"SELECT min(id), max(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             bounds = cursor.fetchone()
         if not bounds or bounds[0] is None:
-            rows = _copy_rows(cursor.cursor, sql.format(""), params)
+            rows = copy_rows(cursor.cursor, sql.format(""), params)
     if bounds and bounds[0] is not None:
         low, high = int(bounds[0]), int(bounds[1]) + 1
         middle = (low + high) // 2
@@ -411,7 +408,7 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
             raw = connection.get_new_connection(connection.get_connection_params())
             try:
                 with raw.cursor() as own:
-                    return _copy_rows(own, ranged, [*params, *limits])
+                    return copy_rows(own, ranged, [*params, *limits])
             finally:
                 raw.close()
 
@@ -425,9 +422,10 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
     )
 
 
-def _copy_rows(cursor: Any, sql: str, params: list[Any]) -> np.ndarray:
-    """One binary COPY read into a structured array (fixed-width rows: no NULLs in these columns)."""
-    row = np.dtype(_COPY_ROW)
+def copy_rows(cursor: Any, sql: str, params: list[Any], *, row: Any = None) -> np.ndarray:
+    """One binary COPY read into a structured array of `row` (numpy dtype fields, a field count then length and
+    value per column; default: the transactions' row). Fixed-width rows only: no NULLs in these columns."""
+    row = np.dtype(_COPY_ROW if row is None else row)
     parts: list[np.ndarray] = []
     pending = bytearray()
     skip = _COPY_HEADER

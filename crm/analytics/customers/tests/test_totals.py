@@ -108,7 +108,9 @@ def test_the_rfm_report_from_the_database_totals_equals_the_one_from_transaction
     _mixed(make_orders, 42)
     for months in (3, 6):
         cutoffs = rfm_cutoffs(as_of=AS_OF, compare_months=months)
-        from_totals, scores = rfm_report(customer_totals_load(cutoffs=cutoffs), as_of=AS_OF, compare_months=months)
+        from_totals, scores = rfm_report(
+            customer_totals_load(cutoffs=cutoffs), as_of=AS_OF, compare_months=months
+        )
         from_tx, reference = rfm_report(transactions_load(until=AS_OF), as_of=AS_OF, compare_months=months)
         assert from_totals == from_tx
         assert from_totals["transitions"] is not None and from_totals["warnings"]
@@ -135,4 +137,8 @@ def test_an_order_in_a_currency_the_catalog_lacks_fails_the_run_and_stores_nothi
     result = analysis_run_execute(run_id=run.pk)
     assert result.status == RunStatus.FAILED and "currency the catalog does not have" in result.error
     insight = CustomerInsight.objects.get()
-    assert (insight.account_id, insight.rfm_segment, insight.r_score) == (data["accounts"][0].pk, "loyal", None)
+    assert (insight.account_id, insight.rfm_segment, insight.r_score) == (
+        data["accounts"][0].pk,
+        "loyal",
+        None,
+    )
