@@ -4,9 +4,9 @@ order row in memory.
     totals = customer_totals_load(cutoffs=[as_of, before])   # from the database
     totals = customer_totals_compute(tx, cutoffs=[...])      # from transactions in memory (files, the reference)
 
-`customer_totals_load` lets the database group the orders in the company currency per account and return the
-orders in other currencies row by row in the same scan (see `crm.sales.selectors.order_totals`); those are
-converted at the rate of their day exactly as `transactions_load` converts them. Both give the same figures as `customer_summary` over
+`customer_totals_load` lets the database group the orders per account in one scan (see
+`crm.sales.selectors.order_totals`): the company-currency totals summed exactly in cents, every other order
+converted in the query at the rate of its day with the same float division as `transactions_load`. Both give the same figures as `customer_summary` over
 `transactions_clean(tx, until_day=cutoff)` for each cutoff: orders with a negative amount are left out (and
 counted), revenue is rounded to the cent.
 """
@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
 
-from crm.analytics.core.transactions import Transactions, day_number, transactions_converted
-from crm.catalog.selectors import company_currency_get, currency_list
+from crm.analytics.core.errors import AnalyticsError
+from crm.analytics.core.transactions import Transactions, day_number, transactions_load
+from crm.catalog.selectors import company_currency_get, currency_list, exchange_rate_history
 
 NONE_DAY = np.iinfo(np.int32).min  # last_day of a customer with no purchase yet at that cutoff
 
@@ -61,37 +63,38 @@ def customer_totals_compute(tx: Transactions, *, cutoffs: Sequence[int]) -> Cust
 
 
 def customer_totals_load(*, cutoffs: Sequence[dt.date]) -> CustomerTotals:
-    """The totals of the orders that stand, up to the latest cutoff, from the database. Raises AnalyticsError
-    when an order's currency is unknown or has no rate on or before its day (as `transactions_load`)."""
+    """The totals of the orders that stand, up to the latest cutoff, grouped in the database (see
+    `crm.sales.selectors.order_totals`). Raises AnalyticsError when an order's currency is unknown or has no
+    rate on or before its day, with the message of `transactions_load`."""
     from crm.sales.selectors.order_totals import order_account_totals
 
     days = tuple(day_number(c) for c in cutoffs)
     company = company_currency_get().code
     codes = [company] + [c.code for c in currency_list(include_inactive=True) if c.code != company]
-    own = order_account_totals(currencies=codes, cutoffs=list(cutoffs))
-    other = own.other
-    converted = transactions_converted(
-        other.account, other.day, other.total, other.currency, codes=codes, company=company
+    histories = {code: exchange_rate_history(code=code) for code in codes[1:]}
+    if any(rate <= 0 for history in histories.values() for _on, rate in history):
+        # a rate of zero or below (never set through the catalog's services): the row path knows what to do
+        return customer_totals_compute(transactions_load(until=max(cutoffs)), cutoffs=days)
+    rates = {
+        code: ([on for on, _r in history], [float(rate) for _on, rate in history])
+        for code, history in histories.items()
+    }
+    found = order_account_totals(currencies=codes, rates=rates, cutoffs=list(cutoffs))
+    if found.unknown_currency:
+        raise AnalyticsError(_("Some orders are in a currency the catalog does not have."))
+    if found.unconverted:
+        transactions_load(until=max(cutoffs))  # names the currency and the first day without a rate
+        raise AnalyticsError(_("Some orders are in a currency without an exchange rate on their day."))
+    k = len(days)
+    sums = _Sums(
+        ids=found.account,
+        first_day=found.first_day,
+        last_day=found.last_day,
+        purchases=found.purchases,
+        revenue=found.cents / 100 + found.converted,  # the cents' sum exactly, plus the converted orders
+        negatives=found.negatives.reshape(k),
     )
-    foreign = _sums(converted, days)
-    ids = np.union1d(own.account, foreign.ids)
-    k, n = len(days), ids.shape[0]
-    mine, theirs = np.searchsorted(ids, own.account), np.searchsorted(ids, foreign.ids)
-    first_day = np.full(n, np.iinfo(np.int32).max, dtype=np.int32)
-    first_day[mine] = own.first_day
-    first_day[theirs] = np.minimum(first_day[theirs], foreign.first_day)
-    last_day = np.full((k, n), NONE_DAY, dtype=np.int32)
-    last_day[:, mine] = own.last_day
-    last_day[:, theirs] = np.maximum(last_day[:, theirs], foreign.last_day)
-    purchases = np.zeros((k, n), dtype=np.int64)
-    purchases[:, mine] = own.purchases
-    purchases[:, theirs] += foreign.purchases
-    revenue = np.zeros((k, n), dtype=np.float64)
-    revenue[:, mine] = own.cents / 100  # exact sums: the float nearest to each sum of cents
-    revenue[:, theirs] += foreign.revenue
-    negatives = own.negatives + foreign.negatives
-    sums = _Sums(ids, first_day, last_day, purchases, revenue, negatives)
-    return _rounded(days, sums, np.round(revenue, 2))
+    return _rounded(days, sums, np.round(sums.revenue, 2))
 
 
 def _rounded(cutoffs: tuple[int, ...], sums: _Sums, revenue: np.ndarray) -> CustomerTotals:

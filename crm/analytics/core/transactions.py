@@ -53,20 +53,6 @@ def transactions_load(*, until: dt.date | None = None) -> Transactions:
     company = company_currency_get().code
     codes = [c.code for c in currency_list(include_inactive=True)]
     customer, day, amount, currency = order_transaction_columns(until=until, currencies=codes)
-    return transactions_converted(customer, day, amount, currency, codes=codes, company=company)
-
-
-def transactions_converted(
-    customer: np.ndarray,
-    day: np.ndarray,
-    amount: np.ndarray,
-    currency: np.ndarray,
-    *,
-    codes: list[str],
-    company: str,
-) -> Transactions:
-    """Orders as columns (`currency`: index in `codes`, -1 for an unknown one) converted to the company
-    currency at the rate of each order's day. `amount` is converted in place."""
     if (currency < 0).any():
         raise AnalyticsError(_("Some orders are in a currency the catalog does not have."))
     for index in np.unique(currency).tolist():

@@ -1,21 +1,21 @@
 """Per-account totals of the orders that stand, aggregated inside the database in one scan: what the RFM
 analysis needs without reading every order row out.
 
-    totals = order_account_totals(currencies=["EUR", "USD"], cutoffs=[as_of, six_months_before])
-    totals.account, totals.first_day           # per account with an order ≥ 0 in currencies[0] (the company's)
-    totals.last_day[k], totals.purchases[k], totals.cents[k], totals.negatives[k]   # as of cutoffs[k]
-    totals.other                               # the orders in any other currency, one row each
+    totals = order_account_totals(currencies=["EUR", "USD"], rates={"USD": (days, rates)}, cutoffs=[as_of, …])
+    totals.account, totals.first_day           # per account with an order ≥ 0 on or before the latest cutoff
+    totals.last_day[k], totals.purchases[k], totals.cents[k], totals.converted[k], totals.negatives[k]
 
-The orders that stand are those of `order_transactions` (not cancelled, not deleted), up to the latest cutoff.
-Orders in the first currency with a negative total are left out of the figures and only counted (the analyses
-say how many they left out). The orders in other currencies come back row by row (account, day, total, the
-currency's index in `currencies` or -1): the caller converts them at the rate of their day.
+`currencies[0]` is the company currency: its totals are summed exactly, in cents. An order in another currency
+is converted in the query at the rate in force on its day (`rates[code]`: the days each rate is valid from,
+ascending, and the rates as floats: total ÷ rate, the same float division as `transactions_load`), and summed
+as a float. The orders that stand are those of `order_transactions` (not cancelled, not deleted), up to the
+latest cutoff; orders with a negative total are left out of the figures and only counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from crm.sales.enums import OrderStatus
 from crm.sales.models import Order
 
-_ROW = [  # one binary COPY row: six fixed-width fields, none NULL (every group has an order)
+_ROW = [  # one binary COPY row: eight fixed-width fields, none NULL (every group has an order)
     ("fields", ">i2"),
     ("len_account", ">i4"),
     ("account", ">i8"),
@@ -39,15 +39,13 @@ _ROW = [  # one binary COPY row: six fixed-width fields, none NULL (every group 
     ("count", ">i8"),
     ("len_cents", ">i4"),
     ("cents", ">i8"),
+    ("len_amount", ">i4"),
+    ("amount", ">f8"),
+    ("len_rated", ">i4"),
+    ("rated", ">i8"),
 ]
-
-
-@dataclass(frozen=True)
-class OtherCurrencyOrders:
-    account: np.ndarray  # int64
-    day: np.ndarray  # int32 days since 1970-01-01
-    total: np.ndarray  # float64, in the order's currency (the float nearest to the stored total)
-    currency: np.ndarray  # int16: index in `currencies`; -1 for a code not listed
+_INTEGERS = ("account", "part", "first", "last", "count", "cents", "rated")
+Rates = Mapping[str, tuple[Sequence[dt.date], Sequence[float]]]
 
 
 @dataclass(frozen=True)
@@ -56,63 +54,87 @@ class OrderAccountTotals:
     first_day: np.ndarray  # int32 days since 1970-01-01: the first order ≥ 0 on or before the last cutoff
     last_day: np.ndarray  # int32 (k, n): the last order ≥ 0 on or before cutoff k; INT32_MIN when none
     purchases: np.ndarray  # int64 (k, n): orders ≥ 0 on or before cutoff k
-    cents: np.ndarray  # int64 (k, n): their totals, in cents, summed exactly
+    cents: np.ndarray  # int64 (k, n): their totals in the company currency, in cents, summed exactly
+    converted: np.ndarray  # float64 (k, n): their totals in other currencies, converted, summed
     negatives: np.ndarray  # int64 (k,): orders < 0 on or before cutoff k (left out of the figures)
-    other: OtherCurrencyOrders
+    unknown_currency: bool  # some order is in a currency not in `currencies` (left out)
+    unconverted: bool  # some order's currency has no rate on or before its day (left out)
 
 
-def order_account_totals(*, currencies: Sequence[str], cutoffs: Sequence[dt.date]) -> OrderAccountTotals:
-    """The per-account totals of the orders in `currencies[0]` that stand, as of each of `cutoffs`, and the
-    orders in other currencies one by one. One scan, grouped in the database by account, "part" (the
-    currency's index, how many cutoffs the order comes after, negative or not) and, for another currency than
-    the first, the order itself: a handful of plain aggregates per group, no per-cutoff FILTER. NumPy then adds
-    the parts up per cutoff. On PostgreSQL the scan runs with parallel workers and the groups come back as a
-    binary COPY. Company-wide, not scoped by a user, like `order_transactions`."""
+def order_account_totals(
+    *, currencies: Sequence[str], rates: Rates, cutoffs: Sequence[dt.date]
+) -> OrderAccountTotals:
+    """The per-account totals of the orders that stand, as of each of `cutoffs`. One scan, grouped in the
+    database by account and "part" (the currency's index, how many cutoffs the order comes after, negative or
+    not) with a handful of plain aggregates per group, no per-cutoff FILTER; NumPy then adds the parts up per
+    cutoff. On PostgreSQL the scan runs with parallel workers, the rate is found by `width_bucket` over the
+    rate's days, and the groups come back as a binary COPY. Company-wide, not scoped by a user, like
+    `order_transactions`. The rates must be above zero."""
     if not cutoffs or not currencies:
         raise ValueError("order_account_totals needs a currency and at least one cutoff")
     ordered = sorted(set(cutoffs))
     k = len(ordered)
     table = connection.ops.quote_name(Order._meta.db_table)
     postgres = connection.vendor == "postgresql"
+    params: list[Any] = []
     whens = " ".join(f"WHEN %s THEN {i + 1}" for i in range(len(currencies)))
+    params += currencies
     after = "".join(" + CASE WHEN ordered_on > %s THEN 2 ELSE 0 END" for _c in ordered[:-1])
+    params += ordered[:-1]
     part = f"(CASE currency {whens} ELSE 0 END * {2 * k}{after} + CASE WHEN total < 0 THEN 1 ELSE 0 END)"
-    alone = "CASE WHEN currency = %s THEN 0 ELSE id END"
+    conversions = ""
+    for code in currencies[1:]:
+        valid, values = rates.get(code, ((), ()))
+        if not valid:  # no rate at all: every order in it stays unconverted
+            conversions += " WHEN %s THEN 'NaN'::float8" if postgres else ""
+            params += [code] if postgres else []
+            continue
+        if postgres:  # no rate yet on the order's day: NaN, which makes the group's sum NaN
+            rate = "COALESCE((%s::float8[])[width_bucket(ordered_on, %s::date[])], 'NaN'::float8)"
+            conversions += f" WHEN %s THEN total::float8 / {rate}"
+            params += [code, [float(v) for v in values], list(valid)]
+        else:  # the latest rate on or before the order's day
+            steps = " ".join("WHEN ordered_on >= %s THEN %s" for _v in valid)
+            conversions += f" WHEN %s THEN CAST(total AS REAL) / CASE {steps} END"
+            params += [code, *(x for pair in reversed(list(zip(valid, values, strict=True))) for x in pair)]
+    converted = f"CASE currency{conversions} END" if conversions else "CAST(NULL AS REAL)"
     if postgres:
         first, last = "MIN(ordered_on) - DATE '1970-01-01'", "MAX(ordered_on) - DATE '1970-01-01'"
         columns = (
-            f"account_id::int8, {part}::int4, {first}, {last}, COUNT(*)::int8, SUM((total * 100)::int8)::int8"
+            f"account_id::int8, {part}::int4, {first}, {last}, COUNT(*)::int8, "
+            f"SUM((total * 100)::int8)::int8, COALESCE(SUM({converted}), 0)::float8, COUNT(*)::int8"
         )
     else:
         first, last = (f"CAST(julianday({f}(ordered_on)) - 2440587.5 AS INTEGER)" for f in ("MIN", "MAX"))
-        columns = f"account_id, {part}, {first}, {last}, COUNT(*), SUM(CAST(ROUND(total * 100) AS INTEGER))"
+        columns = (
+            f"account_id, {part}, {first}, {last}, COUNT(*), SUM(CAST(ROUND(total * 100) AS INTEGER)), "
+            f"COALESCE(SUM({converted}), 0.0), COUNT({converted})"
+        )
+    if not postgres:  # the conversion again, for COUNT(...)
+        params += params[len(currencies) + len(ordered) - 1 :]
     # only the table's own (quoted) name is formatted in; every value is a parameter
     sql = (
         f"SELECT {columns} FROM {table} "  # noqa: S608
-        "WHERE deleted_at IS NULL AND status <> %s AND ordered_on <= %s "
-        f"GROUP BY 1, 2, {alone}"
+        "WHERE deleted_at IS NULL AND status <> %s AND ordered_on <= %s GROUP BY 1, 2"
     )
-    params: list[Any] = [
-        *currencies,
-        *ordered[:-1],
-        OrderStatus.CANCELLED.value,
-        ordered[-1],
-        currencies[0],
-    ]
+    params += [OrderStatus.CANCELLED.value, ordered[-1]]
     if postgres:
         rows = _postgres_rows(sql, params)
-        table_ = np.column_stack(
-            [rows[name].astype(np.int64) for name in ("account", "part", "first", "last", "count", "cents")]
-        )
+        integers = np.column_stack([rows[name].astype(np.int64) for name in _INTEGERS])
+        amounts = rows["amount"].astype(np.float64)
+        integers[np.isnan(amounts), 6] = 0  # an order without a rate: the group is not converted
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
-        table_ = np.array(found, dtype=np.int64) if found else np.zeros((0, 6), dtype=np.int64)
-    return _per_cutoff(table_, k, [ordered.index(c) for c in cutoffs])
+        integers = np.array([[r[i] for i in (0, 1, 2, 3, 4, 5, 7)] for r in found], dtype=np.int64).reshape(
+            -1, 7
+        )
+        amounts = np.array([r[6] for r in found], dtype=np.float64)
+    return _per_cutoff(integers, amounts, k, [ordered.index(c) for c in cutoffs])
 
 
-# one in-memory hash table for ~2M groups (not batches spilled to disk); no JIT compilation (seconds, for a
+# one in-memory hash table for ~1M accounts (not batches spilled to disk); no JIT compilation (seconds, for a
 # query that runs once); parallel workers although the planner overestimates what they send back
 _POSTGRES_SETTINGS = (
     ("work_mem", "512MB"),
@@ -142,44 +164,50 @@ def _settings(cursor: Any, settings: Sequence[tuple[str, str]]) -> None:
         cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def _per_cutoff(table: np.ndarray, k: int, positions: list[int]) -> OrderAccountTotals:
-    """Rows (account, part, first, last, count, cents) → per-account totals of the first currency as of each
-    cutoff (`positions[j]`: the rank of cutoff j among the distinct ones; an order is on or before it when
-    the number of cutoffs it comes after ≤ that rank), and the other currencies' orders."""
-    account, part = table[:, 0], table[:, 1]
+def _per_cutoff(table: np.ndarray, amounts: np.ndarray, k: int, positions: list[int]) -> OrderAccountTotals:
+    """Rows (account, part, first, last, count, cents, rated) and the converted amounts → per-account totals
+    as of each cutoff (`positions[j]`: the rank of cutoff j among the distinct ones; an order is on or before
+    it when the number of cutoffs it comes after ≤ that rank)."""
+    account, part, count = table[:, 0], table[:, 1], table[:, 4]
     currency = part // (2 * k) - 1
     after, negative = (part % (2 * k)) // 2, (part % 2).astype(bool)
+    known = currency >= 0
     own = currency == 0
-    kept = own & ~negative
+    unconverted = bool(((table[:, 6] < count) & known & ~own).any())
+    kept = known & ~negative
     ids, index = np.unique(account[kept], return_inverse=True)
     index = np.asarray(index, dtype=np.int64).reshape(-1)
-    n = ids.shape[0]
+    n, j = ids.shape[0], len(positions)
     first_day = np.full(n, np.iinfo(np.int32).max, dtype=np.int32)
     np.minimum.at(first_day, index, table[kept, 2].astype(np.int32))
-    last_day = np.full((len(positions), n), np.iinfo(np.int32).min, dtype=np.int32)
-    purchases = np.zeros((len(positions), n), dtype=np.int64)
-    cents = np.zeros((len(positions), n), dtype=np.int64)
-    negatives = np.zeros(len(positions), dtype=np.int64)
-    kept_after, kept_last, kept_count, kept_cents = (table[kept, c] for c in (1, 3, 4, 5))
-    kept_after = after[kept]
+    last_day = np.full((j, n), np.iinfo(np.int32).min, dtype=np.int32)
+    purchases = np.zeros((j, n), dtype=np.int64)
+    cents = np.zeros((j, n), dtype=np.int64)
+    converted = np.zeros((j, n), dtype=np.float64)
+    negatives = np.zeros(j, dtype=np.int64)
+    kept_after, kept_own = after[kept], own[kept]
+    kept_last, kept_count, kept_cents, kept_amount = (
+        table[kept, 3],
+        count[kept],
+        table[kept, 5],
+        amounts[kept],
+    )
     for row, rank in enumerate(positions):
         upto = kept_after <= rank
         np.maximum.at(last_day[row], index[upto], kept_last[upto].astype(np.int32))
         np.add.at(purchases[row], index[upto], kept_count[upto])
-        np.add.at(cents[row], index[upto], kept_cents[upto])
-        negatives[row] = int(table[own & negative & (after <= rank), 4].sum())
-    other = ~own
+        mine, theirs = upto & kept_own, upto & ~kept_own
+        np.add.at(cents[row], index[mine], kept_cents[mine])
+        np.add.at(converted[row], index[theirs], kept_amount[theirs])
+        negatives[row] = int(count[known & negative & (after <= rank)].sum())
     return OrderAccountTotals(
         account=ids.astype(np.int64),
         first_day=first_day,
         last_day=last_day,
         purchases=purchases,
         cents=cents,
+        converted=converted,
         negatives=negatives,
-        other=OtherCurrencyOrders(
-            account=account[other],
-            day=table[other, 2].astype(np.int32),
-            total=table[other, 5] / 100,  # one order per group: its total, exactly, in cents
-            currency=currency[other].astype(np.int16),
-        ),
+        unknown_currency=bool((~known).any()),
+        unconverted=unconverted,
     )
