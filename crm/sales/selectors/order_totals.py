@@ -25,25 +25,22 @@ from django.db import connection, transaction
 from crm.sales.enums import OrderStatus
 from crm.sales.models import Order
 
-_ROW = [  # one binary COPY row: eight fixed-width fields, none NULL (every group has an order)
-    ("fields", ">i2"),
-    ("len_account", ">i4"),
-    ("account", ">i8"),
-    ("len_part", ">i4"),
-    ("part", ">i4"),
-    ("len_first", ">i4"),
-    ("first", ">i4"),
-    ("len_last", ">i4"),
-    ("last", ">i4"),
-    ("len_count", ">i4"),
-    ("count", ">i8"),
-    ("len_cents", ">i4"),
-    ("cents", ">i8"),
-    ("len_amount", ">i4"),
-    ("amount", ">f8"),
-    ("len_rated", ">i4"),
-    ("rated", ">i8"),
-]
+_ROW = np.dtype(  # one group, as the query packs it: big-endian fixed-width fields
+    [
+        ("account", ">i8"),
+        ("part", ">i4"),
+        ("first", ">i4"),
+        ("last", ">i4"),
+        ("count", ">i8"),
+        ("cents", ">i8"),
+        ("amount", ">f8"),
+        ("rated", ">i8"),
+    ]
+)
+_PACK = (  # the expressions that pack a group's columns (g.*) into _ROW's bytes
+    "int8send(g.a) || int4send(g.p) || int4send(g.f) || int4send(g.l) || int8send(g.c) || int8send(g.s)"
+    " || float8send(g.m) || int8send(g.r)"
+)
 _INTEGERS = ("account", "part", "first", "last", "count", "cents", "rated")
 Rates = Mapping[str, tuple[Sequence[dt.date], Sequence[float]]]
 
@@ -148,18 +145,22 @@ _POSTGRES_SETTINGS = (
 
 
 def _postgres_rows(sql: str, params: list[Any]) -> np.ndarray:
-    """The groups as a binary COPY read straight into a structured array (COPY of a query runs it with
-    parallel workers too), under the settings above, restored afterwards for the caller's transaction."""
-    from crm.sales.selectors.orders import copy_rows
+    """The groups packed by the server into one bytea of fixed-width records (one value to read, instead of a
+    message per group: reading ~1M COPY rows costs seconds of Python), under the settings above, restored
+    afterwards for the caller's transaction. One bytea holds up to 1 GB: ~24M groups."""
+    import psycopg
 
     names = [name for name, _value in _POSTGRES_SETTINGS]
+    packed = f"SELECT string_agg({_PACK}, ''::bytea) FROM ({sql}) AS g(a, p, f, l, c, s, m, r)"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
         previous = list(zip(names, cursor.fetchone(), strict=True))
         _settings(cursor, _POSTGRES_SETTINGS)
-        rows = copy_rows(cursor.cursor, f"COPY ({sql}) TO STDOUT (FORMAT binary)", params, row=_ROW)
+        with psycopg.Cursor(cursor.cursor.connection) as raw:  # binary results: the bytes as they are
+            raw.execute(packed, params, binary=True)
+            blob = raw.fetchone()[0]
         _settings(cursor, previous)
-    return rows
+    return np.frombuffer(blob or b"", dtype=_ROW)
 
 
 def _settings(cursor: Any, settings: Sequence[tuple[str, str]]) -> None:

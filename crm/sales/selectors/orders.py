@@ -398,7 +398,7 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
             cursor.execute(f"SELECT min(id), max(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             bounds = cursor.fetchone()
         if not bounds or bounds[0] is None:
-            rows = copy_rows(cursor.cursor, sql.format(""), params)
+            rows = _copy_rows(cursor.cursor, sql.format(""), params)
     if bounds and bounds[0] is not None:
         low, high = int(bounds[0]), int(bounds[1]) + 1
         middle = (low + high) // 2
@@ -408,7 +408,7 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
             raw = connection.get_new_connection(connection.get_connection_params())
             try:
                 with raw.cursor() as own:
-                    return copy_rows(own, ranged, [*params, *limits])
+                    return _copy_rows(own, ranged, [*params, *limits])
             finally:
                 raw.close()
 
@@ -422,10 +422,9 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
     )
 
 
-def copy_rows(cursor: Any, sql: str, params: list[Any], *, row: Any = None) -> np.ndarray:
-    """One binary COPY read into a structured array of `row` (numpy dtype fields, a field count then length and
-    value per column; default: the transactions' row). Fixed-width rows only: no NULLs in these columns."""
-    row = np.dtype(_COPY_ROW if row is None else row)
+def _copy_rows(cursor: Any, sql: str, params: list[Any]) -> np.ndarray:
+    """One binary COPY read into a structured array (fixed-width rows: no NULLs in these columns)."""
+    row = np.dtype(_COPY_ROW)
     parts: list[np.ndarray] = []
     pending = bytearray()
     skip = _COPY_HEADER
