@@ -158,7 +158,8 @@ def _postgres_rows(sql: str, params: list[Any]) -> np.ndarray:
         _settings(cursor, _POSTGRES_SETTINGS)
         with psycopg.Cursor(cursor.cursor.connection) as raw:  # binary results: the bytes as they are
             raw.execute(packed, params, binary=True)
-            blob = raw.fetchone()[0]
+            found = raw.fetchone()
+            blob = found[0] if found else None
         _settings(cursor, previous)
     return np.frombuffer(blob or b"", dtype=_ROW)
 
