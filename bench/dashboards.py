@@ -3,10 +3,12 @@ and all its htmx widget fragments, fetched in turn), over 1,000,000 opportunitie
 
     nice -n 19 python bench/dashboards.py [--db sqlite|postgres] [--opportunities N] [--orders N]
                                           [--runs N] [--period P] [--reuse | --rebuild] [--build-only]
+                                          [--name NAME]
 
 The data set is bench/sales.py's (its builder imported as is: 50 reps in 5 teams, 20,000 accounts, deals over
 2022–2026, quotas, orders, the lifecycle and its monthly summary), built into its OWN database `crm_bench_dash`
-(PostgreSQL) / var/crm_bench_dash.sqlite3, never the sales benchmark's. It has no activities and no order lines:
+(PostgreSQL) / var/crm_bench_dash.sqlite3, never the sales benchmark's; `--name NAME` measures an existing data
+set of that name instead (PostgreSQL database NAME / var/NAME.sqlite3, migrated first, never built or dropped). It has no activities and no order lines:
 those widgets are timed over empty tables (said in the results).
 
 Server-side times are in-process with Django's test client (request to complete response: middleware,
@@ -64,9 +66,10 @@ BASELINES["revenue_by_territory"] = BASELINES["revenue_by_product"]
 
 
 def _command(db: str, args: argparse.Namespace) -> str:
+    named = (f" --name {args.name}" if args.name else "") + ("" if args.gc_freeze else " --no-gc-freeze")
     return (
         f"nice -n 19 python bench/dashboards.py --db {db} --opportunities {args.opportunities} "
-        f"--orders {args.orders} --runs {args.runs} --period {args.period}"
+        f"--orders {args.orders} --runs {args.runs} --period {args.period}{named}"
     )
 
 
@@ -141,15 +144,37 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the existing data set, never build it")
     parser.add_argument("--rebuild", action="store_true", help="build the data set even when it exists")
     parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
+    parser.add_argument(
+        "--name",
+        default="",
+        help="measure this existing data set (e.g. a copy of bench/sales.py's crm_bench_sales): implies --reuse",
+    )
+    parser.add_argument(
+        "--no-gc-freeze",
+        dest="gc_freeze",
+        action="store_false",
+        help="leave start-up's objects to the garbage collector (the server freezes them: config/wsgi.py)",
+    )
     args = parser.parse_args()
+    global NAME
+    if args.name:
+        if args.rebuild or args.build_only:
+            parser.error(
+                "--name measures an existing data set: it cannot be combined with --rebuild/--build-only"
+            )
+        NAME, args.reuse = args.name, True
 
     from bench.run import _exists, _load_average, _setup
 
     sizes = {"opportunities": args.opportunities, "orders": args.orders, "board": 100_000}
     load_file = RESULTS / f"dashboards-load-{args.db}.json"
     previous = json.loads(load_file.read_text()) if load_file.exists() else {}
+    if args.name:
+        previous = {"command": f"an existing data set: {args.name} (the sizes given are not checked)"}
     same = all(previous.get(k) == v for k, v in sizes.items())
     reuse = args.reuse or (not args.rebuild and same and _exists(args.db, NAME))
+    if args.name and not _exists(args.db, NAME):
+        parser.error(f"no data set named {NAME} for --db {args.db}")
     _setup(args.db, reuse, NAME)
     say = lambda msg: print(msg, flush=True)  # noqa: E731
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -167,6 +192,11 @@ def main() -> None:
         say(f"[{args.db}] reusing the data set built by: {load.get('command', '?')}")
     if args.build_only:
         return
+    if args.gc_freeze:  # as the server does once Django is loaded (config/wsgi.py)
+        import gc
+
+        gc.collect()
+        gc.freeze()
     before = _load_average()
     started = time.perf_counter()
     figures = measure(runs=args.runs, period=args.period, say=say)
@@ -174,6 +204,7 @@ def main() -> None:
         "db": args.db,
         **sizes,
         "period": args.period,
+        "gc_freeze": args.gc_freeze,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "machine": {
             "python": platform.python_version(),

@@ -1,6 +1,7 @@
 """The pivot builder's speed (issue 5): the pivot page over 1,000,000 opportunities, server p95 ≤ 300 ms.
 
     nice -n 19 python bench/pivot.py [--db sqlite|postgres|both] [--opportunities N] [--runs N] [--reuse | --rebuild]
+        [--name DATA_SET]
 
 The data set is bench/sales.py's (its builder functions, imported), without orders, built into its own databases:
 PostgreSQL `crm_bench_pivot` and var/crm_bench_pivot.sqlite3 (never `crm_bench_sales`). 50 reps in 5 teams, 20,000
@@ -10,6 +11,11 @@ Each pivot page (a few typical definitions, htmx's partial request as the builde
 timed in-process with Django's test client like bench/sales.py — request to response, permission scoping, the
 GROUP BY, currency conversion, subtotals, rendering — next to a baseline measured in the same run: the raw SQL
 GROUP BY the page needs, through the same connection. Results: bench/results/pivot-<db>.json.
+
+`--name` measures another existing data set by its name (PostgreSQL database / var/<name>.sqlite3), e.g. a copy of
+bench/sales.py's `crm_bench_sales` (1M opportunities, 2M orders): it is never built nor dropped, only migrated.
+The pivot pages read the opportunity cube when a definition fits it: the migration fills it, and
+`crm forecast rebuild --only cube` recomputes it.
 """
 
 from __future__ import annotations
@@ -32,8 +38,12 @@ NAME = "crm_bench_pivot"
 
 
 def _command(db: str, args: argparse.Namespace) -> str:
+    name = f" --name {args.name} --reuse" if args.name != NAME else ""
+    if args.baseline_runs is not None:
+        name += f" --baseline-runs {args.baseline_runs}"
     return (
         f"nice -n 19 python bench/pivot.py --db {db} --opportunities {args.opportunities} --runs {args.runs}"
+        f"{name}"
     )
 
 
@@ -116,12 +126,33 @@ def _pages(vendor: str) -> list[tuple[str, str, dict[str, str], str, list[Any]]]
     ]
 
 
-def measure(*, runs: int, say: Any) -> dict[str, Any]:
+def _baseline(sql: str, params: list[Any], runs: int) -> dict[str, float]:
+    """The raw GROUP BY timed `runs` times after one warm-up (SQLite's takes 15–35 s over 1M deals)."""
     from django.db import connection
+
+    from bench.run import p95
+
+    samples = []
+    for n in range(runs + 1):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        if n:
+            samples.append((time.perf_counter() - started) * 1000)
+    return {"p95_ms": round(p95(samples), 2), "median_ms": round(sorted(samples)[len(samples) // 2], 2)}
+
+
+def measure(*, runs: int, say: Any, baseline_runs: int | None = None) -> dict[str, Any]:
+    from django.db import connection
+    from django.http import QueryDict
     from django.test import Client
 
     from bench.run import timed
     from bench.sales import _raw
+    from crm.analytics.pivot.cube import cube_for
+    from crm.analytics.pivot.definition import definition_parse
+    from crm.analytics.pivot.presenters import definition_from_query
     from crm.core.identity.models import User
 
     users = {
@@ -139,10 +170,13 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         url = "/analytics/pivot/?" + urlencode({**fields, "partial": "result"})
         page = timed(clients[who], url, runs, HTTP_HX_REQUEST="true")
         full = timed(clients[who], "/analytics/pivot/?" + urlencode(fields), max(5, runs // 4))
-        baseline = _raw(sql, params, runs)
+        baseline = _raw(sql, params, runs) if baseline_runs is None else _baseline(sql, params, baseline_runs)
+        definition = definition_parse(definition_from_query(QueryDict(urlencode(fields))))
+        from_cube = cube_for(user=users[who], definition=definition) is not None
         row = {
             "page": label,
             "url": url,
+            "read_the_cube": from_cube,
             "htmx_result": page,
             "full_page": full,
             "raw_sql_baseline": baseline,
@@ -150,7 +184,7 @@ def measure(*, runs: int, say: Any) -> dict[str, Any]:
         }
         say(
             f"  {label}: htmx p95 {page['p95_ms']} ms, full page p95 {full['p95_ms']} ms, "
-            f"raw GROUP BY p95 {baseline['p95_ms']} ms"
+            f"raw GROUP BY p95 {baseline['p95_ms']} ms ({'cube' if from_cube else 'GROUP BY'})"
         )
         out.append(row)
     # the API: the same pivot as JSON
@@ -189,7 +223,18 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the existing data set, never build it")
     parser.add_argument("--rebuild", action="store_true", help="build the data set even when it exists")
     parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
+    parser.add_argument(
+        "--name", default=NAME, help="measure this existing data set (database name) instead; implies --reuse"
+    )
+    parser.add_argument(
+        "--baseline-runs",
+        type=int,
+        default=None,
+        help="time the raw GROUP BY baseline this many times after one warm-up (default: --runs after three)",
+    )
     args = parser.parse_args()
+    if args.name != NAME:
+        args.reuse = True
     if args.db == "both":
         from bench.run import _postgres_reachable
 
@@ -205,10 +250,14 @@ def main() -> None:
 
     load_file = RESULTS / f"pivot-load-{args.db}.json"
     previous = json.loads(load_file.read_text()) if load_file.exists() else {}
+    if args.name != NAME:
+        if not _exists(args.db, args.name):
+            sys.exit(f"no data set named {args.name} on {args.db}")
+        previous = {"data_set": args.name, "command": f"an existing data set: {args.name}"}
     reuse = args.reuse or (
         not args.rebuild and previous.get("opportunities") == args.opportunities and _exists(args.db, NAME)
     )
-    _setup(args.db, reuse, NAME)
+    _setup(args.db, reuse, args.name)
     say = lambda msg: print(msg, flush=True)  # noqa: E731
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not reuse:
@@ -234,7 +283,7 @@ def main() -> None:
         return
     before = _load_average()
     started = time.perf_counter()
-    figures = measure(runs=args.runs, say=say)
+    figures = measure(runs=args.runs, say=say, baseline_runs=args.baseline_runs)
     result = {
         "db": args.db,
         "opportunities": args.opportunities,

@@ -39,12 +39,14 @@ Set up and operate:
   createadmin   create an administrator (--email, --password, --name; prompts when missing)
   token         API tokens: create --user EMAIL | list --user EMAIL | revoke ID
   duplicates    scan --object contacts|accounts --format csv | merge | undo MERGE_ID
+  territories   rematch [--batch N]: match every account's primary address against the territories again
   contracts     run [--today YYYY-MM-DD]: draft the contract invoices due, open renewals, end contracts
   invoices      overdue [--date YYYY-MM-DD]: mark overdue invoices and queue payment reminders
   assets        expire [--date YYYY-MM-DD]: mark the assets whose warranty ended as expired
   quotes        expire [--date YYYY-MM-DD]: mark the sent quotes past their validity date as expired
   lifecycle     rebuild: recompute every deal's lifecycle milestones from the documents
-  forecast      rebuild: recompute the forecast's summary (amounts per month, owner, stage) from the deals
+  forecast      rebuild [--only forecast|cube]: recompute the forecast summary and the opportunity cube from the deals
+  purchases     rebuild: recompute the per-account purchase summary (first and last order date) from the orders
   analytics     clv | rfm | pareto | cohorts [--transactions FILE.csv …]: customer analyses as JSON;
                 refresh KIND: recompute one analysis now; pivot …, report run ID, dashboard --user EMAIL
   manage ...    any Django management command (also: any other command name is passed to Django)

@@ -26,6 +26,14 @@ class ProductForm(forms.Form):
         required=False,
     )
     tax = forms.TypedChoiceField(label=_("Tax"), coerce=int, empty_value=None, required=False)
+    cost = forms.DecimalField(
+        label=_("Unit cost"),
+        localize=True,
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+        help_text=_("What one unit costs the company, in the company currency. Leave empty if not known."),
+    )
     is_active = forms.BooleanField(label=_("Active (can be sold)"), required=False, initial=True)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -37,7 +45,8 @@ class ProductForm(forms.Form):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 **_initial(
-                    instance, ("sku", "name", "kind", "unit", "billing_period", "is_active", "description")
+                    instance,
+                    ("sku", "name", "kind", "unit", "billing_period", "cost", "is_active", "description"),
                 ),
                 "tax": instance.tax_id,
             }

@@ -33,6 +33,7 @@ class ProductOut(Schema):
     unit: Unit
     billing_period: BillingPeriod | Blank
     tax: TaxRefOut | None = None
+    cost: Decimal | None = Field(None, description="unit cost in the company currency (null: not known)")
     is_active: bool
     version: int
     created_at: dt.datetime
@@ -51,11 +52,12 @@ class ProductIn(InSchema):
     unit: Unit = Unit.UNIT
     billing_period: BillingPeriod | Blank = ""
     tax_id: int | None = None
+    cost: Decimal | None = Field(None, description='unit cost in the company currency, e.g. "12.40"')
     is_active: bool = True
 
 
 class ProductPatch(PatchSchema):
-    NULLABLE: ClassVar[frozenset[str]] = frozenset({"tax_id"})
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"tax_id", "cost"})
 
     sku: str | None = Field(None, max_length=40)
     name: str | None = Field(None, max_length=200)
@@ -64,6 +66,7 @@ class ProductPatch(PatchSchema):
     unit: Unit = None  # type: ignore[assignment]
     billing_period: BillingPeriod | Blank = None  # type: ignore[assignment]
     tax_id: int | None = None
+    cost: Decimal | None = None
     is_active: bool = None  # type: ignore[assignment]
     version: int | None = None
 

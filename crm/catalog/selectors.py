@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -379,3 +380,22 @@ def exchange_rate_history(*, code: str) -> list[tuple[dt.date, Decimal]]:
 def product_names(*, ids: list[int]) -> dict[int, str]:
     """{id: name} of these products, deleted ones included (documents keep referring to them)."""
     return dict(Product.all_objects.filter(pk__in=ids).values_list("id", "name"))
+
+
+def company_currency_code() -> str:
+    """The company currency's code, or the configured default while the catalog has none (pages only)."""
+    found = Currency.objects.filter(is_company=True).values_list("code", flat=True).first()
+    return found or str(getattr(settings, "DEFAULT_CURRENCY", "EUR"))
+
+
+def product_cost_get(*, product: Product, currency: str, on_date: dt.date) -> Decimal | None:
+    """The product's unit cost in `currency` at the rates of `on_date` (the sales lines' snapshot), or None when
+    the cost is not known or cannot be converted (no rate): a missing cost never blocks a sale."""
+    if product.cost is None:
+        return None
+    try:
+        return money_convert(
+            amount=product.cost, from_currency=company_currency_code(), to_currency=currency, on_date=on_date
+        )
+    except (ExchangeRateMissing, CompanyCurrencyMissing, InvalidInput):
+        return None

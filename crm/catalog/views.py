@@ -180,6 +180,7 @@ def _product_page(
         "can_change": selectors.product_change_allowed(user=user),
         "can_price": selectors.price_change_allowed(user=user) and bool(books),
         "tax_rate": selectors.tax_rate_get(product=product),
+        "company_currency": selectors.company_currency_code(),
     }
     return render(request, "catalog/product_detail.html", context, status=status)
 

@@ -13,7 +13,9 @@ class ContactsConfig(AppConfig):
         from crm.core.audit.registry import audit_register
         from crm.core.identity.permissions import object_type_register
 
-        audit_register(Account, exclude=("name_key",), highlight=("owner", "status", "account_type"))
+        audit_register(
+            Account, exclude=("name_key", "territory"), highlight=("owner", "status", "account_type")
+        )
         audit_register(Contact, exclude=("full_name", "name_key"), highlight=("owner", "email_consent"))
         audit_register(ContactAccount)
         audit_register(Address)
@@ -25,6 +27,7 @@ class ContactsConfig(AppConfig):
         api_router_register(prefix="", router="crm.contacts.network_api.router")
         api_router_register(prefix="", router="crm.contacts.duplicates.api.router")
         self._register_network()
+        self._register_territories()
         self._register_merge_handlers()
         self._register_ui()
 
@@ -54,6 +57,17 @@ class ContactsConfig(AppConfig):
             sizes=CompanySize.choices,
             owned_counts=contact_owned_counts,
         )
+
+    def _register_territories(self) -> None:
+        """Territories changed: every account's stored territory is matched again, in a job."""
+        from crm.contacts.services.territories import territory_rematch_request
+        from crm.core.assignment.events import TerritoriesChanged
+        from crm.core.events import subscribe
+
+        def on_territories_changed(event: TerritoriesChanged) -> None:
+            territory_rematch_request(reason=f"territory {event.territory_id} {event.action}")
+
+        subscribe(TerritoriesChanged, on_territories_changed)
 
     def _register_merge_handlers(self) -> None:
         """What follows the survivor of a merge from contacts itself (other apps register theirs)."""

@@ -108,3 +108,11 @@ class DuplicateStatus(models.TextChoices):
     OPEN = "open", _("To review")
     DISMISSED = "dismissed", _("Not a duplicate")
     MERGED = "merged", _("Merged")
+
+
+class RematchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    SUPERSEDED = "superseded", _("Superseded by a newer run")
+    FAILED = "failed", _("Failed")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.contacts.enums import AccountStatus, AccountType, CompanySize, Consent, Industry
 from crm.contacts.models import Account, Contact
+from crm.core.assignment.selectors import territory_choices
 from crm.core.customfields.selectors import custom_field_infos
 from crm.core.listing import FilterField, ListSpec, SortField
 
@@ -41,6 +42,7 @@ ACCOUNT_LIST = ListSpec(
         FilterField("size", "size", "choice", _("Size"), tuple(CompanySize.choices)),
         FilterField("owner", "owner", "user", _("Relationship manager")),
         FilterField("parent", "parent", "fk", _("Parent account")),
+        FilterField("territory", "territory", "fk", _("Territory"), options=territory_choices),
         FilterField("name", "name", "text", _("Name")),
         FilterField("email", "email", "text", _("Email")),
         FilterField("tax_id", "tax_id", "text", _("Tax id")),
@@ -66,6 +68,9 @@ CONTACT_LIST = ListSpec(
     filters=(
         FilterField("owner", "owner", "user", _("Owner")),
         FilterField("account", "primary_account", "fk", _("Account")),
+        FilterField(
+            "territory", "primary_account__territory", "fk", _("Territory"), options=territory_choices
+        ),
         FilterField("email_consent", "email_consent", "choice", _("Email consent"), tuple(Consent.choices)),
         FilterField("do_not_call", "do_not_call", "bool", _("Do not call")),
         FilterField("name", "full_name", "text", _("Name")),

@@ -32,6 +32,13 @@ class AccountRefOut(Schema):
     name: str
 
 
+class TerritoryRefOut(Schema):
+    """The account's sales territory (its primary address matched against the territories; read-only)."""
+
+    id: int
+    name: str
+
+
 class ContactRefOut(Schema):
     id: int
     full_name: str
@@ -55,6 +62,7 @@ class AccountOut(Schema):
     other_phones: list[str]
     description: str
     parent: AccountRefOut | None = None
+    territory: TerritoryRefOut | None = None
     owner: UserRefOut
     tags: list[str]
     custom: dict[str, Any]
@@ -66,6 +74,13 @@ class AccountOut(Schema):
     def resolve_tags(obj: Any) -> list[str]:
         names = getattr(obj, "tag_names", None)  # list pages attach them in one query (selectors)
         return sorted(names if names is not None else (t.name for t in obj.tags.all()))
+
+    @staticmethod
+    def resolve_territory(obj: Any) -> dict[str, Any] | None:
+        if obj.territory_id is None:
+            return None
+        name = getattr(obj, "territory_name", None)  # list pages attach it in one query (selectors)
+        return {"id": obj.territory_id, "name": name if name is not None else obj.territory.name}
 
 
 class AccountPage(PageOut[AccountOut]):

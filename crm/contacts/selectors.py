@@ -9,6 +9,7 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from crm.contacts.listing import ACCOUNT_LIST, CONTACT_LIST
 from crm.contacts.models import Account, Address, Contact, ContactAccount, Tag
+from crm.contacts.territories import territory_names_attach
 from crm.core.bulkwrite import AnyOf
 from crm.core.errors import RecordNotFound
 from crm.core.identity.permissions import scope_q
@@ -70,6 +71,7 @@ def account_list(
     )
     page = ACCOUNT_LIST.paginate(qs, sort=sort, cursor=cursor, limit=limit)
     _attach_tag_names(page.items, Account)
+    territory_names_attach(page.items)
     return page
 
 
@@ -319,6 +321,8 @@ def _export_batches(spec: Any, qs: QuerySet[Any], sort: str | None, batch: int) 
         while True:
             page = spec.paginate(qs, sort=sort, cursor=cursor, limit=batch)
             _attach_tag_names(page.items, qs.model)
+            if qs.model is Account:
+                territory_names_attach(page.items)
             if page.items:
                 yield page.items
             if not page.next_cursor:

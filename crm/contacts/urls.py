@@ -2,6 +2,7 @@ from django.urls import path
 
 from crm.contacts import views
 from crm.contacts.duplicates import views as duplicates
+from crm.contacts.views import territories
 
 app_name = "contacts"
 urlpatterns = [
@@ -11,6 +12,14 @@ urlpatterns = [
     path("accounts/bulk/", views.account_bulk, name="account_bulk"),
     path("accounts/recent/", views.account_recent_panel, name="home_recent_accounts"),
     path("accounts/picker/", views.account_picker_options, name="account_picker_options"),
+    path(
+        "accounts/territories/rematch/", territories.territory_rematch_status, name="territory_rematch_status"
+    ),
+    path(
+        "accounts/territories/rematch/start/",
+        territories.territory_rematch_start,
+        name="territory_rematch_start",
+    ),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/edit/", views.account_update, name="account_update"),
     path("accounts/<int:pk>/fields/<str:key>/", views.account_field, name="account_field"),

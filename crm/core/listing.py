@@ -11,7 +11,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,6 +43,9 @@ class FilterField:
     # a filter another (higher) layer adds with list_filter_register: `path` is on that layer's own model, and
     # `wrap` turns the condition built on it into one on the listed records (e.g. `pk__in` a subquery)
     wrap: Callable[[Q], Q] | None = None
+    # for kind="fk": the allowed ids and their labels, read when the filter is used (an unknown id is refused
+    # naming it, and the list page offers them in a select); "none" selects the rows without one
+    options: Callable[[], Sequence[tuple[int, str]]] | None = field(default=None, compare=False)
 
 
 _REGISTERED_FILTERS: dict[str, dict[str, FilterField]] = {}
@@ -421,6 +424,15 @@ def _plain_q(spec: FilterField, values: list[str], op: str, user: Any) -> Q:
 
         values = [v for v in values if v != "team"] + [str(pk) for pk in user_team_member_ids(user)]
     parsed = [_parse(spec.kind, v, user) for v in values]
+    if spec.options is not None:
+        if op not in {"", "in"}:
+            raise _Unknown()
+        known = {pk for pk, _label in spec.options()}
+        bad = [v for v, p in zip(values, parsed, strict=True) if p is not None and p not in known]
+        if bad:
+            raise ValueError(_("“%(value)s” is not one of the choices.") % {"value": bad[0]})
+        cond = Q(**{f"{spec.path}__in": [p for p in parsed if p is not None]})
+        return cond | Q(**{f"{spec.path}__isnull": True}) if None in parsed else cond
     if op in {"gte", "lte"}:
         return Q(**{f"{spec.path}__{op}": parsed[0]})
     if parsed == [None]:

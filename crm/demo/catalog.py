@@ -21,6 +21,16 @@ from crm.catalog.services import (
 )
 
 # (sku, name, description, kind, unit, billing period, tax, list price in EUR)
+# what a unit costs the company, as a share of its list price, by SKU prefix (the demo's margin curve)
+COST_SHARES = {"HW": Decimal("0.72"), "SRV": Decimal("0.40"), "SUB": Decimal("0.20")}
+
+
+def demo_cost(sku: str, price: Decimal) -> Decimal:
+    """The demo unit cost of a product with list price `price` (EUR)."""
+    share = COST_SHARES.get(sku.split("-", 1)[0], Decimal("0.55"))
+    return (price * share).quantize(Decimal("0.01"))
+
+
 PRODUCTS: list[tuple[str, str, str, str, str, str, str, str]] = [
     (
         "HW-LAP-14",
@@ -368,6 +378,7 @@ def demo_catalog_load(*, actor: Any, say: Callable[[str], None]) -> dict[str, in
                 unit=unit,
                 billing_period=period,
                 tax=taxes[tax],
+                cost=demo_cost(sku, Decimal(price)),
             )
             amount = Decimal(price)
             price_set(actor=actor, price_book=general, product=product, unit_price=amount)

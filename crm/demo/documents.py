@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.catalog.selectors import products_by_sku
-from crm.demo.catalog import PRODUCTS, RATES
+from crm.demo.catalog import PRODUCTS, RATES, demo_cost
 from crm.sales.services.deliveries import delivery_create, delivery_mark_delivered, delivery_ship
 from crm.sales.services.invoices import invoice_create_from_order, invoice_issue
 from crm.sales.services.orders import order_create
@@ -53,14 +53,24 @@ def demo_documents_load(
         if rng.random() > share:
             continue
         currency = "EUR" if spanish else "GBP"
+        # a few key accounts buy at promotional prices below cost: the tail of the demo's margin curve (their
+        # own generator, so the rest of the demo data stays as it was)
+        promotion = Decimal("0.6") if random.Random(account.pk).random() < 0.08 else Decimal(1)
         favourites = rng.sample(catalog, k=min(4, len(catalog)))
         for day in _schedule(rng, today):
             picks = rng.sample(favourites, k=rng.randint(1, min(3, len(favourites))))
             lines = []
             for sku in picks:
-                price = prices[sku] if currency == "EUR" else (prices[sku] * gbp).quantize(Decimal("0.01"))
+                rate = Decimal(1) if currency == "EUR" else gbp
+                price = (prices[sku] * promotion * rate).quantize(Decimal("0.01"))
+                cost = (demo_cost(sku, prices[sku]) * rate).quantize(Decimal("0.01"))
                 lines.append(
-                    {"product": products[sku], "quantity": rng.choice([1, 1, 2, 3, 5]), "unit_price": price}
+                    {
+                        "product": products[sku],
+                        "quantity": rng.choice([1, 1, 2, 3, 5]),
+                        "unit_price": price,
+                        "unit_cost": cost,
+                    }
                 )
             age = (today - day).days
             with transaction.atomic():

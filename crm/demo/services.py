@@ -22,9 +22,9 @@ from crm.core.identity.services import team_create, user_create
 from crm.demo import data
 from crm.demo.catalog import demo_catalog_load
 from crm.demo.documents import demo_documents_load
+from crm.demo.lead_outcomes import demo_leads_decide
 from crm.demo.pipelines import demo_pipelines_load
 from crm.leads.services import (
-    lead_convert,
     lead_create,
     lead_disqualify,
     lead_mark_contacted,
@@ -271,10 +271,12 @@ def demo_load(
             if made % 500 == 0:
                 say(f"activities: {made}")
         _lead_rules(users)
-        lead_count = _leads(rng, leads, users, account_rows)
+        lead_count, to_convert = _leads(rng, leads, users, account_rows)
         say(f"leads: {lead_count}")
         deals = demo_pipelines_load(rng=rng, accounts=account_rows, count=opportunities)
         say(f"opportunities: {deals}")
+        decided = demo_leads_decide(rng=rng, leads=to_convert)
+        say(f"converted leads' deals: {decided['won']} won, {decided['lost']} lost, {decided['open']} open")
         orders = demo_documents_load(rng=rng, accounts=account_rows, say=say)
         say(f"orders: {orders}")
     return {
@@ -313,9 +315,11 @@ def _lead_rules(users: dict[str, Any]) -> None:
 
 def _leads(
     rng: random.Random, count: int, users: dict[str, Any], account_rows: list[tuple[Any, bool]]
-) -> int:
+) -> tuple[int, list[Any]]:
     """Leads across every status and source; some name a company that is already an account, so converting
-    them links to it instead of creating a duplicate."""
+    them links to it instead of creating a duplicate. Returns how many were made and the qualified leads to
+    convert with a deal once the pipelines exist (`demo_leads_decide`): with the disqualified ones, enough
+    known outcomes for lead scoring."""
     owners = [
         users[e] for e in ("rep.es@demo.crm", "rep2.es@demo.crm", "rep.uk@demo.crm", "manager@demo.crm")
     ]
@@ -324,6 +328,7 @@ def _leads(
     reasons = ["no_budget", "no_need", "no_authority", "bad_timing", "competitor", "unreachable", "spam"]
     used: set[str] = {a.name for a, _sp in account_rows}
     made = 0
+    to_convert: list[Any] = []
     for i in range(count):
         owner = rng.choice(owners)
         spanish = owner.email != "rep.uk@demo.crm"
@@ -337,7 +342,7 @@ def _leads(
         city, region, postal, country = rng.choice(data.SPANISH_CITIES if spanish else data.ENGLISH_CITIES)
         domain = _slug(company.split()[0]) + (".es" if country == "ES" else ".co.uk")
         source = rng.choices(sources, weights=[30, 15, 10, 5, 12, 12, 12, 4])[0]
-        status = rng.choices(statuses, weights=[35, 20, 15, 15, 15])[0]
+        status = rng.choices(statuses, weights=[28, 17, 12, 18, 25])[0]
         with transaction.atomic():
             lead = lead_create(
                 actor=owner,
@@ -367,7 +372,7 @@ def _leads(
                 lead = lead_qualify(actor=owner, lead=lead)
             if status == "disqualified":
                 lead_disqualify(actor=owner, lead=lead, reason=rng.choice(reasons))
-            elif status == "converted":
-                lead_convert(actor=owner, lead=lead)
+        if status == "converted":
+            to_convert.append(lead)
         made += 1
-    return made
+    return made, to_convert

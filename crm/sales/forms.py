@@ -142,6 +142,12 @@ class QuoteLineForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     quantity = forms.CharField(label=_("Quantity"), max_length=20, required=False)
     unit_price = forms.CharField(label=_("Unit price"), max_length=20, required=False)
+    unit_cost = forms.CharField(
+        label=_("Unit cost"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Catalog"), "inputmode": "decimal"}),
+    )
     discount_percent = forms.CharField(label=_("Discount (%)"), max_length=20, required=False)
     tax_rate = forms.CharField(label=_("Tax rate (%)"), max_length=20, required=False)
 

@@ -15,6 +15,7 @@ from crm.sales.services.lifecycle import (
     lifecycle_refresh_for_order,
     lifecycle_summary_team_deleted,
 )
+from crm.sales.services.purchases import account_purchases_refresh
 
 
 def on_account_deleted(event: AccountDeleted) -> None:
@@ -48,6 +49,8 @@ def on_team_deleted(event: TeamDeleted) -> None:
 
 
 def on_records_restored(event: RecordsRestored) -> None:
-    """Opportunities back from the recycle bin count in the forecast's summary again."""
+    """Opportunities (orders) back from the recycle bin count in the forecast's (purchase) summary again."""
     if event.object_type == "sales.opportunity":
         forecast_summary_refresh(opportunity_ids=event.object_ids)
+    elif event.object_type == "sales.order":
+        account_purchases_refresh(order_ids=event.object_ids)

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 LINE_ROWS = 5  # empty line rows offered by the new-order form (blank rows are ignored)
-LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent")
+LINE_FIELDS = ("product", "description", "quantity", "unit_price", "unit_cost", "discount_percent")
 
 
 class OrderForm(forms.Form):

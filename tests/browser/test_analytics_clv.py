@@ -79,6 +79,21 @@ def test_a_manager_reads_the_lifetime_values_and_opens_a_top_customer(
     top.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
 
+    # the visible range form lists the customers within it; a band opens the accounts list filtered to it
+    page.goto("/analytics/clv/")
+    floor = round(run.result["kpis"]["mean_clv"])
+    page.get_by_test_id("clv-min").fill(str(floor))
+    page.get_by_test_id("clv-filter").get_by_role("button", name="Filter").click()
+    page.wait_for_url(f"**clv_min={floor}**")
+    expect(page.get_by_role("heading", name="Most valuable customers in the range")).to_be_visible()
+    shots.take("analytics-clv-filtered")
+    page.get_by_test_id("clv-list-link").click()
+    page.wait_for_url(f"**/accounts/?clv__gte={floor}")
+    page.goto("/analytics/clv/")
+    top_band = page.get_by_test_id("clv-bands").locator("a").first
+    top_band.click()
+    page.wait_for_url("**/accounts/?clv__gte=*")
+
     page.goto("/analytics/clv/")
     page.get_by_role("button", name="Refresh").click()
     expect(page.locator("#run-clv")).to_have_attribute("data-run-state", "queued")

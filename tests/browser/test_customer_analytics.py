@@ -1,5 +1,5 @@
 """Customer analytics in the browser: the RFM page shows its charts and grid, a cell drills down to the accounts
-list filtered by its segment, and the Pareto page answers a chosen "top X %"."""
+list filtered by its segment, the Pareto page answers a chosen "top X %", and switches to the margin curve."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ def _orders(owner) -> None:
                     owner=owner,
                     currency=code,
                     total=Decimal(100 + 37 * i),
+                    net_total=Decimal(100 + 37 * i),
+                    # every order earns 50, but the two biggest buyers' orders lose 30 each
+                    cost_total=Decimal(100 + 37 * i) - Decimal(50 if i < 23 else -30),
                     ordered_on=dt.date(2026, 6, 28) - dt.timedelta(days=9 * i + 31 * j),
                 )
             )
@@ -59,3 +62,14 @@ def test_rfm_page_drills_down_to_the_segments_accounts(page, login, admin) -> No
     page.get_by_role("spinbutton").fill("40")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("h2[data-top-share]")).to_contain_text("40")
+
+    page.get_by_role("link", name="Margin").click()
+    page.wait_for_url("**/analytics/pareto/?measure=margin*")
+    expect(page.locator('[data-chart="pareto-curve"][data-measure="margin"] svg')).to_be_visible()
+    expect(page.locator("h2[data-top-share]")).to_contain_text("of margin")
+    expect(page.locator('[data-kpi="negative_customers"]')).to_have_text("2")
+    expect(page.locator('[data-note="margin"]')).to_contain_text("above 100 %")
+    page.get_by_role("spinbutton").fill("10")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**measure=margin*top=10*")
+    expect(page.locator("h2[data-top-share]")).to_contain_text("10")

@@ -32,6 +32,24 @@ def test_manager_reads_the_churn_page_and_sorts_leads_by_score(
     expect(page.get_by_role("button", name="Refresh")).to_be_visible()
     shots.take("predict-churn")
 
+    # the high-risk band opens the accounts list filtered to it
+    high_band = page.locator("[data-band=high]")
+    in_band = int(high_band.locator(".risk-band__value").inner_text().replace(",", ""))
+    high_band.click()
+    page.wait_for_url("**/accounts/?churn_risk__gte=0.7")
+    assert 0 < in_band <= 50  # one page of the list
+    expect(page.locator("tbody tr")).to_have_count(in_band)
+    # the visible range form narrows the table and links the same accounts
+    page.goto(reverse("analytics_predict:churn"))
+    page.get_by_test_id("churn-risk-min").fill("50")
+    page.get_by_test_id("churn-filter").get_by_role("button", name="Filter").click()
+    page.wait_for_url("**risk_min=50**")
+    risks = page.locator("tr[data-account] td:nth-child(2)").all_inner_texts()
+    assert risks and all(float(r.replace("%", "").strip()) >= 50 for r in risks)
+    shots.take("predict-churn-filtered")
+    page.get_by_test_id("churn-list-link").click()
+    page.wait_for_url("**/accounts/?churn_risk__gte=0.5")
+
     page.goto(reverse("analytics_predict:sales_forecast"))
     expect(page.get_by_text("Not computed yet", exact=True)).to_be_visible()
     page.get_by_role("button", name="Compute now").click()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Field, Max
+from django.db.models import Field, Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -122,7 +122,8 @@ def customer_insights_write(
 
     `computed_field` (e.g. "rfm_computed_at") is stamped on every written row; with `clear_missing`, the
     `columns` (and the stamp) of accounts not in `rows` are emptied, so an account that lost its transactions
-    does not keep an old score. Returns the number of rows written."""
+    does not keep an old score (without a stamp, e.g. the cohort month, the columns are emptied first, in the
+    same transaction, then the rows written). Returns the number of rows written."""
     model_fields = {f.name for f in CustomerInsight._meta.get_fields()}
     unknown = [c for c in (*columns, *([computed_field] if computed_field else [])) if c not in model_fields]
     if unknown:
@@ -143,6 +144,8 @@ def customer_insights_write(
         batch.clear()
 
     with transaction.atomic():
+        if clear_missing and not computed_field:
+            _columns_empty(columns)
         for row in rows:
             values = dict(zip(columns, row[1:], strict=True))
             if computed_field:
@@ -157,6 +160,15 @@ def customer_insights_write(
                 **{f"{computed_field}__isnull": True}
             ).update(**empties)
     return written
+
+
+def _columns_empty(columns: Sequence[str]) -> None:
+    """Empty `columns` on every account that has a value in one of them (one UPDATE)."""
+    empties = {c: _empty_value(c) for c in columns}
+    holding = Q()
+    for column, empty in empties.items():
+        holding |= Q(**{f"{column}__isnull": False}) if empty is None else ~Q(**{column: empty})
+    CustomerInsight.objects.filter(holding).update(**empties)
 
 
 def _empty_value(column: str) -> Any:

@@ -10,6 +10,7 @@ Files (the CLI's `--transactions FILE.csv`) are read by `transaction_files.py` i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,15 +45,26 @@ def day_date(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(number))
 
 
-def transactions_load(*, until: dt.date | None = None) -> Transactions:
+def transactions_load(*, until: dt.date | None = None, measure: str = "revenue") -> Transactions:
     """The orders that stand, up to `until` (inclusive), converted to the company currency at the rate of each
-    order's day (vectorised: one rate lookup per currency, not per order). Raises AnalyticsError when an order's
-    currency has no rate on or before its day."""
+    order's day (vectorised: one rate lookup per currency, not per order). `measure` "revenue" reads each
+    order's total, "margin" its net total − cost of its lines (a line without a known cost counts at zero).
+    Raises AnalyticsError when an order's currency has no rate on or before its day."""
+    return transactions_load_measures(until=until, measures=(measure,))[measure]
+
+
+def transactions_load_measures(
+    *, until: dt.date | None = None, measures: Sequence[str]
+) -> dict[str, Transactions]:
+    """`transactions_load` for several measures from one read of the orders (the Pareto run takes revenue and
+    margin together); the transactions share their customer and day arrays."""
     from crm.sales.selectors.orders import order_transaction_columns
 
     company = company_currency_get().code
     codes = [c.code for c in currency_list(include_inactive=True)]
-    customer, day, amount, currency = order_transaction_columns(until=until, currencies=codes)
+    customer, day, amounts, currency = order_transaction_columns(
+        until=until, currencies=codes, measures=measures
+    )
     if (currency < 0).any():
         raise AnalyticsError(_("Some orders are in a currency the catalog does not have."))
     for index in np.unique(currency).tolist():
@@ -60,8 +72,10 @@ def transactions_load(*, until: dt.date | None = None) -> Transactions:
         if code == company:
             continue
         mask = currency == index
-        amount[mask] = amount[mask] / _rates_on(code, day[mask])
-    return Transactions(customer=customer, day=day, amount=amount)
+        rates = _rates_on(code, day[mask])
+        for amount in amounts.values():
+            amount[mask] = amount[mask] / rates
+    return {m: Transactions(customer=customer, day=day, amount=amounts[m]) for m in measures}
 
 
 def _rates_on(code: str, days: np.ndarray) -> np.ndarray:

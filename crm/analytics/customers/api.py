@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from crm.analytics.customers import selectors
@@ -27,16 +28,25 @@ def _out(kind: str, analysis: selectors.CustomerAnalysis) -> dict[str, Any]:
 
 
 @router.get("/analytics/pareto", response=CustomerAnalysisOut)
-def pareto_detail(request: HttpRequest, top: int | None = Query(None, ge=1, le=100)) -> dict[str, Any]:  # type: ignore[type-arg]
-    """Pareto shares and ABC classes. `top` (1–100) adds `result.top_chosen`: the revenue share of the top
-    `top` % of customers."""
+def pareto_detail(
+    request: HttpRequest,
+    top: int | None = Query(None, ge=1, le=100),  # type: ignore[type-arg]
+    measure: Literal["revenue", "margin"] = Query("revenue"),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    """Pareto shares and ABC classes by `measure`: `revenue` (the default; the ABC class stored per account is
+    this one) or `margin` (net − cost of the order lines: a view computed by the same run; negative margins sit
+    at the tail, so shares may pass 100 %; `result` is null until a refresh computes it, and holds `error` when
+    the margins could not be ranked). `top` (1–100) adds `result.top_chosen`: the share of the top `top` % of
+    customers."""
     analysis = selectors.customer_analysis_get(user=request.user, kind="pareto")
     out = _out("pareto", analysis)
-    if top is not None and analysis.result is not None:
-        share = selectors.pareto_top_share(analysis.result, top)
+    view = selectors.pareto_view(analysis.result, measure)
+    out["result"] = view
+    if top is not None and view is not None and "error" not in view:
+        share = selectors.pareto_top_share(view, top)
         if share is None:
-            raise InvalidInput(field_errors={"top": ["The stored curve cannot answer this share."]})
-        out["result"] = {**analysis.result, "top_chosen": {"percent": top, "revenue_share": share}}
+            raise InvalidInput(field_errors={"top": [_("The stored curve cannot answer this share.")]})
+        out["result"] = {**view, "top_chosen": {"percent": top, f"{measure}_share": share}}
     return out
 
 

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from crm.analytics.core.charts import Bar, bar_chart, curve_chart, heatmap
 from crm.analytics.core.enums import AbcClass, RfmSegment
 from crm.analytics.customers.rfm import SEGMENT_GRID, SEGMENTS
-from crm.analytics.customers.selectors import CustomerAnalysis, pareto_top_share
+from crm.analytics.customers.selectors import (
+    PARETO_MEASURES,
+    CustomerAnalysis,
+    pareto_top_share,
+    pareto_view,
+)
 from crm.core.ui.formats import format_money, format_number, format_percent
 
 HEATMAP_COHORTS = 18  # the newest cohorts shown in the heat map (the table below has them all)
@@ -50,15 +55,36 @@ class ShareRow:
     url: str = ""
 
 
-def pareto_context(analysis: CustomerAnalysis, *, top: str) -> dict[str, Any]:
+def _pareto_texts(measure: str) -> dict[str, str]:
+    if measure == "margin":
+        return {
+            "curve": _("Cumulative share of margin by share of customers"),
+            "y": _("Share of margin"),
+            "bars": _("Margin by ABC class"),
+        }
+    return {
+        "curve": _("Cumulative share of revenue by share of customers"),
+        "y": _("Share of revenue"),
+        "bars": _("Revenue by ABC class"),
+    }
+
+
+def pareto_context(analysis: CustomerAnalysis, *, top: str, measure: str = "revenue") -> dict[str, Any]:
+    measure = measure if measure in PARETO_MEASURES else "revenue"
     context = _base(analysis)
-    result = analysis.result
-    if not result:
+    context.update(measure=measure, measure_missing=False, measure_error="")
+    view = pareto_view(analysis.result, measure)
+    if not analysis.result:
+        return context
+    if view is None or "error" in view:
+        context.update(measure_missing=view is None, measure_error=(view or {}).get("error", ""), result=None)
         return context
     currency = analysis.currency
+    texts = _pareto_texts(measure)
+    share_key = f"{measure}_share"
     chosen = int(top) if top.isdigit() and 1 <= int(top) <= 100 else 20
-    chosen_share = pareto_top_share(result, chosen)
-    points = [(float(x), float(y)) for x, y in result["curve"]]
+    chosen_share = pareto_top_share(view, chosen)
+    points = [(float(x), float(y)) for x, y in view["curve"]]
     marks = [
         (
             chosen / 100,
@@ -66,16 +92,28 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str) -> dict[str, Any]:
             f"{format_percent(chosen / 100)} → {format_percent(chosen_share)}",
         )
     ]
+    # the stored ABC class (the accounts list's filter) is by revenue: only those rows link to the accounts
+    links = measure == "revenue"
+
+    def class_label(letter: str) -> str:
+        if links:
+            return str(AbcClass(letter).label)
+        return _("Class %(letter)s by margin") % {"letter": letter}
+
     context.update(
+        warnings=view.get("warnings", []),
+        measure_total_shown=format_money(view.get(measure, 0), currency),
+        negative_customers=format_number(view.get("negative_customers", 0)),
+        peak_share=format_percent(view.get("peak_share", 1.0), 1),
         top=chosen,
         top_label=format_percent(chosen / 100),
         top_share=format_percent(chosen_share),
         top_share_value=chosen_share,
         curve=curve_chart(
             points=points,
-            title=_("Cumulative share of revenue by share of customers"),
+            title=texts["curve"],
             x_label=_("Share of customers, largest first"),
-            y_label=_("Share of revenue"),
+            y_label=texts["y"],
             reference=[(0.0, 0.0), (1.0, 1.0)],
             marks=marks,
             x_format=lambda v: format_percent(v),
@@ -85,37 +123,37 @@ def pareto_context(analysis: CustomerAnalysis, *, top: str) -> dict[str, Any]:
             ShareRow(
                 label=_("Top %(percent)s") % {"percent": format_percent(t["percent"] / 100)},
                 customers=format_number(t["customers"]),
-                revenue=format_money(t["revenue"], currency),
-                revenue_share=format_percent(t["revenue_share"], 1),
+                revenue=format_money(t[measure], currency),
+                revenue_share=format_percent(t[share_key], 1),
             )
-            for t in result["top"]
+            for t in view["top"]
         ],
         class_rows=[
             ShareRow(
-                label=str(AbcClass(c["abc_class"]).label),
+                label=class_label(c["abc_class"]),
                 customers=format_number(c["customers"]),
                 customer_share=format_percent(c["customer_share"], 1),
-                revenue=format_money(c["revenue"], currency),
-                revenue_share=format_percent(c["revenue_share"], 1),
-                url=accounts_url(abc_class=c["abc_class"]),
+                revenue=format_money(c[measure], currency),
+                revenue_share=format_percent(c[share_key], 1),
+                url=accounts_url(abc_class=c["abc_class"]) if links else "",
             )
-            for c in result["classes"]
+            for c in view["classes"]
         ],
         class_chart=bar_chart(
             [
                 Bar(
-                    label=str(AbcClass(c["abc_class"]).label),
-                    value=float(c["revenue"]),
-                    url=accounts_url(abc_class=c["abc_class"]),
-                    display=f"{format_money(c['revenue'], currency)} · {format_number(c['customers'])}",
+                    label=class_label(c["abc_class"]),
+                    value=max(float(c[measure]), 0.0),
+                    url=accounts_url(abc_class=c["abc_class"]) if links else "",
+                    display=f"{format_money(c[measure], currency)} · {format_number(c['customers'])}",
                 )
-                for c in result["classes"]
+                for c in view["classes"]
             ],
-            title=_("Revenue by ABC class"),
+            title=texts["bars"],
             horizontal=True,
             value_format=lambda v: format_money(round(v), currency),
         ),
-        thresholds={k: format_percent(v) for k, v in result["thresholds"].items()},
+        thresholds={k: format_percent(v) for k, v in view["thresholds"].items()},
     )
     return context
 

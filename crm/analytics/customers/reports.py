@@ -86,23 +86,39 @@ def rfm_report(
 
 
 def pareto_report(
-    tx: Transactions, *, as_of: dt.date, a_share: float = 0.8, b_share: float = 0.95
+    tx: Transactions,
+    *,
+    as_of: dt.date,
+    a_share: float = 0.8,
+    b_share: float = 0.95,
+    measure: str = "revenue",
 ) -> tuple[dict[str, Any], ParetoResult]:
+    """The Pareto summary by `measure`: "revenue" (orders' totals; negative amounts left out) or "margin"
+    (orders' net − cost; negative margins kept, so those customers sit at the tail and the curve may pass
+    100 %). Amounts and shares are named after the measure (`revenue`/`revenue_share`, `margin`/`margin_share`)."""
     if not (0 < a_share < b_share < 1):
         raise AnalyticsError(_("The class limits must rise from the A limit to the B limit, both below 100."))
-    clean, warnings = transactions_clean(tx, until_day=day_number(as_of))
+    margin = measure == "margin"
+    clean, warnings = transactions_clean(tx, until_day=day_number(as_of), keep_negative=margin)
     result = pareto_compute(customer_summary(clean), a_share=a_share, b_share=b_share)
+    curve = pareto_curve(result)
     report = {
+        "measure": measure,
         "as_of": as_of.isoformat(),
         "orders": len(clean),
         "customers": len(result.summary),
-        "revenue": round(result.total, 2),
+        measure: round(result.total, 2),
         "thresholds": {"a": a_share, "b": b_share},
-        "top": [top_share(result, p) for p in TOP_PERCENTS],
-        "classes": abc_totals(result),
-        "curve": [[round(x, 4), round(y, 6)] for x, y in pareto_curve(result)],
+        "top": [top_share(result, p, key=measure) for p in TOP_PERCENTS],
+        "classes": abc_totals(result, key=measure),
+        "curve": [[round(x, 4), round(y, 6)] for x, y in curve],
         "warnings": warnings,
     }
+    if margin:
+        negative = result.summary.revenue < 0
+        report["negative_customers"] = int(negative.sum())
+        report["negative_margin"] = round(float(result.summary.revenue[negative].sum()), 2)
+        report["peak_share"] = round(float(result.cumulative_share.max()), 6)
     return report, result
 
 

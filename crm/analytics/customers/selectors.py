@@ -23,9 +23,24 @@ def customer_analysis_get(*, user: Any, kind: str) -> CustomerAnalysis:
     return CustomerAnalysis(status=status, result=result or None, currency=company_currency_get().code)
 
 
+PARETO_MEASURES = ("revenue", "margin")
+
+
+def pareto_view(result: dict[str, Any] | None, measure: str) -> dict[str, Any] | None:
+    """The stored Pareto summary by `measure`: the run's own (revenue), or the margin view it carries. None when
+    the run has no such view (computed before margins existed: a refresh adds it); `{"error": …}` when the
+    margins could not be ranked."""
+    if not result:
+        return None
+    if measure == "margin":
+        view = result.get("margin")
+        return view if isinstance(view, dict) else None
+    return result
+
+
 def pareto_top_share(result: dict[str, Any], percent: int) -> float | None:
-    """The revenue share of the top `percent` % (a whole number 1–100) of customers, read off the stored curve
-    (it holds every whole percent)."""
+    """The share of the total (revenue or margin) of the top `percent` % (a whole number 1–100) of customers,
+    read off the stored curve (it holds every whole percent)."""
     curve = result.get("curve") or []
     if not 1 <= percent <= 100 or len(curve) != 101:
         return None

@@ -34,13 +34,16 @@ class CustomerSummary:
         return int(self.ids.shape[0])
 
 
-def transactions_clean(tx: Transactions, *, until_day: int | None) -> tuple[Transactions, list[str]]:
-    """Keep the transactions up to `until_day` with an amount ≥ 0; say what was left out."""
+def transactions_clean(
+    tx: Transactions, *, until_day: int | None, keep_negative: bool = False
+) -> tuple[Transactions, list[str]]:
+    """Keep the transactions up to `until_day` with an amount ≥ 0 (any amount with `keep_negative`: margins);
+    say what was left out."""
     warnings: list[str] = []
     keep = np.ones(len(tx), dtype=bool)
     if until_day is not None:
         keep &= tx.day <= until_day
-    negative = int(np.count_nonzero(keep & (tx.amount < 0)))
+    negative = 0 if keep_negative else int(np.count_nonzero(keep & (tx.amount < 0)))
     if negative:
         warnings.append(_negative_warning(negative))
         keep &= tx.amount >= 0

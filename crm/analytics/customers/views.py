@@ -16,7 +16,9 @@ from crm.contacts.views.common import domain_view
 @domain_view
 def pareto(request: HttpRequest) -> HttpResponse:
     analysis = selectors.customer_analysis_get(user=request.user, kind="pareto")
-    context = pages.pareto_context(analysis, top=request.GET.get("top", ""))
+    context = pages.pareto_context(
+        analysis, top=request.GET.get("top", ""), measure=request.GET.get("measure", "revenue")
+    )
     return render(request, "analytics/customers/pareto.html", context)
 
 

@@ -23,9 +23,9 @@ _SQLITE = {
     "day": "date({col})",
     "week": "date({col}, '-' || ((CAST(strftime('%w', {col}) AS INTEGER) + 6) % 7) || ' days')",
     "month": "strftime('%Y-%m-01', {col})",
-    "quarter": (
-        "printf('%04d-%02d-01', CAST(strftime('%Y', {col}) AS INTEGER), "
-        "((CAST(strftime('%m', {col}) AS INTEGER) - 1) / 3) * 3 + 1)"
+    "quarter": (  # printf would turn an empty date into '0000-00-01'
+        "CASE WHEN {col} IS NULL THEN NULL ELSE printf('%04d-%02d-01', CAST(strftime('%Y', {col}) AS INTEGER), "
+        "((CAST(strftime('%m', {col}) AS INTEGER) - 1) / 3) * 3 + 1) END"
     ),
     "year": "strftime('%Y-01-01', {col})",
 }
@@ -46,7 +46,8 @@ class DateBucket(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        template = _SQLITE[self.bucket]
+        # a literal % is written %% in SQL run with parameters (Django's debug cursor formats it with them)
+        template = _SQLITE[self.bucket].replace("%", "%%")
         return template.replace("{col}", sql), params * template.count("{col}")
 
     def convert_value(self, value: Any, expression: Any, connection: Any) -> Any:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.analytics.pivot.buckets import bucket_expression, bucket_label
+from crm.analytics.pivot.cube import Cube
 from crm.analytics.pivot.definition import Axis, Definition
 from crm.analytics.pivot.sources import CHOICE, CUSTOM, DATETIME
 from crm.core.errors import InvalidInput
@@ -182,7 +183,11 @@ def _value(acc: Acc | None, definition: Definition, is_money: bool) -> Any:
 
 
 def _grouped(
-    qs: Any, keys: dict[str, Any], definition: Definition, currency_path: str
+    qs: Any,
+    keys: dict[str, Any],
+    definition: Definition,
+    currency_path: str,
+    measures: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     names = list(keys)
     if currency_path:
@@ -192,7 +197,7 @@ def _grouped(
         qs.order_by()
         .annotate(**keys)
         .values(*names)
-        .annotate(**_measure_annotations(definition))[: GROUP_CAP + 1]
+        .annotate(**(measures or _measure_annotations(definition)))[: GROUP_CAP + 1]
     )
     if len(rows) > GROUP_CAP:
         raise InvalidInput(
@@ -207,8 +212,9 @@ def _grouped(
     return rows
 
 
-def pivot_run(*, qs: Any, definition: Definition) -> PivotResult:
-    """The pivot of `definition` over `qs` (the records the user may see, already filtered)."""
+def pivot_run(*, qs: Any, definition: Definition, cube: Cube | None = None) -> PivotResult:
+    """The pivot of `definition` over `qs` (the records the user may see, already filtered) — or over the
+    `cube`'s cells of the same records when given (`cube.cube_for`): the same rows come out of either."""
     axes = (*definition.rows, *definition.columns)
     m = definition.measure
     is_money = bool(m and m.is_money and definition.aggregate not in ("count", "distinct"))
@@ -217,9 +223,21 @@ def pivot_run(*, qs: Any, definition: Definition) -> PivotResult:
     names = [f"k{i}" for i in range(len(axes))]
     expressions = {n: _dimension_expression(a) for n, a in zip(names, axes, strict=True)}
 
+    if cube is not None:
+        expressions = {n: cube.expression(a) for n, a in zip(names, axes, strict=True)}
+        grouped = _grouped(
+            cube.qs,
+            expressions,
+            definition,
+            cube.currency_path if currency_path else "",
+            cube.annotations(definition),
+        )
+    else:
+        grouped = _grouped(qs, expressions, definition, currency_path)
+
     cells: dict[tuple[str, ...], Acc] = {}
     raw_values: dict[str, dict[str, Any]] = {n: {} for n in names}
-    for row in _grouped(qs, expressions, definition, currency_path):
+    for row in grouped:
         key = tuple(_key_of(row[n]) for n in names)
         for n, k in zip(names, key, strict=True):
             raw_values[n][k] = row[n]

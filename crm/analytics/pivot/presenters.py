@@ -74,6 +74,24 @@ class Row:
     is_subtotal: bool
 
 
+def _shown_members(result: PivotResult) -> dict[int, list[str]]:
+    """Each axis' member keys on show (not "Other"), in order: the rows' from the lines, the column's."""
+    nrows = len(result.definition.rows)
+    shown: dict[int, list[str]] = {i: [] for i in range(nrows + (1 if result.has_columns else 0))}
+    for line in result.lines:
+        for i, m in enumerate(line.members):
+            if m.key != OTHER and m.key not in shown[i]:
+                shown[i].append(m.key)
+    if result.has_columns:
+        shown[nrows] = [c.key for c in result.columns if c.key != OTHER]
+    return shown
+
+
+def shown_from_query(query: QueryDict) -> dict[int, list[str]]:
+    """The members on show per axis that an "Other" link carries (`x0`, `x1`, `x2`)."""
+    return {i: query.getlist(f"x{i}") for i in range(3) if query.getlist(f"x{i}")}
+
+
 def _format(value: Any, result: PivotResult) -> str:
     if value is None:
         return "—"
@@ -89,11 +107,14 @@ def table(result: PivotResult, query: str) -> dict[str, Any]:
     records = reverse("analytics_pivot:records")
     has_cols = result.has_columns
     nrows = len(result.definition.rows)
+    shown = _shown_members(result)
 
     def url(keys: list[str]) -> str:
-        if OTHER in keys:
-            return ""
-        return f"{records}?{query}&{urlencode([('k', k) for k in keys])}"
+        params = [("k", k) for k in keys]
+        for i, k in enumerate(keys):  # "Other": the records of none of the members on show
+            if k == OTHER:
+                params += [(f"x{i}", m) for m in shown[i]]
+        return f"{records}?{query}&{urlencode(params)}"
 
     rows = []
     previous = None  # the first row member of the line above: shown once per group

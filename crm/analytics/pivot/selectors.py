@@ -4,11 +4,14 @@ cell, and the saved reports they may see (their own and those shared with their 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from crm.analytics.pivot.buckets import bucket_filter
+from crm.analytics.pivot.cube import cube_for
 from crm.analytics.pivot.definition import Definition, definition_parse
 from crm.analytics.pivot.engine import NONE, OTHER, PivotResult, pivot_run
 from crm.analytics.pivot.models import SavedReport
@@ -39,25 +42,29 @@ def _records(*, user: Any, definition: Definition) -> QuerySet[Any]:
 def pivot_compute(*, user: Any, data: Any) -> PivotResult:
     """The pivot `data` describes, over the records `user` may see. InvalidInput names any bad field."""
     definition = definition_parse(data)
-    return pivot_run(qs=_records(user=user, definition=definition), definition=definition)
+    records = _records(user=user, definition=definition)  # checks the permission and the filters
+    return pivot_run(qs=records, definition=definition, cube=cube_for(user=user, definition=definition))
 
 
-def pivot_cell_records(*, user: Any, data: Any, keys: list[str]) -> list[Any]:
+def pivot_cell_records(
+    *, user: Any, data: Any, keys: list[str], shown: Mapping[int, list[str]] | None = None
+) -> list[Any]:
     """The first records behind one cell: `keys` are the cell's member keys, rows then columns (a shorter list
-    is a subtotal). "Other" cannot be drilled into."""
+    is a subtotal). An "Other" key takes the records of none of the members shown on that axis: `shown[i]` are
+    axis i's member keys on show (dates: the latest buckets, so "Other" is everything before the first)."""
     definition = definition_parse(data)
     qs = _records(user=user, definition=definition)
     axes = (*definition.rows, *definition.columns)
     if len(keys) > len(axes):
         raise InvalidInput(field_errors={"keys": ["too many keys"]})
-    for axis, key in zip(axes, keys, strict=False):
+    for i, (axis, key) in enumerate(zip(axes, keys, strict=False)):
         if key == "*":  # a total over this axis
             continue
         dim = axis.dimension
         path = f"custom__{dim.key.removeprefix('custom.')}" if dim.kind == CUSTOM else dim.path
         if key == OTHER:
-            raise InvalidInput(field_errors={"keys": ["“Other” groups many members"]})
-        if key == NONE:
+            qs = _other(qs, axis, path, (shown or {}).get(i) or [])
+        elif key == NONE:
             qs = qs.filter(**{f"{path}__isnull": True})
         elif dim.is_date:
             try:
@@ -68,6 +75,27 @@ def pivot_cell_records(*, user: Any, data: Any, keys: list[str]) -> list[Any]:
         else:
             qs = qs.filter(**{path: key})
     return list(qs.order_by("-pk")[:DRILL_LIMIT])
+
+
+def _other(qs: QuerySet[Any], axis: Any, path: str, shown: list[str]) -> QuerySet[Any]:
+    """The records in none of the `shown` members of `axis` (its "Other")."""
+    real = [k for k in shown if k not in (NONE, OTHER, "*")]
+    if not real:
+        raise InvalidInput(field_errors={"keys": [_("Say which members are shown next to “Other”.")]})
+    dim = axis.dimension
+    if dim.is_date:  # the latest buckets are shown: "Other" holds the earlier ones
+        try:
+            first = min(dt.date.fromisoformat(k) for k in real)
+        except ValueError:
+            raise InvalidInput(field_errors={"keys": [_("Not a date: %(keys)s") % {"keys": real}]}) from None
+        low = bucket_filter(dim.path, first, axis.bucket, is_datetime=dim.kind == DATETIME)[
+            f"{dim.path}__gte"
+        ]
+        return qs.filter(**{f"{dim.path}__lt": low})
+    qs = qs.exclude(**{f"{path}__in": real})
+    if NONE in shown:
+        qs = qs.filter(**{f"{path}__isnull": False})
+    return qs
 
 
 # --- saved reports --------------------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from crm.analytics.pivot import presenters, selectors, services
+from crm.analytics.pivot import filtering, presenters, selectors, services
 from crm.analytics.pivot.definition import dimensions_of
+from crm.analytics.pivot.engine import OTHER
 from crm.analytics.pivot.enums import Frequency
 from crm.analytics.pivot.export import export_response
 from crm.analytics.pivot.sources import AGGREGATES, BUCKETS, source_get
@@ -38,14 +39,29 @@ def _fields(request: HttpRequest) -> dict[str, str]:
         return presenters.query_from_definition(report.definition)
     fields = {k: request.GET.get(k, "") for k in presenters.BUILDER_KEYS}
     fields["object"] = fields["object"] or "opportunities"
+    if request.GET.get("partial") == "page":  # another object: its own filters
+        fields["filters"] = ""
+    elif "fn" in request.GET:  # the builder's rows, then the advanced text, make the filters
+        rows = filtering.rows_from_lists(*_row_lists(request), {})
+        fields["filters"] = filtering.filters_text(rows, fields["filters"])
     return fields
+
+
+def _row_lists(request: HttpRequest) -> tuple[list[str], list[str], list[str]]:
+    return request.GET.getlist("fn"), request.GET.getlist("fo"), request.GET.getlist("fv")
 
 
 def _context(request: HttpRequest, fields: dict[str, str]) -> dict[str, Any]:
     sources = selectors.pivot_sources(user=request.user)
     source = source_get(fields["object"]) or (sources[0] if sources else None)
     query = presenters.builder_query(fields)
+    options = filtering.filter_options(source)
+    rows, advanced = filtering.rows_split(fields["filters"], options)
     context: dict[str, Any] = {
+        "filter_options": options,
+        "filter_rows": rows,
+        "advanced_filters": advanced,
+        "oob_rows": [],
         "fields": fields,
         "sources": sources,
         "source": source,
@@ -56,13 +72,22 @@ def _context(request: HttpRequest, fields: dict[str, str]) -> dict[str, Any]:
         "query": query,
         "errors": {},
     }
+    # an htmx update of the result: each row's error slot (by position) comes back out of band
+    live = bool(request.headers.get("HX-Request")) and request.GET.get("partial") == "result"
+    if live:
+        context["oob_rows"] = filtering.rows_from_lists(*_row_lists(request), options)  # clears old errors
     if fields.get("row"):
         try:
             result = selectors.pivot_compute(
                 user=request.user, data=presenters.definition_from_query(_as_query(fields))
             )
         except InvalidInput as exc:
-            context["errors"] = exc.field_errors or {"": [exc.message]}
+            errors = exc.field_errors or {"": [exc.message]}
+            # a bad value is shown next to its row, named by the field; the rest above the result
+            context["filter_rows"], context["errors"] = filtering.rows_with_errors(rows, errors)
+            if live:
+                submitted = filtering.rows_from_lists(*_row_lists(request), options)
+                context["oob_rows"], context["errors"] = filtering.rows_with_errors(submitted, errors)
         else:
             context["result"] = result
             context["table"] = presenters.table(result, query)
@@ -100,15 +125,37 @@ def builder(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @domain_view
+def filter_row(request: HttpRequest) -> HttpResponse:
+    """One filter row of the builder (a new one, or one whose field changed: its operators and value widget)."""
+    key = request.GET.get("object", "")
+    source = next((s for s in selectors.pivot_sources(user=request.user) if s.key == key), None)
+    options = filtering.filter_options(source)
+    row = filtering.blank_row(options, request.GET.get("fn", ""))
+    return render(
+        request,
+        "analytics/pivot/_filter_row.html",
+        {"row": row, "source": source, "filter_options": options, "index": "new"},
+    )
+
+
+@login_required
+@require_GET
+@domain_view
 def records(request: HttpRequest) -> HttpResponse:
     """The records behind one cell of the pivot."""
     fields = _fields(request)
     data = presenters.definition_from_query(_as_query(fields))
-    rows = selectors.pivot_cell_records(user=request.user, data=data, keys=request.GET.getlist("k"))
+    keys = request.GET.getlist("k")
     back = f"{reverse('analytics_pivot:builder')}?{presenters.builder_query(fields)}"
-    return render(
-        request, "analytics/pivot/records.html", {"rows": rows, "back": back, "limit": selectors.DRILL_LIMIT}
-    )
+    context = {"back": back, "limit": selectors.DRILL_LIMIT, "is_other": OTHER in keys}
+    try:
+        rows = selectors.pivot_cell_records(
+            user=request.user, data=data, keys=keys, shown=presenters.shown_from_query(request.GET)
+        )
+    except InvalidInput as exc:
+        errors = exc.field_errors or {"": [exc.message]}
+        return render(request, "analytics/pivot/records.html", {**context, "errors": errors}, status=400)
+    return render(request, "analytics/pivot/records.html", {**context, "rows": rows})
 
 
 @login_required

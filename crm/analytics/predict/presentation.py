@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils import formats
@@ -10,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from crm.analytics.core.charts import Bar, Series, bar_chart, curve_chart, line_chart
+from crm.analytics.core.ranges import account_list_url
 from crm.analytics.predict.churn_features import churn_feature_labels
 from crm.leads.scoring import score_factor_labels
 
@@ -43,7 +45,9 @@ def importance_rows(result: dict[str, Any], *, kind: str) -> list[dict[str, Any]
     ]
 
 
-def histogram_chart(counts: list[int], *, title: str, percent: bool) -> SafeString:
+def histogram_chart(
+    counts: list[int], *, title: str, percent: bool, urls: list[str] | None = None
+) -> SafeString:
     bars = []
     for k, n in enumerate(counts):
         low, high = k * 10, (k + 1) * 10
@@ -52,10 +56,49 @@ def histogram_chart(counts: list[int], *, title: str, percent: bool) -> SafeStri
             Bar(
                 label=label,
                 value=float(n),
+                url=urls[k] if urls else "",
                 display=formats.number_format(n, use_l10n=True, force_grouping=True),
             )
         )
     return bar_chart(bars, title=title)
+
+
+def churn_band_urls(count: int) -> list[str]:
+    """The accounts list filtered to each tenth of churn risk (the last one up to and including 100 %)."""
+    return [
+        account_list_url(
+            name="churn_risk",
+            low=Decimal(k) / count,
+            below=Decimal(k + 1) / count if k + 1 < count else None,
+        )
+        for k in range(count)
+    ]
+
+
+# low, medium and high risk: where a manager starts (the tenths of the histogram they add up)
+RISK_BANDS = ((0, 4, "low"), (4, 7, "medium"), (7, 10, "high"))
+
+
+def churn_bands(counts: list[int]) -> list[dict[str, Any]]:
+    """Customers at low (< 40 %), medium (40–70 %) and high (≥ 70 %) risk, each linked to the accounts list."""
+    if len(counts) != 10:
+        return []
+    labels = {"low": _("Low risk"), "medium": _("Medium risk"), "high": _("High risk")}
+    ranges = {"low": _("under 40 %"), "medium": _("40 % to 70 %"), "high": _("70 % or more")}
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "range": ranges[key],
+            "customers": sum(counts[start:end]),
+            "url": account_list_url(
+                name="churn_risk",
+                low=Decimal(start) / 10 if start else None,
+                below=Decimal(end) / 10 if end < 10 else None,
+            ),
+        }
+        for start, end, key in RISK_BANDS
+    ]
 
 
 def _month_label(iso: str, *, short: bool = False) -> str:

@@ -4,6 +4,7 @@ scope; account names still go through the contacts selector."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,14 +31,15 @@ def _report(*, user: Any, kind: str) -> Report:
     return Report(status=status, result=dict(status.latest.result) if status.latest else {})
 
 
-def churn_report(*, user: Any, limit: int = TOP_AT_RISK) -> Report:
+def churn_report(*, user: Any, limit: int = TOP_AT_RISK, risk: Mapping[str, Any] | None = None) -> Report:
     """The churn analysis and the `limit` customers at highest risk (with P(alive) where the lifetime-value
-    analysis stored one): two queries on top of the status, on the churn-risk index."""
+    analysis stored one), within `risk` (lookups on churn_risk, e.g. {"churn_risk__lte": 0.5}): two queries on
+    top of the status, on the churn-risk index."""
     base = _report(user=user, kind="churn")
     if not base.result:
         return base
     insights = list(
-        customer_insight_query(churn_risk__isnull=False)
+        customer_insight_query(churn_risk__isnull=False, **(risk or {}))
         .order_by("-churn_risk", "account_id")
         .values("account_id", "churn_risk", "churn_factors", "p_alive", "last_purchase_on")[:limit]
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from crm.analytics.core.ranges import account_list_url, range_parse
 from crm.analytics.predict import presentation, selectors
 from crm.contacts.views.common import domain_view
 
@@ -16,15 +19,26 @@ from crm.contacts.views.common import domain_view
 @require_GET
 @domain_view
 def churn(request: HttpRequest) -> HttpResponse:
-    report = selectors.churn_report(user=request.user)
-    context = {"report": report, "status": report.status, "result": report.result}
+    risk = range_parse(
+        request.GET, low_name="risk_min", high_name="risk_max", scale=100, maximum=Decimal(100)
+    )
+    report = selectors.churn_report(user=request.user, risk=risk.lookups("churn_risk"))
+    context = {"report": report, "status": report.status, "result": report.result, "risk": risk}
     if report.result:
+        histogram = report.result.get("histogram", [])
         context.update(
             roc=presentation.roc_chart(report.result),
             histogram=presentation.histogram_chart(
-                report.result.get("histogram", []), title=_("Customers by churn risk"), percent=True
+                histogram,
+                title=_("Customers by churn risk"),
+                percent=True,
+                urls=presentation.churn_band_urls(len(histogram)),
             ),
+            bands=presentation.churn_bands(histogram),
             importance=presentation.importance_rows(report.result, kind="churn"),
+            risk_list_url=account_list_url(name="churn_risk", low=risk.low, high=risk.high)
+            if risk.is_set
+            else "",
         )
     return render(request, "analytics/predict/churn.html", context)
 

@@ -29,6 +29,9 @@ class Product(SharedRecord):
         related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # what one unit costs the company, in the company currency (empty: not known); sales lines copy it when
+    # they are written, so a later change never alters the margin of an order already taken
+    cost = models.DecimalField(_("unit cost"), max_digits=18, decimal_places=4, null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta(SharedRecord.Meta):
@@ -37,6 +40,9 @@ class Product(SharedRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["sku"], condition=Q(deleted_at__isnull=True), name="catalog_product_sku_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="catalog_product_cost_not_negative"
             ),
         ]
         indexes = [

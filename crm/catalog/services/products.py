@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.catalog.enums import ProductKind
-from crm.catalog.models import Price, Product, Tax
+from crm.catalog.models import Currency, Price, Product, Tax
+from crm.catalog.money import currency_digits, money_round
 from crm.catalog.services.common import (
+    clean_decimal,
     clean_text,
     full_clean_or_raise,
     reject_unknown,
@@ -22,8 +25,9 @@ from crm.core.records import record_authorize, record_authorize_create
 
 OBJECT_TYPE = "catalog.product"
 PRODUCT_FIELDS = frozenset(
-    {"sku", "name", "description", "kind", "unit", "billing_period", "tax", "is_active"}
+    {"sku", "name", "description", "kind", "unit", "billing_period", "tax", "is_active", "cost"}
 )
+MAX_COST = Decimal("99999999999999")
 
 
 def _sku_taken_message(sku: str) -> str:
@@ -48,6 +52,7 @@ def _apply(product: Product, data: dict[str, Any], errors: dict[str, list[str]])
             data.pop("tax")
     if "billing_period" in data:
         data["billing_period"] = data["billing_period"] or ""
+    _cost_clean(data, errors)
     for name, value in data.items():
         setattr(product, name, value)
     if product.kind == ProductKind.SUBSCRIPTION and not product.billing_period:
@@ -55,6 +60,21 @@ def _apply(product: Product, data: dict[str, Any], errors: dict[str, list[str]])
     elif product.kind != ProductKind.SUBSCRIPTION and product.billing_period:
         errors.setdefault("billing_period", [_("Only subscriptions have a billing period.")])
     full_clean_or_raise(product, errors, exclude=("tax",))
+
+
+def _cost_clean(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """The unit cost: empty (not known) or a number ≥ 0, rounded to the company currency's minor units."""
+    if "cost" not in data:
+        return
+    if data["cost"] is None or (isinstance(data["cost"], str) and not data["cost"].strip()):
+        data["cost"] = None
+        return
+    clean_decimal(data, "cost", errors, minimum=Decimal(0), maximum=MAX_COST)
+    if "cost" in errors:
+        data.pop("cost")
+        return
+    company = Currency.objects.filter(is_company=True).values_list("code", flat=True).first()
+    data["cost"] = money_round(data["cost"], currency_digits(company) if company else 2)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from crm.contacts.models.contacts import Contact, ContactAccount
 from crm.contacts.models.duplicates import DuplicateCandidate, Merge
 from crm.contacts.models.links import AccountLink, ContactLink
 from crm.contacts.models.tags import Tag
+from crm.contacts.models.territories import TerritoryRematch
 
 __all__ = [
     "Account",
@@ -15,4 +16,5 @@ __all__ = [
     "DuplicateCandidate",
     "Merge",
     "Tag",
+    "TerritoryRematch",
 ]

@@ -45,6 +45,18 @@ class Account(Record):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # the sales territory of its primary address (crm.core.assignment: the first territory that matches), kept by
+    # the services (create, address changes) and re-matched by a job when territories change; never typed in
+    territory = models.ForeignKey(
+        "assignment.Territory",
+        verbose_name=_("territory"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,  # account_territory_name_idx serves every lookup by territory
+    )
     tags = models.ManyToManyField("contacts.Tag", verbose_name=_("tags"), blank=True, related_name="accounts")
     custom = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -73,6 +85,7 @@ class Account(Record):
                 condition=models.Q(parent__isnull=False),
             ),
             models.Index(fields=["account_type", "name", "id"], name="account_type_name_idx"),
+            models.Index(fields=["territory", "name", "id"], name="account_territory_name_idx"),
             models.Index(fields=["status"], name="account_status_idx"),
             models.Index(fields=["industry"], name="account_industry_idx"),
             models.Index(fields=["-updated_at", "-id"], name="account_updated_idx"),

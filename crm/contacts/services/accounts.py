@@ -18,6 +18,7 @@ from crm.contacts.services.bulk import bulk_apply
 from crm.contacts.services.duplicates import duplicate_check as duplicates_refuse
 from crm.contacts.services.ownership import owner_change_publish, owner_check
 from crm.contacts.services.tags import tags_resolve
+from crm.contacts.services.territories import account_territory_refresh
 from crm.contacts.services.validation import (
     clean_list,
     clean_phones,
@@ -150,6 +151,8 @@ def account_create(
             account.tags.set(tags_resolve(names=tags))
     if address:
         primary_address_add(actor=actor, account=account, address=address)
+        account_territory_refresh(account_ids=[account.pk])
+        account.refresh_from_db(fields=["territory"])
     return account
 
 

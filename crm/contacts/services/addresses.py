@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.contacts.models import Account, Address, Contact
+from crm.contacts.services.territories import account_territory_refresh
 from crm.contacts.services.validation import full_clean_or_raise, reject_unknown
 from crm.core.audit.context import audit_context
 from crm.core.errors import InvalidInput, RecordNotFound
@@ -45,6 +46,8 @@ def address_add(
         if address.is_primary:
             Address.objects.filter(account=account, contact=contact).update(is_primary=False)
         address.save()
+    if address.account_id is not None:
+        account_territory_refresh(account_ids=[address.account_id])
     return address
 
 
@@ -61,6 +64,8 @@ def address_update(*, actor: Any, address: Address, **changes: Any) -> Address:
                 pk=address.pk
             ).update(is_primary=False)
         address.save()
+    if address.account_id is not None:
+        account_territory_refresh(account_ids=[address.account_id])
     return address
 
 
@@ -70,8 +75,11 @@ def address_remove(*, actor: Any, address: Address) -> None:
     if parent is None:
         raise RecordNotFound()
     record_authorize(actor=actor, record=parent, action="change")
+    account_id = address.account_id
     with audit_context(actor=actor):
         address.delete()
+    if account_id is not None:
+        account_territory_refresh(account_ids=[account_id])
 
 
 def primary_address_add(*, actor: Any, address: Any, **parent: Any) -> Address:

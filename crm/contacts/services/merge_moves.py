@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from crm.contacts.enums import ACCOUNT_LINK_SYMMETRIC
 from crm.contacts.models import Account, AccountLink, Address, Contact, ContactAccount, ContactLink
+from crm.contacts.services.territories import account_territory_refresh
 
 
 def memberships_move(
@@ -98,6 +99,8 @@ def addresses_move(
             address.is_primary = False
         has_primary = has_primary or address.is_primary
         address.save()
+    if object_type == "accounts":
+        account_territory_refresh(account_ids=[survivor_id, *merged_ids])
     return {"moved": moved}
 
 
@@ -109,6 +112,8 @@ def addresses_undo(*, object_type: str, survivor_id: int, data: dict[str, Any], 
             setattr(address, side, source)
             address.is_primary = bool(was_primary)
             address.save()
+    if object_type == "accounts":
+        account_territory_refresh(account_ids=[survivor_id, *(row[1] for row in data.get("moved", []))])
 
 
 def _record(object_type: str, pk: int) -> Account | Contact:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -185,6 +186,20 @@ def _custom_column(definition: Any, *, language: str) -> Column:
     )
 
 
+def _territory_name(account: Any, ctx: dict[str, Any]) -> str:
+    """Lists attach `territory_name` in one query; a record page reads its one territory."""
+    if account.territory_id is None:
+        return ""
+    name = getattr(account, "territory_name", None)
+    return name if name is not None else account.territory.name
+
+
+def _territory_url(account: Any) -> str:
+    if account.territory_id is None:
+        return ""
+    return f"{reverse('contacts:account_list')}?territory={account.territory_id}"
+
+
 def account_columns(definitions: Sequence[Any], *, language: str) -> list[Column]:
     builtin = [
         Column(
@@ -244,6 +259,7 @@ def account_columns(definitions: Sequence[Any], *, language: str) -> list[Column
             href=lambda a: a.parent.get_absolute_url() if a.parent else "",
             editable="parent",
         ),
+        Column("territory", gettext_lazy("Territory"), "link", _territory_name, href=_territory_url),
         Column("tags", gettext_lazy("Tags"), "tags", _tags, editable="tags"),
         Column(
             "other_emails",

@@ -226,6 +226,15 @@ def filter_controls(
             )
         if spec.kind == "text":
             return FilterControl(name, spec.label, "text", value=_first(params, name))
+        if spec.kind == "fk" and spec.options is not None:
+            return FilterControl(
+                name,
+                spec.label,
+                "select",
+                [(str(pk), label) for pk, label in spec.options()] + [("none", str(_("None")))],
+                value=_first(params, name),
+                any_label=_("Any"),
+            )
         return None
 
     primary = [c for c in (control(n) for n in config.primary_filters) if c is not None]

@@ -7,7 +7,7 @@ records a model scores; a rule with a minimum score never matches a record witho
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crm.core.assignment.models import AssignmentRule, Territory
@@ -46,6 +46,14 @@ def territory_matches(territory: Territory, facts: Mapping[str, Any]) -> bool:
     return not (
         ranges and not any(postal_in_range(str(facts.get("postal_code") or ""), a, b) for a, b in ranges)
     )
+
+
+def territory_pick(territories: Sequence[Territory], facts: Mapping[str, Any]) -> Territory | None:
+    """The territory of a record: the first of `territories` (in matching order: `territories_in_order()`)
+    whose criteria hold for its address facts; None when none does or there are no facts."""
+    if not facts:
+        return None
+    return next((t for t in territories if territory_matches(t, facts)), None)
 
 
 def rule_matches(rule: AssignmentRule, facts: Mapping[str, Any]) -> bool:

@@ -22,6 +22,16 @@ def territory_get(*, pk: int | str) -> Territory:
     return found
 
 
+def territories_in_order() -> list[Territory]:
+    """Every territory in matching order (by name, then id): a record's territory is the first whose criteria
+    hold for its address (`crm.core.assignment.matching.territory_pick`). Renaming one reorders them."""
+    return list(Territory.objects.order_by("name", "id"))
+
+
+def territory_names(*, ids: list[int]) -> dict[int, str]:
+    return dict(Territory.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
 def territory_choices() -> list[tuple[int, str]]:
     return list(Territory.objects.order_by("name").values_list("pk", "name"))
 

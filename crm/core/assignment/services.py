@@ -22,11 +22,13 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from crm.core.assignment.enums import AssignmentStrategy
+from crm.core.assignment.events import TerritoriesChanged
 from crm.core.assignment.matching import postal_normalise, rule_matches
 from crm.core.assignment.models import AssignmentRule, Territory
 from crm.core.assignment.registry import assignment_target
 from crm.core.audit.context import audit_context
 from crm.core.errors import InvalidInput, PermissionDenied
+from crm.core.events import publish_on_commit
 from crm.core.identity.models import Team, User
 from crm.core.identity.permissions import user_is_admin
 
@@ -105,32 +107,50 @@ def _territory_save(territory: Territory, data: dict[str, Any]) -> Territory:
     return territory
 
 
+def _changed(territory_id: int, action: str, actor: Any) -> None:
+    """Records that store their territory are matched again after commit (TerritoriesChanged)."""
+    publish_on_commit(
+        TerritoriesChanged(territory_id=territory_id, action=action, actor_id=getattr(actor, "pk", None))
+    )
+
+
+_MATCHING = ("name", "countries", "regions", "postal_ranges")  # what a record's territory depends on
+
+
 @transaction.atomic
 def territory_create(*, actor: Any, **fields: Any) -> Territory:
     _require_admin(actor)
     with audit_context(actor=actor):
-        return _territory_save(Territory(), dict(fields))
+        territory = _territory_save(Territory(), dict(fields))
+    _changed(territory.pk, "created", actor)
+    return territory
 
 
 @transaction.atomic
 def territory_update(*, actor: Any, territory: Territory, **changes: Any) -> Territory:
     _require_admin(actor)
     locked = Territory.objects.select_for_update().get(pk=territory.pk)
+    before = [getattr(locked, f) for f in _MATCHING]
     with audit_context(actor=actor):
-        return _territory_save(locked, dict(changes))
+        saved = _territory_save(locked, dict(changes))
+    if [getattr(saved, f) for f in _MATCHING] != before:
+        _changed(saved.pk, "updated", actor)
+    return saved
 
 
 @transaction.atomic
 def territory_delete(*, actor: Any, territory: Territory) -> None:
     _require_admin(actor)
+    territory_id = territory.pk
     try:
         with audit_context(actor=actor):
-            territory.delete()
+            territory.delete()  # records that stored it keep none (SET_NULL) until the re-match
     except ProtectedError:
         raise InvalidInput(
             _("Rules still use this territory; change or delete them first."),
             field_errors={"territory": [_("Rules still use this territory; change or delete them first.")]},
         ) from None
+    _changed(territory_id, "deleted", actor)
 
 
 # --- rules ------------------------------------------------------------------------------------------------

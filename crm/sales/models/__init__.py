@@ -1,15 +1,18 @@
 from crm.sales.models.assets import Asset
 from crm.sales.models.contracts import Contract, ContractEvent, ContractLine
+from crm.sales.models.cube import OpportunityCube
 from crm.sales.models.forecast import ForecastMonth
 from crm.sales.models.invoices import Invoice, InvoiceLine, NumberSequence, Payment
 from crm.sales.models.lifecycle import DealLifecycle, DealLifecycleMonth
 from crm.sales.models.opportunities import Opportunity, OpportunityContact, OpportunityLine, StageChange
 from crm.sales.models.orders import Delivery, DeliveryLine, Order, OrderLine
 from crm.sales.models.pipelines import Pipeline, Stage
+from crm.sales.models.purchases import AccountPurchases
 from crm.sales.models.quotas import Quota
 from crm.sales.models.quotes import Quote, QuoteEvent, QuoteLine
 
 __all__ = [
+    "AccountPurchases",
     "Asset",
     "Contract",
     "ContractEvent",
@@ -24,6 +27,7 @@ __all__ = [
     "NumberSequence",
     "Opportunity",
     "OpportunityContact",
+    "OpportunityCube",
     "OpportunityLine",
     "Order",
     "OrderLine",

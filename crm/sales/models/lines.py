@@ -81,6 +81,40 @@ class DocumentLine(models.Model):
         return net, money_round(net * self.tax_rate / Decimal(100))
 
 
+class CostedLine(DocumentLine):
+    """A line that also keeps what it costs the company (quotes and orders): `unit_cost` is copied from the
+    catalog in the document's currency when the line is written — or typed in — so a later cost change never
+    alters an order's margin. Empty when not known; such a line counts at zero cost in the margin analyses."""
+
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta(DocumentLine.Meta):
+        abstract = True
+        constraints = [
+            *DocumentLine.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(unit_cost__isnull=True) | Q(unit_cost__gte=0),
+                name="%(app_label)s_%(class)s_cost_not_negative",
+            ),
+        ]
+
+    @property
+    def cost_amount(self) -> Decimal | None:
+        """Quantity × unit cost (None: the cost is not known)."""
+        return None if self.unit_cost is None else money_round(self.quantity * self.unit_cost)
+
+    @property
+    def margin(self) -> Decimal | None:
+        """Net amount − quantity × unit cost (None: the cost is not known)."""
+        cost = self.cost_amount
+        return None if cost is None else self.net_amount - cost
+
+
+def cost_total_of(lines: list[CostedLine]) -> Decimal:
+    """The summed cost of the lines whose cost is known (the order's stored `cost_total`)."""
+    return sum((line.cost_amount or Decimal(0) for line in lines), Decimal(0))
+
+
 class DocumentTotals(models.Model):
     """The stored totals of a document with lines, in its own currency (recomputed by the services whenever a line
     changes, so lists and reports read them without summing lines)."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.core.records import Record, record_url
 from crm.sales.enums import DeliveryStatus, OrderStatus
-from crm.sales.models.lines import DocumentLine, DocumentTotals
+from crm.sales.models.lines import CostedLine, DocumentTotals
 
 
 class Order(Record, DocumentTotals):
@@ -56,6 +56,8 @@ class Order(Record, DocumentTotals):
     notes = models.TextField(_("notes"), blank=True, default="")
     # when the last line was delivered in full (the end of the dispatch stage)
     delivered_at = models.DateTimeField(_("delivered in full at"), null=True, blank=True)
+    # quantity × unit cost summed over the lines whose cost is known; margin = net total − cost total
+    cost_total = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, default=Decimal(0))
     version = models.PositiveIntegerField(default=1)
 
     class Meta(Record.Meta):
@@ -78,8 +80,12 @@ class Order(Record, DocumentTotals):
     def get_absolute_url(self) -> str:
         return record_url("sales:order_detail", self.pk)
 
+    @property
+    def margin_total(self) -> Decimal:
+        return self.net_total - self.cost_total
 
-class OrderLine(DocumentLine):
+
+class OrderLine(CostedLine):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     # how much of the line has been delivered and invoiced so far (kept by the delivery and invoice services)
     quantity_delivered = models.DecimalField(
@@ -89,12 +95,12 @@ class OrderLine(DocumentLine):
         _("invoiced"), max_digits=12, decimal_places=3, default=Decimal(0)
     )
 
-    class Meta(DocumentLine.Meta):
+    class Meta(CostedLine.Meta):
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         indexes = [models.Index(fields=["order", "position"], name="sales_orderline_order_idx")]
         constraints = [
-            *DocumentLine.Meta.constraints,
+            *CostedLine.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(quantity_delivered__gte=0) & Q(quantity_delivered__lte=models.F("quantity")),
                 name="sales_orderline_delivered_range",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.core.records import Record, record_url
 from crm.sales.enums import ApprovalStatus, QuoteStatus
-from crm.sales.models.lines import DocumentLine, DocumentTotals
+from crm.sales.models.lines import CostedLine, DocumentTotals
 
 
 class Quote(Record, DocumentTotals):
@@ -113,10 +113,10 @@ class Quote(Record, DocumentTotals):
         return self.valid_until < day
 
 
-class QuoteLine(DocumentLine):
+class QuoteLine(CostedLine):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
 
-    class Meta(DocumentLine.Meta):
+    class Meta(CostedLine.Meta):
         verbose_name = _("quote line")
         verbose_name_plural = _("quote lines")
         indexes = [models.Index(fields=["quote", "position"], name="sales_quoteline_quote_idx")]

@@ -35,6 +35,10 @@ class OrderLineOut(Schema):
     tax_rate: Decimal
     net_amount: Decimal
     tax_amount: Decimal
+    unit_cost: Decimal | None = Field(None, description="copied from the catalog when the line was written")
+    margin: Decimal | None = Field(
+        None, description="net amount − quantity × unit cost (null: cost not known)"
+    )
     quantity_delivered: Decimal
     quantity_invoiced: Decimal
 
@@ -62,6 +66,8 @@ class OrderOut(Schema):
     net_total: Decimal
     tax_total: Decimal
     total: Decimal
+    cost_total: Decimal = Field(description="quantity × unit cost over the lines whose cost is known")
+    margin_total: Decimal = Field(description="net total − cost total")
     ordered_on: dt.date
     customer_reference: str
     delivered_at: dt.datetime | None
@@ -98,6 +104,7 @@ class OrderLineIn(InSchema):
     description: str = Field("", max_length=300)
     quantity: Decimal
     unit_price: Decimal | None = None
+    unit_cost: Decimal | None = Field(None, description="default: the product's catalog cost, if known")
     discount_percent: Decimal = Decimal(0)
     tax_rate: Decimal | None = None
 

@@ -27,6 +27,7 @@ class QuoteLineIn(InSchema):
     description: str = Field("", max_length=300)
     quantity: Decimal
     unit_price: Decimal | None = None
+    unit_cost: Decimal | None = Field(None, description="default: the product's catalog cost, if known")
     discount_percent: Decimal = Decimal(0)
     tax_rate: Decimal | None = None
     currency: str | None = Field(None, max_length=3)
@@ -43,6 +44,8 @@ class QuoteLineOut(Schema):
     tax_rate: Decimal
     net_amount: Decimal
     tax_amount: Decimal
+    unit_cost: Decimal | None = None
+    margin: Decimal | None = None
 
 
 class OpportunityRefOut(Schema):

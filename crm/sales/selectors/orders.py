@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.assignment.selectors import territory_choices
 from crm.core.errors import RecordNotFound
 from crm.core.listing import FilterField, ListSpec, Page, SortField, capped_count
 from crm.sales.enums import DeliveryStatus, OrderStatus, QuoteStatus
@@ -38,6 +39,8 @@ ORDER_LIST = ListSpec(
         FilterField("status", "status", "choice", _("Status"), tuple(OrderStatus.choices)),
         FilterField("owner", "owner", "user", _("Owner")),
         FilterField("account", "account", "fk", _("Account")),
+        # the account's stored territory (crm.contacts keeps it from the primary address)
+        FilterField("territory", "account__territory", "fk", _("Territory"), options=territory_choices),
         FilterField("opportunity", "opportunity", "fk", _("Opportunity")),
         FilterField("quote", "quote", "fk", _("Quote")),
         FilterField("currency", "currency", "text", _("Currency")),
@@ -331,62 +334,69 @@ def order_transactions(
 
 
 # --- the customer analyses' bulk read -----------------------------------------------------------------------
-_COPY_ROW = [
-    ("fields", ">i2"),
-    ("len_account", ">i4"),
-    ("account", ">i8"),
-    ("len_day", ">i4"),
-    ("day", ">i4"),
-    ("len_total", ">i4"),
-    ("total", ">f8"),
-    ("len_currency", ">i4"),
-    ("currency", ">i2"),
-]
+# the amounts a bulk read may take: a fixed SQL expression per measure (never the caller's text)
+TRANSACTION_MEASURES = {"revenue": "total", "margin": "(net_total - cost_total)"}
+
+
+def _copy_row(measures: Sequence[str]) -> np.dtype:
+    fields = [
+        ("fields", ">i2"),
+        ("len_account", ">i4"),
+        ("account", ">i8"),
+        ("len_day", ">i4"),
+        ("day", ">i4"),
+    ]
+    for measure in measures:
+        fields += [(f"len_{measure}", ">i4"), (measure, ">f8")]
+    return np.dtype([*fields, ("len_currency", ">i4"), ("currency", ">i2")])
+
+
 _COPY_HEADER = 19  # PGCOPY signature (11) + flags (4) + header extension length (4, always 0 here)
 _COPY_CHUNK = 16 << 20
 
 
 def order_transaction_columns(
-    *, until: dt.date | None = None, currencies: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    *, until: dt.date | None = None, currencies: Sequence[str], measures: Sequence[str] = ("revenue",)
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """The same orders as `order_transactions`, as NumPy columns in no particular order: account ids (int64),
-    order days since 1970-01-01 (int32), totals (float64, the order's currency) and the currency as its index in
-    `currencies` (int16; -1 for a code not listed). PostgreSQL streams a binary COPY straight into arrays; other
-    databases read one plain cursor."""
-    # only the table's own (quoted) name is formatted in; every value is a parameter
+    order days since 1970-01-01 (int32), `{measure: amounts}` (float64, the order's currency: "revenue" is the
+    total, "margin" the net total − cost total; several measures come from the same single read) and the
+    currency as its index in `currencies` (int16; -1 for a code not listed). PostgreSQL streams a binary COPY
+    straight into arrays; other databases read one plain cursor."""
+    values = [TRANSACTION_MEASURES[m] for m in measures]  # KeyError for anything else
+    # only the table's own (quoted) name and the fixed expressions are formatted in; every value is a parameter
     table = connection.ops.quote_name(Order._meta.db_table)
     where = "deleted_at IS NULL AND status <> %s" + (" AND ordered_on <= %s" if until is not None else "")
     params: list[Any] = [OrderStatus.CANCELLED.value] + ([until] if until is not None else [])
     if connection.vendor == "postgresql":
         currency_sql = "(COALESCE(array_position(%s::text[], currency::text), 0) - 1)::int2"
-        columns = f"account_id::int8, (ordered_on - DATE '1970-01-01')::int4, total::float8, {currency_sql}"
+        amounts = "".join(f"{v}::float8, " for v in values)
+        columns = f"account_id::int8, (ordered_on - DATE '1970-01-01')::int4, {amounts}{currency_sql}"
         sql = f"COPY (SELECT {columns} FROM {table} WHERE {where}{{}}) TO STDOUT (FORMAT binary)"  # noqa: S608
-        return _copy_columns(sql, [list(currencies), *params])
+        return _copy_columns(sql, [list(currencies), *params], measures)
     whens = "".join(f"WHEN %s THEN {i} " for i in range(len(currencies)))
     currency_sql = f"CASE currency {whens}ELSE -1 END" if currencies else "-1"
-    columns = (
-        f"account_id, CAST(julianday(ordered_on) - 2440587.5 AS INTEGER), CAST(total AS REAL), {currency_sql}"
-    )
+    amounts = "".join(f"CAST({v} AS REAL), " for v in values)
+    columns = f"account_id, CAST(julianday(ordered_on) - 2440587.5 AS INTEGER), {amounts}{currency_sql}"
     sql = f"SELECT {columns} FROM {table} WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*currencies, *params])
         rows = cursor.fetchall()
-    if not rows:
-        empty = np.empty(0)
-        return empty.astype(np.int64), empty.astype(np.int32), empty, empty.astype(np.int16)
-    table_ = np.array(rows, dtype=np.float64)
+    table_ = np.array(rows, dtype=np.float64).reshape(len(rows), 3 + len(values))
     return (
         table_[:, 0].astype(np.int64),
         table_[:, 1].astype(np.int32),
-        table_[:, 2],
-        table_[:, 3].astype(np.int16),
+        {m: np.ascontiguousarray(table_[:, 2 + i]) for i, m in enumerate(measures)},
+        table_[:, -1].astype(np.int16),
     )
 
 
 _PARALLEL_FROM_ROWS = 2_000_000  # from this many orders (the planner's estimate) two id ranges stream at once
 
 
-def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _copy_columns(
+    sql: str, params: list[Any], measures: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """`sql` has a `{}` where an id range may be added. PostgreSQL does not parallelise `COPY (query)`, so a
     large table is read as two id ranges over two connections at once (each its own backend)."""
     table = Order._meta.db_table
@@ -398,7 +408,7 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
             cursor.execute(f"SELECT min(id), max(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             bounds = cursor.fetchone()
         if not bounds or bounds[0] is None:
-            rows = _copy_rows(cursor.cursor, sql.format(""), params)
+            rows = _copy_rows(cursor.cursor, sql.format(""), params, measures)
     if bounds and bounds[0] is not None:
         low, high = int(bounds[0]), int(bounds[1]) + 1
         middle = (low + high) // 2
@@ -408,7 +418,7 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
             raw = connection.get_new_connection(connection.get_connection_params())
             try:
                 with raw.cursor() as own:
-                    return _copy_rows(own, ranged, [*params, *limits])
+                    return _copy_rows(own, ranged, [*params, *limits], measures)
             finally:
                 raw.close()
 
@@ -417,14 +427,14 @@ def _copy_columns(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray, 
     return (
         rows["account"].astype(np.int64),
         rows["day"].astype(np.int32),
-        rows["total"].astype(np.float64),
+        {m: rows[m].astype(np.float64) for m in measures},
         rows["currency"].astype(np.int16),
     )
 
 
-def _copy_rows(cursor: Any, sql: str, params: list[Any]) -> np.ndarray:
+def _copy_rows(cursor: Any, sql: str, params: list[Any], measures: Sequence[str]) -> np.ndarray:
     """One binary COPY read into a structured array (fixed-width rows: no NULLs in these columns)."""
-    row = np.dtype(_COPY_ROW)
+    row = _copy_row(measures)
     parts: list[np.ndarray] = []
     pending = bytearray()
     skip = _COPY_HEADER

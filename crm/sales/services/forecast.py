@@ -6,14 +6,18 @@ the recycle bin through its domain event) calls `forecast_summary_refresh` with 
 the write (`forecast_cells`, from the locked row) and its id: the cells it left or joined are recomputed from
 their deals, under a row lock taken in a fixed order, so two writes of one cell run one after the other and the
 second reads what the first wrote (idempotent; a cell left without deals is deleted). `forecast_summary_rebuild`
-(`crm forecast rebuild`) recomputes the whole summary set-based (existing data, bulk loads)."""
+(`crm forecast rebuild`) recomputes the whole summary set-based (existing data, bulk loads).
+
+The same hook keeps the opportunity cube (`services/opportunity_cube.py`): `forecast_cells` gives the deal's cube
+cell too, and `forecast_summary_refresh` recomputes the cube cells touched after the forecast's (locks in that
+order, everywhere)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -21,8 +25,17 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from crm.sales.enums import OpportunityStatus
 from crm.sales.models import ForecastMonth, Opportunity
 from crm.sales.selectors.periods import MonthStart
+from crm.sales.services.opportunity_cube import (
+    CUBE,
+    CubeCell,
+    cube_cell_of,
+    cube_cells,
+    opportunity_cube_refresh,
+)
 
-Cell = tuple[str, dt.date, int, int, int, str]  # kind, month (first day), owner, pipeline, stage, currency
+# kind, month (first day), owner, pipeline, stage, currency
+ForecastCell = tuple[str, dt.date, int, int, int, str]
+Cell = ForecastCell | CubeCell  # a forecast cell, or the opportunity cube's (kind "cube")
 _CELLS_PER_QUERY = 100  # OR-ed cell filters per read (SQLite's expression depth)
 _KEY_FIELDS = ("owner_id", "pipeline_id", "stage_id", "currency")
 # the date each kind counts a deal by
@@ -37,7 +50,7 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _cell_key(cell: Cell) -> str:
+def _cell_key(cell: ForecastCell) -> str:
     kind, month, owner_id, pipeline_id, stage_id, currency = cell
     return f"{kind}:{month:%Y-%m}:{owner_id}:{pipeline_id}:{stage_id}:{currency}"
 
@@ -49,8 +62,8 @@ def _cells_of_values(
     close_date: dt.date | None,
     closed_on: dt.date | None,
     key: tuple[int, int, int, str],
-) -> set[Cell]:
-    cells: set[Cell] = set()
+) -> set[ForecastCell]:
+    cells: set[ForecastCell] = set()
     if deleted_at is not None:
         return cells
     if status == OpportunityStatus.OPEN and close_date is not None:
@@ -62,9 +75,10 @@ def _cells_of_values(
 
 def forecast_cells(opportunities: Iterable[Opportunity]) -> set[Cell]:
     """The cells these opportunities count in, from their fields as read from the database (a locked row before
-    a write): a deleted deal counts in none."""
-    cells: set[Cell] = set()
-    for o in opportunities:
+    a write): a deleted deal counts in none. The opportunity cube's cells are among them."""
+    deals = list(opportunities)
+    cells: set[Cell] = set(cube_cells(deals))
+    for o in deals:
         cells |= _cells_of_values(
             deleted_at=o.deleted_at,
             status=o.status,
@@ -80,7 +94,13 @@ def forecast_summary_refresh(*, opportunity_ids: Iterable[int], before: Iterable
     """Recompute the cells these opportunities count in now and the cells `before` (where they counted before
     the write), from their deals. Answers the number of cells recomputed."""
     ids = sorted({int(pk) for pk in opportunity_ids})
-    cells = set(before)
+    cells: set[ForecastCell] = set()
+    cube: set[CubeCell] = set()
+    for cell in before:
+        if cell[0] == CUBE:
+            cube.add(cast(CubeCell, cell))
+        else:
+            cells.add(cast(ForecastCell, cell))
     rows = Opportunity.all_objects.filter(pk__in=ids).values_list(
         "deleted_at", "status", "close_date", "closed_on", *_KEY_FIELDS
     )
@@ -92,11 +112,20 @@ def forecast_summary_refresh(*, opportunity_ids: Iterable[int], before: Iterable
             closed_on=closed_on,
             key=(key[0], key[1], key[2], key[3]),
         )
+        deal_cube = cube_cell_of(
+            deleted_at=deleted_at,
+            close_date=close_date,
+            closed_on=closed_on,
+            key=(key[0], key[1], key[2], status, key[3]),
+        )
+        if deal_cube is not None:
+            cube.add(deal_cube)
     _refresh(cells)
-    return len(cells)
+    opportunity_cube_refresh(cube)
+    return len(cells) + len(cube)
 
 
-def _cell_q(cell: Cell) -> Q:
+def _cell_q(cell: ForecastCell) -> Q:
     kind, month, owner_id, pipeline_id, stage_id, currency = cell
     day = _DAY[kind]
     return Q(
@@ -115,14 +144,14 @@ def _deals(kind: str) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(closed_on__isnull=False)
 
 
-def _sums(kind: str, deals: QuerySet[Opportunity]) -> dict[Cell, tuple[Decimal, Decimal, int]]:
+def _sums(kind: str, deals: QuerySet[Opportunity]) -> dict[ForecastCell, tuple[Decimal, Decimal, int]]:
     """{cell: (Σ amount, Σ amount × probability, deals)} of `deals`, grouped by the cells of `kind`."""
     rows = (
         deals.order_by()
         .values_list(*_KEY_FIELDS, MonthStart(_DAY[kind]))
         .annotate(total=Sum("amount"), weighted=Sum(F("amount") * F("probability")), n=Count("id"))
     )
-    out: dict[Cell, tuple[Decimal, Decimal, int]] = {}
+    out: dict[ForecastCell, tuple[Decimal, Decimal, int]] = {}
     for owner_id, pipeline_id, stage_id, currency, month, total, weighted, n in rows:
         out[(kind, month, owner_id, pipeline_id, stage_id, currency)] = (
             Decimal(total or 0),
@@ -132,7 +161,9 @@ def _sums(kind: str, deals: QuerySet[Opportunity]) -> dict[Cell, tuple[Decimal, 
     return out
 
 
-def _row(cell: Cell, figures: tuple[Decimal, Decimal, int] = (Decimal(0), Decimal(0), 0)) -> ForecastMonth:
+def _row(
+    cell: ForecastCell, figures: tuple[Decimal, Decimal, int] = (Decimal(0), Decimal(0), 0)
+) -> ForecastMonth:
     kind, month, owner_id, pipeline_id, stage_id, currency = cell
     amount, weighted, deals = figures
     return ForecastMonth(
@@ -149,7 +180,7 @@ def _row(cell: Cell, figures: tuple[Decimal, Decimal, int] = (Decimal(0), Decima
     )
 
 
-def _refresh(cells: set[Cell]) -> None:
+def _refresh(cells: set[ForecastCell]) -> None:
     """Recompute these cells from their deals (inside the caller's transaction). The cells' rows are created when
     missing and locked in a fixed order before their deals are read."""
     if not cells:
@@ -163,7 +194,7 @@ def _refresh(cells: set[Cell]) -> None:
         .order_by("cell")
         .values_list("cell", "pk")
     )
-    figures: dict[Cell, tuple[Decimal, Decimal, int]] = {}
+    figures: dict[ForecastCell, tuple[Decimal, Decimal, int]] = {}
     for kind in (ForecastMonth.OPEN, ForecastMonth.CLOSED):
         mine = [c for c in ordered if c[0] == kind]
         for start in range(0, len(mine), _CELLS_PER_QUERY):
@@ -183,7 +214,7 @@ def _refresh(cells: set[Cell]) -> None:
 def forecast_summary_rebuild() -> int:
     """Recompute the whole summary from the opportunities (two aggregates; the cells are few and kept in memory),
     then replace it in one transaction. Answers the number of cells."""
-    figures: dict[Cell, tuple[Decimal, Decimal, int]] = {}
+    figures: dict[ForecastCell, tuple[Decimal, Decimal, int]] = {}
     for kind in (ForecastMonth.OPEN, ForecastMonth.CLOSED):
         figures.update(_sums(kind, _deals(kind)))
     with transaction.atomic():

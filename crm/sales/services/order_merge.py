@@ -8,6 +8,7 @@ from typing import Any
 
 from crm.core.audit.context import audit_context
 from crm.sales.models import Asset, Delivery, Order
+from crm.sales.services.purchases import account_purchases_refresh
 
 _BY_ACCOUNT: dict[str, Any] = {"orders": Order, "deliveries": Delivery, "assets": Asset}
 
@@ -24,6 +25,7 @@ def orders_merge_move(
                     moved.append([row.pk, row.account_id])
                     row.account_id = survivor_id
                     row.save(update_fields=["account", "updated_at"])
+            _purchases_follow(data.get("orders", []), survivor_id)
         else:
             moved = data.setdefault("order_contacts", [])
             for order in Order.all_objects.filter(contact_id__in=merged_ids).order_by("pk"):
@@ -41,8 +43,18 @@ def orders_merge_undo(*, object_type: str, survivor_id: int, data: dict[str, Any
                 if row is not None:
                     row.account_id = source
                     row.save(update_fields=["account", "updated_at"])
+        _purchases_follow(data.get("orders", []), survivor_id)
         for pk, source in data.get("order_contacts", []):
             order = Order.all_objects.filter(pk=pk, contact_id=survivor_id).first()
             if order is not None:
                 order.contact_id = source
                 order.save(update_fields=["contact", "updated_at"])
+
+
+def _purchases_follow(moved: list[list[int]], survivor_id: int) -> None:
+    """The purchase summary's rows of the moved orders' accounts, before and after the move."""
+    if moved:
+        owners = dict(Order.all_objects.filter(pk__in=[pk for pk, _a in moved]).values_list("pk", "owner_id"))
+        before = {(account_id, owners[pk]) for pk, account_id in moved if pk in owners}
+        before |= {(survivor_id, owner_id) for owner_id in owners.values()}
+        account_purchases_refresh(order_ids=list(owners), before=before)

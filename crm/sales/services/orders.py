@@ -29,7 +29,10 @@ from crm.sales.enums import DeliveryStatus, OrderStatus, QuoteStatus
 from crm.sales.errors import OrderNotCancellable, QuoteAlreadyOrdered, QuoteNotAccepted
 from crm.sales.events import OrderPlaced
 from crm.sales.models import Delivery, Order, OrderLine, Quote
+from crm.sales.models.lines import cost_total_of
+from crm.sales.services.line_costs import unit_cost_clean
 from crm.sales.services.numbering import number_next
+from crm.sales.services.purchases import account_purchases_refresh, purchase_keys
 from crm.sales.services.values import text_clean, user_or_none
 
 OBJECT_TYPE = "sales.order"
@@ -109,8 +112,9 @@ def order_lines_build(
 ) -> list[OrderLine]:
     """Unsaved order lines from `lines` (each: `product` — a catalog Product or None — `description`,
     `quantity`, and optionally `unit_price`, `discount_percent`, `tax_rate`). A product without a unit price
-    takes its price in `currency` on `on_date` from the price books, and its tax rate from the catalog. Errors
-    are named `lines.<n>.<field>`."""
+    takes its price in `currency` on `on_date` from the price books, and its tax rate from the catalog; without
+    a `unit_cost` it takes the product's catalog cost (converted to `currency`), kept on the line from then on.
+    Errors are named `lines.<n>.<field>`."""
     built: list[OrderLine] = []
     if not lines:
         errors["lines"] = [_("Add at least one line.")]
@@ -159,6 +163,14 @@ def order_lines_build(
             tax_rate: Decimal | None = tax_rate_get(product=product) if product is not None else Decimal(0)
         else:
             tax_rate = _percent(raw_tax, field=prefix + "tax_rate", errors=errors)
+        unit_cost = unit_cost_clean(
+            raw.get("unit_cost"),
+            product=product,
+            currency=currency,
+            on_date=on_date,
+            field=prefix + "unit_cost",
+            errors=errors,
+        )
         if quantity is None or unit_price is None or discount is None or tax_rate is None:
             continue
         line = OrderLine(
@@ -169,6 +181,7 @@ def order_lines_build(
             unit_price=unit_price,
             discount_percent=discount,
             tax_rate=tax_rate,
+            unit_cost=unit_cost,
         )
         line.net_amount, line.tax_amount = line.line_amounts()
         built.append(line)
@@ -260,10 +273,12 @@ def order_create(
         notes=str(notes or "").strip()[:10000],
     )
     order.totals_from(list(built))
+    order.cost_total = cost_total_of(list(built))
     with audit_context(actor=actor):
         order.number = number_next(series=ORDER_SERIES, prefix=ORDER_PREFIX)
         order.save()
         _lines_save(order, built)
+    account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
 
@@ -305,6 +320,7 @@ def order_create_from_quote(
             unit_price=line.unit_price,
             discount_percent=line.discount_percent,
             tax_rate=line.tax_rate,
+            unit_cost=line.unit_cost,
             net_amount=line.net_amount,
             tax_amount=line.tax_amount,
         )
@@ -325,6 +341,7 @@ def order_create_from_quote(
         notes=str(notes or "").strip()[:10000],
     )
     order.totals_from(list(lines))
+    order.cost_total = cost_total_of(list(lines))
     try:
         with (
             transaction.atomic(),
@@ -335,6 +352,7 @@ def order_create_from_quote(
             _lines_save(order, lines)
     except IntegrityError:  # the one-to-one on the quote: another request converted it first
         raise QuoteAlreadyOrdered() from None
+    account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
 
@@ -358,6 +376,7 @@ def order_update(*, actor: Any, order: Order, expected_version: int | None = Non
     if unknown:
         raise InvalidInput(field_errors={name: [_("This field cannot be set.")] for name in unknown})
     locked = order_locked(order, actor=actor, expected_version=expected_version)
+    before = purchase_keys([locked])
     errors: dict[str, list[str]] = {}
     if "owner" in changes:
         owner = changes["owner"]
@@ -391,6 +410,7 @@ def order_update(*, actor: Any, order: Order, expected_version: int | None = Non
     locked.version += 1
     with audit_context(actor=actor):
         locked.save()
+    account_purchases_refresh(order_ids=[locked.pk], before=before)
     return locked
 
 
@@ -422,4 +442,5 @@ def order_cancel(*, actor: Any, order: Order, expected_version: int | None = Non
         locked.status = OrderStatus.CANCELLED
         locked.version += 1
         locked.save()
+    account_purchases_refresh(order_ids=[locked.pk])
     return locked

@@ -48,6 +48,7 @@ from crm.sales.errors import (
 )
 from crm.sales.events import QuoteAccepted, QuoteDeclined, QuoteSent
 from crm.sales.models import Opportunity, OpportunityContact, Quote, QuoteEvent, QuoteLine
+from crm.sales.services.line_costs import unit_cost_clean
 from crm.sales.services.numbering import number_next
 from crm.sales.services.values import reject_unknown, text_clean, user_or_none
 
@@ -65,6 +66,7 @@ LINE_FIELDS = frozenset(
         "unit_price",
         "discount_percent",
         "tax_rate",
+        "unit_cost",
         "currency",
     }
 )
@@ -208,6 +210,14 @@ def lines_build(
                 ]
             else:
                 line.unit_price = price.unit_price
+            line.unit_cost = unit_cost_clean(
+                data.get("unit_cost"),
+                product=product,
+                currency=quote.currency,
+                on_date=on_date,
+                field=f"{key}.unit_cost",
+                errors=errors,
+            )
             line.product = product
             line.description = description or product.name
             line.tax_rate = tax if tax is not None else tax_rate_get(product=product)
@@ -223,6 +233,14 @@ def lines_build(
             else:
                 line.unit_price = price_value.quantize(Decimal("0.01"))
             line.tax_rate = tax if tax is not None else Decimal(0)
+            line.unit_cost = unit_cost_clean(
+                data.get("unit_cost"),
+                product=None,
+                currency=quote.currency,
+                on_date=on_date,
+                field=f"{key}.unit_cost",
+                errors=errors,
+            )
         if not any(k.startswith(f"{key}.") for k in errors):
             line.net_amount, line.tax_amount = line.line_amounts()
         built.append(line)
@@ -232,8 +250,10 @@ def lines_build(
 
 
 def _lines_from_opportunity(opportunity: Opportunity, quote: Quote) -> list[QuoteLine]:
+    """The opportunity's lines as the quote's, each with its product's catalog cost on the quote's day."""
     lines = []
-    for n, source in enumerate(opportunity.lines.order_by("position", "id")):
+    on_date = quote.issued_on or timezone.localdate()
+    for n, source in enumerate(opportunity.lines.select_related("product").order_by("position", "id")):
         line = QuoteLine(
             quote=quote,
             position=n + 1,
@@ -243,6 +263,9 @@ def _lines_from_opportunity(opportunity: Opportunity, quote: Quote) -> list[Quot
             unit_price=source.unit_price,
             discount_percent=source.discount_percent,
             tax_rate=source.tax_rate,
+        )
+        line.unit_cost = unit_cost_clean(
+            None, product=source.product, currency=quote.currency, on_date=on_date, field="", errors={}
         )
         line.net_amount, line.tax_amount = line.line_amounts()
         lines.append(line)

@@ -147,6 +147,7 @@ def _order_lines(request: HttpRequest, rows: list[dict[str, str]]) -> tuple[list
                 "description": row["description"],
                 "quantity": row["quantity"],
                 "unit_price": row["unit_price"] or None,
+                "unit_cost": row["unit_cost"] or None,
                 "discount_percent": row["discount_percent"] or 0,
             }
         )

@@ -56,7 +56,15 @@ APPROVAL_VARIANTS: dict[str, str] = {
     ApprovalStatus.APPROVED: "success",
     ApprovalStatus.REJECTED: "danger",
 }
-LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
+LINE_FIELDS = (
+    "product",
+    "description",
+    "quantity",
+    "unit_price",
+    "unit_cost",
+    "discount_percent",
+    "tax_rate",
+)
 
 
 def _errors_text(exc: DomainError) -> str:
@@ -320,6 +328,7 @@ def _line_initial(quote: Quote) -> list[dict[str, Any]]:
             "description": line.description,
             "quantity": f"{line.quantity.normalize():f}",
             "unit_price": f"{line.unit_price:f}",
+            "unit_cost": "" if line.unit_cost is None else f"{line.unit_cost:f}",
             "discount_percent": f"{line.discount_percent.normalize():f}",
             "tax_rate": f"{line.tax_rate.normalize():f}",
         }

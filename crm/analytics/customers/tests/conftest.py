@@ -33,6 +33,8 @@ def make_orders(
         customer = ids[rng.integers(0, accounts, orders)]
         days = rng.integers(0, 540, orders)
         amount = np.round(rng.lognormal(5, 1.0, orders), 2)
+        # net = total (no tax here); the lines cost 30–120 % of it, so some orders lose money
+        cost = np.round(amount * rng.uniform(0.3, 1.2, orders), 2)
         rows = [
             order_model(
                 number=f"SO-{seed}-{i:05d}",
@@ -40,6 +42,8 @@ def make_orders(
                 owner=owner,
                 currency=company_currency,
                 total=Decimal(str(amount[i])),
+                net_total=Decimal(str(amount[i])),
+                cost_total=Decimal(str(cost[i])),
                 ordered_on=start + dt.timedelta(days=int(days[i])),
             )
             for i in range(orders)
@@ -69,6 +73,14 @@ def make_orders(
         order_model.objects.bulk_create(rows)
         epoch = dt.date(1970, 1, 1)
         day = np.array([(start - epoch).days + int(d) for d in days], dtype=np.int32)
-        return {"customer": customer, "day": day, "amount": amount, "accounts": created, "owner": owner}
+        margin = np.round(amount - cost, 2)
+        return {
+            "customer": customer,
+            "day": day,
+            "amount": amount,
+            "margin": margin,
+            "accounts": created,
+            "owner": owner,
+        }
 
     return make

@@ -41,6 +41,16 @@ def pareto_reference(df: pd.DataFrame, a: float = 0.8, b: float = 0.95) -> pd.Da
     return g.set_index("customer").sort_index()
 
 
+def margin_pareto_reference(df: pd.DataFrame, a: float = 0.8, b: float = 0.95) -> pd.DataFrame:
+    """As `pareto_reference` over margins: negative amounts are kept (customers losing money sort last)."""
+    g = df.groupby("customer")["amount"].sum().round(2).rename("margin").reset_index()
+    g = g.sort_values(["margin", "customer"], ascending=[False, True]).reset_index(drop=True)
+    g["cumulative"] = g["margin"].cumsum() / g["margin"].sum()
+    before = g["cumulative"].shift(1, fill_value=0.0)
+    g["abc"] = np.where(before < a, "A", np.where(before < b, "B", "C"))
+    return g.set_index("customer").sort_index()
+
+
 def top_share_reference(df: pd.DataFrame, percent: float) -> float:
     revenue = df[df.amount >= 0].groupby("customer")["amount"].sum().round(2).sort_values(ascending=False)
     k = max(1, math.ceil(percent / 100 * len(revenue) - 1e-9))

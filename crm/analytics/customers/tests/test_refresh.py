@@ -137,6 +137,43 @@ def test_cohorts_refresh_equals_pandas(make_orders: Any) -> None:
     assert stored == len(set(data["customer"].tolist()))
 
 
+def test_cohorts_refresh_clears_the_month_of_accounts_that_lost_all_their_orders(make_orders: Any) -> None:
+    """An account whose orders were all cancelled or deleted since the last run has no cohort any more; the
+    other figures stored on it (another analysis') stay."""
+    order = apps.get_model("sales", "Order")
+    data = make_orders(14, orders=120, accounts=12)
+    assert run("cohorts", as_of=AS_OF).status == RunStatus.DONE
+    buyers = sorted(set(data["customer"].tolist()))
+    cancelled, deleted, kept = buyers[0], buyers[1], buyers[2]
+    CustomerInsight.objects.filter(account_id=cancelled).update(rfm_segment="loyal")
+    before_kept = CustomerInsight.objects.get(account_id=kept).cohort_month
+    assert CustomerInsight.objects.get(account_id=cancelled).cohort_month is not None
+    order.objects.filter(account_id=cancelled).update(status="cancelled")
+    order.objects.filter(account_id=deleted).update(deleted_at=dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+
+    result = run("cohorts", as_of=AS_OF)
+
+    assert result.status == RunStatus.DONE, result.error
+    months = dict(CustomerInsight.objects.values_list("account_id", "cohort_month"))
+    assert months[cancelled] is None and months[deleted] is None
+    assert months[kept] == before_kept
+    assert CustomerInsight.objects.exclude(cohort_month=None).count() == len(buyers) - 2
+    assert CustomerInsight.objects.get(account_id=cancelled).rfm_segment == "loyal"
+
+
+def test_a_failed_cohorts_run_keeps_the_months_stored(make_orders: Any) -> None:
+    order = apps.get_model("sales", "Order")
+    data = make_orders(15, orders=60, accounts=6)
+    assert run("cohorts", as_of=AS_OF).status == RunStatus.DONE
+    before = dict(CustomerInsight.objects.values_list("account_id", "cohort_month"))
+    order.objects.filter(account_id__in=[a.pk for a in data["accounts"]]).update(status="cancelled")
+
+    result = run("cohorts", as_of=AS_OF)
+
+    assert result.status == RunStatus.FAILED and result.error == "There are no purchases to analyse."
+    assert dict(CustomerInsight.objects.values_list("account_id", "cohort_month")) == before
+
+
 @pytest.mark.parametrize("kind", ["rfm", "pareto", "cohorts"])
 def test_no_orders_fails_clearly_and_keeps_what_was_stored(kind: str, make_orders: Any) -> None:
     data = make_orders(4, orders=0, accounts=2)

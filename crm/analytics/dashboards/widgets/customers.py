@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,9 +31,12 @@ from crm.analytics.dashboards.widgets.scope import (
     list_url,
     money_factors,
     money_short,
+    owner_ids,
+    owner_params,
 )
 from crm.core.ui.formats import format_money, format_number
-from crm.sales.selectors.orders import order_line_query, order_query
+from crm.sales.selectors.orders import order_line_query
+from crm.sales.selectors.purchases import purchase_customer_counts
 
 LIST = "sales:order_list"
 STANDING = "confirmed,partially_delivered,delivered"
@@ -41,38 +44,33 @@ STANDING = "confirmed,partially_delivered,delivered"
 
 def customer_counts(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
     days = int(settings["days"])
-    base = {**list_params(user=user, filters=filters, settings=settings, pipeline=False), "status": STANDING}
+    owners = owner_ids(user=user, filters=filters, settings=settings)
+    base = {**owner_params(owners), "status": STANDING}
     reference = min(filters.period.last_day, timezone.localdate())
     cutoff = reference - dt.timedelta(days=days - 1)  # the N days up to and including the reference day
     until = {**base, "ordered_on__lte": reference.isoformat()}
-    found = (
-        order_query(user=user, params=until)
-        .order_by()
-        .values("account_id")
-        .annotate(first=Min("ordered_on"), last=Max("ordered_on"))
-        .aggregate(
-            new=Count("account_id", filter=Q(first__gte=filters.period.start, first__lt=filters.period.end)),
-            active=Count("account_id", filter=Q(last__gte=cutoff)),
-            lapsed=Count("account_id", filter=Q(last__lt=cutoff)),
-        )
+    new_end = min(filters.period.end, reference + dt.timedelta(days=1))
+    found = purchase_customer_counts(
+        user=user,
+        owners=owners,
+        until=reference,
+        new_start=filters.period.start,
+        new_end=new_end,
+        active_from=cutoff,
     )
     urls = {
         "new": list_url(
             LIST,
             {
                 **base,
-                **date_range(
-                    "ordered_on",
-                    filters.period.start,
-                    min(filters.period.end, reference + dt.timedelta(days=1)),
-                ),
+                **date_range("ordered_on", filters.period.start, new_end),
             },
         ),
         "active": list_url(LIST, {**until, "ordered_on__gte": cutoff.isoformat()}),
         "lapsed": list_url(LIST, {**base, "ordered_on__lte": (cutoff - dt.timedelta(days=1)).isoformat()}),
     }
     labels = {"new": _("New customers"), "active": _("Active customers"), "lapsed": _("Lapsed customers")}
-    counts = {k: int(found[k] or 0) for k in labels}
+    counts = {"new": found.new, "active": found.active, "lapsed": found.lapsed}
     bars = [
         Bar(label=str(labels[k]), value=counts[k], url=urls[k], display=format_number(counts[k]))
         for k in labels

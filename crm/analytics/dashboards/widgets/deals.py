@@ -30,9 +30,12 @@ from crm.analytics.dashboards.widgets.scope import (
     list_url,
     money_factors,
     money_short,
+    owner_ids,
+    owner_params,
 )
 from crm.core.identity.selectors import user_names
 from crm.core.ui.formats import format_money, format_number, format_percent
+from crm.sales.selectors.forecast_cells import CLOSED, OPEN, forecast_cell_sums, forecast_cells_fit
 from crm.sales.selectors.opportunities import opportunity_query, pipeline_list
 from crm.sales.selectors.periods import DaysBetween
 
@@ -43,6 +46,18 @@ def _money(rows: list[tuple[str, Any]], *, on_date: Any) -> tuple[str, Decimal]:
     """[(currency, amount)] → (company currency, the total in it)."""
     company, factors = money_factors({c for c, _a in rows}, on_date=on_date)
     return company, sum((Decimal(a or 0) / factors[c] for c, a in rows), Decimal(0))
+
+
+def _owners_and_params(
+    user: Any, filters: DashboardFilters, settings: dict[str, Any]
+) -> tuple[list[int] | None, dict[str, str]]:
+    """The widget's owners (None: everyone the user may see) and their list filters — `list_params`, with the
+    owners at hand for the forecast's cells."""
+    owners = owner_ids(user=user, filters=filters, settings=settings)
+    params = owner_params(owners)
+    if filters.pipeline_id is not None:
+        params["pipeline"] = str(filters.pipeline_id)
+    return owners, params
 
 
 def _closed_stages(user: Any, filters: DashboardFilters) -> dict[int, str]:
@@ -70,14 +85,25 @@ def _closed(
 
 # --- pipeline by stage ------------------------------------------------------------------------------------
 def pipeline_by_stage(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
-    base = list_params(user=user, filters=filters, settings=settings)
+    owners, base = _owners_and_params(user, filters, settings)
     params = {**base, "status": "open", **date_range("close_date", filters.period.start, filters.period.end)}
-    rows = list(
-        opportunity_query(user=user, params=params)
-        .order_by()
-        .values_list("stage_id", "currency")
-        .annotate(n=Count("id"), total=Sum("amount"))
-    )
+    if forecast_cells_fit(filters.period.start, filters.period.end):  # whole months: the forecast's cells
+        rows = forecast_cell_sums(
+            user=user,
+            kind=OPEN,
+            start=filters.period.start,
+            end=filters.period.end,
+            group_by=("stage_id", "currency"),
+            owners=owners,
+            pipeline_id=filters.pipeline_id,
+        )
+    else:
+        rows = list(
+            opportunity_query(user=user, params=params)
+            .order_by()
+            .values_list("stage_id", "currency")
+            .annotate(n=Count("id"), total=Sum("amount"))
+        )
     company, factors = money_factors({r[1] for r in rows}, on_date=filters.period.last_day)
     count: dict[int, int] = defaultdict(int)
     amount: dict[int, Decimal] = defaultdict(Decimal)
@@ -137,24 +163,43 @@ def pipeline_by_stage(*, user: Any, filters: DashboardFilters, settings: dict[st
 
 # --- won / lost, win rate ---------------------------------------------------------------------------------
 def _closed_rows(
-    *, user: Any, filters: DashboardFilters, base: dict[str, str], stages: dict[int, str]
+    *,
+    user: Any,
+    filters: DashboardFilters,
+    base: dict[str, str],
+    owners: list[int] | None,
+    stages: dict[int, str],
 ) -> list[tuple[Any, ...]]:
-    """(won | lost, owner id, currency, count, sum of amounts) of the deals closed in the period."""
-    rows = (
-        opportunity_query(user=user, params=_closed(filters, base, "won,lost", stages))
-        .order_by()
-        .values_list("stage_id", "owner_id", "currency")
-        .annotate(n=Count("id"), total=Sum("amount"))
-    )
+    """(won | lost, owner id, currency, count, sum of amounts) of the deals closed in the period (whole months:
+    read from the forecast's cells)."""
+    rows: Any
+    if forecast_cells_fit(filters.period.start, filters.period.end):
+        rows = forecast_cell_sums(
+            user=user,
+            kind=CLOSED,
+            start=filters.period.start,
+            end=filters.period.end,
+            group_by=("stage_id", "owner_id", "currency"),
+            owners=owners,
+            pipeline_id=filters.pipeline_id,
+            stage_ids=sorted(stages),
+        )
+    else:
+        rows = (
+            opportunity_query(user=user, params=_closed(filters, base, "won,lost", stages))
+            .order_by()
+            .values_list("stage_id", "owner_id", "currency")
+            .annotate(n=Count("id"), total=Sum("amount"))
+        )
     return [
         (stages[stage_id], owner_id, currency, n, total) for stage_id, owner_id, currency, n, total in rows
     ]
 
 
 def won_lost(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
-    base = list_params(user=user, filters=filters, settings=settings)
+    owners, base = _owners_and_params(user, filters, settings)
     stages = _closed_stages(user, filters)
-    rows = _closed_rows(user=user, filters=filters, base=base, stages=stages)
+    rows = _closed_rows(user=user, filters=filters, base=base, owners=owners, stages=stages)
     company, factors = money_factors({r[2] for r in rows}, on_date=filters.period.last_day)
     figures: dict[str, Any] = {"currency": company}
     kpis, bars = [], []
@@ -178,9 +223,9 @@ def won_lost(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) 
 
 
 def win_rate(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
-    base = list_params(user=user, filters=filters, settings=settings)
+    people, base = _owners_and_params(user, filters, settings)
     stages = _closed_stages(user, filters)
-    rows = _closed_rows(user=user, filters=filters, base=base, stages=stages)
+    rows = _closed_rows(user=user, filters=filters, base=base, owners=people, stages=stages)
     won: dict[int, int] = defaultdict(int)
     closed: dict[int, int] = defaultdict(int)
     for status, owner_id, _currency, n, _total in rows:

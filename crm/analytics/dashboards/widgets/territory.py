@@ -1,13 +1,14 @@
-"""Revenue by territory: the net amounts of the period's order lines, by the territory of the order's account
-(its primary address matched against the territories of crm.core.assignment, in their order; the first that
-matches wins, the rest is "No territory")."""
+"""Revenue by territory: the net amounts of the period's order lines, by the territory stored on the order's
+account (crm.contacts keeps it: the first territory of crm.core.assignment that matches the account's primary
+address; the rest is "No territory"). One GROUP BY over the lines (territory, currency) gives the money and
+another the accounts per territory; each bar links to the order list filtered by that territory."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,13 +23,12 @@ from crm.analytics.dashboards.widgets.scope import (
     money_factors,
     money_short,
 )
-from crm.contacts.selectors import account_location_facts
-from crm.core.assignment.matching import territory_matches
-from crm.core.assignment.selectors import territory_list
+from crm.core.assignment.selectors import territory_names
 from crm.core.ui.formats import format_money
 from crm.sales.selectors.orders import order_line_query
 
-MAX_LINKED_ACCOUNTS = 100  # a territory's bar lists its accounts' orders up to this many accounts
+TERRITORY = "order__account__territory"
+NO_TERRITORY = "none"  # the order list's filter value for accounts without a territory
 
 
 def revenue_by_territory(*, user: Any, filters: DashboardFilters, settings: dict[str, Any]) -> WidgetResult:
@@ -37,44 +37,28 @@ def revenue_by_territory(*, user: Any, filters: DashboardFilters, settings: dict
         "status": STANDING,
         **date_range("ordered_on", filters.period.start, filters.period.end),
     }
-    rows = list(
-        order_line_query(user=user, params=base)
-        .order_by()
-        .values_list("order__account_id", "order__currency")
-        .annotate(net=Sum("net_amount"))
-    )
+    lines = order_line_query(user=user, params=base).order_by()
+    rows = list(lines.values_list(TERRITORY, "order__currency").annotate(net=Sum("net_amount")))
     company, factors = money_factors({r[1] for r in rows}, on_date=filters.period.last_day)
-    per_account: dict[int, Decimal] = {}
-    for account_id, currency, net in rows:
-        per_account[account_id] = (
-            per_account.get(account_id, Decimal(0)) + Decimal(net or 0) / factors[currency]
-        )
-    facts = account_location_facts(account_ids=per_account)
-    territories = list(territory_list())
-    totals: dict[Any, Decimal] = {}
-    accounts: dict[Any, list[int]] = {}
-    for account_id, money in per_account.items():
-        fact = facts.get(account_id, {})
-        found = next((t for t in territories if fact and territory_matches(t, fact)), None)
-        key = found.pk if found else None
-        totals[key] = totals.get(key, Decimal(0)) + money
-        accounts.setdefault(key, []).append(account_id)
-    names = {t.pk: t.name for t in territories}
+    totals: dict[int | None, Decimal] = {}
+    for territory_id, currency, net in rows:
+        totals[territory_id] = totals.get(territory_id, Decimal(0)) + Decimal(net or 0) / factors[currency]
+    accounts = {
+        r[TERRITORY]: r["n"]
+        for r in lines.values(TERRITORY).annotate(n=Count("order__account", distinct=True))
+    }
+    names = territory_names(ids=[k for k in totals if k is not None])
+    none_label = str(_("No territory"))
     out, bars = [], []
-    for key in sorted(totals, key=lambda k: (-totals[k], names.get(k, ""))):
-        label = names.get(key, str(_("No territory")))
-        ids = sorted(accounts[key])
-        url = (
-            list_url(LIST, {**base, "account": ",".join(map(str, ids))})
-            if len(ids) <= MAX_LINKED_ACCOUNTS
-            else ""
-        )
+    for key in sorted(totals, key=lambda k: (-totals[k], k is None, names.get(k, "") if k else "")):
+        label = names.get(key, none_label) if key is not None else none_label
+        url = list_url(LIST, {**base, "territory": str(key) if key is not None else NO_TERRITORY})
         out.append(
             {
                 "territory": key,
                 "name": label,
                 "amount": str(round(totals[key], 2)),
-                "accounts": len(ids),
+                "accounts": accounts.get(key, 0),
                 "url": url,
             }
         )
@@ -90,9 +74,9 @@ def revenue_by_territory(*, user: Any, filters: DashboardFilters, settings: dict
         chart=bar_chart(bars, title=str(_("Revenue by territory")), horizontal=True) if bars else None,
         note=_(
             "Net amounts of the period's order lines by the territory of the account's primary address, in "
-            "%(currency)s. A bar lists the orders of its accounts (up to %(n)s accounts)."
+            "%(currency)s. A bar lists the orders of its territory."
         )
-        % {"currency": company, "n": MAX_LINKED_ACCOUNTS},
+        % {"currency": company},
         empty=not bars,
     )
 

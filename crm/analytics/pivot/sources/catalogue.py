@@ -58,6 +58,12 @@ def _product_names(ids: list[Any]) -> Mapping[Any, str]:
     return product_names(ids=[i for i in ids if i is not None])
 
 
+def _territory_names(ids: list[Any]) -> Mapping[Any, str]:
+    from crm.core.assignment.selectors import territory_names
+
+    return territory_names(ids=[i for i in ids if i is not None])
+
+
 def _owner_dims(prefix: str = "") -> tuple[Dimension, Dimension]:
     return (
         Dimension("owner", _("Owner"), f"{prefix}owner", USER, labels=_user_names),
@@ -72,6 +78,8 @@ def _account_dims(prefix: str) -> tuple[Dimension, ...]:
             "account_type", _("Account type"), f"{prefix}account_type", CHOICE, tuple(AccountType.choices)
         ),
         Dimension("company_size", _("Company size"), f"{prefix}size", CHOICE, tuple(CompanySize.choices)),
+        # the account's stored territory (crm.contacts keeps it from the primary address)
+        Dimension("territory", _("Territory"), f"{prefix}territory", FK, labels=_territory_names),
     )
 
 

@@ -18,24 +18,14 @@ from django.core.management import call_command
 from crm.catalog import services as catalog
 from crm.catalog.services.currencies import exchange_rate_set
 from crm.catalog.tests.factories import currency, price_book, product
-from crm.contacts.services.accounts import account_delete
 from crm.contacts.tests.factories import AccountFactory
-from crm.core.audit.services import record_restore
 from crm.core.errors import DomainError
 from crm.sales.models import ForecastMonth, Opportunity
 from crm.sales.selectors.forecast import forecast_filters_parse, forecast_get, forecast_get_exact
 from crm.sales.selectors.opportunities import board_totals, closed_since, opportunity_query
-from crm.sales.services import (
-    opportunity_close_lost,
-    opportunity_close_won,
-    opportunity_delete,
-    opportunity_line_add,
-    opportunity_line_remove,
-    opportunity_move_stage,
-    opportunity_update,
-)
 from crm.sales.services.forecast import forecast_summary_rebuild
 from crm.sales.tests.factories import make_opportunity, make_pipeline
+from crm.sales.tests.random_writes import random_write
 
 pytestmark = pytest.mark.django_db
 
@@ -74,80 +64,6 @@ def _stored() -> dict[str, tuple[Decimal, Decimal, int]]:
     }
 
 
-def _day(rng: random.Random) -> dt.date:
-    return dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 240))
-
-
-def _moment(rng: random.Random) -> dt.datetime:
-    return dt.datetime.combine(_day(rng), dt.time(12), tzinfo=dt.UTC)
-
-
-def _step(rng: random.Random, world: dict[str, Any], capture: Any) -> None:
-    """One random write through a service (refused writes raise a DomainError and change nothing)."""
-    people, pipelines = world["people"], world["pipelines"]
-    deals = list(Opportunity.objects.order_by("pk"))
-    binned = list(Opportunity.all_objects.filter(deleted_at__isnull=False).order_by("pk"))
-    action = rng.choice(
-        ["create"] * 4
-        + ["amount", "currency", "close_date", "probability", "owner", "move", "won", "lost"] * 2
-        + ["line", "unline", "delete", "restore", "account_delete", "account_restore"]
-    )
-    if action == "create" or not deals:
-        pipeline = rng.choice(pipelines)
-        make_opportunity(
-            pipeline=pipeline,
-            owner=rng.choice(people),
-            account=rng.choice(world["accounts"]),
-            amount=rng.choice([None, Decimal(rng.randrange(1, 10_000_00)) / 100]),
-            currency=rng.choice(["EUR", "USD"]),
-            close_date=_day(rng),
-            next_step="Call",
-            stage=rng.choice([s for s in pipeline.stages.all() if not s.is_closed]),
-        )
-        return
-    deal = rng.choice(deals)
-    if action == "amount":
-        opportunity_update(actor=None, opportunity=deal, amount=Decimal(rng.randrange(0, 500_000)) / 100)
-    elif action == "currency":
-        opportunity_update(actor=None, opportunity=deal, currency=rng.choice(["EUR", "USD"]))
-    elif action == "close_date":
-        opportunity_update(actor=None, opportunity=deal, close_date=_day(rng))
-    elif action == "probability":
-        opportunity_update(actor=None, opportunity=deal, probability=rng.randrange(0, 101))
-    elif action == "owner":
-        opportunity_update(actor=None, opportunity=deal, owner=rng.choice(people))
-    elif action == "move":  # any stage of its pipeline: open, won, lost, and back (reopen)
-        target = rng.choice(list(deal.pipeline.stages.all()))
-        opportunity_move_stage(
-            actor=None, opportunity=deal, stage=target, lost_reason="Price", at=_moment(rng)
-        )
-    elif action == "won":
-        opportunity_close_won(actor=None, opportunity=deal, at=_moment(rng))
-    elif action == "lost":
-        opportunity_close_lost(actor=None, opportunity=deal, reason="Timing", at=_moment(rng))
-    elif action == "line":
-        opportunity_line_add(
-            actor=None, opportunity=deal, product_id=world["laptop"], quantity=rng.randrange(1, 4)
-        )
-    elif action == "unline":
-        line = deal.lines.first()
-        if line is not None:
-            opportunity_line_remove(actor=None, line=line)
-    elif action == "delete":
-        opportunity_delete(actor=None, opportunity=deal)
-    elif action == "restore" and binned:
-        with capture(execute=True):
-            record_restore(object_type="sales.opportunity", object_id=rng.choice(binned).pk, actor=None)
-    elif action == "account_delete":
-        with capture(execute=True):  # its opportunities follow it (a domain event after commit)
-            account_delete(actor=None, account=deal.account)
-        world["binned_accounts"].append(deal.account_id)
-    elif action == "account_restore" and world["binned_accounts"]:
-        gone = world["binned_accounts"].pop(rng.randrange(len(world["binned_accounts"])))
-        with capture(execute=True):
-            record_restore(object_type="contacts.account", object_id=gone, actor=None)
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_summary_equals_a_rebuild_after_random_writes(
     world: dict[str, Any], seed: int, django_capture_on_commit_callbacks: Any
@@ -156,7 +72,7 @@ def test_the_summary_equals_a_rebuild_after_random_writes(
     refused = 0
     for _ in range(90):
         try:
-            _step(rng, world, django_capture_on_commit_callbacks)
+            random_write(rng, world, django_capture_on_commit_callbacks)
         except DomainError:
             refused += 1
     assert Opportunity.objects.exists() and refused < 90

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from crm.catalog import services as catalog_services
 from crm.sales.enums import QuoteStatus
 from crm.sales.models import Quote, QuoteLine
 from crm.sales.selectors.quotes import LINK_SALT, quote_token
@@ -248,3 +249,37 @@ def test_editors_of_a_sent_quote_send_back_to_the_quote(rep: Any, account: Any, 
     )
     assert response.status_code == 302
     assert QuoteLine.objects.filter(quote=quote).count() == 1
+
+
+def test_lines_editor_keeps_and_edits_unit_costs(rep: Any, account: Any, priced: Any) -> None:
+    catalog_services.product_update(actor=None, product=priced["laptop"], cost="600")
+    priced["laptop"].refresh_from_db()
+    quote = quote_create(
+        actor=rep, account=account, lines=[{"product_id": priced["laptop"].pk, "quantity": 1}]
+    )
+    client = _client(rep)
+    url = reverse("sales:quote_lines", args=[quote.pk])
+    assert 'value="600.00"' in client.get(url).content.decode()  # the cost kept on the line
+    form = {
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "200",
+        "lines-0-product": str(priced["laptop"].pk),
+        "lines-0-quantity": "1",
+        "lines-0-unit_cost": "600.00",
+        "lines-1-description": "Setup",
+        "lines-1-quantity": "1",
+        "lines-1-unit_price": "50",
+        "lines-1-unit_cost": "abc",
+        "version": str(quote.version),
+    }
+    bad = client.post(url, form)
+    assert bad.status_code == 422 and "Enter a unit cost of zero or more." in bad.content.decode()
+    assert list(QuoteLine.objects.filter(quote=quote).values_list("unit_cost", flat=True)) == [
+        Decimal("600.00")
+    ]
+    form["lines-1-unit_cost"] = "20"
+    assert client.post(url, form).status_code == 302
+    costs = QuoteLine.objects.filter(quote=quote).order_by("position").values_list("unit_cost", flat=True)
+    assert list(costs) == [Decimal("600.00"), Decimal("20.00")]
