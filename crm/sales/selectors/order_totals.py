@@ -112,23 +112,54 @@ def order_account_totals(
     # only the table's own (quoted) name is formatted in; every value is a parameter
     sql = (
         f"SELECT {columns} FROM {table} "  # noqa: S608
-        "WHERE deleted_at IS NULL AND status <> %s AND ordered_on <= %s GROUP BY 1, 2"
+        "WHERE deleted_at IS NULL AND status <> %s AND ordered_on <= %s AND company_total IS NULL GROUP BY 1, 2"
     )
     params += [OrderStatus.CANCELLED.value, ordered[-1]]
-    if postgres:
+    integers, amounts = _rows(sql, params)
+    stored_integers, stored_amounts = _stored_rows(ordered, len(currencies) + 1)
+    integers = np.concatenate([integers, stored_integers])
+    amounts = np.concatenate([amounts, stored_amounts])
+    return _per_cutoff(integers, amounts, k, [ordered.index(c) for c in cutoffs])
+
+
+def _stored_rows(ordered: list[dt.date], index: int) -> tuple[np.ndarray, np.ndarray]:
+    """The groups of the orders with a stored company total (`Order.company_total`, the float the conversion
+    would give), as converted groups of a currency `index` past the real ones: the scan does no per-row numeric
+    work but a float sum."""
+    k = len(ordered)
+    table = connection.ops.quote_name(Order._meta.db_table)
+    after = "".join(" + CASE WHEN ordered_on > %s THEN 2 ELSE 0 END" for _c in ordered[:-1])
+    params: list[Any] = list(ordered[:-1])
+    part = f"({(index + 1) * 2 * k}{after} + CASE WHEN company_total < 0 THEN 1 ELSE 0 END)"
+    if connection.vendor == "postgresql":
+        first, last = "MIN(ordered_on) - DATE '1970-01-01'", "MAX(ordered_on) - DATE '1970-01-01'"
+        columns = (
+            f"account_id::int8, {part}::int4, {first}, {last}, COUNT(*)::int8, 0::int8, "
+            "SUM(company_total)::float8, COUNT(*)::int8"
+        )
+    else:
+        first, last = (f"CAST(julianday({f}(ordered_on)) - 2440587.5 AS INTEGER)" for f in ("MIN", "MAX"))
+        columns = f"account_id, {part}, {first}, {last}, COUNT(*), 0, SUM(company_total), COUNT(*)"
+    sql = (
+        f"SELECT {columns} FROM {table} WHERE deleted_at IS NULL AND status <> %s AND ordered_on <= %s "  # noqa: S608
+        "AND company_total IS NOT NULL GROUP BY 1, 2"
+    )
+    return _rows(sql, [*params, OrderStatus.CANCELLED.value, ordered[-1]])
+
+
+def _rows(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The groups (account, part, first, last, count, cents, rated) as int64 and the summed amounts."""
+    if connection.vendor == "postgresql":
         rows = _postgres_rows(sql, params)
-        integers = np.column_stack([rows[name].astype(np.int64) for name in _INTEGERS])
+        integers = np.column_stack([rows[name].astype(np.int64) for name in _INTEGERS]).reshape(-1, 7)
         amounts = rows["amount"].astype(np.float64)
         integers[np.isnan(amounts), 6] = 0  # an order without a rate: the group is not converted
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-        integers = np.array([[r[i] for i in (0, 1, 2, 3, 4, 5, 7)] for r in found], dtype=np.int64).reshape(
-            -1, 7
-        )
-        amounts = np.array([r[6] for r in found], dtype=np.float64)
-    return _per_cutoff(integers, amounts, k, [ordered.index(c) for c in cutoffs])
+        return integers, amounts
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    integers = np.array([[r[i] for i in (0, 1, 2, 3, 4, 5, 7)] for r in found], dtype=np.int64).reshape(-1, 7)
+    return integers, np.array([r[6] for r in found], dtype=np.float64)
 
 
 # one in-memory hash table for ~1M accounts (not batches spilled to disk); JIT compilation of the expressions and

@@ -1,7 +1,8 @@
 """The per-customer totals grouped in the database (`customer_totals_load`, what the RFM run reads) equal the
 NumPy path over every order row (`transactions_load` + `customer_totals_compute`, and `rfm_scores` on the
 transactions) on SQLite and PostgreSQL: mixed currencies at dated rates, cancelled, deleted and negative orders,
-several orders on one day, orders after the "as of" day."""
+several orders on one day, orders after the "as of" day — with none, some or all of the orders' company
+totals stored (`Order.company_total`, the rest converted in the query)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from crm.analytics.core.models import CustomerInsight
 from crm.analytics.core.services import analysis_run_execute, analysis_run_request
 from crm.analytics.core.transactions import day_number, transactions_load
 from crm.analytics.customers.reports import rfm_cutoffs, rfm_report
+from crm.sales.services.order_company_totals import order_company_totals_refresh
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 3, 31)
@@ -88,8 +90,17 @@ def _mixed(make_orders: Any, seed: int) -> dict[str, Any]:
     return {**data, "only_negative": only_negative.pk, "only_later": only_later.pk}
 
 
-def test_the_database_totals_equal_the_numpy_path_over_every_order(make_orders: Any) -> None:
+def _store(stored: str) -> None:
+    """The company totals of no order ("none", as bulk-created), every other one ("some") or all."""
+    ids = list(apps.get_model("sales", "Order").all_objects.order_by("pk").values_list("pk", flat=True))
+    if stored != "none":
+        order_company_totals_refresh(order_ids=ids[::2] if stored == "some" else None)
+
+
+@pytest.mark.parametrize("stored", ["none", "some", "all"])
+def test_the_database_totals_equal_the_numpy_path_over_every_order(make_orders: Any, stored: str) -> None:
     data = _mixed(make_orders, 41)
+    _store(stored)
     cutoffs = rfm_cutoffs(as_of=AS_OF, compare_months=6)
     days = [day_number(c) for c in cutoffs]
     got = customer_totals_load(cutoffs=cutoffs)
@@ -104,8 +115,12 @@ def test_the_database_totals_equal_the_numpy_path_over_every_order(make_orders: 
     assert got.negatives == expected.negatives and got.negatives[0] >= 2
 
 
-def test_the_rfm_report_from_the_database_totals_equals_the_one_from_transactions(make_orders: Any) -> None:
+@pytest.mark.parametrize("stored", ["none", "some", "all"])
+def test_the_rfm_report_from_the_database_totals_equals_the_one_from_transactions(
+    make_orders: Any, stored: str
+) -> None:
     _mixed(make_orders, 42)
+    _store(stored)
     for months in (3, 6):
         cutoffs = rfm_cutoffs(as_of=AS_OF, compare_months=months)
         from_totals, scores = rfm_report(
@@ -142,3 +157,21 @@ def test_an_order_in_a_currency_the_catalog_lacks_fails_the_run_and_stores_nothi
         "loyal",
         None,
     )
+
+
+def test_an_order_without_a_stored_total_and_no_rate_on_its_day_is_named(make_orders: Any) -> None:
+    data = _mixed(make_orders, 44)
+    _store("all")
+    order = apps.get_model("sales", "Order")
+    order.objects.create(
+        number="EARLY",
+        account_id=data["accounts"][0].pk,
+        owner=data["owner"],
+        currency="USD",
+        total=Decimal("10"),
+        ordered_on=dt.date(2023, 12, 31),
+    )
+    order_company_totals_refresh()
+    assert order.objects.get(number="EARLY").company_total is None
+    with pytest.raises(AnalyticsError, match="no exchange rate for USD on or before 2023-12-31"):
+        customer_totals_load(cutoffs=[AS_OF])
