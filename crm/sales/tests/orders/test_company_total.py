@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps
 
 from crm.catalog import services as catalog
-from crm.catalog.models import ExchangeRate
+from crm.catalog.selectors import exchange_rate_list
 from crm.catalog.tests.factories import currency
 from crm.contacts.tests.factories import AccountFactory
 from crm.core.errors import InvalidInput
@@ -43,6 +43,10 @@ def _order(world: dict[str, Any], code: str, day: dt.date, price: str = "123.45"
         ordered_on=day,
         lines=[{"description": "Work", "quantity": 1, "unit_price": price, "tax_rate": "0"}],
     )
+
+
+def _rate(world: dict[str, Any], day: dt.date) -> Any:
+    return next(r for r in exchange_rate_list(currency=world["usd"]) if r.valid_on == day)
 
 
 def _stored(order: Order) -> float | None:
@@ -93,10 +97,10 @@ def test_a_rate_set_changed_or_deleted_recomputes_the_orders_it_covers(
         _stored(july) == float(Decimal("123.45")) / 1.25 and _stored(march) == float(Decimal("123.45")) / 2.0
     )
     with django_capture_on_commit_callbacks(execute=True):  # back to the January rate in March
-        catalog.exchange_rate_delete(actor=None, rate=ExchangeRate.objects.get(valid_on=dt.date(2026, 3, 1)))
+        catalog.exchange_rate_delete(actor=None, rate=_rate(world, dt.date(2026, 3, 1)))
     assert _stored(march) == float(Decimal("123.45")) / float(Decimal("1.0831"))
     with django_capture_on_commit_callbacks(execute=True):  # no rate left before June
-        catalog.exchange_rate_delete(actor=None, rate=ExchangeRate.objects.get(valid_on=JAN))
+        catalog.exchange_rate_delete(actor=None, rate=_rate(world, JAN))
     assert _stored(march) is None and _stored(july) == float(Decimal("123.45")) / 1.25
 
 
@@ -109,7 +113,7 @@ def test_a_refused_rate_changes_no_stored_total(
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput):
             catalog.exchange_rate_set(actor=None, currency=world["usd"], valid_on=JAN, rate=bad)
     assert _stored(order) == float(Decimal("123.45")) / float(Decimal("1.0831"))
-    assert ExchangeRate.objects.get(valid_on=JAN).rate == Decimal("1.0831")
+    assert _rate(world, JAN).rate == Decimal("1.0831")
 
 
 def test_a_deleted_currency_leaves_its_orders_without_a_company_total(
