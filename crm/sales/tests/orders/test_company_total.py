@@ -17,6 +17,7 @@ from crm.catalog import services as catalog
 from crm.catalog.selectors import exchange_rate_list
 from crm.catalog.tests.factories import currency
 from crm.contacts.tests.factories import AccountFactory
+from crm.core.audit.services import record_restore
 from crm.core.errors import InvalidInput
 from crm.sales.models import Order
 from crm.sales.services.order_company_totals import order_company_totals_refresh
@@ -151,3 +152,23 @@ def test_the_migration_fill_equals_the_services_values(make_user: Any) -> None:
     assert dict(Order.all_objects.values_list("pk", "company_total")) == expected
     order_company_totals_refresh()
     assert dict(Order.all_objects.values_list("pk", "company_total")) == expected
+
+
+def test_a_rate_or_currency_back_from_the_recycle_bin_converts_its_orders_again(
+    make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = _world(make_user)
+    order = _order(world, "USD", dt.date(2026, 3, 1))
+    january = _rate(world, JAN)
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog.exchange_rate_delete(actor=None, rate=january)
+    assert _stored(order) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        record_restore(object_type="catalog.exchangerate", object_id=january.pk, actor=None)
+    assert _stored(order) == float(Decimal("123.45")) / float(Decimal("1.0831"))
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog.currency_delete(actor=make_user("administrator"), currency=world["usd"])
+    assert _stored(order) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        record_restore(object_type="catalog.currency", object_id=world["usd"].pk, actor=None)
+    assert _stored(order) == float(Decimal("123.45")) / float(Decimal("1.0831"))
