@@ -4,9 +4,10 @@ order row in memory.
     totals = customer_totals_load(cutoffs=[as_of, before])   # from the database
     totals = customer_totals_compute(tx, cutoffs=[...])      # from transactions in memory (files, the reference)
 
-`customer_totals_load` lets the database group the orders per account in one scan (see
-`crm.sales.selectors.order_totals`): the company-currency totals summed exactly in cents, every other order
-converted in the query at the rate of its day with the same float division as `transactions_load`. Both give the same figures as `customer_summary` over
+`customer_totals_load` lets the database group the orders per account (see
+`crm.sales.selectors.order_totals`): each order's stored total in the company currency (`Order.company_total`,
+the float `transactions_load` computes for it) summed as it is; the orders without one converted in the query
+at the rate of their day with the same float division. Both give the same figures as `customer_summary` over
 `transactions_clean(tx, until_day=cutoff)` for each cutoff: orders with a negative amount are left out (and
 counted), revenue is rounded to the cent.
 """

@@ -5,8 +5,11 @@ analysis needs without reading every order row out.
     totals.account, totals.first_day           # per account with an order ≥ 0 on or before the latest cutoff
     totals.last_day[k], totals.purchases[k], totals.cents[k], totals.converted[k], totals.negatives[k]
 
-`currencies[0]` is the company currency: its totals are summed exactly, in cents. An order in another currency
-is converted in the query at the rate in force on its day (`rates[code]`: the days each rate is valid from,
+Two scans: the orders with a stored company total (`Order.company_total`, the float the conversion below
+gives, kept by `crm.sales.services.order_company_totals`) are summed as they are — no per-row numeric work;
+the few without one (NULL: no rate on their day, an unknown currency), found through a partial index, are
+converted in the query as follows. `currencies[0]` is the company currency: its totals are summed exactly, in
+cents. An order in another currency is converted in the query at the rate in force on its day (`rates[code]`: the days each rate is valid from,
 ascending, and the rates as floats: total ÷ rate, the same float division as `transactions_load`), and summed
 as a float. The orders that stand are those of `order_transactions` (not cancelled, not deleted), up to the
 latest cutoff; orders with a negative total are left out of the figures and only counted.
