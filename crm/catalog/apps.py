@@ -20,6 +20,11 @@ class CatalogConfig(AppConfig):
         audit_register(Currency)
         audit_register(ExchangeRate)
         audit_register(Tax)
+        from crm.catalog import handlers
+        from crm.core.audit.events import RecordsRestored
+        from crm.core.events import subscribe
+
+        subscribe(RecordsRestored, handlers.on_records_restored)
         object_type_register(
             key="catalog.product", label=_("Products"), owner_field="", has_custom_fields=False
         )

@@ -33,6 +33,10 @@ class SalesConfig(AppConfig):
         )
         audit_register(OpportunityContact)
         subscribe(AccountDeleted, handlers.on_account_deleted)
+        # each order's total in the company currency follows the exchange rates
+        from crm.catalog.events import ExchangeRatesChanged
+
+        subscribe(ExchangeRatesChanged, handlers.on_exchange_rates_changed)
         # --- insight: the deals' lifecycle and the forecast ---
         from crm.sales import events as sales_events
 

@@ -19,6 +19,13 @@ from crm.sales.services.line_months import order_line_month_rebuild, order_line_
 from crm.sales.services.purchases import account_purchases_refresh
 
 
+def on_exchange_rates_changed(event: Any) -> None:
+    """The orders converted at a rate that changed get their company total again (crm.catalog.events)."""
+    from crm.sales.services.order_company_totals import order_company_totals_refresh
+
+    order_company_totals_refresh(code=event.code, since=event.since, until=event.until)
+
+
 def on_account_deleted(event: AccountDeleted) -> None:
     actor = user_get(pk=event.actor_id) if event.actor_id else None
     opportunities_soft_delete_for_account(account_id=event.account_id, batch=event.batch, actor=actor)

@@ -13,9 +13,10 @@ import numpy as np
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from crm.analytics.core.customer_totals import CustomerTotals, customer_totals_load
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.transactions import Transactions, transactions_load
-from crm.analytics.customers.reports import cohorts_report, pareto_report, rfm_report
+from crm.analytics.customers.reports import cohorts_report, pareto_report, rfm_cutoffs, rfm_report
 from crm.analytics.customers.services import DEFAULT_COMPARE_MONTHS, param_as_of, param_number
 
 
@@ -104,7 +105,12 @@ def rfm_command(options: dict[str, Any], stdout: Any, stderr: Any) -> int:
             high=60,
         )
     )
-    report, _scores = rfm_report(_transactions(options), as_of=as_of, compare_months=months)
+    source: Transactions | CustomerTotals
+    if options.get("transactions"):
+        source = _transactions(options)
+    else:  # the database groups the orders per customer itself
+        source = customer_totals_load(cutoffs=rfm_cutoffs(as_of=as_of, compare_months=months))
+    report, _scores = rfm_report(source, as_of=as_of, compare_months=months)
     return _print(stdout, report)
 
 

@@ -10,11 +10,19 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
+from crm.analytics.core.customer_totals import CustomerTotals
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.transactions import Transactions, day_number
 from crm.analytics.customers.cohorts import CohortTable, cohort_table
 from crm.analytics.customers.pareto import ParetoResult, abc_totals, pareto_compute, pareto_curve, top_share
-from crm.analytics.customers.rfm import RfmScores, rfm_grid, rfm_scores, rfm_segment_totals, rfm_transitions
+from crm.analytics.customers.rfm import (
+    RfmScores,
+    rfm_grid,
+    rfm_scores,
+    rfm_scores_at,
+    rfm_segment_totals,
+    rfm_transitions,
+)
 from crm.analytics.customers.summary import customer_summary, transactions_clean
 
 TOP_PERCENTS = (1, 5, 10, 20, 50)
@@ -26,10 +34,23 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
+def rfm_cutoffs(*, as_of: dt.date, compare_months: int) -> list[dt.date]:
+    """The days an RFM report scores: `as_of` and the day the movement table starts from."""
+    return [as_of, months_before(as_of, compare_months)]
+
+
 def rfm_report(
-    tx: Transactions, *, as_of: dt.date, compare_months: int = 6
+    source: Transactions | CustomerTotals, *, as_of: dt.date, compare_months: int = 6
 ) -> tuple[dict[str, Any], RfmScores]:
-    scores = rfm_scores(tx, as_of=as_of)
+    """The page's summary from transactions in memory, or from per-customer totals that include the cutoffs
+    `rfm_cutoffs(as_of=, compare_months=)` (the database run: `customer_totals_load`). Both give the same."""
+
+    def score(day: dt.date) -> RfmScores:
+        if isinstance(source, Transactions):
+            return rfm_scores(source, as_of=day)
+        return rfm_scores_at(source, as_of=day)
+
+    scores = score(as_of)
     segments = rfm_segment_totals(scores)
     seg = scores.segment
     n = np.bincount(seg, minlength=len(segments)).astype(float)
@@ -42,7 +63,7 @@ def rfm_report(
     since = months_before(as_of, compare_months)
     transitions: dict[str, Any] | None = None
     try:
-        before = rfm_scores(tx, as_of=since)
+        before = score(since)
     except AnalyticsError:
         before = None  # too little history then: no movement table
     if before is not None:

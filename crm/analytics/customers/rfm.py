@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crm.analytics.core.customer_totals import CustomerTotals
 from crm.analytics.core.enums import RfmSegment
 from crm.analytics.core.transactions import Transactions, day_number
 from crm.analytics.customers.summary import (
     CustomerSummary,
     customer_summary,
+    customer_summary_at,
     quantile_scores,
     rank_first,
     transactions_clean,
@@ -56,7 +58,17 @@ def rfm_scores(tx: Transactions, *, as_of: dt.date) -> RfmScores:
     customer)."""
     as_of_day = day_number(as_of)
     clean, warnings = transactions_clean(tx, until_day=as_of_day)
-    summary = customer_summary(clean)
+    return _scores(customer_summary(clean), as_of_day, warnings)
+
+
+def rfm_scores_at(totals: CustomerTotals, *, as_of: dt.date) -> RfmScores:
+    """The same scores from per-customer totals that include the cutoff `as_of` (`customer_totals_load`)."""
+    as_of_day = day_number(as_of)
+    summary, warnings = customer_summary_at(totals, day=as_of_day)
+    return _scores(summary, as_of_day, warnings)
+
+
+def _scores(summary: CustomerSummary, as_of_day: int, warnings: list[str]) -> RfmScores:
     r = quantile_scores(rank_first(summary.last_day))
     f = quantile_scores(rank_first(summary.purchases))
     m = quantile_scores(rank_first(summary.revenue))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from crm.analytics.core.customer_totals import customer_totals_load
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.registry import RunContext
 from crm.analytics.core.services import customer_insights_write
@@ -22,7 +23,7 @@ from crm.analytics.core.transactions import (
     transactions_load,
     transactions_load_measures,
 )
-from crm.analytics.customers.reports import cohorts_report, dates, pareto_report, rfm_report
+from crm.analytics.customers.reports import cohorts_report, dates, pareto_report, rfm_cutoffs, rfm_report
 from crm.analytics.customers.rfm import SEGMENTS
 
 DEFAULT_COMPARE_MONTHS = 6
@@ -73,7 +74,10 @@ def _rows_reporting(
 def rfm_refresh(*, context: RunContext) -> dict[str, Any]:
     as_of = param_as_of(context.params)
     months = int(param_number(context.params, "compare_months", DEFAULT_COMPARE_MONTHS, low=1, high=60))
-    report, scores = rfm_report(_load(context, as_of), as_of=as_of, compare_months=months)
+    context.progress(5, _("Reading the orders…"))
+    totals = customer_totals_load(cutoffs=rfm_cutoffs(as_of=as_of, compare_months=months))
+    context.progress(30, _("Computing…"))
+    report, scores = rfm_report(totals, as_of=as_of, compare_months=months)
     summary = scores.summary
     segment_keys = np.array(SEGMENTS, dtype=object)[scores.segment]
     rows = zip(

@@ -12,6 +12,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crm.analytics.core.customer_totals import CustomerTotals
 from crm.analytics.core.errors import AnalyticsError
 from crm.analytics.core.transactions import Transactions
 
@@ -44,18 +45,51 @@ def transactions_clean(
         keep &= tx.day <= until_day
     negative = 0 if keep_negative else int(np.count_nonzero(keep & (tx.amount < 0)))
     if negative:
-        warnings.append(
-            ngettext(
-                "%(count)s transaction with a negative amount was left out.",
-                "%(count)s transactions with a negative amount were left out.",
-                negative,
-            )
-            % {"count": negative}
-        )
+        warnings.append(_negative_warning(negative))
         keep &= tx.amount >= 0
     if keep.all():
         return tx, warnings
     return Transactions(customer=tx.customer[keep], day=tx.day[keep], amount=tx.amount[keep]), warnings
+
+
+def _negative_warning(count: int) -> str:
+    return ngettext(
+        "%(count)s transaction with a negative amount was left out.",
+        "%(count)s transactions with a negative amount were left out.",
+        count,
+    ) % {"count": count}
+
+
+def _enough(n: int, minimum_customers: int) -> None:
+    if n < minimum_customers:
+        raise AnalyticsError(
+            _("The purchases come from %(count)s customer; ranking customers needs at least %(minimum)s.")
+            % {"count": n, "minimum": minimum_customers}
+        )
+
+
+def customer_summary_at(
+    totals: CustomerTotals, *, day: int, minimum_customers: int = 2
+) -> tuple[CustomerSummary, list[str]]:
+    """What `transactions_clean(tx, until_day=day)` and `customer_summary` give, from per-customer totals
+    (`index` is empty: there are no transactions behind it). Raises AnalyticsError as `customer_summary`."""
+    row = totals.position(day)
+    negatives = totals.negatives[row]
+    warnings = [_negative_warning(negatives)] if negatives else []
+    purchases = totals.purchases[row]
+    present = purchases > 0
+    if not present.any():
+        raise AnalyticsError(_("There are no purchases to analyse."))
+    _enough(int(np.count_nonzero(present)), minimum_customers)
+    summary = CustomerSummary(
+        ids=totals.ids[present],
+        first_day=totals.first_day[present],
+        last_day=totals.last_day[row][present],
+        purchases=purchases[present],
+        revenue=totals.revenue[row][present],
+        index=np.empty(0, dtype=np.int64),
+    )
+    return summary, warnings
 
 
 def customer_summary(tx: Transactions, *, minimum_customers: int = 2) -> CustomerSummary:
@@ -79,11 +113,7 @@ def customer_summary(tx: Transactions, *, minimum_customers: int = 2) -> Custome
         ids, index = unique[0], np.asarray(unique[1], dtype=np.int64)
         purchases = np.bincount(index)
     n = ids.shape[0]
-    if n < minimum_customers:
-        raise AnalyticsError(
-            _("The purchases come from %(count)s customer; ranking customers needs at least %(minimum)s.")
-            % {"count": n, "minimum": minimum_customers}
-        )
+    _enough(n, minimum_customers)
     # to the cent: sums in another order differ in the last bits, which must not reorder equal customers
     revenue = np.round(np.bincount(index, weights=tx.amount, minlength=n), 2)
     last_day = np.full(n, np.iinfo(np.int32).min, dtype=np.int32)

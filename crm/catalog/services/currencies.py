@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.catalog.errors import RecordInUse
+from crm.catalog.events import ExchangeRatesChanged
 from crm.catalog.models import Currency, ExchangeRate, PriceBook
 from crm.catalog.money import currency_code_is_known, currency_digits
 from crm.catalog.services.common import (
@@ -24,6 +25,7 @@ from crm.catalog.services.common import (
 from crm.core.audit.context import audit_context
 from crm.core.audit.services import record_soft_delete
 from crm.core.errors import InvalidInput, RecordNotFound
+from crm.core.events import publish_on_commit
 
 CURRENCY_FIELDS = frozenset({"name", "is_active"})
 MAX_RATE = Decimal("999999999")
@@ -121,6 +123,7 @@ def currency_set_company(*, actor: Any, currency: Currency) -> Currency:
         locked.is_company = True
         locked.is_active = True
         locked.save()
+    publish_on_commit(ExchangeRatesChanged(code=None))  # every amount in the company currency changes
     return locked
 
 
@@ -138,6 +141,7 @@ def currency_delete(*, actor: Any, currency: Currency) -> Currency:
         raise RecordInUse(_("Price books use this currency. Delete them or change their currency first."))
     rates = list(ExchangeRate.objects.filter(currency=locked))
     record_soft_delete(instance=locked, actor=actor, dependents=rates)
+    publish_on_commit(ExchangeRatesChanged(code=locked.code))
     return locked
 
 
@@ -165,6 +169,7 @@ def exchange_rate_set(*, actor: Any, currency: Currency, valid_on: dt.date | Non
     full_clean_or_raise(entry, {}, exclude=("currency",))
     with audit_context(actor=actor), unique_or_field_error("valid_on", _("This day already has a rate.")):
         entry.save()
+    _rates_changed(locked, valid_on)
     return entry
 
 
@@ -175,3 +180,15 @@ def exchange_rate_delete(*, actor: Any, rate: ExchangeRate) -> None:
     if locked is None:
         raise RecordNotFound()
     record_soft_delete(instance=locked, actor=actor)
+    _rates_changed(locked.currency, locked.valid_on)
+
+
+def _rates_changed(currency: Currency, day: dt.date) -> None:
+    """The orders whose rate was the one of `day`: from that day until the currency's next rate."""
+    following = (
+        ExchangeRate.objects.filter(currency=currency, valid_on__gt=day)
+        .order_by("valid_on")
+        .values_list("valid_on", flat=True)
+        .first()
+    )
+    publish_on_commit(ExchangeRatesChanged(code=currency.code, since=day, until=following))

@@ -58,6 +58,12 @@ class Order(Record, DocumentTotals):
     delivered_at = models.DateTimeField(_("delivered in full at"), null=True, blank=True)
     # quantity × unit cost summed over the lines whose cost is known; margin = net total − cost total
     cost_total = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, default=Decimal(0))
+    # the total in the company currency at the rate of the order date, as a float: exactly float(total) ÷
+    # float(rate), what the customer analyses compute; NULL when the currency has no rate on that day (or is
+    # unknown). Kept by crm.sales.services.order_company_totals (orders' services, exchange-rate events).
+    company_total = models.FloatField(
+        _("total in the company currency"), null=True, blank=True, editable=False
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta(Record.Meta):
@@ -71,6 +77,11 @@ class Order(Record, DocumentTotals):
             models.Index(fields=["-ordered_on", "-id"], name="sales_order_date_idx"),
             models.Index(
                 fields=["deleted_at"], name="sales_order_deleted_idx", condition=Q(deleted_at__isnull=False)
+            ),
+            models.Index(  # the few orders without a company total, read apart by the customer analyses
+                fields=["ordered_on"],
+                name="sales_order_unconverted_idx",
+                condition=Q(company_total__isnull=True),
             ),
         ]
 

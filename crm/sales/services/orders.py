@@ -32,6 +32,7 @@ from crm.sales.models import Delivery, Order, OrderLine, Quote
 from crm.sales.models.lines import cost_total_of
 from crm.sales.services.line_costs import unit_cost_clean
 from crm.sales.services.numbering import number_next
+from crm.sales.services.order_company_totals import order_company_totals_refresh
 from crm.sales.services.purchases import account_purchases_refresh, purchase_keys
 from crm.sales.services.values import text_clean, user_or_none
 
@@ -278,6 +279,7 @@ def order_create(
         order.number = number_next(series=ORDER_SERIES, prefix=ORDER_PREFIX)
         order.save()
         _lines_save(order, built)
+    order_company_totals_refresh(order_ids=[order.pk])
     account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
@@ -352,6 +354,7 @@ def order_create_from_quote(
             _lines_save(order, lines)
     except IntegrityError:  # the one-to-one on the quote: another request converted it first
         raise QuoteAlreadyOrdered() from None
+    order_company_totals_refresh(order_ids=[order.pk])
     account_purchases_refresh(order_ids=[order.pk])
     _placed(order, actor)
     return order
@@ -410,6 +413,7 @@ def order_update(*, actor: Any, order: Order, expected_version: int | None = Non
     locked.version += 1
     with audit_context(actor=actor):
         locked.save()
+    order_company_totals_refresh(order_ids=[locked.pk])
     account_purchases_refresh(order_ids=[locked.pk], before=before)
     return locked
 
