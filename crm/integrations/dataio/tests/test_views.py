@@ -200,7 +200,7 @@ def test_a_stuck_import_can_be_resumed_from_its_page(as_admin, admin, django_cap
 
 
 def test_account_export_with_parent_choices_and_a_filter(as_admin, admin):
-    from crm.contacts.models import Account
+    from crm.contacts.services import address_add
     from crm.contacts.tests.factories import AccountFactory
     from crm.core.assignment.services import territory_create
 
@@ -208,8 +208,8 @@ def test_account_export_with_parent_choices_and_a_filter(as_admin, admin):
     child = AccountFactory(
         name="Filial SL", owner=admin, parent=parent, account_type="partner", industry="retail"
     )
-    iberia = territory_create(actor=None, name="=Iberia", countries=["ES"])  # a name that needs escaping
-    Account.objects.filter(pk=child.pk).update(territory=iberia)  # as the matching would store it
+    territory_create(actor=None, name="=Iberia", countries=["ES"])  # a name that needs escaping
+    address_add(actor=admin, account=child, city="Madrid", country="ES")  # matched to the territory
     url = reverse("dataio:export", args=["contacts.account"])
     body = b"".join(as_admin.get(url + "?format=csv&account_type=partner").streaming_content).decode(
         "utf-8-sig"
