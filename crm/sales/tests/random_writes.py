@@ -9,7 +9,11 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from crm.catalog import services as catalog
+from crm.catalog.services.currencies import exchange_rate_set
+from crm.catalog.tests.factories import currency, price_book, product
 from crm.contacts.services.accounts import account_delete
+from crm.contacts.tests.factories import AccountFactory
 from crm.core.audit.services import record_restore
 from crm.sales.models import Opportunity
 from crm.sales.services import (
@@ -21,7 +25,33 @@ from crm.sales.services import (
     opportunity_move_stage,
     opportunity_update,
 )
-from crm.sales.tests.factories import make_opportunity
+from crm.sales.tests.factories import make_opportunity, make_pipeline
+
+
+def random_world(make_user: Any) -> dict[str, Any]:
+    """Company currency EUR (USD at 1.25), a priced laptop, a manager over three reps in two teams, two pipelines
+    and four accounts: what random_write writes to."""
+    currency("EUR", is_company=True)
+    usd = currency("USD")
+    exchange_rate_set(actor=None, currency=usd, valid_on=dt.date(2025, 1, 1), rate=Decimal("1.25"))
+    book = price_book("General")
+    laptop = product(name="Laptop")
+    catalog.price_set(actor=None, price_book=book, product=laptop, unit_price=Decimal("999.99"))
+    boss = make_user("sales_manager", team=None)
+    people = [
+        make_user("sales_rep", team="North", manager=boss),
+        make_user("sales_rep", team="North", manager=boss),
+        make_user("sales_rep", team="South", manager=boss),
+    ]
+    return {
+        "admin": make_user("administrator", team=None),
+        "boss": boss,
+        "people": people,
+        "pipelines": [make_pipeline("New business"), make_pipeline("Renewals")],
+        "accounts": [AccountFactory(owner=people[i % 3]) for i in range(4)],
+        "laptop": laptop,
+        "binned_accounts": [],
+    }
 
 
 def _day(rng: random.Random) -> dt.date:

@@ -15,44 +15,20 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from crm.catalog import services as catalog
-from crm.catalog.services.currencies import exchange_rate_set
-from crm.catalog.tests.factories import currency, price_book, product
-from crm.contacts.tests.factories import AccountFactory
 from crm.core.errors import DomainError
 from crm.sales.models import ForecastMonth, Opportunity
 from crm.sales.selectors.forecast import forecast_filters_parse, forecast_get, forecast_get_exact
 from crm.sales.selectors.opportunities import board_totals, closed_since, opportunity_query
 from crm.sales.services.forecast import forecast_summary_rebuild
-from crm.sales.tests.factories import make_opportunity, make_pipeline
-from crm.sales.tests.random_writes import random_write
+from crm.sales.tests.factories import make_opportunity
+from crm.sales.tests.random_writes import random_world, random_write
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(make_user: Any) -> dict[str, Any]:
-    currency("EUR", is_company=True)
-    usd = currency("USD")
-    exchange_rate_set(actor=None, currency=usd, valid_on=dt.date(2025, 1, 1), rate=Decimal("1.25"))
-    book = price_book("General")
-    laptop = product(name="Laptop")
-    catalog.price_set(actor=None, price_book=book, product=laptop, unit_price=Decimal("999.99"))
-    boss = make_user("sales_manager", team=None)
-    people = [
-        make_user("sales_rep", team="North", manager=boss),
-        make_user("sales_rep", team="North", manager=boss),
-        make_user("sales_rep", team="South", manager=boss),
-    ]
-    return {
-        "admin": make_user("administrator", team=None),
-        "boss": boss,
-        "people": people,
-        "pipelines": [make_pipeline("New business"), make_pipeline("Renewals")],
-        "accounts": [AccountFactory(owner=people[i % 3]) for i in range(4)],
-        "laptop": laptop,
-        "binned_accounts": [],
-    }
+    return random_world(make_user)
 
 
 def _stored() -> dict[str, tuple[Decimal, Decimal, int]]:

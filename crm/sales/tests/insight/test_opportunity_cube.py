@@ -16,17 +16,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from crm.catalog import services as catalog
-from crm.catalog.services.currencies import exchange_rate_set
-from crm.catalog.tests.factories import currency, price_book, product
-from crm.contacts.tests.factories import AccountFactory
 from crm.core.errors import DomainError
 from crm.sales.models import Opportunity, OpportunityCube
 from crm.sales.selectors.opportunities import opportunity_query
 from crm.sales.selectors.opportunity_cube import opportunity_cube_query
 from crm.sales.services.opportunity_cube import opportunity_cube_rebuild
-from crm.sales.tests.factories import make_opportunity, make_pipeline
-from crm.sales.tests.random_writes import random_write
+from crm.sales.tests.factories import make_opportunity
+from crm.sales.tests.random_writes import random_world, random_write
 
 pytestmark = pytest.mark.django_db
 _FIGURES = (
@@ -43,27 +39,7 @@ _FIGURES = (
 
 @pytest.fixture
 def world(make_user: Any) -> dict[str, Any]:
-    currency("EUR", is_company=True)
-    usd = currency("USD")
-    exchange_rate_set(actor=None, currency=usd, valid_on=dt.date(2025, 1, 1), rate=Decimal("1.25"))
-    book = price_book("General")
-    laptop = product(name="Laptop")
-    catalog.price_set(actor=None, price_book=book, product=laptop, unit_price=Decimal("999.99"))
-    boss = make_user("sales_manager", team=None)
-    people = [
-        make_user("sales_rep", team="North", manager=boss),
-        make_user("sales_rep", team="North", manager=boss),
-        make_user("sales_rep", team="South", manager=boss),
-    ]
-    return {
-        "admin": make_user("administrator", team=None),
-        "boss": boss,
-        "people": people,
-        "pipelines": [make_pipeline("New business"), make_pipeline("Renewals")],
-        "accounts": [AccountFactory(owner=people[i % 3]) for i in range(4)],
-        "laptop": laptop,
-        "binned_accounts": [],
-    }
+    return random_world(make_user)
 
 
 def _stored() -> dict[str, tuple[Any, ...]]:
