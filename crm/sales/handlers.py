@@ -15,7 +15,7 @@ from crm.sales.services.lifecycle import (
     lifecycle_refresh_for_order,
     lifecycle_summary_team_deleted,
 )
-from crm.sales.services.line_months import order_line_month_rebuild, order_line_month_refresh_accounts
+from crm.sales.services.line_months import order_line_month_refresh_accounts, order_line_month_refresh_all
 from crm.sales.services.purchases import account_purchases_refresh
 
 
@@ -68,6 +68,6 @@ def on_account_territory_changed(event: AccountTerritoryChanged) -> None:
     """The order-line summary's cells of the accounts' orders move to their new territory (a whole re-match
     run: the summary is rebuilt set-based)."""
     if event.everything:
-        order_line_month_rebuild()
+        order_line_month_refresh_all()
     else:
         order_line_month_refresh_accounts(account_ids=event.account_ids)

@@ -8,8 +8,8 @@ keeps both with its one call. A group is recomputed whole (every product and ter
 month in one currency) under the lock of its head cell (no product, no territory), created when missing and
 locked in a fixed order before the lines are read; cells left without lines are deleted (idempotent).
 `order_line_month_refresh_accounts` follows an account's new territory (crm.contacts' AccountTerritoryChanged);
-`order_line_month_rebuild` recomputes the whole summary set-based (`crm purchases rebuild`, a territory
-re-match run, bulk loads)."""
+`order_line_month_refresh_all` recomputes every group in small transactions after a territory re-match run;
+`order_line_month_rebuild` recomputes the whole summary set-based (`crm purchases rebuild`, bulk loads)."""
 
 from __future__ import annotations
 
@@ -161,9 +161,25 @@ def order_line_month_refresh_accounts(*, account_ids: Iterable[int]) -> int:
     return len(groups)
 
 
+def order_line_month_refresh_all() -> int:
+    """Recompute every group, a few hundred per transaction, each under its own head-cell lock — what a whole
+    territory re-match needs while orders keep being written (a set-based rebuild would read the lines first and
+    then replace the cells, losing the cells written in between). Answers the number of groups."""
+    months = set(
+        Order.all_objects.order_by().values_list(MonthStart("ordered_on"), "owner_id", "currency").distinct()
+    )
+    months |= set(OrderLineMonth.objects.order_by().values_list("month", "owner_id", "currency").distinct())
+    groups = sorted((LINES, m, o, c) for m, o, c in months)
+    for start in range(0, len(groups), _GROUPS_PER_QUERY * 2):
+        with transaction.atomic():
+            order_line_month_refresh(groups[start : start + _GROUPS_PER_QUERY * 2])
+    return len(groups)
+
+
 def order_line_month_rebuild() -> int:
-    """Recompute the whole summary from the lines (one GROUP BY), then replace it in one transaction. Answers
-    the number of cells."""
+    """Recompute the whole summary from the lines (one GROUP BY), then replace it in one transaction — for
+    maintenance (`crm purchases rebuild`): order writes made while it reads are lost from the summary until their
+    group is written again. Answers the number of cells."""
     figures = _sums(standing_lines())
     with transaction.atomic():
         OrderLineMonth.objects.all().delete()

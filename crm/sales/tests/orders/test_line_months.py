@@ -20,7 +20,7 @@ from crm.contacts.services.territories import territory_rematch_now
 from crm.core.assignment.services import territory_create, territory_delete
 from crm.core.errors import DomainError, InvalidInput
 from crm.sales.models import OrderLine, OrderLineMonth
-from crm.sales.services.line_months import order_line_month_rebuild
+from crm.sales.services.line_months import order_line_month_rebuild, order_line_month_refresh_all
 from crm.sales.services.orders import order_update
 from crm.sales.tests.orders.factories import catalog_setup, make_order
 from crm.sales.tests.orders.test_purchases import purchases_world, random_order_write
@@ -107,6 +107,9 @@ def test_the_summary_equals_the_lines_and_a_rebuild_after_random_writes(
     assert {k[4] for k in kept} - {None}  # some cells have a territory
     assert kept == exact()
     assert order_line_month_rebuild() == len(kept)
+    assert stored() == kept
+    OrderLineMonth.objects.filter(pk=OrderLineMonth.objects.order_by("pk").values("pk")[:1]).update(lines=999)
+    assert order_line_month_refresh_all() >= 1  # group by group, as after a re-match run
     assert stored() == kept
 
 
