@@ -109,14 +109,17 @@ def order_line_month_refresh(groups: Iterable[LineGroup]) -> None:
     ordered = sorted(set(groups))
     if not ordered:
         return
-    heads = [_row(_head(g)) for g in ordered]
-    OrderLineMonth.objects.bulk_create(heads, ignore_conflicts=True)
-    list(
-        OrderLineMonth.objects.select_for_update()
-        .filter(cell__in=[h.cell for h in heads])
-        .order_by("cell")
-        .values_list("pk", flat=True)
-    )
+    heads = {h.cell: h for h in (_row(_head(g)) for g in ordered)}
+    missing = sorted(heads)
+    while missing:  # a head deleted by a writer we waited for is created again, then locked
+        OrderLineMonth.objects.bulk_create([heads[c] for c in missing], ignore_conflicts=True)
+        held = set(
+            OrderLineMonth.objects.select_for_update()
+            .filter(cell__in=missing)
+            .order_by("cell")
+            .values_list("cell", flat=True)
+        )
+        missing = [c for c in missing if c not in held]
     figures: dict[Cell, tuple[int, Decimal]] = {}
     existing: dict[str, int] = {}
     for start in range(0, len(ordered), _GROUPS_PER_QUERY):

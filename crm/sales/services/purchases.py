@@ -95,20 +95,22 @@ def _refresh(keys: set[Key]) -> None:
     if not keys:
         return
     ordered = sorted(keys)
-    AccountPurchases.objects.bulk_create([_row(k) for k in ordered], ignore_conflicts=True)
     locked: dict[Key, int] = {}
+    missing = ordered
+    while missing:  # a row deleted by a writer we waited for is created again, then locked
+        AccountPurchases.objects.bulk_create([_row(k) for k in missing], ignore_conflicts=True)
+        for start in range(0, len(missing), _KEYS_PER_QUERY):
+            for pk, account_id, owner_id in (
+                AccountPurchases.objects.select_for_update()
+                .filter(_keys_q(missing[start : start + _KEYS_PER_QUERY]))
+                .order_by("account_id", "owner_id")
+                .values_list("pk", "account_id", "owner_id")
+            ):
+                locked[(account_id, owner_id)] = pk
+        missing = [k for k in ordered if k not in locked]
     figures: dict[Key, Figures] = {}
     for start in range(0, len(ordered), _KEYS_PER_QUERY):
-        chunk = ordered[start : start + _KEYS_PER_QUERY]
-        q = _keys_q(chunk)
-        for pk, account_id, owner_id in (
-            AccountPurchases.objects.select_for_update()
-            .filter(q)
-            .order_by("account_id", "owner_id")
-            .values_list("pk", "account_id", "owner_id")
-        ):
-            locked[(account_id, owner_id)] = pk
-        figures.update(_figures(standing_orders().filter(q)))
+        figures.update(_figures(standing_orders().filter(_keys_q(ordered[start : start + _KEYS_PER_QUERY]))))
     kept = []
     for key in ordered:
         if key in figures:
